@@ -1,0 +1,62 @@
+package dev.capstan.agent.chart;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The files of one chart directory, keyed by path relative to the chart root ({@code templates/deployment.yaml}).
+ * Rendering reads only from here, so a template can never reach a file outside its chart.
+ */
+public record ChartFiles(String chartName, SortedMap<String, byte[]> files) {
+
+    public ChartFiles {
+        files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
+    }
+
+    public static ChartFiles of(String chartName, Map<String, byte[]> files) {
+        return new ChartFiles(chartName, new TreeMap<>(files));
+    }
+
+    public Optional<byte[]> bytes(String path) {
+        return Optional.ofNullable(files.get(path));
+    }
+
+    /** Reads a file as strict UTF-8; a file that is not valid UTF-8 is a chart error naming the file. */
+    public Optional<String> text(String path) {
+        byte[] raw = files.get(path);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString());
+        } catch (CharacterCodingException e) {
+            throw new ChartException(chartName, path, 0, "file is not valid UTF-8");
+        }
+    }
+
+    /** Templates that render to manifests: {@code templates/*.yaml}, sorted; partials {@code _*} excluded. */
+    public List<String> manifestTemplates() {
+        return files.keySet().stream()
+                .filter(p -> p.startsWith("templates/"))
+                .filter(p -> p.endsWith(".yaml") || p.endsWith(".yml"))
+                .filter(p -> !fileName(p).startsWith("_"))
+                .toList();
+    }
+
+    private static String fileName(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? path : path.substring(slash + 1);
+    }
+}

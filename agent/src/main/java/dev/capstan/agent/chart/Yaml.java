@@ -1,0 +1,92 @@
+package dev.capstan.agent.chart;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** YAML in and out, one configuration for the whole agent so that output is stable byte for byte. */
+public final class Yaml {
+    private static final ObjectMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                    .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                    .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                    .build())
+            .build();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private Yaml() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Parses a YAML mapping; an empty document is an empty map. Errors name chart, file and line. */
+    public static Map<String, Object> readMap(String text, String chart, String file) {
+        if (text.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Object parsed = MAPPER.readValue(text, Object.class);
+            if (parsed == null) {
+                return Map.of();
+            }
+            if (!(parsed instanceof Map<?, ?>)) {
+                throw new ChartException(chart, file, 1, "expected a YAML mapping at the top level");
+            }
+            return MAPPER.convertValue(parsed, MAP);
+        } catch (JsonProcessingException e) {
+            throw new ChartException(chart, file, lineOf(e), "invalid YAML: " + e.getOriginalMessage());
+        }
+    }
+
+    /** Parses a multi-document YAML stream; empty documents are skipped. */
+    public static List<Object> readDocuments(String text, String chart, String file) {
+        List<Object> documents = new ArrayList<>();
+        try (MappingIterator<Object> it = MAPPER.readerFor(Object.class).readValues(text)) {
+            while (it.hasNextValue()) {
+                Object document = it.nextValue();
+                if (document != null) {
+                    documents.add(document);
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new ChartException(chart, file, lineOf(e), "rendered output is not valid YAML: "
+                    + e.getOriginalMessage());
+        } catch (IOException | RuntimeException e) {
+            throw new ChartException(chart, file, 0, "rendered output is not valid YAML: " + rootMessage(e));
+        }
+        return documents;
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value cannot be written as YAML: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static int lineOf(JsonProcessingException e) {
+        return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.capstan.agent.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code capstan} command. Exit codes are shared by every subcommand and listed in {@code --help}. */
+@Command(name = "capstan",
+        mixinStandardHelpOptions = true,
+        versionProvider = CapstanCli.Version.class,
+        description = "GitOps sync agent for Kubernetes: render charts, and keep a cluster in sync with git.",
+        subcommands = {RenderCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:a unit failed (render error) or drift was found",
+            "2:usage or configuration error"})
+public final class CapstanCli {
+    public static final int OK = 0;
+    public static final int UNIT_FAILED = 1;
+    public static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new CapstanCli());
+        cli.setExitCodeExceptionMapper(e -> USAGE);
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            e.getCommandLine().getErr().println("capstan: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try 'capstan " + e.getCommandLine().getCommandName()
+                    + " --help'.");
+            return USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    /** Reads the version the build wrote into the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = CapstanCli.class.getPackage().getImplementationVersion();
+            return new String[] {"capstan " + (version == null ? "dev" : version)};
+        }
+    }
+}

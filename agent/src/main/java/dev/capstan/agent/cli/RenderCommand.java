@@ -1,0 +1,92 @@
+package dev.capstan.agent.cli;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.RenderRequest;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.plan.Plan;
+import dev.capstan.agent.plan.Planner;
+import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.repo.DirectoryTree;
+import dev.capstan.agent.repo.RepoContentException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code capstan render}: like {@code helm template}, prints every unit's manifests to stdout. */
+@Command(name = "render", mixinStandardHelpOptions = true,
+        description = "Render charts of a GitOps repository directory to YAML on stdout (like 'helm template').",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every unit rendered", "1:at least one unit failed to render (others still print)",
+            "2:usage error or invalid capstan.yaml"})
+final class RenderCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<repo-dir>", description = "Repository directory (holds capstan.yaml).")
+    private Path repo;
+
+    @Option(names = "--chart", paramLabel = "C", description = "Render only this chart.")
+    private String chart;
+
+    @Option(names = "--env", paramLabel = "E", description = "Render only this environment.")
+    private String env;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    private boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isDirectory(repo)) {
+            err.println("capstan render: " + repo + ": not a directory");
+            return CapstanCli.USAGE;
+        }
+        DirectoryTree tree = new DirectoryTree(repo);
+        Plan plan;
+        try {
+            plan = Planner.plan(tree);
+        } catch (ConfigException | RepoContentException e) {
+            err.println("capstan render: " + e.getMessage());
+            return CapstanCli.USAGE;
+        }
+        List<Unit> units = plan.units().stream()
+                .filter(u -> chart == null || u.chart().equals(chart))
+                .filter(u -> env == null || u.env().name().equals(env))
+                .toList();
+        if (units.isEmpty()) {
+            err.println("capstan render: no unit matches"
+                    + (chart == null ? "" : " --chart " + chart) + (env == null ? "" : " --env " + env));
+            return CapstanCli.USAGE;
+        }
+        ChartRenderer renderer = new ChartRenderer();
+        int failures = 0;
+        for (Unit unit : units) {
+            try {
+                DesiredState state = renderer.render(new RenderRequest(Planner.chartFiles(tree, unit.chart()),
+                        unit.env().name(), unit.env().namespace(), "local", 0, Capabilities.offlineDefault()));
+                out.print(state.manifest());
+            } catch (ChartException | RepoContentException e) {
+                failures++;
+                String message = e instanceof ChartException ce && ce.chart().contains("/")
+                        ? e.getMessage() : unit.id() + " " + e.getMessage();
+                err.println("ERROR " + message);
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+            }
+        }
+        out.flush();
+        return failures == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;
+    }
+}

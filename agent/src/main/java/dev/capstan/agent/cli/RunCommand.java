@@ -1,0 +1,45 @@
+package dev.capstan.agent.cli;
+
+import dev.capstan.agent.Agent;
+import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.AgentConfigLoader;
+import dev.capstan.agent.config.ConfigException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code capstan run}: the long-running agent. Stops cleanly on SIGTERM/SIGINT. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the agent: watch the repository and keep the cluster in sync.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "2:invalid configuration (the message names the field)"})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "<file>", description = "Agent config file (YAML).")
+    private Path configFile;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentConfig config;
+        try {
+            config = AgentConfigLoader.load(configFile);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("capstan run: invalid config: " + e.getMessage());
+            return CapstanCli.USAGE;
+        }
+        Agent agent = Agent.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "capstan-shutdown"));
+        stopped.await();
+        return CapstanCli.OK;
+    }
+}

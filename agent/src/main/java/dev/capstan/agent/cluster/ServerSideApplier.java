@@ -1,0 +1,67 @@
+package dev.capstan.agent.cluster;
+
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.RenderedObject;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Server-side apply of a unit's objects with field manager {@code capstan}, in install order. Forces conflicts: git is
+ * the source of truth for every field Capstan renders. Blocking: call from a worker thread.
+ */
+public final class ServerSideApplier {
+    private final KubernetesClient client;
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+    public ServerSideApplier(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public ApplyResult apply(DesiredState desired) {
+        Set<String> namespacesSeen = new HashSet<>();
+        for (RenderedObject object : desired.objects()) {
+            String namespace = object.key().namespace();
+            try {
+                if (!namespace.isEmpty() && namespacesSeen.add(namespace)) {
+                    ensureNamespace(namespace);
+                }
+                GenericKubernetesResource resource = serialization.convertValue(object.content(),
+                        GenericKubernetesResource.class);
+                var operation = client.genericKubernetesResources(object.key().apiVersion(), object.key().kind());
+                var target = namespace.isEmpty() ? operation.resource(resource)
+                        : operation.inNamespace(namespace).resource(resource);
+                target.fieldManager(ChartRenderer.MANAGER).forceConflicts().serverSideApply();
+            } catch (KubernetesClientException e) {
+                return new ApplyResult.Rejected(object.key(), describe(e));
+            }
+        }
+        return new ApplyResult.Applied(desired.objects().size());
+    }
+
+    /** Creates the target namespace when missing, as Argo CD's CreateNamespace=true does; never modifies one. */
+    private void ensureNamespace(String namespace) {
+        if (client.namespaces().withName(namespace).get() == null) {
+            try {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                        .endMetadata().build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static String describe(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage();
+        }
+        return e.getMessage();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.capstan.agent.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One environment of {@code capstan.yaml}, in promotion order.
+ *
+ * @param cluster kubeconfig context name, or {@code in-cluster}; {@code default} means the agent's own cluster
+ */
+public record Environment(String name, String namespace, String cluster, Rollout rollout) {
+
+    /** How a change reaches the environment. The rollout issue gives these their full behaviour. */
+    public record Rollout(Strategy strategy, List<Integer> steps, Duration stepTimeout) {
+        public Rollout {
+            steps = List.copyOf(steps);
+        }
+
+        public static Rollout rollingDefault() {
+            return new Rollout(Strategy.ROLLING, List.of(100), Duration.ofMinutes(5));
+        }
+    }
+
+    public enum Strategy { ROLLING, CANARY }
+}

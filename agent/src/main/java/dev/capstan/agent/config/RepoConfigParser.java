@@ -1,0 +1,80 @@
+package dev.capstan.agent.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.capstan.agent.chart.Yaml;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Parses and checks {@code capstan.yaml}. Pure: text in, {@link RepoConfig} or a {@link ConfigException} out. */
+public final class RepoConfigParser {
+    private RepoConfigParser() {
+    }
+
+    public static RepoConfig parse(String text) {
+        Object parsed;
+        try {
+            parsed = Yaml.mapper().readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ConfigException(RepoConfig.FILE + ":" + line + ": invalid YAML: " + e.getOriginalMessage());
+        }
+        Fields root = Fields.root(RepoConfig.FILE, parsed).allowOnly(Set.of("environments", "charts"));
+        List<Fields> envFields = root.objectList("environments");
+        if (envFields.isEmpty()) {
+            throw root.error("environments", "at least one environment is required");
+        }
+        List<Environment> environments = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Fields env : envFields) {
+            env.allowOnly(Set.of("name", "namespace", "cluster", "rollout", "smoke"));
+            String name = env.dnsLabel("name", env.requiredString("name"));
+            if (!names.add(name)) {
+                throw env.error("name", "duplicate environment '" + name + "'");
+            }
+            String namespace = env.dnsLabel("namespace", env.optionalString("namespace").orElse(name));
+            String cluster = env.optionalString("cluster").orElse("default");
+            Environment.Rollout rollout = env.optionalObject("rollout").map(RepoConfigParser::rollout)
+                    .orElse(Environment.Rollout.rollingDefault());
+            environments.add(new Environment(name, namespace, cluster, rollout));
+        }
+        Optional<List<String>> charts = root.optionalStringList("charts");
+        charts.ifPresent(list -> list.forEach(chart -> root.dnsLabel("charts", chart)));
+        return new RepoConfig(environments, charts);
+    }
+
+    private static Environment.Rollout rollout(Fields rollout) {
+        rollout.allowOnly(Set.of("strategy", "steps", "stepTimeout"));
+        String strategyText = rollout.optionalString("strategy").orElse("rolling");
+        Environment.Strategy strategy = switch (strategyText) {
+            case "rolling" -> Environment.Strategy.ROLLING;
+            case "canary" -> Environment.Strategy.CANARY;
+            default -> throw rollout.error("strategy", "expected 'rolling' or 'canary', found '" + strategyText + "'");
+        };
+        List<Integer> steps = new ArrayList<>();
+        Object rawSteps = rollout.raw("steps");
+        if (rawSteps != null) {
+            if (!(rawSteps instanceof List<?> list) || list.isEmpty()) {
+                throw rollout.error("steps", "expected a non-empty list of percentages");
+            }
+            int previous = 0;
+            for (Object step : list) {
+                if (!(step instanceof Integer percent) || percent <= previous || percent > 100) {
+                    throw rollout.error("steps", "expected rising percentages from 1 to 100, found " + list);
+                }
+                steps.add(percent);
+                previous = percent;
+            }
+            if (previous != 100) {
+                throw rollout.error("steps", "the last step must be 100, found " + list);
+            }
+        } else {
+            steps.add(100);
+        }
+        Duration stepTimeout = rollout.duration("stepTimeout", Duration.ofMinutes(5));
+        return new Environment.Rollout(strategy, steps, stepTimeout);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.capstan.agent.git;
+
+import dev.capstan.agent.config.AgentConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * The tracked branch of one remote, mirrored into a bare clone in the cache dir. Blocking (JGit): call it from a
+ * worker thread, never from an event loop. The clone is only a cache; deleting it costs one fresh clone.
+ */
+public final class GitSource implements AutoCloseable {
+    private final AgentConfig.Repo config;
+    private final Path directory;
+    private Git git;
+
+    public GitSource(AgentConfig.Repo config, Path cacheDir) {
+        this.config = config;
+        this.directory = cacheDir.resolve("repo.git");
+    }
+
+    /** Fetches the tracked branch (cloning on first use) and returns its tip. */
+    public synchronized Revision fetch() {
+        try {
+            Git repo = open();
+            String ref = "refs/heads/" + config.branch();
+            repo.fetch()
+                    .setRemote("origin")
+                    .setRefSpecs(new RefSpec("+" + ref + ":" + ref))
+                    .setRemoveDeletedRefs(true)
+                    .call();
+            ObjectId head = repo.getRepository().resolve(ref);
+            if (head == null) {
+                throw new GitSourceException("branch '" + config.branch() + "' not found on the remote");
+            }
+            return revision(repo.getRepository(), head);
+        } catch (GitAPIException e) {
+            throw new GitSourceException("fetch of branch '" + config.branch() + "' failed: " + safeMessage(e));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Revision revision(Repository repository, ObjectId head) throws IOException {
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit commit = walk.parseCommit(head);
+            return new Revision(commit.name(), new GitTree(repository, commit.copy(), commit.getTree().copy()));
+        }
+    }
+
+    private Git open() throws IOException, GitAPIException {
+        if (git != null) {
+            return git;
+        }
+        if (Files.isDirectory(directory.resolve("objects"))) {
+            git = Git.open(directory.toFile());
+            String existing = git.getRepository().getConfig().getString("remote", "origin", "url");
+            if (config.url().equals(existing)) {
+                return git;
+            }
+            // The configured remote changed: the cache is for another repository, start over.
+            git.close();
+            git = null;
+            deleteRecursively(directory);
+        }
+        Files.createDirectories(directory);
+        git = Git.init().setBare(true).setDirectory(directory.toFile()).call();
+        try {
+            git.remoteAdd().setName("origin").setUri(new URIish(config.url())).call();
+        } catch (URISyntaxException e) {
+            throw new GitSourceException("repository URL is not valid");
+        }
+        return git;
+    }
+
+    private static String safeMessage(Exception e) {
+        // JGit messages can embed the remote URL; strip any user-info so credentials never reach a log.
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("://[^/@\\s]+@", "://***@");
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (git != null) {
+            git.close();
+            git = null;
+        }
+    }
+}

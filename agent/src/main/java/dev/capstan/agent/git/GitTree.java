@@ -1,0 +1,111 @@
+package dev.capstan.agent.git;
+
+import dev.capstan.agent.repo.RepoContentException;
+import dev.capstan.agent.repo.RepoTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+
+/**
+ * A commit's tree, read straight from the object database: no checkout, so several commits can be read at once
+ * (the rollout needs the last good commit while a new one is in flight). Symlinks and submodules are skipped.
+ */
+public final class GitTree implements RepoTree {
+    private final Repository repository;
+    private final ObjectId commit;
+    private final ObjectId tree;
+
+    GitTree(Repository repository, ObjectId commit, ObjectId tree) {
+        this.repository = repository;
+        this.commit = commit;
+        this.tree = tree;
+    }
+
+    public ObjectId commit() {
+        return commit;
+    }
+
+    @Override
+    public Optional<byte[]> read(String path) {
+        try (ObjectReader reader = repository.newObjectReader();
+                TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+            if (walk == null || walk.getFileMode(0) != FileMode.REGULAR_FILE
+                    && walk.getFileMode(0) != FileMode.EXECUTABLE_FILE) {
+                return Optional.empty();
+            }
+            return Optional.of(readBlob(reader, walk.getObjectId(0), path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public List<String> directories(String dir) {
+        List<String> result = new ArrayList<>();
+        try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(tree);
+            walk.setRecursive(false);
+            walk.setFilter(PathFilter.create(dir));
+            String prefix = dir + "/";
+            while (walk.next()) {
+                String path = walk.getPathString();
+                if (path.equals(dir)) {
+                    if (walk.getFileMode(0) == FileMode.TREE) {
+                        walk.enterSubtree();
+                    }
+                } else if (path.startsWith(prefix) && walk.getFileMode(0) == FileMode.TREE) {
+                    result.add(path.substring(prefix.length()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        result.sort(null);
+        return result;
+    }
+
+    @Override
+    public Map<String, byte[]> files(String dir) {
+        Map<String, byte[]> result = new TreeMap<>();
+        try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(tree);
+            walk.setRecursive(true);
+            walk.setFilter(PathFilter.create(dir));
+            String prefix = dir + "/";
+            while (walk.next()) {
+                FileMode mode = walk.getFileMode(0);
+                if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+                    String path = walk.getPathString();
+                    result.put(path.substring(prefix.length()), readBlob(reader, walk.getObjectId(0), path));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
+    }
+
+    @Override
+    public String describe() {
+        return commit.abbreviate(12).name();
+    }
+
+    private static byte[] readBlob(ObjectReader reader, ObjectId blob, String path) throws IOException {
+        ObjectLoader loader = reader.open(blob);
+        if (loader.getSize() > MAX_FILE_BYTES) {
+            throw new RepoContentException(path + ": file larger than " + MAX_FILE_BYTES + " bytes");
+        }
+        return loader.getCachedBytes(MAX_FILE_BYTES);
+    }
+}

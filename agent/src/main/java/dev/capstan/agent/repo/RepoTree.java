@@ -1,0 +1,25 @@
+package dev.capstan.agent.repo;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Read-only view of a GitOps repository's files at one point: a commit's tree, or a directory on disk for the CLI.
+ * Paths are relative with {@code /} separators. Symbolic links are never followed: repository content is untrusted.
+ */
+public interface RepoTree {
+    /** Any one file may be at most this large; charts are text, and a huge blob must not exhaust the agent. */
+    int MAX_FILE_BYTES = 1024 * 1024;
+
+    Optional<byte[]> read(String path);
+
+    /** Names of the directories directly under {@code dir}, sorted. Empty if {@code dir} does not exist. */
+    List<String> directories(String dir);
+
+    /** Every regular file under {@code dir} (recursively), keyed by path relative to {@code dir}. */
+    Map<String, byte[]> files(String dir);
+
+    /** A short description for messages: a commit id or a directory. */
+    String describe();
+}

@@ -1,0 +1,39 @@
+package dev.capstan.agent.sync;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The agent's current view, written by the reconciler thread and read by the HTTP API. */
+public final class StatusBoard {
+    private final Map<String, UnitOutcome> units = new ConcurrentHashMap<>();
+    private final AtomicReference<RepoStatus> repo = new AtomicReference<>(RepoStatus.initial());
+    private volatile boolean firstCycleDone;
+
+    void record(UnitOutcome outcome) {
+        units.put(outcome.unit(), outcome);
+    }
+
+    void record(RepoStatus status) {
+        repo.set(status);
+    }
+
+    void cycleDone() {
+        firstCycleDone = true;
+    }
+
+    /** Units sorted by id. */
+    public Map<String, UnitOutcome> units() {
+        return new TreeMap<>(units);
+    }
+
+    public RepoStatus repo() {
+        return repo.get();
+    }
+
+    /** Ready once one full cycle has run, whatever its outcome: the agent then knows where it stands. */
+    public boolean ready() {
+        return firstCycleDone;
+    }
+}

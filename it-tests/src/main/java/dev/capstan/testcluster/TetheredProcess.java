@@ -1,0 +1,83 @@
+package dev.capstan.testcluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child process that cannot outlive this JVM: it runs under a small bash guard that kills it when the JVM is gone,
+ * even after a {@code kill -9} of the JVM, so a crashed test run leaves no etcd or apiserver behind.
+ */
+final class TetheredProcess implements AutoCloseable {
+    private static final String GUARD = """
+            parent=$1; shift
+            "$@" & child=$!
+            trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT
+            while kill -0 "$parent" 2>/dev/null && kill -0 "$child" 2>/dev/null; do sleep 1 & wait $!; done
+            kill -TERM $child 2>/dev/null; wait $child
+            """;
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private TetheredProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static TetheredProcess start(String name, Path workDir, List<String> command) throws IOException {
+        Path log = workDir.resolve(name + ".log");
+        List<String> full = new ArrayList<>(List.of("bash", "-c", GUARD, "guard",
+                Long.toString(ProcessHandle.current().pid())));
+        full.addAll(command);
+        Process process = new ProcessBuilder(full)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new TetheredProcess(name, process, log);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The last lines of the process's log, for a failure message. */
+    String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            for (ProcessHandle handle : descendants) {
+                handle.onExit().get(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            descendants.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+}
