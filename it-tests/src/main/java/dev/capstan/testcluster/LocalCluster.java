@@ -93,6 +93,9 @@ public final class LocalCluster implements AutoCloseable {
 
             Path kubeconfig = workDir.resolve("kubeconfig");
             LocalCluster cluster = new LocalCluster(workDir, token, apiPort, started, kubeconfig);
+            // The apiserver writes its self-signed serving cert at startup; clients trust exactly that cert.
+            awaitCondition(started, Duration.ofSeconds(60), "the API server's serving certificate",
+                    () -> Files.exists(certDir.resolve("apiserver.crt")));
             try (KubernetesClient client = cluster.newClient()) {
                 awaitCondition(started, Duration.ofSeconds(60), "the API server to serve the default namespace",
                         () -> exists(() -> client.namespaces().withName("default").get() != null));

@@ -30,6 +30,9 @@ public final class KubernetesClients {
     }
 
     public static KubernetesClient create(Config config) {
+        // No transport-level retries: fabric8 would retry a deterministic 500 (a rejected apply) ten times with
+        // backoff, ~20 s per object. Retrying is the reconcile loop's decision, made once per unit.
+        config.setRequestRetryBackoffLimit(0);
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(new JdkHttpClientFactory())

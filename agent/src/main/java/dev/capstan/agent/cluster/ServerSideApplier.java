@@ -31,8 +31,8 @@ public final class ServerSideApplier {
                 if (!namespace.isEmpty() && namespacesSeen.add(namespace)) {
                     ensureNamespace(namespace);
                 }
-                GenericKubernetesResource resource = serialization.convertValue(object.content(),
-                        GenericKubernetesResource.class);
+                GenericKubernetesResource resource = serialization.convertValue(
+                        NativeDefaults.apply(object.key().kind(), object.content()), GenericKubernetesResource.class);
                 var operation = client.genericKubernetesResources(object.key().apiVersion(), object.key().kind());
                 var target = namespace.isEmpty() ? operation.resource(resource)
                         : operation.inNamespace(namespace).resource(resource);

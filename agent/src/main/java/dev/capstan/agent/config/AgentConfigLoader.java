@@ -1,7 +1,5 @@
 package dev.capstan.agent.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.capstan.agent.chart.Yaml;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -32,14 +30,7 @@ public final class AgentConfigLoader {
 
     /** Parses config text; relative paths in it resolve against {@code baseDir}. */
     public static AgentConfig parse(String text, String source, Path baseDir) {
-        Object parsed;
-        try {
-            parsed = Yaml.mapper().readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ConfigException(source + ":" + line + ": invalid YAML: " + e.getOriginalMessage());
-        }
-        Fields root = Fields.root(source, parsed).allowOnly(Set.of("repo", "cacheDir", "cluster", "http"));
+        Fields root = Fields.parse(source, text).allowOnly(Set.of("repo", "cacheDir", "cluster", "http"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval"));

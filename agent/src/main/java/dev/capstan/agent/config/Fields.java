@@ -1,5 +1,7 @@
 package dev.capstan.agent.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.capstan.agent.chart.Yaml;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,20 @@ final class Fields {
         this.map = map;
     }
 
-    static Fields root(String source, Object parsed) {
+    /** Parses YAML text into the root mapping; empty text and invalid YAML are errors naming the file (and line). */
+    static Fields parse(String source, String text) {
+        if (text.isBlank()) {
+            throw new ConfigException(source + ": the file is empty");
+        }
+        try {
+            return root(source, Yaml.mapper().readValue(text, Object.class));
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ConfigException(source + ":" + line + ": invalid YAML: " + e.getOriginalMessage());
+        }
+    }
+
+    private static Fields root(String source, Object parsed) {
         if (parsed == null) {
             throw new ConfigException(source + ": the file is empty");
         }

@@ -1,7 +1,5 @@
 package dev.capstan.agent.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.capstan.agent.chart.Yaml;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,14 +13,7 @@ public final class RepoConfigParser {
     }
 
     public static RepoConfig parse(String text) {
-        Object parsed;
-        try {
-            parsed = Yaml.mapper().readValue(text, Object.class);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new ConfigException(RepoConfig.FILE + ":" + line + ": invalid YAML: " + e.getOriginalMessage());
-        }
-        Fields root = Fields.root(RepoConfig.FILE, parsed).allowOnly(Set.of("environments", "charts"));
+        Fields root = Fields.parse(RepoConfig.FILE, text).allowOnly(Set.of("environments", "charts"));
         List<Fields> envFields = root.objectList("environments");
         if (envFields.isEmpty()) {
             throw root.error("environments", "at least one environment is required");

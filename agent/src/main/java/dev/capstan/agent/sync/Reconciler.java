@@ -69,8 +69,7 @@ public final class Reconciler {
             }
             board.record(new RepoStatus(Optional.of(revision.commit()), Optional.empty(), clock.instant()));
             for (Unit unit : plan.units()) {
-                UnitOutcome last = board.units().get(unit.id());
-                if (last instanceof UnitOutcome.Synced && last.commit().equals(revision.commit())) {
+                if (upToDate(board.units().get(unit.id()), revision.commit())) {
                     continue;
                 }
                 board.record(reconcileUnit(unit, revision));
@@ -79,6 +78,18 @@ public final class Reconciler {
             MDC.clear();
             board.cycleDone();
         }
+    }
+
+    /**
+     * Nothing to do for this commit: synced already, or its render failed (rendering is pure, so the same commit
+     * fails the same way; a new commit is needed). Apply failures are retried: the cluster may have changed.
+     */
+    static boolean upToDate(UnitOutcome last, String commit) {
+        if (last == null || !last.commit().equals(commit)) {
+            return false;
+        }
+        return last instanceof UnitOutcome.Synced
+                || last instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER;
     }
 
     private UnitOutcome reconcileUnit(Unit unit, Revision revision) {

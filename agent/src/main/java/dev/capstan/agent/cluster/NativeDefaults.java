@@ -1,0 +1,94 @@
+package dev.capstan.agent.cluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fills in defaults the API server would add anyway, where server-side apply needs them up front. Kubernetes before
+ * 1.21 rejects an apply whose {@code ports} omit {@code protocol} (the key of that list-map), so it is set to TCP, as
+ * Flux's SSA manager does. Pure: returns a modified copy.
+ */
+public final class NativeDefaults {
+    private static final List<String> POD_TEMPLATE_KINDS = List.of(
+            "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");
+
+    private NativeDefaults() {
+    }
+
+    public static Map<String, Object> apply(String kind, Map<String, Object> object) {
+        Map<String, Object> copy = deepCopy(object);
+        Map<String, Object> spec = map(copy.get("spec"));
+        if (spec == null) {
+            return copy;
+        }
+        switch (kind) {
+            case "Service" -> defaultProtocols(spec.get("ports"));
+            case "Pod" -> defaultPodSpec(spec);
+            case "CronJob" -> {
+                Map<String, Object> jobTemplate = map(spec.get("jobTemplate"));
+                Map<String, Object> jobSpec = jobTemplate == null ? null : map(jobTemplate.get("spec"));
+                defaultTemplate(jobSpec);
+            }
+            default -> {
+                if (POD_TEMPLATE_KINDS.contains(kind)) {
+                    defaultTemplate(spec);
+                }
+            }
+        }
+        return copy;
+    }
+
+    private static void defaultTemplate(Map<String, Object> spec) {
+        Map<String, Object> template = spec == null ? null : map(spec.get("template"));
+        Map<String, Object> podSpec = template == null ? null : map(template.get("spec"));
+        if (podSpec != null) {
+            defaultPodSpec(podSpec);
+        }
+    }
+
+    private static void defaultPodSpec(Map<String, Object> podSpec) {
+        for (String field : List.of("containers", "initContainers")) {
+            if (podSpec.get(field) instanceof List<?> containers) {
+                for (Object container : containers) {
+                    Map<String, Object> c = map(container);
+                    if (c != null) {
+                        defaultProtocols(c.get("ports"));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void defaultProtocols(Object ports) {
+        if (ports instanceof List<?> list) {
+            for (Object port : list) {
+                Map<String, Object> p = map(port);
+                if (p != null) {
+                    p.putIfAbsent("protocol", "TCP");
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T deepCopy(T value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            m.forEach((k, v) -> copy.put((String) k, deepCopy(v)));
+            return (T) copy;
+        }
+        if (value instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>(l.size());
+            l.forEach(v -> copy.add(deepCopy(v)));
+            return (T) copy;
+        }
+        return value;
+    }
+}

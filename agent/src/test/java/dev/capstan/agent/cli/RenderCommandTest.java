@@ -1,0 +1,87 @@
+package dev.capstan.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RenderCommandTest {
+    private static final Path EXAMPLES = Path.of("..", "examples");
+
+    @Test
+    void rendersEveryUnitOfTheExamples() {
+        Result result = run("render", EXAMPLES.toString());
+
+        assertThat(result.exit).isZero();
+        assertThat(result.err).isEmpty();
+        assertThat(result.out).contains("capstan.dev/env: staging", "capstan.dev/env: production",
+                "name: checkout-api", "name: orders");
+    }
+
+    @Test
+    void filtersByChartAndEnv() {
+        Result result = run("render", EXAMPLES.toString(), "--chart", "orders", "--env", "production");
+
+        assertThat(result.exit).isZero();
+        assertThat(result.out).contains("namespace: production", "replicas: 2")
+                .doesNotContain("checkout-api", "namespace: staging");
+    }
+
+    @Test
+    void aBrokenChartExitsOneNamingFileAndLineWhileOthersStillRender(@TempDir Path temp) throws IOException {
+        copy(EXAMPLES, temp);
+        Files.writeString(temp.resolve("charts/orders/templates/service.yaml"), "kind: Service\n{{ values.nope }}\n");
+
+        Result result = run("render", temp.toString(), "--env", "staging");
+
+        assertThat(result.exit).isEqualTo(1);
+        assertThat(result.err).startsWith("ERROR orders/staging templates/service.yaml:2: ")
+                .doesNotContain("Exception", "\tat ");
+        assertThat(result.out).contains("name: checkout-api");
+    }
+
+    @Test
+    void usageErrorsExitTwo(@TempDir Path temp) {
+        assertThat(run("render", temp.resolve("missing").toString()).exit).isEqualTo(2);
+        assertThat(run("render", temp.toString()).err).contains("capstan.yaml: not found");
+        assertThat(run("render", EXAMPLES.toString(), "--env", "qa").err).contains("no unit matches --env qa");
+        assertThat(run("render").exit).isEqualTo(2);
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new CapstanCli());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            e.getCommandLine().getErr().println(e.getMessage());
+            return CapstanCli.USAGE;
+        });
+        int exit = cli.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}

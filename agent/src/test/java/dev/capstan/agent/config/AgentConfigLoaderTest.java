@@ -1,0 +1,87 @@
+package dev.capstan.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class AgentConfigLoaderTest {
+    private static final Path BASE = Path.of("/etc/capstan");
+
+    @Test
+    void parsesAFullConfigResolvingRelativePaths() {
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo:
+                  url: https://git.example.com/shop/deploy.git
+                  branch: release
+                  pollInterval: 15s
+                cacheDir: cache
+                cluster:
+                  kubeconfig: kube/config
+                  context: prod
+                http:
+                  host: 127.0.0.1
+                  port: 9090
+                """, "agent.yaml", BASE);
+
+        assertThat(config.repo().url()).isEqualTo("https://git.example.com/shop/deploy.git");
+        assertThat(config.repo().branch()).isEqualTo("release");
+        assertThat(config.repo().pollInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.cacheDir()).isEqualTo(Path.of("/etc/capstan/cache"));
+        assertThat(config.cluster().kubeconfig()).contains(Path.of("/etc/capstan/kube/config"));
+        assertThat(config.cluster().context()).contains("prod");
+        assertThat(config.http()).isEqualTo(new AgentConfig.Http("127.0.0.1", 9090));
+    }
+
+    @Test
+    void appliesDefaults() {
+        AgentConfig config = AgentConfigLoader.parse("repo: {url: 'file:///srv/git/deploy.git'}\n", "a.yaml", BASE);
+
+        assertThat(config.repo().branch()).isEqualTo("main");
+        assertThat(config.repo().pollInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.cluster().kubeconfig()).isEmpty();
+        assertThat(config.http().port()).isEqualTo(8080);
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "cacheDir: x|a.yaml: repo: required",
+        "repo: {branch: main}|a.yaml: repo.url: required",
+        "repo: {url: 'ftp://host/repo'}|a.yaml: repo.url: expected a file://, https://, http:// or ssh:// URL",
+        "repo: {url: 'file:///r', pollInterval: 0s}|a.yaml: repo.pollInterval: must be greater than zero",
+        "repo: {url: 'file:///r', pollInterval: 10}|a.yaml: repo.pollInterval: expected a duration",
+        "repo: {url: 'file:///r', branch: 'refs/heads/main'}|a.yaml: repo.branch: expected a branch name",
+        "repo: {url: 'file:///r'}\\nhttp: {port: 70000}|a.yaml: http.port: expected a whole number from 0 to 65535",
+        "repo: {url: 'file:///r'}\\nhttp: {port: eighty}|a.yaml: http.port: expected a whole number",
+        "repo: {url: 'file:///r'}\\nlisten: 8080|a.yaml: listen: unknown field",
+        "repo: {url: 'file:///r', token: abc}|a.yaml: repo.token: unknown field",
+    })
+    void rejectsInvalidConfigNamingTheField(String yaml, String expected) {
+        assertThatThrownBy(() -> AgentConfigLoader.parse(yaml.replace("\\n", "\n"), "a.yaml", BASE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(expected);
+    }
+
+    @Test
+    void neverEchoesAPasswordInTheUrl() {
+        assertThatThrownBy(() -> AgentConfigLoader.parse("repo: {url: 'https://bot:s3cret@git.example.com/r.git'}",
+                "a.yaml", BASE))
+                .hasMessage("a.yaml: repo.url: must not contain a password; reference credentials by file")
+                .message().doesNotContain("s3cret");
+    }
+
+    @Test
+    void anEmptyFileIsNamed() {
+        assertThatThrownBy(() -> AgentConfigLoader.parse("", "a.yaml", BASE)).hasMessage("a.yaml: the file is empty");
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        assertThatThrownBy(() -> AgentConfigLoader.load(Path.of("/nonexistent/agent.yaml")))
+                .hasMessage("/nonexistent/agent.yaml: no such file");
+    }
+}

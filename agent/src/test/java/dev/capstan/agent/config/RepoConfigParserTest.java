@@ -1,0 +1,62 @@
+package dev.capstan.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class RepoConfigParserTest {
+
+    @Test
+    void parsesTheExampleRepoConfig() throws IOException {
+        RepoConfig config = RepoConfigParser.parse(Files.readString(Path.of("..", "examples", "capstan.yaml")));
+
+        assertThat(config.environments()).extracting(Environment::name).containsExactly("staging", "production");
+        Environment production = config.environments().get(1);
+        assertThat(production.namespace()).isEqualTo("production");
+        assertThat(production.cluster()).isEqualTo("default");
+        assertThat(production.rollout().strategy()).isEqualTo(Environment.Strategy.CANARY);
+        assertThat(production.rollout().steps()).containsExactly(10, 50, 100);
+        assertThat(production.rollout().stepTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(config.charts()).contains(List.of("checkout-api", "orders"));
+    }
+
+    @Test
+    void defaultsNamespaceToTheEnvironmentNameAndRolloutToRolling() {
+        RepoConfig config = RepoConfigParser.parse("environments: [{name: dev}]\n");
+
+        Environment dev = config.environments().get(0);
+        assertThat(dev.namespace()).isEqualTo("dev");
+        assertThat(dev.rollout().strategy()).isEqualTo(Environment.Strategy.ROLLING);
+        assertThat(config.charts()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "environments: []|capstan.yaml: environments: at least one environment is required",
+        "environments: [{namespace: x}]|capstan.yaml: environments[0].name: required",
+        "environments: [{name: Dev}]|capstan.yaml: environments[0].name: must be a DNS label",
+        "environments: [{name: a}, {name: a}]|capstan.yaml: environments[1].name: duplicate environment 'a'",
+        "environments: [{name: a, rollout: {strategy: blue}}]|environments[0].rollout.strategy: expected 'rolling'",
+        "environments: [{name: a, rollout: {steps: [50, 20, 100]}}]|environments[0].rollout.steps: expected rising",
+        "environments: [{name: a, rollout: {steps: [10, 50]}}]|environments[0].rollout.steps: the last step must be",
+        "environments: [{name: a, rollout: {stepTimeout: soon}}]|environments[0].rollout.stepTimeout: expected a dur",
+        "environments: [{name: a, nmespace: b}]|capstan.yaml: environments[0].nmespace: unknown field",
+        "environments: [{name: a}]\\ncharts: [Bad_Name]|capstan.yaml: charts: must be a DNS label",
+        "environments: {name: a}|capstan.yaml: environments: expected a list",
+        "- just a list|capstan.yaml: expected a YAML mapping at the top level",
+        "environments: [unclosed|capstan.yaml:1: invalid YAML",
+    })
+    void rejectsInvalidConfigNamingTheField(String yaml, String expected) {
+        assertThatThrownBy(() -> RepoConfigParser.parse(yaml.replace("\\n", "\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.capstan.agent.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.capstan.agent.config.AgentConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** JGit against a file:// remote, with commits made by the real git client. */
+class GitSourceTest {
+    @TempDir
+    Path temp;
+    private Path work;
+    private Path remote;
+
+    @BeforeEach
+    void createRepository() throws IOException {
+        work = temp.resolve("work");
+        remote = temp.resolve("remote.git");
+        git(temp, "init", "-q", "--bare", "-b", "main", remote.toString());
+        git(temp, "init", "-q", "-b", "main", work.toString());
+        git(work, "remote", "add", "origin", remote.toUri().toString());
+        write("capstan.yaml", "environments: [{name: dev}]\n");
+        write("charts/api/Chart.yaml", "apiVersion: capstan/v1\nname: api\nversion: 1.0.0\n");
+        write("charts/api/templates/cm.yaml", "kind: ConfigMap\n");
+        write("charts/web/Chart.yaml", "apiVersion: capstan/v1\nname: web\nversion: 1.0.0\n");
+        commitAndPush("first");
+    }
+
+    @Test
+    void readsTheTipOfTheBranchWithoutACheckout() throws IOException {
+        try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
+            Revision revision = source.fetch();
+
+            assertThat(revision.commit()).isEqualTo(head());
+            assertThat(revision.tree().read("capstan.yaml")).map(String::new)
+                    .contains("environments: [{name: dev}]\n");
+            assertThat(revision.tree().directories("charts")).containsExactly("api", "web");
+            assertThat(revision.tree().files("charts/api")).containsOnlyKeys("Chart.yaml", "templates/cm.yaml");
+            assertThat(revision.tree().read("missing.yaml")).isEmpty();
+            assertThat(temp.resolve("cache/repo.git/objects")).isDirectory();
+            assertThat(temp.resolve("cache/repo.git/capstan.yaml")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aNewCommitIsSeenOnTheNextFetchAndOldTreesStayReadable() throws IOException {
+        try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
+            Revision first = source.fetch();
+            write("capstan.yaml", "environments: [{name: prod}]\n");
+            commitAndPush("second");
+
+            Revision second = source.fetch();
+
+            assertThat(second.commit()).isEqualTo(head()).isNotEqualTo(first.commit());
+            assertThat(second.tree().read("capstan.yaml")).map(String::new).contains("environments: [{name: prod}]\n");
+            assertThat(first.tree().read("capstan.yaml")).map(String::new).contains("environments: [{name: dev}]\n");
+        }
+    }
+
+    @Test
+    void aForcePushThatRewritesHistoryIsFollowed() throws IOException {
+        try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
+            source.fetch();
+            write("capstan.yaml", "environments: [{name: rewritten}]\n");
+            git(work, "add", "-A");
+            git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--amend", "-m", "x");
+            git(work, "push", "-q", "--force", "origin", "main");
+
+            assertThat(source.fetch().commit()).isEqualTo(head());
+        }
+    }
+
+    @Test
+    void symlinksInTheRepositoryAreNotFollowed() throws IOException {
+        Files.createSymbolicLink(work.resolve("charts/api/link.yaml"), Path.of("/etc/passwd"));
+        commitAndPush("add a link");
+        try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
+            Revision revision = source.fetch();
+
+            assertThat(revision.tree().files("charts/api")).doesNotContainKey("link.yaml");
+            assertThat(revision.tree().read("charts/api/link.yaml")).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingBranchOrRemoteIsAClearError() {
+        try (GitSource source = new GitSource(repo("release"), temp.resolve("cache"))) {
+            assertThatThrownBy(source::fetch).isInstanceOf(GitSourceException.class)
+                    .hasMessageContaining("release");
+        }
+        AgentConfig.Repo gone = new AgentConfig.Repo(temp.resolve("nowhere.git").toUri().toString(), "main",
+                Duration.ofSeconds(1));
+        try (GitSource source = new GitSource(gone, temp.resolve("cache2"))) {
+            assertThatThrownBy(source::fetch).isInstanceOf(GitSourceException.class)
+                    .hasMessageStartingWith("fetch of branch 'main' failed");
+        }
+    }
+
+    private AgentConfig.Repo repo(String branch) {
+        return new AgentConfig.Repo(remote.toUri().toString(), branch, Duration.ofSeconds(1));
+    }
+
+    private void write(String path, String content) throws IOException {
+        Files.createDirectories(work.resolve(path).getParent());
+        Files.writeString(work.resolve(path), content);
+    }
+
+    private void commitAndPush(String message) {
+        git(work, "add", "-A");
+        git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", message);
+        git(work, "push", "-q", "origin", "main");
+    }
+
+    private String head() {
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    private static String git(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(command + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.capstan.agent.Agent;
+import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.sync.UnitOutcome;
+import dev.capstan.testcluster.ClusterBinaries;
+import dev.capstan.testcluster.LocalCluster;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The walking skeleton end to end: git commit → agent (JGit poll, render, SSA) → real apiserver → ready pods. */
+@KubernetesCluster
+class GitToClusterIT {
+    private static final Duration SYNC = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void aCommitBecomesRunningObjectsAndTheNextCommitFollows(KubernetesClient client, TestNamespace ns,
+                                                               LocalCluster cluster) {
+        String staging = ns.name();
+        String production = ns.another("prod");
+        GitRepoFixture repo = exampleRepo(staging, production);
+
+        try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
+            await().atMost(SYNC).untilAsserted(() -> {
+                Deployment api = client.apps().deployments().inNamespace(staging).withName("checkout-api").get();
+                assertThat(api).isNotNull();
+                assertThat(api.getStatus().getAvailableReplicas()).isGreaterThanOrEqualTo(1);
+                Deployment orders = client.apps().deployments().inNamespace(production).withName("orders").get();
+                assertThat(orders).isNotNull();
+                assertThat(orders.getStatus().getAvailableReplicas()).isEqualTo(2);
+            });
+
+            Deployment api = client.apps().deployments().inNamespace(staging).withName("checkout-api").get();
+            assertThat(api.getMetadata().getLabels())
+                    .containsEntry("app.kubernetes.io/managed-by", "capstan")
+                    .containsEntry("capstan.dev/chart", "checkout-api")
+                    .containsEntry("capstan.dev/env", "staging");
+            assertThat(api.getMetadata().getManagedFields())
+                    .extracting(ManagedFieldsEntry::getManager, ManagedFieldsEntry::getOperation)
+                    .contains(org.assertj.core.groups.Tuple.tuple("capstan", "Apply"));
+            for (String kind : new String[] {"services", "configmaps"}) {
+                assertThat(client.genericKubernetesResources("v1", kind.equals("services") ? "Service" : "ConfigMap")
+                        .inNamespace(staging).withLabel("capstan.dev/chart", "checkout-api").list().getItems())
+                        .as(kind).isNotEmpty();
+            }
+            assertThat(client.network().v1().ingresses().inNamespace(staging).withName("checkout-api").get())
+                    .isNotNull();
+            assertThat(client.autoscaling().v2beta2().horizontalPodAutoscalers().inNamespace(staging)
+                    .withName("checkout-api").get()).isNotNull();
+            assertThat(client.policy().v1beta1().podDisruptionBudget().inNamespace(staging)
+                    .withName("checkout-api").get()).isNotNull();
+
+            repo.write("charts/orders/values.staging.yaml", "replicaCount: 3\n");
+            String second = repo.commitAndPush("orders: three replicas in staging");
+
+            await().atMost(SYNC).untilAsserted(() -> {
+                Deployment orders = client.apps().deployments().inNamespace(staging).withName("orders").get();
+                assertThat(orders.getSpec().getReplicas()).isEqualTo(3);
+                assertThat(orders.getStatus().getAvailableReplicas()).isEqualTo(3);
+            });
+            assertThat(agent.status().units().values()).allSatisfy(outcome -> {
+                assertThat(outcome).isInstanceOf(UnitOutcome.Synced.class);
+                assertThat(outcome.commit()).isEqualTo(second);
+            });
+        }
+    }
+
+    @Test
+    void aBrokenChartFailsAloneAndTheOthersStillSync(KubernetesClient client, TestNamespace ns,
+                                                       LocalCluster cluster) {
+        String staging = ns.name();
+        String production = ns.another("prod");
+        GitRepoFixture repo = exampleRepo(staging, production);
+        repo.write("charts/checkout-api/templates/configmap.yaml", "kind: ConfigMap\nmetadata:\n"
+                + "  name: {{ values.doesNotExist }}\n");
+        repo.commitAndPush("break checkout-api");
+
+        try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
+            await().atMost(SYNC).untilAsserted(() -> {
+                assertThat(agent.status().units()).hasSize(4);
+                assertThat(client.apps().deployments().inNamespace(staging).withName("orders").get()).isNotNull();
+                assertThat(client.apps().deployments().inNamespace(production).withName("orders").get()).isNotNull();
+            });
+            UnitOutcome broken = agent.status().units().get("checkout-api/staging");
+            assertThat(broken).isInstanceOfSatisfying(UnitOutcome.Failed.class, failed -> {
+                assertThat(failed.stage()).isEqualTo(UnitOutcome.Stage.RENDER);
+                assertThat(failed.message()).contains("checkout-api/staging", "templates/configmap.yaml:3",
+                        "doesNotExist");
+            });
+            assertThat(agent.status().units().get("orders/staging")).isInstanceOf(UnitOutcome.Synced.class);
+            assertThat(client.apps().deployments().inNamespace(staging).withName("checkout-api").get()).isNull();
+        }
+    }
+
+    private GitRepoFixture exampleRepo(String stagingNamespace, String productionNamespace) {
+        GitRepoFixture repo = GitRepoFixture.fromDirectory(ClusterBinaries.repoRoot().resolve("examples"),
+                tempDir.resolve("git"));
+        repo.write("capstan.yaml", repo.read("capstan.yaml")
+                .replace("namespace: staging", "namespace: " + stagingNamespace)
+                .replace("namespace: production", "namespace: " + productionNamespace));
+        repo.commitAndPush("use the test's namespaces");
+        return repo;
+    }
+
+    private AgentConfig agentConfig(GitRepoFixture repo, LocalCluster cluster) {
+        return new AgentConfig(
+                new AgentConfig.Repo(repo.url(), "main", Duration.ofMillis(300)),
+                tempDir.resolve("cache"),
+                new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
+                new AgentConfig.Http("127.0.0.1", 0));
+    }
+}
