@@ -8,6 +8,7 @@ import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
+import dev.capstan.testcluster.LocalGitRepo;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,7 +31,7 @@ class GitToClusterIT {
                                                                LocalCluster cluster) {
         String staging = ns.name();
         String production = ns.another("prod");
-        GitRepoFixture repo = exampleRepo(staging, production);
+        LocalGitRepo repo = exampleRepo(staging, production);
 
         try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
             await().atMost(SYNC).untilAsserted(() -> {
@@ -82,7 +83,7 @@ class GitToClusterIT {
                                                        LocalCluster cluster) {
         String staging = ns.name();
         String production = ns.another("prod");
-        GitRepoFixture repo = exampleRepo(staging, production);
+        LocalGitRepo repo = exampleRepo(staging, production);
         repo.write("charts/checkout-api/templates/configmap.yaml", "kind: ConfigMap\nmetadata:\n"
                 + "  name: {{ values.doesNotExist }}\n");
         repo.commitAndPush("break checkout-api");
@@ -104,8 +105,8 @@ class GitToClusterIT {
         }
     }
 
-    private GitRepoFixture exampleRepo(String stagingNamespace, String productionNamespace) {
-        GitRepoFixture repo = GitRepoFixture.fromDirectory(ClusterBinaries.repoRoot().resolve("examples"),
+    private LocalGitRepo exampleRepo(String stagingNamespace, String productionNamespace) {
+        LocalGitRepo repo = LocalGitRepo.fromDirectory(ClusterBinaries.repoRoot().resolve("examples"),
                 tempDir.resolve("git"));
         repo.write("capstan.yaml", repo.read("capstan.yaml")
                 .replace("namespace: staging", "namespace: " + stagingNamespace)
@@ -114,7 +115,7 @@ class GitToClusterIT {
         return repo;
     }
 
-    private AgentConfig agentConfig(GitRepoFixture repo, LocalCluster cluster) {
+    private AgentConfig agentConfig(LocalGitRepo repo, LocalCluster cluster) {
         return new AgentConfig(
                 new AgentConfig.Repo(repo.url(), "main", Duration.ofMillis(300)),
                 tempDir.resolve("cache"),

@@ -1,4 +1,4 @@
-package dev.capstan.it;
+package dev.capstan.testcluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,40 +11,44 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A GitOps repository for a test, driven with the real {@code git} client: a working copy that commits and pushes to
- * a bare "remote" the agent clones from ({@link #url()}).
+ * A GitOps repository on local disk, driven with the real {@code git} client: a working copy that commits and pushes
+ * to a bare "remote" the agent clones from ({@link #url()}). Used by the integration tests and the demo.
  */
-final class GitRepoFixture {
+public final class LocalGitRepo {
     private final Path work;
     private final Path remote;
 
-    private GitRepoFixture(Path work, Path remote) {
+    private LocalGitRepo(Path work, Path remote) {
         this.work = work;
         this.remote = remote;
     }
 
     /** A repository whose first commit is a copy of {@code source} (e.g. examples/), pushed to branch main. */
-    static GitRepoFixture fromDirectory(Path source, Path tempDir) {
+    public static LocalGitRepo fromDirectory(Path source, Path tempDir) {
         Path work = tempDir.resolve("work");
         Path remote = tempDir.resolve("remote.git");
         copyTree(source, work);
         git(tempDir, "init", "-q", "--bare", "-b", "main", remote.toString());
         git(work, "init", "-q", "-b", "main");
         git(work, "remote", "add", "origin", remote.toUri().toString());
-        GitRepoFixture repo = new GitRepoFixture(work, remote);
+        LocalGitRepo repo = new LocalGitRepo(work, remote);
         repo.commitAndPush("initial import");
         return repo;
     }
 
-    String url() {
+    public Path workTree() {
+        return work;
+    }
+
+    public String url() {
         return remote.toUri().toString();
     }
 
-    Path file(String relative) {
+    public Path file(String relative) {
         return work.resolve(relative);
     }
 
-    void write(String relative, String content) {
+    public void write(String relative, String content) {
         try {
             Files.createDirectories(file(relative).getParent());
             Files.writeString(file(relative), content);
@@ -53,7 +57,7 @@ final class GitRepoFixture {
         }
     }
 
-    String read(String relative) {
+    public String read(String relative) {
         try {
             return Files.readString(file(relative));
         } catch (IOException e) {
@@ -62,7 +66,7 @@ final class GitRepoFixture {
     }
 
     /** Commits everything and pushes; returns the new commit id. */
-    String commitAndPush(String message) {
+    public String commitAndPush(String message) {
         git(work, "add", "-A");
         git(work, "-c", "user.name=Test Author", "-c", "user.email=author@example.com", "commit", "-q", "-m",
                 message);
@@ -70,7 +74,7 @@ final class GitRepoFixture {
         return git(work, "rev-parse", "HEAD").strip();
     }
 
-    static String git(Path dir, String... args) {
+    public static String git(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
         try {

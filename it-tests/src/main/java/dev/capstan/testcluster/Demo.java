@@ -1,0 +1,126 @@
+package dev.capstan.testcluster;
+
+import dev.capstan.agent.Agent;
+import dev.capstan.agent.config.AgentConfigLoader;
+import dev.capstan.agent.sync.UnitOutcome;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
+
+/**
+ * {@code bin/demo}: a local control plane with simulated pods, a git repository made from {@code examples/}, and the
+ * agent syncing it. Prints where to look, then runs until Ctrl-C ({@code --exit-when-synced}: stop once every unit
+ * is synced and every Deployment available, for scripted checks).
+ */
+public final class Demo {
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        boolean exitWhenSynced = List.of(args).contains("--exit-when-synced");
+        int port = portArgument(args);
+        PrintStream out = System.out;
+        Path root = ClusterBinaries.repoRoot();
+        Path work = root.resolve("demo-work");
+        deleteTree(work);
+        Files.createDirectories(work);
+
+        out.println("capstan demo: starting a local control plane (etcd, kube-apiserver, kube-controller-manager)");
+        Path binaries = ClusterBinaries.locate(root);
+        LocalCluster cluster = LocalCluster.start(binaries, work.resolve("cluster"));
+        KubernetesClient client = cluster.newClient();
+        PodSimulator simulator = PodSimulator.start(client);
+
+        LocalGitRepo repo = LocalGitRepo.fromDirectory(root.resolve("examples"), work.resolve("git"));
+        Path config = work.resolve("agent.yaml");
+        Files.writeString(config, """
+                # Written by bin/demo. The agent config lives next to the agent, never in the GitOps repo.
+                repo:
+                  url: %s
+                  branch: main
+                  pollInterval: 2s
+                cacheDir: %s
+                cluster:
+                  kubeconfig: %s
+                http:
+                  host: 127.0.0.1
+                  port: %d
+                """.formatted(repo.url(), work.resolve("cache"), cluster.kubeconfig(), port));
+        Agent agent = Agent.start(AgentConfigLoader.load(config));
+
+        Runnable stop = () -> {
+            agent.close();
+            simulator.close();
+            client.close();
+            cluster.close();
+        };
+        Awaitility.await("every unit synced and every Deployment available").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> allSynced(agent) && allAvailable(client));
+
+        out.println();
+        out.println("capstan demo is running: every chart x environment of examples/ is synced.");
+        agent.status().units().values().forEach(u -> out.println("  " + u.unit() + "  synced at "
+                + u.commit().substring(0, 12)));
+        out.println();
+        out.println("Look at the cluster:");
+        out.println("  kubectl --kubeconfig " + cluster.kubeconfig()
+                + " get deploy,svc,hpa,pdb,ingress,pods -A -l app.kubernetes.io/managed-by=capstan");
+        out.println("Push a change and watch it land (polled every 2 s):");
+        out.println("  cd " + repo.workTree() + " && sed -i 's/replicaCount: 2/replicaCount: 3/'"
+                + " charts/orders/values.production.yaml && git commit -qam 'more orders' && git push -q");
+        out.println("Agent: http://127.0.0.1:" + agent.httpPort() + "/readyz   config: " + config);
+
+        if (exitWhenSynced) {
+            stop.run();
+            out.println("capstan demo: synced, stopped (--exit-when-synced)");
+            return;
+        }
+        out.println("Ctrl-C stops the agent and the control plane.");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.run();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        stopped.await();
+    }
+
+    private static boolean allSynced(Agent agent) {
+        var units = agent.status().units().values();
+        return units.size() == 4 && units.stream().allMatch(UnitOutcome.Synced.class::isInstance);
+    }
+
+    private static boolean allAvailable(KubernetesClient client) {
+        List<Deployment> deployments = client.apps().deployments().inAnyNamespace()
+                .withLabel("app.kubernetes.io/managed-by", "capstan").list().getItems();
+        return !deployments.isEmpty() && deployments.stream().allMatch(d -> d.getStatus() != null
+                && d.getStatus().getAvailableReplicas() != null && d.getStatus().getAvailableReplicas() > 0);
+    }
+
+    private static int portArgument(String[] args) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--port")) {
+                return Integer.parseInt(args[i + 1]);
+            }
+        }
+        return 8080;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
