@@ -38,6 +38,14 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void theShippedExampleConfigIsValid() {
+        AgentConfig config = AgentConfigLoader.load(Path.of("..", "config", "agent.example.yaml"));
+
+        assertThat(config.repo().url()).isEqualTo("https://git.example.com/shop/deploy.git");
+        assertThat(config.cluster().context()).contains("production");
+    }
+
+    @Test
     void appliesDefaults() {
         AgentConfig config = AgentConfigLoader.parse("repo: {url: 'file:///srv/git/deploy.git'}\n", "a.yaml", BASE);
 
