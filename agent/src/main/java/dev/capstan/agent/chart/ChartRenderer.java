@@ -1,6 +1,5 @@
 package dev.capstan.agent.chart;
 
-import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
@@ -14,11 +13,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Renders one chart for one environment: pure, files in, objects out. No Kubernetes client, no I/O, no clock, so the
- * same commit always renders to the same bytes.
+ * same commit always renders to the same bytes. Thread-safe; compiled charts are cached by content digest.
  */
 public final class ChartRenderer {
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -26,26 +26,39 @@ public final class ChartRenderer {
     public static final String LABEL_ENV = "capstan.dev/env";
     public static final String MANAGER = "capstan";
 
+    private static final int CACHED_CHARTS = 1024;
     private static final Pattern SEMVER = Pattern.compile(
             "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$");
     private static final Pattern DNS_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
+    private static final Pattern MISSING_ATTRIBUTE = Pattern.compile(
+            "Attribute \\[(.+?)] of \\[.+?] does not exist or can not be accessed.*");
+    private static final Pattern MISSING_ROOT = Pattern.compile(
+            "Root attribute \\[(.+?)] does not exist or can not be accessed.*");
 
-    private final int maxOutputBytes;
+    private final RenderLimits limits;
+    private final Map<String, CompiledChart> compiled = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompiledChart> eldest) {
+            return size() > CACHED_CHARTS;
+        }
+    };
 
     public ChartRenderer() {
-        this(4 * 1024 * 1024);
+        this(RenderLimits.defaults());
     }
 
-    public ChartRenderer(int maxOutputBytes) {
-        this.maxOutputBytes = maxOutputBytes;
+    public ChartRenderer(RenderLimits limits) {
+        this.limits = limits;
     }
 
     public DesiredState render(RenderRequest request) {
         ChartFiles files = request.chart();
         String unit = files.chartName() + "/" + request.env();
-        ChartMetadata metadata = readMetadata(files);
-        Map<String, Object> values = ValuesMerger.merge(
-                readValues(files, "values.yaml"), readValues(files, "values." + request.env() + ".yaml"));
+        CompiledChart chart = compiled(files);
+        Map<String, Object> values = values(chart, request.env(), unit);
+        ChartMetadata metadata = chart.metadata();
         Map<String, Object> context = Map.of(
                 "values", values,
                 "chart", Map.of("name", metadata.name(), "version", metadata.version(),
@@ -54,35 +67,67 @@ public final class ChartRenderer {
                         "env", request.env(), "commit", request.commit(), "revision", request.revision()),
                 "capabilities", request.capabilities().asTemplateContext());
 
-        PebbleEngine engine = new PebbleEngine.Builder()
-                .loader(new ChartTemplateLoader(files))
-                .strictVariables(true)
-                .autoEscaping(false)
-                .newLineTrimming(false)
-                .methodAccessValidator(new SandboxedMethodAccess())
-                .maxRenderedSize(maxOutputBytes)
-                .extension(new TemplateFunctions())
-                .cacheActive(false)
-                .build();
-
-        List<RenderedObject> objects = new ArrayList<>();
-        Map<ObjectKey, String> seen = new HashMap<>();
-        for (String template : files.manifestTemplates()) {
-            String output = evaluate(engine, unit, template, context);
-            for (Object document : Yaml.readDocuments(output, unit, template)) {
-                RenderedObject object = toObject(unit, template, document, request);
-                String previous = seen.putIfAbsent(object.key(), template);
-                if (previous != null) {
-                    throw new ChartException(unit, template, 0,
-                            "duplicate object " + object.key() + " (also rendered by " + previous + ")");
+        List<RenderedObject> objects = RenderBudget.within(limits.timeBudget(), () -> {
+            List<RenderedObject> result = new ArrayList<>();
+            Map<ObjectKey, String> seen = new HashMap<>();
+            int outputSize = 0;
+            for (String template : files.manifestTemplates()) {
+                String output = evaluate(chart, unit, template, context);
+                outputSize += output.length();
+                if (outputSize > limits.maxOutputBytes()) {
+                    throw new ChartException(unit, template, 0, "rendered output exceeds the limit of "
+                            + limits.maxOutputBytes() + " characters");
                 }
-                objects.add(object);
+                for (Object document : Yaml.readDocuments(output, unit, template)) {
+                    RenderedObject object = toObject(unit, template, document, request);
+                    String previous = seen.putIfAbsent(object.key(), template);
+                    if (previous != null) {
+                        throw new ChartException(unit, template, 0,
+                                "duplicate object " + object.key() + " (also rendered by " + previous + ")");
+                    }
+                    result.add(object);
+                }
             }
-        }
+            return result;
+        });
         objects.sort((a, b) -> KindOrder.INSTALL.compare(a.key(), b.key()));
         String manifest = manifest(files.chartName(), objects);
         return new DesiredState(files.chartName(), request.env(), request.commit(), objects, manifest,
                 sha256(manifest));
+    }
+
+    /** The merged values of a unit, checked against the chart's schema when it has one. */
+    public Map<String, Object> values(ChartFiles files, String env) {
+        return values(compiled(files), env, files.chartName() + "/" + env);
+    }
+
+    private static Map<String, Object> values(CompiledChart chart, String env, String unit) {
+        String envFile = "values." + env + ".yaml";
+        Map<String, Object> overlay = chart.files().text(envFile)
+                .map(text -> Yaml.readMap(text, unit, envFile))
+                .orElse(Map.of());
+        Map<String, Object> values = ValuesMerger.merge(chart.defaults(), overlay);
+        chart.schema().ifPresent(schema -> {
+            List<String> violations = schema.violations(values);
+            if (!violations.isEmpty()) {
+                throw new ChartException(unit, "", 0, "values: " + String.join("; values: ", violations));
+            }
+        });
+        return values;
+    }
+
+    private CompiledChart compiled(ChartFiles files) {
+        synchronized (compiled) {
+            CompiledChart chart = compiled.get(files.digest());
+            if (chart != null) {
+                return chart;
+            }
+        }
+        CompiledChart chart = CompiledChart.compile(files, limits.maxOutputBytes());
+        synchronized (compiled) {
+            compiled.put(files.digest(), chart);
+        }
+        return chart;
     }
 
     /** Reads and checks {@code Chart.yaml}. */
@@ -98,6 +143,9 @@ public final class ChartRenderer {
         String name = stringField(raw, "name", chart);
         if (!DNS_NAME.matcher(name).matches()) {
             throw new ChartException(chart, "Chart.yaml", 0, "name must be a DNS label, found " + name);
+        }
+        if (!name.equals(chart)) {
+            throw new ChartException(chart, "Chart.yaml", 0, "name '" + name + "' differs from the directory name");
         }
         String version = stringField(raw, "version", chart);
         if (!SEMVER.matcher(version).matches()) {
@@ -117,23 +165,46 @@ public final class ChartRenderer {
         return value.toString();
     }
 
-    private static Map<String, Object> readValues(ChartFiles files, String file) {
-        return files.text(file).map(text -> Yaml.readMap(text, files.chartName(), file)).orElse(Map.of());
-    }
-
-    private String evaluate(PebbleEngine engine, String unit, String template, Map<String, Object> context) {
+    private static String evaluate(CompiledChart chart, String unit, String template, Map<String, Object> context) {
         try {
-            PebbleTemplate compiled = engine.getTemplate(template);
+            PebbleTemplate compiled = chart.engine().getTemplate(template);
             StringWriter out = new StringWriter();
             compiled.evaluate(out, context);
             return out.toString();
         } catch (PebbleException e) {
             String file = e.getFileName() == null ? template : e.getFileName();
             int line = e.getLineNumber() == null ? 0 : e.getLineNumber();
-            throw new ChartException(unit, file, line, e.getPebbleMessage());
+            throw new ChartException(unit, file, line, readable(e));
+        } catch (RenderBudget.Exceeded e) {
+            throw new ChartException(unit, template, 0, "render took longer than its time budget: "
+                    + "an endless or very large loop?");
+        } catch (StackOverflowError e) {
+            throw new ChartException(unit, template, 0, "template recursion too deep");
         } catch (IOException e) {
             throw new ChartException(unit, template, 0, "template could not be evaluated: " + e.getMessage());
         }
+    }
+
+    /** Pebble's messages speak Java; chart authors need to know which value is missing. */
+    private static String readable(PebbleException e) {
+        if (e.getCause() instanceof RenderBudget.Exceeded) {
+            return "render took longer than its time budget: an endless or very large loop?";
+        }
+        String message = e.getPebbleMessage() == null ? String.valueOf(e.getMessage()) : e.getPebbleMessage();
+        Matcher attribute = MISSING_ATTRIBUTE.matcher(message);
+        if (attribute.matches()) {
+            return "'" + attribute.group(1) + "' is not defined (templates are strict: give optional values a"
+                    + " default with | default(...))";
+        }
+        Matcher root = MISSING_ROOT.matcher(message);
+        if (root.matches()) {
+            return "variable '" + root.group(1) + "' is not defined (templates see values, chart, release and"
+                    + " capabilities)";
+        }
+        if (message.startsWith("Tried to write more than")) {
+            return "rendered output exceeds the size limit (" + message.replaceAll("\\D+", "") + " characters)";
+        }
+        return message;
     }
 
     @SuppressWarnings("unchecked")
@@ -141,7 +212,7 @@ public final class ChartRenderer {
         if (!(document instanceof Map<?, ?> map)) {
             throw new ChartException(unit, template, 0, "rendered a document that is not a YAML mapping");
         }
-        Map<String, Object> content = deepCopy((Map<String, Object>) map);
+        Map<String, Object> content = new LinkedHashMap<>((Map<String, Object>) map);
         String apiVersion = requiredString(content.get("apiVersion"), unit, template, "apiVersion");
         String kind = requiredString(content.get("kind"), unit, template, "kind");
         if (!(content.get("metadata") instanceof Map<?, ?>)) {
@@ -183,13 +254,6 @@ public final class ChartRenderer {
             throw new ChartException(unit, template, 0, "rendered an object without " + field);
         }
         return value.toString();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepCopy(Map<String, Object> map) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> copy.put(k, v instanceof Map<?, ?> m ? deepCopy((Map<String, Object>) m) : v));
-        return copy;
     }
 
     private static String manifest(String chart, List<RenderedObject> objects) {

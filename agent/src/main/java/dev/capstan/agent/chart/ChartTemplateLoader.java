@@ -7,20 +7,26 @@ import java.io.StringReader;
 
 /**
  * Loads templates from the chart's in-memory files only. Absolute paths and {@code ..} are refused, so an
- * {@code include} or {@code import} cannot reach outside the chart.
+ * {@code include} or {@code import} cannot reach outside the chart. Every manifest template sees the macros of every
+ * {@code templates/_*.peb}: their imports are prepended on the template's first line, so line numbers stay true.
  */
 final class ChartTemplateLoader implements Loader<String> {
     private final ChartFiles files;
+    private final String partialImports;
 
     ChartTemplateLoader(ChartFiles files) {
         this.files = files;
+        StringBuilder imports = new StringBuilder();
+        files.partials().forEach(partial -> imports.append("{% import \"").append(partial).append("\" %}"));
+        this.partialImports = imports.toString();
     }
 
     @Override
     public Reader getReader(String path) {
         String text = files.text(path).orElseThrow(() ->
                 new LoaderException(null, "template not found in chart: " + path));
-        return new StringReader(text);
+        boolean partial = files.partials().contains(path);
+        return new StringReader(partial ? text : partialImports + text);
     }
 
     @Override

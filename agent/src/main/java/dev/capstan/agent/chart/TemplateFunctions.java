@@ -13,23 +13,52 @@ import java.util.Map;
 
 /**
  * The Helm-flavoured filters charts need on top of Pebble's core ones ({@code upper}, {@code lower}, {@code default},
- * {@code sha256}, {@code trim}...): {@code toYaml}, {@code indent}, {@code nindent}, {@code quote}, {@code b64enc},
- * {@code trunc}, {@code required}.
+ * {@code sha256}, {@code trim}, {@code replace}, {@code join}...): {@code toYaml}, {@code toJson}, {@code indent},
+ * {@code nindent}, {@code quote}, {@code squote}, {@code b64enc}, {@code b64dec}, {@code trunc}, {@code required}.
+ * Also a bounded {@code range}. Every call checks the render budget.
  */
 final class TemplateFunctions extends AbstractExtension {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Override
+    public Map<String, io.pebbletemplates.pebble.extension.Function> getFunctions() {
+        return Map.of("range", new BoundedRange());
+    }
 
     @Override
     public Map<String, Filter> getFilters() {
-        return Map.of(
-                "toYaml", new SimpleFilter(List.of(), (input, args) -> toYaml(input)),
-                "indent", new SimpleFilter(List.of("spaces"), (input, args) -> indent(text(input), spaces(args))),
-                "nindent", new SimpleFilter(List.of("spaces"),
-                        (input, args) -> "\n" + indent(text(input), spaces(args))),
-                "quote", new SimpleFilter(List.of(), (input, args) -> quote(text(input))),
-                "b64enc", new SimpleFilter(List.of(), (input, args) ->
-                        Base64.getEncoder().encodeToString(text(input).getBytes(StandardCharsets.UTF_8))),
-                "trunc", new SimpleFilter(List.of("length"), (input, args) -> trunc(text(input), args)),
-                "required", new SimpleFilter(List.of("message"), TemplateFunctions::required));
+        return Map.ofEntries(
+                Map.entry("toYaml", new SimpleFilter(List.of(), (input, args) -> toYaml(input))),
+                Map.entry("toJson", new SimpleFilter(List.of(), (input, args) -> toJson(input))),
+                Map.entry("squote", new SimpleFilter(List.of(), (input, args) ->
+                        "'" + text(input).replace("'", "''") + "'")),
+                Map.entry("b64dec", new SimpleFilter(List.of(), (input, args) -> b64dec(text(input)))),
+                Map.entry("indent", new SimpleFilter(List.of("spaces"),
+                        (input, args) -> indent(text(input), spaces(args)))),
+                Map.entry("nindent", new SimpleFilter(List.of("spaces"),
+                        (input, args) -> "\n" + indent(text(input), spaces(args)))),
+                Map.entry("quote", new SimpleFilter(List.of(), (input, args) -> quote(text(input)))),
+                Map.entry("b64enc", new SimpleFilter(List.of(), (input, args) ->
+                        Base64.getEncoder().encodeToString(text(input).getBytes(StandardCharsets.UTF_8)))),
+                Map.entry("trunc", new SimpleFilter(List.of("length"), (input, args) -> trunc(text(input), args))),
+                Map.entry("required", new SimpleFilter(List.of("message"), TemplateFunctions::required)));
+    }
+
+    static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("value cannot be written as JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String b64dec(String text) {
+        try {
+            return new String(Base64.getDecoder().decode(text.strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("b64dec: input is not base64");
+        }
     }
 
     static String toYaml(Object value) {
@@ -114,6 +143,7 @@ final class TemplateFunctions extends AbstractExtension {
         @Override
         public Object apply(Object input, Map<String, Object> args, PebbleTemplate self, EvaluationContext context,
                             int lineNumber) {
+            RenderBudget.check();
             try {
                 return body.apply(input, args);
             } catch (IllegalArgumentException e) {

@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ChartRendererTest {
@@ -69,8 +75,8 @@ class ChartRendererTest {
 
         assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
                 .isInstanceOf(ChartException.class)
-                .hasMessageStartingWith("demo/dev templates/cm.yaml:4: ")
-                .hasMessageContaining("nope");
+                .hasMessageStartingWith("demo/dev templates/cm.yaml:4: 'nope' is not defined")
+                .hasMessageNotContaining("java.util");
     }
 
     @Test
@@ -160,12 +166,167 @@ class ChartRendererTest {
     @Test
     void outputSizeIsCapped() {
         ChartFiles chart = chart(Map.of("templates/a.yaml",
-                "{% for i in range(1, 100000) %}# padding line {{ i }}\n{% endfor %}"));
+                "{% for i in range(1, 1000) %}{% for j in range(1, 100) %}# padding {{ i }} {{ j }}\n"
+                        + "{% endfor %}{% endfor %}"));
 
-        assertThatThrownBy(() -> new ChartRenderer(64 * 1024).render(new RenderRequest(chart, "dev", "ns", "c", 0,
-                Capabilities.offlineDefault())))
+        assertThatThrownBy(() -> new ChartRenderer(new RenderLimits(64 * 1024, Duration.ofSeconds(5)))
+                .render(new RenderRequest(chart, "dev", "ns", "c", 0, Capabilities.offlineDefault())))
                 .isInstanceOf(ChartException.class)
-                .hasMessageContaining("templates/a.yaml");
+                .hasMessageStartingWith("demo/dev templates/a.yaml")
+                .hasMessageContaining("exceeds the size limit");
+    }
+
+    @Test
+    void anEndlessLoopRunsOutOfTimeInsteadOfHangingTheAgent() {
+        ChartFiles chart = chart(Map.of("templates/a.yaml", """
+                {% for i in range(1, 10000) %}{% for j in range(1, 10000) %}{% for k in range(1, 10000) %}\
+                {% endfor %}{% endfor %}{% endfor %}
+                """));
+
+        assertThatThrownBy(() -> new ChartRenderer(new RenderLimits(1 << 20, Duration.ofMillis(200)))
+                .render(new RenderRequest(chart, "dev", "ns", "c", 0, Capabilities.offlineDefault())))
+                .hasMessageStartingWith("demo/dev templates/a.yaml")
+                .hasMessageContaining("time budget");
+    }
+
+    @Test
+    void aHugeRangeIsRefusedBeforeItIsAllocated() {
+        ChartFiles chart = chart(Map.of("templates/a.yaml", "{% for i in range(0, 2000000000) %}{% endfor %}\n"));
+
+        assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
+                .hasMessageStartingWith("demo/dev templates/a.yaml:1: ")
+                .hasMessageContaining("exceeds the limit of 10000");
+    }
+
+    @Test
+    void endlessRecursionIsAClearError() {
+        ChartFiles chart = chart(Map.of(
+                "templates/_loop.peb", "{% macro loop(n) %}{{ loop(n) }}{% endmacro %}",
+                "templates/a.yaml", "{{ loop(1) }}\n"));
+
+        assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
+                .isInstanceOf(ChartException.class)
+                .hasMessageContaining("recursion too deep");
+    }
+
+    @Test
+    void macrosOfEveryPartialAreVisibleWithoutAnImportAndLinesStayTrue() {
+        ChartFiles chart = chart(Map.of(
+                "templates/_names.peb", "{% macro fullname(r) %}{{ r.name }}-{{ r.env }}{% endmacro %}",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ fullname(release) }}\n",
+                "templates/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ values.nope }}\n"));
+
+        assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
+                .hasMessageStartingWith("demo/dev templates/b.yaml:4: 'nope' is not defined");
+        ChartFiles fixed = chart(Map.of(
+                "templates/_names.peb", "{% macro fullname(r) %}{{ r.name }}-{{ r.env }}{% endmacro %}",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ fullname(release) }}\n"));
+        assertThat(render(fixed, "dev", "ns", Capabilities.offlineDefault()).objects().get(0).key().name())
+                .isEqualTo("demo-dev");
+    }
+
+    @Test
+    void defaultAndRequiredWorkUnderStrictVariables() {
+        ChartFiles withDefault = chart(Map.of("templates/a.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ values.missing | default('fallback') }}\n"));
+        ChartFiles withRequired = chart(Map.of("templates/a.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ values.empty | required('set empty!') }}\n",
+                "values.yaml", "empty: ''\n"));
+
+        assertThat(render(withDefault, "dev", "ns", Capabilities.offlineDefault()).objects().get(0).key().name())
+                .isEqualTo("fallback");
+        assertThatThrownBy(() -> render(withRequired, "dev", "ns", Capabilities.offlineDefault()))
+                .hasMessage("demo/dev templates/a.yaml:4: set empty!");
+    }
+
+    @Test
+    void valuesAreCheckedAgainstTheSchemaNamingPathAndExpectation() {
+        String schema = """
+                {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+                 "required": ["replicaCount"],
+                 "properties": {"replicaCount": {"type": "integer", "minimum": 1}}}
+                """;
+        ChartFiles chart = chart(Map.of("values.schema.json", schema, "values.yaml", "replicaCount: 1\n",
+                "values.prod.yaml", "replicaCount: two\n",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+
+        assertThat(render(chart, "dev", "ns", Capabilities.offlineDefault()).objects()).hasSize(1);
+        assertThatThrownBy(() -> render(chart, "prod", "ns", Capabilities.offlineDefault()))
+                .hasMessage("demo/prod: values: $.replicaCount: string found, integer expected");
+    }
+
+    @Test
+    void draft202012SchemasWork() {
+        String schema = """
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                 "$defs": {"port": {"type": "integer", "maximum": 65535}},
+                 "properties": {"port": {"$ref": "#/$defs/port"}}}
+                """;
+        ChartFiles chart = chart(Map.of("values.schema.json", schema, "values.yaml", "port: 70000\n",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+
+        assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
+                .hasMessageStartingWith("demo/dev: values: $.port: ")
+                .hasMessageContaining("65535");
+    }
+
+    @Test
+    void aSchemaCannotMakeTheAgentFetchAUrl() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "{\"type\": \"string\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String schema = "{\"properties\": {\"a\": {\"$ref\": \"http://127.0.0.1:"
+                    + server.getAddress().getPort() + "/s.json\"}}}";
+            ChartFiles chart = chart(Map.of("values.schema.json", schema, "values.yaml", "a: 1\n",
+                    "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+
+            assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
+                    .isInstanceOf(ChartException.class);
+            assertThat(requests).hasValue(0);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aBrokenEnvironmentFileFailsOnlyThatEnvironment() {
+        ChartFiles chart = chart(Map.of("values.prod.yaml", "replicas: [unclosed\n",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+
+        assertThat(render(chart, "dev", "ns", Capabilities.offlineDefault()).objects()).hasSize(1);
+        assertThatThrownBy(() -> render(chart, "prod", "ns", Capabilities.offlineDefault()))
+                .hasMessageStartingWith("demo/prod values.prod.yaml:")
+                .hasMessageContaining("invalid YAML");
+    }
+
+    @Test
+    void aChangedTemplateIsRenderedAnewDespiteTheCache() {
+        String template = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n";
+        DesiredState first = render(chart(Map.of("templates/a.yaml", template.formatted("one"))), "dev", "ns",
+                Capabilities.offlineDefault());
+        DesiredState second = render(chart(Map.of("templates/a.yaml", template.formatted("two"))), "dev", "ns",
+                Capabilities.offlineDefault());
+
+        assertThat(first.objects().get(0).key().name()).isEqualTo("one");
+        assertThat(second.objects().get(0).key().name()).isEqualTo("two");
+    }
+
+    @Test
+    void aChartNameMustMatchItsDirectory() {
+        Map<String, byte[]> files = new HashMap<>();
+        files.put("Chart.yaml", "apiVersion: capstan/v1\nname: other\nversion: 1.0.0\n"
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(() -> ChartRenderer.readMetadata(ChartFiles.of("demo", files)))
+                .hasMessage("demo Chart.yaml: name 'other' differs from the directory name");
     }
 
     @Test
@@ -188,6 +349,7 @@ class ChartRendererTest {
         files.put("Chart.yaml", "apiVersion: capstan/v1\nname: demo\nversion: 1.0.0\n"
                 .getBytes(StandardCharsets.UTF_8));
         files.put("values.yaml", "name: demo\n".getBytes(StandardCharsets.UTF_8));
+        // Entries may override Chart.yaml or values.yaml, or add any other file.
         templates.forEach((path, text) -> files.put(path, text.getBytes(StandardCharsets.UTF_8)));
         return ChartFiles.of("demo", files);
     }

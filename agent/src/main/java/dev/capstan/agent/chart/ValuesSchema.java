@@ -1,0 +1,65 @@
+package dev.capstan.agent.chart;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaException;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A chart's {@code values.schema.json}: JSON Schema draft-07 or 2020-12 (chosen by {@code $schema}, 2020-12 when
+ * absent). References are resolved inside the file only: a chart must never make the agent fetch a URL.
+ */
+final class ValuesSchema {
+    static final String FILE = "values.schema.json";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Map<SpecificationVersion, SchemaRegistry> REGISTRIES = new EnumMap<>(
+            SpecificationVersion.class);
+
+    private final Schema schema;
+
+    private ValuesSchema(Schema schema) {
+        this.schema = schema;
+    }
+
+    static ValuesSchema compile(String chart, String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (!node.isObject()) {
+                throw new ChartException(chart, FILE, 1, "a JSON Schema must be a JSON object");
+            }
+            SpecificationVersion version = SpecificationVersion.fromSchemaNode(node)
+                    .orElse(SpecificationVersion.DRAFT_2020_12);
+            return new ValuesSchema(registry(version).getSchema(node));
+        } catch (JacksonException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new ChartException(chart, FILE, line, "invalid JSON: " + e.getOriginalMessage());
+        } catch (SchemaException e) {
+            throw new ChartException(chart, FILE, 0, "invalid schema: " + e.getMessage());
+        }
+    }
+
+    /** One line per violation: {@code $.replicaCount: string found, integer expected}. Empty when valid. */
+    List<String> violations(Map<String, Object> values) {
+        try {
+            List<Error> errors = schema.validate(JSON.valueToTree(values));
+            return errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).sorted().toList();
+        } catch (SchemaException e) {
+            return List.of("$: schema could not be applied: " + e.getMessage());
+        }
+    }
+
+    private static synchronized SchemaRegistry registry(SpecificationVersion version) {
+        return REGISTRIES.computeIfAbsent(version, v -> SchemaRegistry.withDefaultDialect(v, builder -> builder
+                .schemaRegistryConfig(SchemaRegistryConfig.builder().pathType(PathType.JSON_PATH).build())
+                .schemaLoader(loader -> loader.fetchRemoteResources(false))));
+    }
+}
