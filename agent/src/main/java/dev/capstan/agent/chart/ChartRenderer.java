@@ -57,6 +57,9 @@ public final class ChartRenderer {
         ChartFiles files = request.chart();
         String unit = files.chartName() + "/" + request.env();
         CompiledChart chart = compiled(files);
+        if (files.manifestTemplates().isEmpty()) {
+            throw new ChartException(unit, "templates/", 0, "the chart has no templates (templates/*.yaml)");
+        }
         Map<String, Object> values = values(chart, request.env(), unit);
         ChartMetadata metadata = chart.metadata();
         Map<String, Object> context = Map.of(

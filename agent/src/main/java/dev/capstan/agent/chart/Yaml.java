@@ -47,7 +47,7 @@ public final class Yaml {
             }
             return MAPPER.convertValue(parsed, MAP);
         } catch (JsonProcessingException e) {
-            throw new ChartException(chart, file, lineOf(e), "invalid YAML: " + e.getOriginalMessage());
+            throw new ChartException(chart, file, lineOf(e), "invalid YAML: " + problem(e));
         }
     }
 
@@ -62,8 +62,7 @@ public final class Yaml {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new ChartException(chart, file, lineOf(e), "rendered output is not valid YAML: "
-                    + e.getOriginalMessage());
+            throw new ChartException(chart, file, lineOf(e), "rendered output is not valid YAML: " + problem(e));
         } catch (IOException | RuntimeException e) {
             throw new ChartException(chart, file, 0, "rendered output is not valid YAML: " + rootMessage(e));
         }
@@ -76,6 +75,19 @@ public final class Yaml {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("value cannot be written as YAML: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The parser's message on one line: SnakeYAML adds "in 'reader', line..." locations and a snippet with a caret
+     * on lines of their own; the line number is reported separately.
+     */
+    public static String problem(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        return message.lines()
+                .filter(line -> !line.isBlank() && !line.startsWith(" "))
+                .map(String::strip)
+                .reduce((a, b) -> a + ": " + b)
+                .orElse(message.strip());
     }
 
     private static int lineOf(JsonProcessingException e) {

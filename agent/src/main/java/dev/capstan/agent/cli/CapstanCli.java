@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CapstanCli.Version.class,
         description = "GitOps sync agent for Kubernetes: render charts, and keep a cluster in sync with git.",
-        subcommands = {RenderCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RenderCommand.class, LintCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -28,7 +28,7 @@ public final class CapstanCli {
         cli.setExitCodeExceptionMapper(e -> USAGE);
         cli.setParameterExceptionHandler((e, ignored) -> {
             e.getCommandLine().getErr().println("capstan: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try 'capstan " + e.getCommandLine().getCommandName()
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help'.");
             return USAGE;
         });

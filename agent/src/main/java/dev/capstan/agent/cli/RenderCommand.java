@@ -11,6 +11,7 @@ import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.agent.repo.RepoContentException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,10 @@ final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--env", paramLabel = "E", description = "Render only this environment.")
     private String env;
+
+    @Option(names = "--output", paramLabel = "<dir>",
+            description = "Write each unit to <dir>/<env>/<chart>.yaml instead of stdout.")
+    private Path output;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     private boolean verbose;
@@ -75,12 +80,25 @@ final class RenderCommand implements Callable<Integer> {
             try {
                 DesiredState state = renderer.render(new RenderRequest(Planner.chartFiles(tree, unit.chart()),
                         unit.env().name(), unit.env().namespace(), "local", 0, Capabilities.offlineDefault()));
-                out.print(state.manifest());
-            } catch (ChartException | RepoContentException e) {
+                if (output == null) {
+                    out.print(state.manifest());
+                } else {
+                    Path file = output.resolve(unit.env().name()).resolve(unit.chart() + ".yaml");
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, state.manifest());
+                }
+            } catch (IOException e) {
+                err.println("capstan render: cannot write to " + output + ": " + e.getMessage());
+                return CapstanCli.USAGE;
+            } catch (ChartException e) {
                 failures++;
-                String message = e instanceof ChartException ce && ce.chart().contains("/")
-                        ? e.getMessage() : unit.id() + " " + e.getMessage();
-                err.println("ERROR " + message);
+                err.println("ERROR " + new ChartException(unit.id(), e.file(), e.line(), e.problem()).getMessage());
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+            } catch (RepoContentException e) {
+                failures++;
+                err.println("ERROR " + unit.id() + " " + e.getMessage());
                 if (verbose) {
                     e.printStackTrace(err);
                 }

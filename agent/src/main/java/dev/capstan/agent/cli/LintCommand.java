@@ -1,0 +1,94 @@
+package dev.capstan.agent.cli;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.chart.ChartFiles;
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.lint.ChartLinter;
+import dev.capstan.agent.lint.Finding;
+import dev.capstan.agent.plan.Plan;
+import dev.capstan.agent.plan.Planner;
+import dev.capstan.agent.repo.DirectoryTree;
+import dev.capstan.agent.repo.RepoContentException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code capstan lint}: every chart x environment checked; one line per finding. */
+@Command(name = "lint", mixinStandardHelpOptions = true,
+        description = "Check charts: render errors, schema violations, literal secrets, unpinned images, missing"
+                + " requests or readiness probes, PodDisruptionBudgets that block every eviction.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:no errors (warnings allowed)",
+            "1:at least one ERROR",
+            "2:usage error or invalid capstan.yaml"})
+final class LintCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<repo-dir>", description = "Repository directory (holds capstan.yaml).")
+    private Path repo;
+
+    @Option(names = "--chart", paramLabel = "C", description = "Lint only this chart.")
+    private String chart;
+
+    @Option(names = "--env", paramLabel = "E", description = "Lint only this environment.")
+    private String env;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isDirectory(repo)) {
+            err.println("capstan lint: " + repo + ": not a directory");
+            return CapstanCli.USAGE;
+        }
+        DirectoryTree tree = new DirectoryTree(repo);
+        Plan plan;
+        try {
+            plan = Planner.plan(tree);
+        } catch (ConfigException | RepoContentException e) {
+            err.println("capstan lint: " + e.getMessage());
+            return CapstanCli.USAGE;
+        }
+        List<Environment> environments = plan.config().environments().stream()
+                .filter(e -> env == null || e.name().equals(env)).toList();
+        List<String> charts = plan.units().stream().map(u -> u.chart()).distinct()
+                .filter(c -> chart == null || c.equals(chart)).toList();
+        if (environments.isEmpty() || charts.isEmpty()) {
+            err.println("capstan lint: no unit matches"
+                    + (chart == null ? "" : " --chart " + chart) + (env == null ? "" : " --env " + env));
+            return CapstanCli.USAGE;
+        }
+        ChartLinter linter = new ChartLinter(new ChartRenderer());
+        List<Finding> findings = new ArrayList<>();
+        for (String name : charts) {
+            try {
+                ChartFiles files = Planner.chartFiles(tree, name);
+                findings.addAll(linter.lint(files, environments, Capabilities.offlineDefault()));
+            } catch (ChartException e) {
+                findings.add(new Finding(Finding.Severity.ERROR, name, e.file(), e.line(), e.problem()));
+            } catch (RepoContentException e) {
+                findings.add(new Finding(Finding.Severity.ERROR, name, "", 0, e.getMessage()));
+            }
+        }
+        findings.forEach(f -> out.println(f.format()));
+        long errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
+        long warnings = findings.size() - errors;
+        out.println("lint: " + charts.size() + " chart(s) x " + environments.size() + " environment(s): "
+                + errors + " error(s), " + warnings + " warning(s)");
+        out.flush();
+        return errors == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;
+    }
+}

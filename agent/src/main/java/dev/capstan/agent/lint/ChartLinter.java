@@ -1,0 +1,58 @@
+package dev.capstan.agent.lint;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.chart.ChartFiles;
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.RenderRequest;
+import dev.capstan.agent.config.Environment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lints one chart for the given environments: everything that stops a render (YAML, template, schema, duplicate
+ * errors), literal secrets in values and templates, and the object rules. Pure: files in, findings out.
+ */
+public final class ChartLinter {
+    private final ChartRenderer renderer;
+
+    public ChartLinter(ChartRenderer renderer) {
+        this.renderer = renderer;
+    }
+
+    public List<Finding> lint(ChartFiles chart, List<Environment> environments, Capabilities capabilities) {
+        List<Finding> findings = new ArrayList<>();
+        String name = chart.chartName();
+        try {
+            chart.text("values.yaml").ifPresent(text ->
+                    findings.addAll(LiteralSecrets.inValues(name, "values.yaml", text)));
+            for (String template : chart.files().keySet()) {
+                if (template.startsWith("templates/")) {
+                    chart.text(template).ifPresent(text ->
+                            findings.addAll(LiteralSecrets.inTemplate(name, template, text)));
+                }
+            }
+        } catch (ChartException e) {
+            findings.add(fromException(e));
+        }
+        for (Environment env : environments) {
+            String unit = name + "/" + env.name();
+            String envFile = "values." + env.name() + ".yaml";
+            try {
+                chart.text(envFile).ifPresent(text -> findings.addAll(LiteralSecrets.inValues(unit, envFile, text)));
+                DesiredState state = renderer.render(new RenderRequest(chart, env.name(), env.namespace(), "lint", 0,
+                        capabilities));
+                findings.addAll(ObjectRules.check(unit, state));
+            } catch (ChartException e) {
+                findings.add(fromException(e));
+            }
+        }
+        return findings.stream().distinct().sorted(Finding.ORDER).toList();
+    }
+
+    private static Finding fromException(ChartException e) {
+        return new Finding(Finding.Severity.ERROR, e.chart(), e.file() == null ? "" : e.file(), e.line(),
+                e.problem());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.capstan.agent.lint;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.capstan.agent.chart.Yaml;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds secrets written into git: a key that names a secret (password, token, apiKey...) with a literal value.
+ * References by name ({@code existingSecret}, {@code passwordSecretName}, {@code tokenFile}) are what we want instead,
+ * so keys ending like a reference are exempt.
+ */
+final class LiteralSecrets {
+    private static final Pattern SECRET_KEY = Pattern.compile(
+            ".*(password|passwd|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|credential).*");
+    private static final List<String> REFERENCE_SUFFIXES = List.of(
+            "name", "ref", "file", "path", "mountpath", "enabled", "existingsecret", "secretname");
+    private static final Pattern TEMPLATE_LINE = Pattern.compile("^\\s*-?\\s*([A-Za-z0-9_.-]+)\\s*:\\s*(\\S.*?)\\s*$");
+
+    private LiteralSecrets() {
+    }
+
+    static boolean namesASecret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        return SECRET_KEY.matcher(lower).matches() && REFERENCE_SUFFIXES.stream().noneMatch(lower::endsWith);
+    }
+
+    /** Secret-named keys with a literal scalar in a values file, with their lines. */
+    static List<Finding> inValues(String unit, String file, String text) {
+        List<Finding> findings = new ArrayList<>();
+        try (JsonParser parser = Yaml.mapper().getFactory().createParser(text)) {
+            String field = null;
+            int fieldLine = 0;
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.FIELD_NAME) {
+                    field = parser.currentName();
+                    fieldLine = parser.currentLocation().getLineNr();
+                } else if (field != null && token.isScalarValue() && isLiteral(token, parser.getText())
+                        && namesASecret(field)) {
+                    findings.add(secret(unit, file, fieldLine, field));
+                    field = null;
+                } else {
+                    field = null;
+                }
+            }
+        } catch (IOException e) {
+            // Invalid YAML is reported by the render itself, with its line.
+            return findings;
+        }
+        return findings;
+    }
+
+    /** Lines of a template that set a secret-named key to a literal (not a {@code {{ }}} expression). */
+    static List<Finding> inTemplate(String unit, String file, String text) {
+        List<Finding> findings = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = TEMPLATE_LINE.matcher(lines[i]);
+            if (m.matches() && namesASecret(m.group(1)) && isLiteralText(m.group(2))) {
+                findings.add(secret(unit, file, i + 1, m.group(1)));
+            }
+        }
+        return findings;
+    }
+
+    private static boolean isLiteral(JsonToken token, String text) {
+        return switch (token) {
+            case VALUE_STRING -> !text.isBlank() && !text.contains("{{");
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isLiteralText(String value) {
+        String v = value.strip();
+        return !v.isEmpty() && !v.contains("{{") && !v.contains("{%") && !v.equals("\"\"") && !v.equals("''")
+                && !v.equals("|") && !v.equals(">") && !v.startsWith("#") && !v.startsWith("{") && !v.startsWith("[")
+                && !v.equals("null") && !v.equals("~") && !v.equals("true") && !v.equals("false");
+    }
+
+    private static Finding secret(String unit, String file, int line, String key) {
+        return new Finding(Finding.Severity.ERROR, unit, file, line, "literal secret in '" + key
+                + "': keep secrets out of git and reference an existing Secret by name");
+    }
+}
