@@ -4,7 +4,6 @@ import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,6 +26,8 @@ public final class ChartRenderer {
     public static final String MANAGER = "capstan";
 
     private static final int CACHED_CHARTS = 1024;
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern SEMVER = Pattern.compile(
             "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$");
     private static final Pattern DNS_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
@@ -36,6 +37,7 @@ public final class ChartRenderer {
             "Root attribute \\[(.+?)] does not exist or can not be accessed.*");
 
     private final RenderLimits limits;
+    private final ParsedOutputCache parsed;
     private final Map<String, CompiledChart> compiled = new LinkedHashMap<>(64, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -51,6 +53,7 @@ public final class ChartRenderer {
 
     public ChartRenderer(RenderLimits limits) {
         this.limits = limits;
+        this.parsed = new ParsedOutputCache(limits.parseCacheChars());
     }
 
     public DesiredState render(RenderRequest request) {
@@ -81,7 +84,7 @@ public final class ChartRenderer {
                     throw new ChartException(unit, template, 0, "rendered output exceeds the limit of "
                             + limits.maxOutputBytes() + " characters");
                 }
-                for (Object document : Yaml.readDocuments(output, unit, template)) {
+                for (Object document : parsed.documents(output, unit, template)) {
                     RenderedObject object = toObject(unit, template, document, request);
                     String previous = seen.putIfAbsent(object.key(), template);
                     if (previous != null) {
@@ -94,9 +97,7 @@ public final class ChartRenderer {
             return result;
         });
         objects.sort((a, b) -> KindOrder.INSTALL.compare(a.key(), b.key()));
-        String manifest = manifest(files.chartName(), objects);
-        return new DesiredState(files.chartName(), request.env(), request.commit(), objects, manifest,
-                sha256(manifest));
+        return new DesiredState(files.chartName(), request.env(), request.commit(), objects, digest(objects));
     }
 
     /** The merged values of a unit, checked against the chart's schema when it has one. */
@@ -259,21 +260,20 @@ public final class ChartRenderer {
         return value.toString();
     }
 
-    private static String manifest(String chart, List<RenderedObject> objects) {
-        StringBuilder out = new StringBuilder();
-        for (RenderedObject object : objects) {
-            out.append("---\n# Source: ").append(chart).append('/').append(object.sourceTemplate()).append('\n')
-                    .append(Yaml.write(object.content()));
-        }
-        return out.toString();
-    }
-
-    static String sha256(String text) {
+    /** SHA-256 of the objects' canonical JSON: deterministic, since maps keep the rendered order. */
+    private static String digest(List<RenderedObject> objects) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+            for (RenderedObject object : objects) {
+                digest.update(CANONICAL_JSON.writeValueAsBytes(object.content()));
+                digest.update((byte) '\n');
+            }
+            return HexFormat.of().formatHex(digest.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("rendered YAML data is always JSON-serialisable", e);
         }
     }
+
 }

@@ -1,6 +1,5 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartRenderer;
@@ -19,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,6 +42,9 @@ final class LintCommand implements Callable<Integer> {
 
     @Option(names = "--chart", paramLabel = "C", description = "Lint only this chart.")
     private String chart;
+
+    @Mixin
+    private CapabilitiesOptions capabilities = new CapabilitiesOptions();
 
     @Option(names = "--env", paramLabel = "E", description = "Lint only this environment.")
     private String env;
@@ -76,7 +79,7 @@ final class LintCommand implements Callable<Integer> {
         for (String name : charts) {
             try {
                 ChartFiles files = Planner.chartFiles(tree, name);
-                findings.addAll(linter.lint(files, environments, Capabilities.offlineDefault()));
+                findings.addAll(linter.lint(files, environments, capabilities.capabilities()));
             } catch (ChartException e) {
                 findings.add(new Finding(Finding.Severity.ERROR, name, e.file(), e.line(), e.problem()));
             } catch (RepoContentException e) {

@@ -1,6 +1,5 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
@@ -18,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +38,9 @@ final class RenderCommand implements Callable<Integer> {
 
     @Option(names = "--chart", paramLabel = "C", description = "Render only this chart.")
     private String chart;
+
+    @Mixin
+    private CapabilitiesOptions capabilities = new CapabilitiesOptions();
 
     @Option(names = "--env", paramLabel = "E", description = "Render only this environment.")
     private String env;
@@ -79,7 +82,7 @@ final class RenderCommand implements Callable<Integer> {
         for (Unit unit : units) {
             try {
                 DesiredState state = renderer.render(new RenderRequest(Planner.chartFiles(tree, unit.chart()),
-                        unit.env().name(), unit.env().namespace(), "local", 0, Capabilities.offlineDefault()));
+                        unit.env().name(), unit.env().namespace(), "local", 0, capabilities.capabilities()));
                 if (output == null) {
                     out.print(state.manifest());
                 } else {

@@ -320,6 +320,28 @@ class ChartRendererTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void repeatedOutputsComeFromTheParseCacheAsIndependentCopies() {
+        ChartFiles chart = example("checkout-api");
+        DesiredState first = render(chart, "staging", "s", Capabilities.offlineDefault());
+        Map<String, Object> spec = (Map<String, Object>) first.objects().get(0).content().get("spec");
+        spec.put("minAvailable", 99);
+
+        DesiredState second = render(chart, "staging", "s", Capabilities.offlineDefault());
+
+        assertThat(second.objects().get(0).key().kind()).isEqualTo("PodDisruptionBudget");
+        assertThat((Map<String, Object>) second.objects().get(0).content().get("spec"))
+                .containsEntry("minAvailable", 1);
+        assertThat(second.digest()).isNotEqualTo(digestOf(first)).isEqualTo(
+                new ChartRenderer(RenderLimits.defaults().withoutParseCache()).render(new RenderRequest(chart,
+                        "staging", "s", "abc123", 1, Capabilities.offlineDefault())).digest());
+    }
+
+    private static String digestOf(DesiredState mutated) {
+        return new DesiredState(mutated.chart(), mutated.env(), mutated.commit(), mutated.objects(), "x").digest();
+    }
+
+    @Test
     void aChartNameMustMatchItsDirectory() {
         Map<String, byte[]> files = new HashMap<>();
         files.put("Chart.yaml", "apiVersion: capstan/v1\nname: other\nversion: 1.0.0\n"

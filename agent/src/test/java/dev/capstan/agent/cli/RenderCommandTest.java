@@ -35,6 +35,16 @@ class RenderCommandTest {
     }
 
     @Test
+    void apiVersionsCanBeDeclaredForOfflineRendering() {
+        Result old = run("render", EXAMPLES.toString(), "--chart", "checkout-api", "--env", "staging");
+        Result modern = run("render", EXAMPLES.toString(), "--chart", "checkout-api", "--env", "staging",
+                "--api-versions", "policy/v1/PodDisruptionBudget,autoscaling/v2/HorizontalPodAutoscaler");
+
+        assertThat(old.out).contains("apiVersion: policy/v1beta1", "apiVersion: autoscaling/v2beta2");
+        assertThat(modern.out).contains("apiVersion: policy/v1\n", "apiVersion: autoscaling/v2\n");
+    }
+
+    @Test
     void aBrokenChartExitsOneNamingFileAndLineWhileOthersStillRender(@TempDir Path temp) throws IOException {
         copy(EXAMPLES, temp);
         Files.writeString(temp.resolve("charts/orders/templates/service.yaml"), "kind: Service\n{{ values.nope }}\n");
