@@ -8,26 +8,35 @@ import dev.capstan.agent.cluster.KubernetesClients;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.git.GitSource;
+import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.sync.Reconciler;
 import dev.capstan.agent.sync.StatusBoard;
+import dev.capstan.agent.sync.SyncLoop;
+import dev.capstan.agent.webhook.WebhookProcessor;
+import dev.capstan.agent.webhook.WebhookRoutes;
+import dev.capstan.agent.webhook.WebhookSecrets;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The long-running agent: a Vert.x timer triggers a reconcile cycle on a single worker thread (JGit and fabric8 are
- * blocking, so they never run on the event loop), and the HTTP server answers from the status board.
+ * The long-running agent. A {@link SyncLoop} runs reconcile cycles on one worker thread (JGit and fabric8 block, so
+ * they never run on an event loop) on a jittered poll timer and on accepted webhooks; the HTTP server answers from
+ * in-memory state.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    private static final long SECRET_RELOAD_MS = 10_000;
 
     private final Vertx vertx;
     private final WorkerExecutor worker;
@@ -35,49 +44,52 @@ public final class Agent implements AutoCloseable {
     private final GitSource source;
     private final StatusBoard board;
     private final HttpServer server;
-    private final long timerId;
+    private final SyncLoop loop;
+    private final PrometheusMeterRegistry metrics;
 
     private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
-                  HttpServer server, long timerId) {
+                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
         this.worker = worker;
         this.client = client;
         this.source = source;
         this.board = board;
         this.server = server;
-        this.timerId = timerId;
+        this.loop = loop;
+        this.metrics = metrics;
     }
 
     /** Starts the agent; returns once the HTTP server listens. The first cycle starts immediately. */
     public static Agent start(AgentConfig config) {
+        WebhookSecrets secrets = new WebhookSecrets(config.webhooks());
+        secrets.reload();
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Vertx vertx = Vertx.vertx();
         KubernetesClient client = KubernetesClients.create(config.cluster());
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
         Supplier<Capabilities> capabilities = memoize(() -> ClusterCapabilities.discover(client));
-        Reconciler reconciler = new Reconciler(source, capabilities, new ChartRenderer(),
-                new ServerSideApplier(client), board, Clock.systemUTC());
+        Reconciler reconciler = new Reconciler(new ResilientFetcher(source, config.repo().resilience(), metrics),
+                capabilities, new ChartRenderer(), new ServerSideApplier(client), board, Clock.systemUTC(), metrics);
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
+        SyncLoop loop = new SyncLoop(vertx, worker, reconciler::reconcile, config.repo().pollInterval());
+        WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
+                loop::trigger, config.webhooks(), metrics);
         try {
             HttpServer server = vertx.createHttpServer()
-                    .requestHandler(HttpApi.router(vertx, board))
+                    .requestHandler(HttpApi.router(vertx, board, metrics, webhooks))
                     .listen(config.http().port(), config.http().host())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            AtomicBoolean running = new AtomicBoolean();
-            long interval = config.repo().pollInterval().toMillis();
-            long timerId = vertx.setPeriodic(0, interval, id -> {
-                // Skip a tick while a cycle runs: ticks must not queue up behind a slow cycle.
-                if (running.compareAndSet(false, true)) {
-                    worker.executeBlocking(() -> {
-                        reconciler.reconcile();
-                        return null;
-                    }).onComplete(done -> running.set(false));
-                }
-            });
-            LOG.info("capstan agent started: repo branch {}, poll every {} ms, http port {}",
-                    config.repo().branch(), interval, server.actualPort());
-            return new Agent(vertx, worker, client, source, board, server, timerId);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            vertx.setPeriodic(SECRET_RELOAD_MS, id -> vertx.executeBlocking(() -> {
+                secrets.reload();
+                return null;
+            }).onFailure(e -> LOG.warn("webhook secrets not reloaded, keeping the last ones: {}", e.getMessage())));
+            loop.start();
+            LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}",
+                    config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
+                    config.webhooks().secrets().keySet());
+            return new Agent(vertx, worker, client, source, board, server, loop, metrics);
+        } catch (ExecutionException | TimeoutException e) {
             vertx.close();
             client.close();
             throw new IllegalStateException("HTTP server could not listen on " + config.http().host() + ":"
@@ -98,15 +110,24 @@ public final class Agent implements AutoCloseable {
         return board;
     }
 
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Asks for a reconcile cycle now (what an accepted webhook does). */
+    public void syncNow() {
+        loop.trigger();
+    }
+
     @Override
     public void close() {
-        vertx.cancelTimer(timerId);
+        loop.stop();
         try {
             worker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             LOG.warn("shutdown did not complete cleanly: {}", e.toString());
         } finally {
             source.close();

@@ -1,25 +1,60 @@
 package dev.capstan.agent.api;
 
+import dev.capstan.agent.sync.RepoStatus;
 import dev.capstan.agent.sync.StatusBoard;
+import dev.capstan.agent.sync.UnitOutcome;
+import dev.capstan.agent.webhook.WebhookRoutes;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The HTTP routes. Handlers only read the status board: nothing here blocks the event loop. */
+/** The HTTP routes. Handlers only read in-memory state: nothing here blocks the event loop. */
 public final class HttpApi {
     private HttpApi() {
     }
 
-    public static Router router(Vertx vertx, StatusBoard board) {
+    public static Router router(Vertx vertx, StatusBoard board, PrometheusMeterRegistry metrics,
+                                WebhookRoutes webhooks) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.get("/readyz").handler(ctx -> {
             boolean ready = board.ready();
             json(ctx, ready ? 200 : 503, new JsonObject().put("status", ready ? "ready" : "starting"));
         });
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
+        router.get("/api/status").handler(ctx -> json(ctx, 200, status(board)));
+        webhooks.mount(router);
         router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not found")));
         return router;
+    }
+
+    static JsonObject status(StatusBoard board) {
+        RepoStatus repo = board.repo();
+        JsonObject repoJson = new JsonObject()
+                .put("commit", repo.commit().orElse(null))
+                .put("remote", repo.remote().name())
+                .put("error", repo.error().orElse(null))
+                .put("lastFetch", repo.lastFetch().toString())
+                .put("lastSuccess", repo.lastSuccess().toString());
+        JsonArray units = new JsonArray();
+        board.units().values().forEach(outcome -> units.add(unit(outcome)));
+        return new JsonObject().put("repo", repoJson).put("units", units);
+    }
+
+    private static JsonObject unit(UnitOutcome outcome) {
+        JsonObject json = new JsonObject().put("unit", outcome.unit()).put("commit", outcome.commit())
+                .put("at", outcome.at().toString());
+        return switch (outcome) {
+            case UnitOutcome.Synced s -> json.put("state", "Synced").put("objects", s.objects())
+                    .put("digest", s.digest());
+            case UnitOutcome.Failed f -> json.put("state", "Failed").put("stage", f.stage().name())
+                    .put("message", f.message());
+        };
     }
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {

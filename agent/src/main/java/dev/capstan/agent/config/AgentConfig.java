@@ -8,10 +8,33 @@ import java.util.Optional;
  * Where the agent runs and what it watches. Lives next to the agent (a file or a ConfigMap), never in the GitOps
  * repository. Credentials are referenced by path, never written inline.
  */
-public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http) {
+public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks) {
 
-    /** The tracked repository: one branch, polled at {@code pollInterval}. */
-    public record Repo(String url, String branch, Duration pollInterval) {
+    /** A config with no webhooks (tests, the demo). */
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http) {
+        this(repo, cacheDir, cluster, http, WebhookConfig.none());
+    }
+
+    /**
+     * The tracked repository: one branch, polled every {@code pollInterval} (with up to 10% jitter, so a fleet of
+     * agents does not hit the server in step) and on every accepted webhook.
+     */
+    public record Repo(String url, String branch, Duration pollInterval, GitAuth auth, Resilience resilience) {
+        public Repo(String url, String branch, Duration pollInterval) {
+            this(url, branch, pollInterval, new GitAuth.None(), Resilience.defaults());
+        }
+    }
+
+    /**
+     * Guarding the remote (Resilience4j): a fetch is retried {@code attempts} times with exponential backoff from
+     * {@code backoff} and jitter; after {@code failuresToOpen} failed fetches in a row the circuit opens and no
+     * fetch is tried for {@code openFor}, while the agent keeps serving its last state.
+     */
+    public record Resilience(int attempts, Duration backoff, int failuresToOpen, Duration openFor,
+                             Duration timeout) {
+        public static Resilience defaults() {
+            return new Resilience(3, Duration.ofMillis(500), 5, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        }
     }
 
     /** How to reach the API server: a kubeconfig file and context, or in-cluster when both are absent. */

@@ -30,10 +30,11 @@ public final class AgentConfigLoader {
 
     /** Parses config text; relative paths in it resolve against {@code baseDir}. */
     public static AgentConfig parse(String text, String source, Path baseDir) {
-        Fields root = Fields.parse(source, text).allowOnly(Set.of("repo", "cacheDir", "cluster", "http"));
+        Fields root = Fields.parse(source, text)
+                .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
-                .allowOnly(Set.of("url", "branch", "pollInterval"));
+                .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
         String url = repo.requiredString("url");
         checkUrl(repo, url);
         String branch = repo.optionalString("branch").orElse("main");
@@ -41,6 +42,9 @@ public final class AgentConfigLoader {
             throw repo.error("branch", "expected a branch name like 'main', found '" + branch + "'");
         }
         Duration poll = repo.duration("pollInterval", Duration.ofSeconds(30));
+        GitAuth auth = repo.optionalObject("auth").map(a -> auth(a, url, baseDir)).orElse(new GitAuth.None());
+        AgentConfig.Resilience resilience = repo.optionalObject("resilience").map(AgentConfigLoader::resilience)
+                .orElse(AgentConfig.Resilience.defaults());
 
         Path cacheDir = baseDir.resolve(root.optionalString("cacheDir").orElse(".capstan-cache")).normalize();
 
@@ -58,7 +62,78 @@ public final class AgentConfigLoader {
                         h.integer("port", 8080, 0, 65535)))
                 .orElse(new AgentConfig.Http("0.0.0.0", 8080));
 
-        return new AgentConfig(new AgentConfig.Repo(url, branch, poll), cacheDir, clusterConfig, http);
+        WebhookConfig webhooks = root.optionalObject("webhooks").map(w -> webhooks(w, baseDir))
+                .orElse(WebhookConfig.none());
+        return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
+                http, webhooks);
+    }
+
+    private static GitAuth auth(Fields auth, String url, Path baseDir) {
+        String type = auth.requiredString("type");
+        String scheme = url.substring(0, Math.max(0, url.indexOf(':')));
+        return switch (type) {
+            case "none" -> {
+                auth.allowOnly(Set.of("type"));
+                yield new GitAuth.None();
+            }
+            case "token", "basic" -> {
+                if (!scheme.equals("https") && !scheme.equals("http")) {
+                    throw auth.error("type", type + " authentication needs an https:// repo.url");
+                }
+                String secret = type.equals("token") ? "token" : "password";
+                auth.allowOnly(Set.of("type", "username", secret + "File", secret + "Env"));
+                String username = auth.optionalString("username").orElse(type.equals("token") ? "git" : null);
+                if (username == null) {
+                    throw auth.error("username", "required for basic authentication");
+                }
+                SecretRef ref = secretRef(auth, secret, baseDir);
+                yield type.equals("token") ? new GitAuth.Token(username, ref) : new GitAuth.Basic(username, ref);
+            }
+            case "ssh" -> {
+                if (!scheme.equals("ssh")) {
+                    throw auth.error("type", "ssh authentication needs an ssh:// repo.url");
+                }
+                auth.allowOnly(Set.of("type", "privateKeyFile", "knownHostsFile"));
+                yield new GitAuth.Ssh(baseDir.resolve(auth.requiredString("privateKeyFile")).normalize(),
+                        baseDir.resolve(auth.requiredString("knownHostsFile")).normalize());
+            }
+            default -> throw auth.error("type", "expected none, token, basic or ssh, found '" + type + "'");
+        };
+    }
+
+    /** {@code <name>File} or {@code <name>Env}: exactly one. */
+    static SecretRef secretRef(Fields fields, String name, Path baseDir) {
+        var file = fields.optionalString(name + "File");
+        var env = fields.optionalString(name + "Env");
+        if (file.isPresent() == env.isPresent()) {
+            throw fields.error(name + "File", "give exactly one of " + name + "File and " + name + "Env");
+        }
+        return file.<SecretRef>map(f -> new SecretRef.FromFile(baseDir.resolve(f).normalize()))
+                .orElseGet(() -> new SecretRef.FromEnv(env.get()));
+    }
+
+    private static AgentConfig.Resilience resilience(Fields fields) {
+        fields.allowOnly(Set.of("attempts", "backoff", "failuresToOpen", "openFor", "timeout"));
+        AgentConfig.Resilience d = AgentConfig.Resilience.defaults();
+        return new AgentConfig.Resilience(
+                fields.integer("attempts", d.attempts(), 1, 10),
+                fields.duration("backoff", d.backoff()),
+                fields.integer("failuresToOpen", d.failuresToOpen(), 1, 100),
+                fields.duration("openFor", d.openFor()),
+                fields.duration("timeout", d.timeout()));
+    }
+
+    private static WebhookConfig webhooks(Fields fields, Path baseDir) {
+        fields.allowOnly(Set.of("github", "gitlab", "gitea", "generic", "maxRequestsPerSecond"));
+        java.util.Map<WebhookConfig.Provider, SecretRef> secrets = new java.util.EnumMap<>(
+                WebhookConfig.Provider.class);
+        for (WebhookConfig.Provider provider : WebhookConfig.Provider.values()) {
+            fields.optionalObject(provider.path()).ifPresent(p -> {
+                p.allowOnly(Set.of("secretFile", "secretEnv"));
+                secrets.put(provider, secretRef(p, "secret", baseDir));
+            });
+        }
+        return new WebhookConfig(secrets, fields.integer("maxRequestsPerSecond", 20, 1, 10_000));
     }
 
     private static void checkUrl(Fields repo, String url) {

@@ -2,7 +2,6 @@ package dev.capstan.agent.git;
 
 import dev.capstan.agent.config.AgentConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +21,13 @@ import org.eclipse.jgit.transport.URIish;
 public final class GitSource implements AutoCloseable {
     private final AgentConfig.Repo config;
     private final Path directory;
+    private final GitCredentials credentials;
     private Git git;
 
     public GitSource(AgentConfig.Repo config, Path cacheDir) {
         this.config = config;
         this.directory = cacheDir.resolve("repo.git");
+        this.credentials = new GitCredentials(config.auth(), cacheDir.resolve("ssh"));
     }
 
     /** Fetches the tracked branch (cloning on first use) and returns its tip. */
@@ -34,20 +35,25 @@ public final class GitSource implements AutoCloseable {
         try {
             Git repo = open();
             String ref = "refs/heads/" + config.branch();
-            repo.fetch()
+            var fetch = repo.fetch()
                     .setRemote("origin")
                     .setRefSpecs(new RefSpec("+" + ref + ":" + ref))
                     .setRemoveDeletedRefs(true)
-                    .call();
+                    .setTimeout((int) Math.max(1, config.resilience().timeout().toSeconds()));
+            credentials.apply(fetch);
+            fetch.call();
             ObjectId head = repo.getRepository().resolve(ref);
             if (head == null) {
-                throw new GitSourceException("branch '" + config.branch() + "' not found on the remote");
+                throw new GitSourceException("branch '" + config.branch() + "' not found on the remote"
+                        + " (deleted?); keeping the last fetched state", false);
             }
             return revision(repo.getRepository(), head);
-        } catch (GitAPIException e) {
+        } catch (GitAPIException | org.eclipse.jgit.errors.TransportException e) {
             throw new GitSourceException("fetch of branch '" + config.branch() + "' failed: " + safeMessage(e));
+        } catch (dev.capstan.agent.config.ConfigException e) {
+            throw new GitSourceException("credentials: " + e.getMessage(), false);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new GitSourceException("fetch of branch '" + config.branch() + "' failed: " + safeMessage(e));
         }
     }
 
@@ -85,8 +91,15 @@ public final class GitSource implements AutoCloseable {
 
     private static String safeMessage(Exception e) {
         // JGit messages can embed the remote URL; strip any user-info so credentials never reach a log.
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return message.replaceAll("://[^/@\\s]+@", "://***@");
+        Throwable root = e;
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            if (root.getMessage() != null && !message.toString().contains(root.getMessage())) {
+                message.append(": ").append(root.getMessage());
+            }
+        }
+        return message.toString().replaceAll("://[^/@\\s]+@", "://***@");
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
@@ -103,5 +116,6 @@ public final class GitSource implements AutoCloseable {
             git.close();
             git = null;
         }
+        credentials.close();
     }
 }

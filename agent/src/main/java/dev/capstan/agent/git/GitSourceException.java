@@ -4,7 +4,20 @@ package dev.capstan.agent.git;
 public class GitSourceException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    private final boolean worthRetrying;
+
+    /** A failure of the connection or the server, that a retry may cure. */
     public GitSourceException(String message) {
+        this(message, true);
+    }
+
+    public GitSourceException(String message, boolean worthRetrying) {
         super(message);
+        this.worthRetrying = worthRetrying;
+    }
+
+    /** False for answers a retry cannot change (the branch is gone, credentials are unreadable). */
+    public boolean worthRetrying() {
+        return worthRetrying;
     }
 }

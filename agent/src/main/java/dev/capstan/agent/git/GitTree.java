@@ -51,6 +51,16 @@ public final class GitTree implements RepoTree {
     }
 
     @Override
+    public Optional<String> contentId(String path) {
+        try (ObjectReader reader = repository.newObjectReader();
+                TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+            return walk == null ? Optional.of("absent") : Optional.of(walk.getObjectId(0).name());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public List<String> directories(String dir) {
         List<String> result = new ArrayList<>();
         try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {

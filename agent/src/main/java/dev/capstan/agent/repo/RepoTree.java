@@ -20,6 +20,14 @@ public interface RepoTree {
     /** Every regular file under {@code dir} (recursively), keyed by path relative to {@code dir}. */
     Map<String, byte[]> files(String dir);
 
+    /**
+     * An id that changes exactly when the content under {@code path} changes (git's tree or blob id); empty where
+     * the tree cannot tell cheaply (a directory on disk), which means "assume changed".
+     */
+    default java.util.Optional<String> contentId(String path) {
+        return java.util.Optional.empty();
+    }
+
     /** A short description for messages: a commit id or a directory. */
     String describe();
 }

@@ -8,13 +8,17 @@ import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.config.ConfigException;
-import dev.capstan.agent.git.GitSource;
-import dev.capstan.agent.git.GitSourceException;
+import dev.capstan.agent.config.RepoConfig;
+import dev.capstan.agent.git.FetchOutcome;
+import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.plan.Plan;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.RepoContentException;
+import dev.capstan.agent.repo.RepoTree;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -23,56 +27,70 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One reconcile cycle: fetch the tracked branch, plan its units, and render + apply every unit whose last outcome is
- * not "synced at this commit". A failing unit is recorded and skipped; it never stops the others. Blocking.
+ * One reconcile cycle: fetch the tracked branch, plan its units, and render + apply every unit that needs it. A unit
+ * whose sources (capstan.yaml and its chart's tree) did not change since it last synced is carried to the new commit
+ * without a render. A failing unit is recorded and skipped; it never stops the others. Blocking.
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-    private final GitSource source;
+    private final ResilientFetcher fetcher;
     private final Supplier<Capabilities> capabilities;
     private final ChartRenderer renderer;
     private final ServerSideApplier applier;
     private final StatusBoard board;
     private final Clock clock;
+    private final Timer renderTimer;
 
-    public Reconciler(GitSource source, Supplier<Capabilities> capabilities, ChartRenderer renderer,
-                      ServerSideApplier applier, StatusBoard board, Clock clock) {
-        this.source = source;
+    public Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
+                      ServerSideApplier applier, StatusBoard board, Clock clock, MeterRegistry metrics) {
+        this.fetcher = fetcher;
         this.capabilities = capabilities;
         this.renderer = renderer;
         this.applier = applier;
         this.board = board;
         this.clock = clock;
+        this.renderTimer = Timer.builder("capstan_render_seconds").description("Duration of one unit's render")
+                .register(metrics);
     }
 
     public void reconcile() {
         try {
             Revision revision;
-            try {
-                revision = source.fetch();
-            } catch (GitSourceException e) {
-                // Keep serving the last state; only the repo status says the remote is failing.
-                board.record(new RepoStatus(board.repo().commit(), Optional.of(e.getMessage()), clock.instant()));
-                LOG.warn("git fetch failed: {}", e.getMessage());
-                return;
+            switch (fetcher.fetch()) {
+                case FetchOutcome.Failed failed -> {
+                    // Keep serving the last state; only the repo status says the remote is failing.
+                    board.record(board.repo().failed(failed.message(), failed.circuitOpen(), clock.instant()));
+                    LOG.warn("git fetch failed: {}", failed.message());
+                    return;
+                }
+                case FetchOutcome.Fetched fetched -> revision = fetched.revision();
             }
             MDC.put("commit", revision.shortCommit());
+            boolean newCommit = !board.repo().commit().equals(Optional.of(revision.commit()));
+            board.record(board.repo().fetched(revision.commit(), clock.instant()));
+            if (newCommit) {
+                LOG.info("new commit {}", revision.commit());
+            }
             Plan plan;
             try {
                 plan = Planner.plan(revision.tree());
             } catch (ConfigException | RepoContentException e) {
-                board.record(new RepoStatus(Optional.of(revision.commit()), Optional.of(e.getMessage()),
-                        clock.instant()));
-                LOG.error("commit not deployable: {}", e.getMessage());
+                board.record(board.repo().notDeployable("commit " + revision.shortCommit() + " is not deployable: "
+                        + e.getMessage()));
+                if (newCommit) {
+                    LOG.error("commit not deployable: {}", e.getMessage());
+                }
                 return;
             }
-            board.record(new RepoStatus(Optional.of(revision.commit()), Optional.empty(), clock.instant()));
             for (Unit unit : plan.units()) {
-                if (upToDate(board.units().get(unit.id()), revision.commit())) {
+                UnitOutcome last = board.units().get(unit.id());
+                String source = source(revision.tree(), unit);
+                if (upToDate(last, revision.commit())) {
                     continue;
                 }
-                board.record(reconcileUnit(unit, revision));
+                board.record(carriedForward(last, revision.commit(), source)
+                        .orElseGet(() -> reconcileUnit(unit, revision, source)));
             }
         } finally {
             MDC.clear();
@@ -92,38 +110,60 @@ public final class Reconciler {
                 || last instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER;
     }
 
-    private UnitOutcome reconcileUnit(Unit unit, Revision revision) {
+    /** The last outcome moved to a new commit that does not touch the unit's sources; empty if a render is due. */
+    Optional<UnitOutcome> carriedForward(UnitOutcome last, String commit, String source) {
+        if (last == null || source.isEmpty() || !source.equals(last.source())) {
+            return Optional.empty();
+        }
+        return switch (last) {
+            case UnitOutcome.Synced s -> Optional.of(new UnitOutcome.Synced(s.unit(), commit, clock.instant(),
+                    source, s.objects(), s.digest()));
+            case UnitOutcome.Failed f when f.stage() == UnitOutcome.Stage.RENDER -> Optional.of(
+                    new UnitOutcome.Failed(f.unit(), commit, clock.instant(), source, f.stage(), f.message()));
+            case UnitOutcome.Failed f -> Optional.empty();
+        };
+    }
+
+    /** capstan.yaml's blob id and the chart's tree id: together they decide what the unit renders to. */
+    static String source(RepoTree tree, Unit unit) {
+        Optional<String> config = tree.contentId(RepoConfig.FILE);
+        Optional<String> chart = tree.contentId(Planner.CHARTS_DIR + "/" + unit.chart());
+        return config.isPresent() && chart.isPresent() ? config.get() + ":" + chart.get() : "";
+    }
+
+    private UnitOutcome reconcileUnit(Unit unit, Revision revision, String source) {
         MDC.put("chart", unit.chart());
         MDC.put("env", unit.env().name());
         try {
             DesiredState desired;
             try {
-                desired = renderer.render(new RenderRequest(Planner.chartFiles(revision.tree(), unit.chart()),
-                        unit.env().name(), unit.env().namespace(), revision.commit(), 0, capabilities.get()));
+                desired = renderTimer.record(() -> renderer.render(new RenderRequest(
+                        Planner.chartFiles(revision.tree(), unit.chart()), unit.env().name(),
+                        unit.env().namespace(), revision.commit(), 0, capabilities.get())));
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
-                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(),
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                         UnitOutcome.Stage.RENDER, e.getMessage());
             }
             ApplyResult result = applier.apply(desired);
             return switch (result) {
                 case ApplyResult.Applied applied -> {
                     LOG.info("applied {} objects, digest {}", applied.objects(), desired.digest().substring(0, 12));
-                    yield new UnitOutcome.Synced(unit.id(), revision.commit(), clock.instant(), applied.objects(),
-                            desired.digest());
+                    yield new UnitOutcome.Synced(unit.id(), revision.commit(), clock.instant(), source,
+                            applied.objects(), desired.digest());
                 }
                 case ApplyResult.Rejected rejected -> {
                     String message = rejected.object() + ": " + rejected.message();
                     LOG.error("apply rejected: {}", message);
-                    yield new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(),
+                    yield new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                             UnitOutcome.Stage.APPLY, message);
                 }
             };
         } catch (RuntimeException e) {
             // Anything unexpected (cluster unreachable...) fails this unit only.
             LOG.error("unit failed: {}", e.toString());
-            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), UnitOutcome.Stage.APPLY,
-                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                    UnitOutcome.Stage.APPLY, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } finally {
             MDC.remove("chart");
             MDC.remove("env");

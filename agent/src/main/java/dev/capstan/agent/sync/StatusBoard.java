@@ -19,6 +19,8 @@ public final class StatusBoard {
         repo.set(status);
     }
 
+    /** Unit outcomes are written by the reconciler only; tests and the API read them. */
+
     void cycleDone() {
         firstCycleDone = true;
     }

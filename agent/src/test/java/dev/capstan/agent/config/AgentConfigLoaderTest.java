@@ -83,6 +83,66 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void parsesCredentialsResilienceAndWebhooksByReference() {
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo:
+                  url: ssh://git@git.example.com/shop/deploy.git
+                  auth: {type: ssh, privateKeyFile: keys/id_ecdsa, knownHostsFile: keys/known_hosts}
+                  resilience: {attempts: 5, backoff: 1s, failuresToOpen: 3, openFor: 1m, timeout: 10s}
+                webhooks:
+                  github: {secretFile: hooks/github}
+                  gitlab: {secretEnv: GITLAB_TOKEN}
+                  maxRequestsPerSecond: 5
+                """, "a.yaml", BASE);
+
+        assertThat(config.repo().auth()).isEqualTo(new GitAuth.Ssh(Path.of("/etc/capstan/keys/id_ecdsa"),
+                Path.of("/etc/capstan/keys/known_hosts")));
+        assertThat(config.repo().resilience()).isEqualTo(new AgentConfig.Resilience(5, Duration.ofSeconds(1), 3,
+                Duration.ofMinutes(1), Duration.ofSeconds(10)));
+        assertThat(config.webhooks().secret(WebhookConfig.Provider.GITHUB))
+                .contains(new SecretRef.FromFile(Path.of("/etc/capstan/hooks/github")));
+        assertThat(config.webhooks().secret(WebhookConfig.Provider.GITLAB))
+                .contains(new SecretRef.FromEnv("GITLAB_TOKEN"));
+        assertThat(config.webhooks().secret(WebhookConfig.Provider.GITEA)).isEmpty();
+        assertThat(config.webhooks().maxRequestsPerSecond()).isEqualTo(5);
+    }
+
+    @Test
+    void tokenAuthDefaultsItsUsername() {
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo:
+                  url: https://git.example.com/shop/deploy.git
+                  auth: {type: token, tokenEnv: GIT_TOKEN}
+                """, "a.yaml", BASE);
+
+        assertThat(config.repo().auth()).isEqualTo(new GitAuth.Token("git", new SecretRef.FromEnv("GIT_TOKEN")));
+        assertThat(new SecretRef.Secret("hunter2").toString()).isEqualTo("***");
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "repo: {url: 'https://h/r', auth: {type: ssh, privateKeyFile: k, knownHostsFile: h}}|a.yaml: repo.auth.type:"
+                + " ssh authentication needs an ssh:// repo.url",
+        "repo: {url: 'ssh://h/r', auth: {type: token, tokenFile: t}}|a.yaml: repo.auth.type: token authentication"
+                + " needs an https:// repo.url",
+        "repo: {url: 'https://h/r', auth: {type: token}}|a.yaml: repo.auth.tokenFile: give exactly one of tokenFile"
+                + " and tokenEnv",
+        "repo: {url: 'https://h/r', auth: {type: token, tokenFile: a, tokenEnv: B}}|a.yaml: repo.auth.tokenFile: give"
+                + " exactly one",
+        "repo: {url: 'https://h/r', auth: {type: basic, passwordFile: p}}|a.yaml: repo.auth.username: required",
+        "repo: {url: 'https://h/r', auth: {type: token, token: abc}}|a.yaml: repo.auth.token: unknown field",
+        "repo: {url: 'https://h/r', auth: {type: kerberos}}|a.yaml: repo.auth.type: expected none, token, basic or ssh",
+        "repo: {url: 'file:///r'}\\nwebhooks: {github: {secret: abc}}|a.yaml: webhooks.github.secret: unknown field",
+        "repo: {url: 'file:///r'}\\nwebhooks: {bitbucket: {secretFile: s}}|a.yaml: webhooks.bitbucket: unknown field",
+        "repo: {url: 'file:///r', resilience: {attempts: 0}}|a.yaml: repo.resilience.attempts: expected a whole number",
+    })
+    void rejectsInvalidCredentialAndWebhookConfig(String yaml, String expected) {
+        assertThatThrownBy(() -> AgentConfigLoader.parse(yaml.replace("\\n", "\n"), "a.yaml", BASE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(expected);
+    }
+
+    @Test
     void anEmptyFileIsNamed() {
         assertThatThrownBy(() -> AgentConfigLoader.parse("", "a.yaml", BASE)).hasMessage("a.yaml: the file is empty");
     }

@@ -10,7 +10,7 @@ class ReconcilerTest {
 
     @Test
     void aUnitIsUpToDateWhenSyncedAtThisCommit() {
-        UnitOutcome synced = new UnitOutcome.Synced("api/dev", "c1", NOW, 3, "d");
+        UnitOutcome synced = new UnitOutcome.Synced("api/dev", "c1", NOW, "src", 3, "d");
 
         assertThat(Reconciler.upToDate(synced, "c1")).isTrue();
         assertThat(Reconciler.upToDate(synced, "c2")).isFalse();
@@ -19,8 +19,8 @@ class ReconcilerTest {
 
     @Test
     void aRenderFailureWaitsForANewCommitButAnApplyFailureIsRetried() {
-        UnitOutcome renderFailed = new UnitOutcome.Failed("api/dev", "c1", NOW, UnitOutcome.Stage.RENDER, "x");
-        UnitOutcome applyFailed = new UnitOutcome.Failed("api/dev", "c1", NOW, UnitOutcome.Stage.APPLY, "x");
+        UnitOutcome renderFailed = new UnitOutcome.Failed("api/dev", "c1", NOW, "src", UnitOutcome.Stage.RENDER, "x");
+        UnitOutcome applyFailed = new UnitOutcome.Failed("api/dev", "c1", NOW, "src", UnitOutcome.Stage.APPLY, "x");
 
         assertThat(Reconciler.upToDate(renderFailed, "c1")).isTrue();
         assertThat(Reconciler.upToDate(renderFailed, "c2")).isFalse();
