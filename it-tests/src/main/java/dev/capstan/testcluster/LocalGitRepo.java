@@ -29,6 +29,7 @@ public final class LocalGitRepo {
         Path remote = tempDir.resolve("remote.git");
         copyTree(source, work);
         git(tempDir, "init", "-q", "--bare", "-b", "main", remote.toString());
+        git(remote, "config", "http.receivepack", "true");
         git(work, "init", "-q", "-b", "main");
         git(work, "remote", "add", "origin", remote.toUri().toString());
         LocalGitRepo repo = new LocalGitRepo(work, remote);
@@ -42,6 +43,21 @@ public final class LocalGitRepo {
 
     public String url() {
         return remote.toUri().toString();
+    }
+
+    /** The bare repository the working copy pushes to (serve it over HTTP or SSH). */
+    public Path remote() {
+        return remote;
+    }
+
+    /** The commit the remote's main branch points at. */
+    public String remoteHead() {
+        return git(remote, "rev-parse", "refs/heads/main").strip();
+    }
+
+    /** Points the working copy's pushes somewhere else (e.g. the HTTP server in front of the bare repository). */
+    public void pushTo(String url) {
+        git(work, "remote", "set-url", "--push", "origin", url);
     }
 
     public Path file(String relative) {

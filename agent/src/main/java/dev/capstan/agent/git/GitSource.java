@@ -49,6 +49,11 @@ public final class GitSource implements AutoCloseable {
             }
             return revision(repo.getRepository(), head);
         } catch (GitAPIException | org.eclipse.jgit.errors.TransportException e) {
+            if (String.valueOf(e.getMessage()).contains("does not have refs/heads/" + config.branch())) {
+                // JGit's wording for a branch the remote lacks: an answer, not a connection failure.
+                throw new GitSourceException("branch '" + config.branch() + "' not found on the remote"
+                        + " (deleted?); keeping the last fetched state", false);
+            }
             throw new GitSourceException("fetch of branch '" + config.branch() + "' failed: " + safeMessage(e));
         } catch (dev.capstan.agent.config.ConfigException e) {
             throw new GitSourceException("credentials: " + e.getMessage(), false);

@@ -28,6 +28,8 @@ public final class ResilientFetcher {
 
     private final Supplier<FetchOutcome> guarded;
     private final AtomicInteger remoteUp = new AtomicInteger(-1);
+    private final java.util.concurrent.atomic.AtomicReference<String> lastError =
+            new java.util.concurrent.atomic.AtomicReference<>("");
     private final Timer fetchSuccess;
     private final Timer fetchFailure;
     private final Counter fetchFailures;
@@ -45,7 +47,8 @@ public final class ResilientFetcher {
                 .failureRateThreshold(100)
                 .waitDurationInOpenState(config.openFor())
                 .permittedNumberOfCallsInHalfOpenState(1)
-                .recordExceptions(GitSourceException.class)
+                // A deleted branch or unreadable credentials are answers, not an outage: they do not open the circuit.
+                .recordException(e -> e instanceof GitSourceException g && g.worthRetrying())
                 .build();
         RetryRegistry retries = RetryRegistry.of(retryConfig);
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(breakerConfig);
@@ -61,8 +64,10 @@ public final class ResilientFetcher {
                 return new FetchOutcome.Fetched(fetch.get());
             } catch (CallNotPermittedException e) {
                 return new FetchOutcome.Failed("remote unavailable: " + config.failuresToOpen()
-                        + " fetches failed in a row; next try after " + config.openFor().toSeconds() + " s", true);
+                        + " fetches failed in a row; next try after " + config.openFor().toSeconds() + " s; last"
+                        + " error: " + lastError.get(), true);
             } catch (GitSourceException e) {
+                lastError.set(e.getMessage());
                 return new FetchOutcome.Failed(e.getMessage(), false);
             }
         };
