@@ -41,6 +41,7 @@ public final class Reconciler {
     private final StatusBoard board;
     private final Clock clock;
     private final Timer renderTimer;
+    private final Timer cycleTimer;
 
     public Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
                       ServerSideApplier applier, StatusBoard board, Clock clock, MeterRegistry metrics) {
@@ -52,9 +53,16 @@ public final class Reconciler {
         this.clock = clock;
         this.renderTimer = Timer.builder("capstan_render_seconds").description("Duration of one unit's render")
                 .register(metrics);
+        this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
+                .description("Duration of a whole cycle: fetch, plan, and every unit that needed work")
+                .register(metrics);
     }
 
     public void reconcile() {
+        cycleTimer.record(this::cycle);
+    }
+
+    private void cycle() {
         try {
             Revision revision;
             switch (fetcher.fetch()) {

@@ -38,11 +38,17 @@ class AgentConfigLoaderTest {
     }
 
     @Test
-    void theShippedExampleConfigIsValid() {
-        AgentConfig config = AgentConfigLoader.load(Path.of("..", "config", "agent.example.yaml"));
+    void theShippedExampleConfigsAreValid() {
+        AgentConfig plain = AgentConfigLoader.load(Path.of("..", "config", "agent.example.yaml"));
+        AgentConfig ssh = AgentConfigLoader.load(Path.of("..", "config", "agent.github-ssh.example.yaml"));
+        AgentConfig token = AgentConfigLoader.load(Path.of("..", "config", "agent.https-token.example.yaml"));
 
-        assertThat(config.repo().url()).isEqualTo("https://git.example.com/shop/deploy.git");
-        assertThat(config.cluster().context()).contains("production");
+        assertThat(plain.repo().url()).isEqualTo("https://git.example.com/shop/deploy.git");
+        assertThat(plain.cluster().context()).contains("production");
+        assertThat(ssh.repo().auth()).isInstanceOf(GitAuth.Ssh.class);
+        assertThat(ssh.webhooks().secret(WebhookConfig.Provider.GITHUB)).isPresent();
+        assertThat(token.repo().auth()).isEqualTo(new GitAuth.Token("oauth2",
+                new SecretRef.FromEnv("CAPSTAN_GIT_TOKEN")));
     }
 
     @Test
