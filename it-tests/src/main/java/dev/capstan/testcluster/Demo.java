@@ -23,10 +23,30 @@ public final class Demo {
     private Demo() {
     }
 
+    private static final String USAGE = """
+            Usage: bin/demo [--port N] [--exit-when-synced]
+              --port N              the agent's HTTP port (default 8080; 0 picks a free one)
+              --exit-when-synced    stop once every unit is synced and every Deployment available
+            """;
+
     public static void main(String[] args) throws IOException, InterruptedException {
+        PrintStream out = System.out;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                out.print(USAGE);
+                return;
+            }
+            boolean known = args[i].equals("--exit-when-synced") || args[i].equals("--port") && i + 1 < args.length;
+            if (!known) {
+                System.err.print("bin/demo: unknown option " + args[i] + "\n" + USAGE);
+                System.exit(2);
+            }
+            if (args[i].equals("--port")) {
+                i++;
+            }
+        }
         boolean exitWhenSynced = List.of(args).contains("--exit-when-synced");
         int port = portArgument(args);
-        PrintStream out = System.out;
         Path root = ClusterBinaries.repoRoot();
         Path work = root.resolve("demo-work");
         deleteTree(work);
