@@ -49,7 +49,7 @@ public final class Demo {
         int port = portArgument(args);
         Path root = ClusterBinaries.repoRoot();
         Path work = root.resolve("demo-work");
-        deleteTree(work);
+        LocalCluster.deleteTree(work);
         Files.createDirectories(work);
 
         out.println("capstan demo: starting a local control plane (etcd, kube-apiserver, kube-controller-manager)");
@@ -131,16 +131,5 @@ public final class Demo {
             }
         }
         return 8080;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -3,19 +3,17 @@ package dev.capstan.agent.cli;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.lint.ChartLinter;
 import dev.capstan.agent.lint.Finding;
-import dev.capstan.agent.plan.Plan;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.agent.repo.RepoContentException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,27 +51,13 @@ final class LintCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isDirectory(repo)) {
-            err.println("capstan lint: " + repo + ": not a directory");
+        Optional<RepoSelection> selection = RepoSelection.load("lint", repo, chart, env, err);
+        if (selection.isEmpty()) {
             return CapstanCli.USAGE;
         }
-        DirectoryTree tree = new DirectoryTree(repo);
-        Plan plan;
-        try {
-            plan = Planner.plan(tree);
-        } catch (ConfigException | RepoContentException e) {
-            err.println("capstan lint: " + e.getMessage());
-            return CapstanCli.USAGE;
-        }
-        List<Environment> environments = plan.config().environments().stream()
-                .filter(e -> env == null || e.name().equals(env)).toList();
-        List<String> charts = plan.units().stream().map(u -> u.chart()).distinct()
-                .filter(c -> chart == null || c.equals(chart)).toList();
-        if (environments.isEmpty() || charts.isEmpty()) {
-            err.println("capstan lint: no unit matches"
-                    + (chart == null ? "" : " --chart " + chart) + (env == null ? "" : " --env " + env));
-            return CapstanCli.USAGE;
-        }
+        DirectoryTree tree = selection.get().tree();
+        List<Environment> environments = selection.get().environments();
+        List<String> charts = selection.get().charts();
         ChartLinter linter = new ChartLinter(new ChartRenderer());
         List<Finding> findings = new ArrayList<>();
         for (String name : charts) {

@@ -4,8 +4,6 @@ import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderRequest;
-import dev.capstan.agent.config.ConfigException;
-import dev.capstan.agent.plan.Plan;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.DirectoryTree;
@@ -15,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,27 +55,12 @@ final class RenderCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isDirectory(repo)) {
-            err.println("capstan render: " + repo + ": not a directory");
+        Optional<RepoSelection> selection = RepoSelection.load("render", repo, chart, env, err);
+        if (selection.isEmpty()) {
             return CapstanCli.USAGE;
         }
-        DirectoryTree tree = new DirectoryTree(repo);
-        Plan plan;
-        try {
-            plan = Planner.plan(tree);
-        } catch (ConfigException | RepoContentException e) {
-            err.println("capstan render: " + e.getMessage());
-            return CapstanCli.USAGE;
-        }
-        List<Unit> units = plan.units().stream()
-                .filter(u -> chart == null || u.chart().equals(chart))
-                .filter(u -> env == null || u.env().name().equals(env))
-                .toList();
-        if (units.isEmpty()) {
-            err.println("capstan render: no unit matches"
-                    + (chart == null ? "" : " --chart " + chart) + (env == null ? "" : " --env " + env));
-            return CapstanCli.USAGE;
-        }
+        DirectoryTree tree = selection.get().tree();
+        List<Unit> units = selection.get().units();
         ChartRenderer renderer = new ChartRenderer();
         int failures = 0;
         for (Unit unit : units) {
