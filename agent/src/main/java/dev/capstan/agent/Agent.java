@@ -4,11 +4,15 @@ import dev.capstan.agent.api.HttpApi;
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.cluster.ClusterCapabilities;
+import dev.capstan.agent.cluster.DriftChecker;
+import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.KubernetesClients;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
+import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.sync.DriftReporter;
 import dev.capstan.agent.sync.Reconciler;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncLoop;
@@ -46,9 +50,10 @@ public final class Agent implements AutoCloseable {
     private final HttpServer server;
     private final SyncLoop loop;
     private final PrometheusMeterRegistry metrics;
+    private final LiveState live;
 
     private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
-                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics) {
+                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, LiveState live) {
         this.vertx = vertx;
         this.worker = worker;
         this.client = client;
@@ -57,6 +62,7 @@ public final class Agent implements AutoCloseable {
         this.server = server;
         this.loop = loop;
         this.metrics = metrics;
+        this.live = live;
     }
 
     /** Starts the agent; returns once the HTTP server listens. The first cycle starts immediately. */
@@ -69,8 +75,12 @@ public final class Agent implements AutoCloseable {
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
         Supplier<Capabilities> capabilities = memoize(() -> ClusterCapabilities.discover(client));
+        LiveState live = new LiveState(client);
+        DriftReporter drift = new DriftReporter(new DriftChecker(client, live, new SecretMask(), Clock.systemUTC()),
+                live, board, Clock.systemUTC(), metrics);
         Reconciler reconciler = new Reconciler(new ResilientFetcher(source, config.repo().resilience(), metrics),
-                capabilities, new ChartRenderer(), new ServerSideApplier(client), board, Clock.systemUTC(), metrics);
+                capabilities, new ChartRenderer(), new ServerSideApplier(client), drift, board, Clock.systemUTC(),
+                metrics);
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
         SyncLoop loop = new SyncLoop(vertx, worker, reconciler::reconcile, config.repo().pollInterval());
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
@@ -88,7 +98,7 @@ public final class Agent implements AutoCloseable {
             LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
                     config.webhooks().secrets().keySet());
-            return new Agent(vertx, worker, client, source, board, server, loop, metrics);
+            return new Agent(vertx, worker, client, source, board, server, loop, metrics, live);
         } catch (ExecutionException | TimeoutException e) {
             vertx.close();
             client.close();
@@ -130,6 +140,7 @@ public final class Agent implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("shutdown did not complete cleanly: {}", e.toString());
         } finally {
+            live.close();
             source.close();
             client.close();
         }

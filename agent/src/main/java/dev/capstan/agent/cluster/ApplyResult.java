@@ -5,8 +5,11 @@ import dev.capstan.agent.chart.ObjectKey;
 /** The outcome of applying one unit's objects. */
 public sealed interface ApplyResult {
 
-    /** Every object was accepted by the API server. */
-    record Applied(int objects) implements ApplyResult {
+    /** Every object was accepted by the API server; {@code versions}: the resourceVersion each now has. */
+    record Applied(int objects, java.util.Map<ObjectKey, String> versions) implements ApplyResult {
+        public Applied {
+            versions = java.util.Map.copyOf(versions);
+        }
     }
 
     /** The API server rejected {@code object}; objects before it in install order were applied. */

@@ -25,6 +25,7 @@ public final class ServerSideApplier {
 
     public ApplyResult apply(DesiredState desired) {
         Set<String> namespacesSeen = new HashSet<>();
+        java.util.Map<dev.capstan.agent.chart.ObjectKey, String> versions = new java.util.HashMap<>();
         for (RenderedObject object : desired.objects()) {
             String namespace = object.key().namespace();
             try {
@@ -36,12 +37,14 @@ public final class ServerSideApplier {
                 var operation = client.genericKubernetesResources(object.key().apiVersion(), object.key().kind());
                 var target = namespace.isEmpty() ? operation.resource(resource)
                         : operation.inNamespace(namespace).resource(resource);
-                target.fieldManager(ChartRenderer.MANAGER).forceConflicts().serverSideApply();
+                GenericKubernetesResource applied = target.fieldManager(ChartRenderer.MANAGER).forceConflicts()
+                        .serverSideApply();
+                versions.put(object.key(), applied.getMetadata().getResourceVersion());
             } catch (KubernetesClientException e) {
                 return new ApplyResult.Rejected(object.key(), describe(e));
             }
         }
-        return new ApplyResult.Applied(desired.objects().size());
+        return new ApplyResult.Applied(desired.objects().size(), versions);
     }
 
     /** Creates the target namespace when missing, as Argo CD's CreateNamespace=true does; never modifies one. */

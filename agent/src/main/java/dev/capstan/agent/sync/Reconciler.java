@@ -42,10 +42,14 @@ public final class Reconciler {
     private final Clock clock;
     private final Timer renderTimer;
     private final Timer cycleTimer;
+    private final DriftReporter drift;
+    private volatile java.util.List<Unit> lastUnits = java.util.List.of();
 
     public Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
-                      ServerSideApplier applier, StatusBoard board, Clock clock, MeterRegistry metrics) {
+                      ServerSideApplier applier, DriftReporter drift, StatusBoard board, Clock clock,
+                      MeterRegistry metrics) {
         this.fetcher = fetcher;
+        this.drift = drift;
         this.capabilities = capabilities;
         this.renderer = renderer;
         this.applier = applier;
@@ -70,6 +74,8 @@ public final class Reconciler {
                     // Keep serving the last state; only the repo status says the remote is failing.
                     board.record(board.repo().failed(failed.message(), failed.circuitOpen(), clock.instant()));
                     LOG.warn("git fetch failed: {}", failed.message());
+                    // The cluster can drift while git is down: keep checking what was last deployed.
+                    drift.report(lastUnits);
                     return;
                 }
                 case FetchOutcome.Fetched fetched -> revision = fetched.revision();
@@ -100,6 +106,8 @@ public final class Reconciler {
                 board.record(carriedForward(last, revision.commit(), source)
                         .orElseGet(() -> reconcileUnit(unit, revision, source)));
             }
+            lastUnits = plan.units();
+            drift.report(plan.units());
         } finally {
             MDC.clear();
             board.cycleDone();
@@ -153,9 +161,11 @@ public final class Reconciler {
                 return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                         UnitOutcome.Stage.RENDER, e.getMessage());
             }
+            board.record(unit.id(), desired);
             ApplyResult result = applier.apply(desired);
             return switch (result) {
                 case ApplyResult.Applied applied -> {
+                    drift.awaitApplied(applied.versions());
                     LOG.info("applied {} objects, digest {}", applied.objects(), desired.digest().substring(0, 12));
                     yield new UnitOutcome.Synced(unit.id(), revision.commit(), clock.instant(), source,
                             applied.objects(), desired.digest());

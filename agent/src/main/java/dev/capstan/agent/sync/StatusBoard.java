@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /** The agent's current view, written by the reconciler thread and read by the HTTP API. */
 public final class StatusBoard {
     private final Map<String, UnitOutcome> units = new ConcurrentHashMap<>();
+    private final Map<String, dev.capstan.agent.chart.DesiredState> desired = new ConcurrentHashMap<>();
+    private final Map<String, dev.capstan.agent.drift.UnitDrift> drift = new ConcurrentHashMap<>();
     private final AtomicReference<RepoStatus> repo = new AtomicReference<>(RepoStatus.initial());
     private volatile boolean firstCycleDone;
 
@@ -23,6 +25,24 @@ public final class StatusBoard {
 
     void cycleDone() {
         firstCycleDone = true;
+    }
+
+    void record(String unit, dev.capstan.agent.chart.DesiredState state) {
+        desired.put(unit, state);
+    }
+
+    void record(dev.capstan.agent.drift.UnitDrift unitDrift) {
+        drift.put(unitDrift.unit(), unitDrift);
+    }
+
+    /** The last rendered state of each unit (what drift compares against). */
+    Map<String, dev.capstan.agent.chart.DesiredState> desired() {
+        return new TreeMap<>(desired);
+    }
+
+    /** The last drift check of each unit, sorted by unit id. */
+    public Map<String, dev.capstan.agent.drift.UnitDrift> drift() {
+        return new TreeMap<>(drift);
     }
 
     /** Units sorted by id. */

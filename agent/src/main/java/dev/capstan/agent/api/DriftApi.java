@@ -1,0 +1,78 @@
+package dev.capstan.agent.api;
+
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.drift.FieldChange;
+import dev.capstan.agent.drift.ObjectVerdict;
+import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.sync.StatusBoard;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * {@code GET /api/drift} and {@code GET /api/drift/{chart}/{env}}: the last drift check as JSON, or with
+ * {@code ?format=diff} as a unified diff of the owned fields' YAML. Reads the status board only.
+ */
+final class DriftApi {
+    private DriftApi() {
+    }
+
+    static void mount(Router router, StatusBoard board) {
+        router.get("/api/drift").handler(ctx -> answer(ctx, board.drift().values()));
+        router.get("/api/drift/:chart/:env").handler(ctx -> {
+            UnitDrift drift = board.drift().get(ctx.pathParam("chart") + "/" + ctx.pathParam("env"));
+            if (drift == null) {
+                ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("error", "no unit " + ctx.pathParam("chart") + "/"
+                                + ctx.pathParam("env")).encode());
+                return;
+            }
+            answer(ctx, List.of(drift));
+        });
+    }
+
+    private static void answer(RoutingContext ctx, Collection<UnitDrift> drifts) {
+        String format = ctx.queryParams().get("format");
+        if ("diff".equals(format)) {
+            StringBuilder diff = new StringBuilder();
+            drifts.forEach(d -> diff.append(d.diff()));
+            ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(diff.toString());
+            return;
+        }
+        if (format != null && !format.equals("json")) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", "format must be json or diff").encode());
+            return;
+        }
+        JsonArray units = new JsonArray();
+        drifts.forEach(d -> units.add(json(d)));
+        ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("units", units)
+                .encode());
+    }
+
+    static JsonObject json(UnitDrift drift) {
+        JsonArray objects = new JsonArray();
+        for (ObjectVerdict verdict : drift.objects()) {
+            ObjectKey key = verdict.key();
+            JsonObject object = new JsonObject().put("apiVersion", key.apiVersion()).put("kind", key.kind())
+                    .put("namespace", key.namespace()).put("name", key.name()).put("verdict", verdict.name());
+            if (verdict instanceof ObjectVerdict.Modified modified) {
+                JsonArray changes = new JsonArray();
+                for (FieldChange change : modified.changes()) {
+                    changes.add(new JsonObject().put("path", change.path()).put("live", change.live())
+                            .put("desired", change.desired()));
+                }
+                object.put("changes", changes);
+            }
+            objects.add(object);
+        }
+        String[] parts = drift.unit().split("/", 2);
+        return new JsonObject().put("unit", drift.unit()).put("chart", parts[0]).put("env", parts[1])
+                .put("commit", drift.commit()).put("checkedAt", drift.checkedAt().toString())
+                .put("state", drift.state().name()).put("reason", drift.reason().isEmpty() ? null : drift.reason())
+                .put("objects", objects);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.capstan.agent.cluster;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.drift.FieldChange;
+import dev.capstan.agent.drift.ObjectVerdict;
+import dev.capstan.agent.drift.OwnedFields;
+import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.drift.UnitDrift;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Desired vs live for one unit, by what Capstan owns: the desired object is server-side-applied as a dry run
+ * (field manager capstan), and only the fields the capstan manager would own are compared with the live object.
+ * The verdict of an object is cached by (desired content, live resourceVersion): a check where neither side changed
+ * costs no API call. Secret values are masked before anything is compared or shown. Blocking.
+ */
+public final class DriftChecker {
+    private static final int CACHED_VERDICTS = 50_000;
+
+    private final KubernetesClient client;
+    private final LiveLookup live;
+    private final SecretMask mask;
+    private final Clock clock;
+    private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final Map<String, Compared> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Compared> eldest) {
+            return size() > CACHED_VERDICTS;
+        }
+    };
+
+    public DriftChecker(KubernetesClient client, LiveLookup live, SecretMask mask, Clock clock) {
+        this.client = client;
+        this.live = live;
+        this.mask = mask;
+        this.clock = clock;
+    }
+
+    /** One object's comparison: the verdict and its part of the unified diff. */
+    private record Compared(ObjectVerdict verdict, String diff) {
+    }
+
+    public UnitDrift check(String unit, String commit, DesiredState desired) {
+        try {
+            List<ObjectVerdict> verdicts = new ArrayList<>();
+            StringBuilder diff = new StringBuilder();
+            Set<ObjectKey> wanted = new HashSet<>();
+            Set<String> kinds = new HashSet<>();
+            for (RenderedObject object : desired.objects()) {
+                wanted.add(object.key());
+                kinds.add(object.key().apiVersion() + "/" + object.key().kind());
+                Compared compared = compare(object);
+                verdicts.add(compared.verdict());
+                diff.append(compared.diff());
+            }
+            if (live instanceof LiveState state) {
+                kinds.addAll(state.kinds());
+            }
+            for (GenericKubernetesResource extra : live.managedBy(desired.chart(), desired.env(), kinds)) {
+                ObjectKey key = keyOf(extra);
+                if (!wanted.contains(key)) {
+                    verdicts.add(new ObjectVerdict.Extra(key));
+                    diff.append(unified(key, yaml(ownedProjection(extra)), ""));
+                }
+            }
+            boolean inSync = verdicts.stream().allMatch(ObjectVerdict.InSync.class::isInstance);
+            return new UnitDrift(unit, commit, clock.instant(), inSync ? UnitDrift.State.InSync
+                    : UnitDrift.State.OutOfSync, "", verdicts, diff.toString());
+        } catch (KubernetesClientException | IllegalStateException e) {
+            return UnitDrift.unknown(unit, commit, clock.instant(), "cluster unreachable or refusing: "
+                    + LiveState.rootMessage(e));
+        }
+    }
+
+    private Compared compare(RenderedObject object) {
+        ObjectKey key = object.key();
+        Optional<GenericKubernetesResource> current = live.get(key);
+        if (current.isEmpty()) {
+            String desiredYaml = yaml(mask.mask(key.kind(), NativeDefaults.apply(key.kind(), object.content())));
+            return new Compared(new ObjectVerdict.Missing(key), unified(key, "", desiredYaml));
+        }
+        String cacheKey = contentDigest(object) + "@" + current.get().getMetadata().getResourceVersion();
+        synchronized (cache) {
+            Compared cached = cache.get(cacheKey);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        Compared compared = compareWithDryRun(object, current.get());
+        synchronized (cache) {
+            cache.put(cacheKey, compared);
+        }
+        return compared;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Compared compareWithDryRun(RenderedObject object, GenericKubernetesResource current) {
+        ObjectKey key = object.key();
+        GenericKubernetesResource request = serialization.convertValue(
+                NativeDefaults.apply(key.kind(), object.content()), GenericKubernetesResource.class);
+        var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
+        var target = key.namespace().isEmpty() ? operation.resource(request)
+                : operation.inNamespace(key.namespace()).resource(request);
+        GenericKubernetesResource dryRun = target.dryRun().fieldManager(ChartRenderer.MANAGER).forceConflicts()
+                .serverSideApply();
+        Map<String, Object> owned = ownedFields(dryRun);
+        Map<String, Object> desiredMap = mask.mask(key.kind(), serialization.convertValue(dryRun, Map.class));
+        Map<String, Object> liveMap = mask.mask(key.kind(), serialization.convertValue(current, Map.class));
+        List<FieldChange> changes = OwnedFields.diff(owned, desiredMap, liveMap);
+        if (changes.isEmpty()) {
+            return new Compared(new ObjectVerdict.InSync(key), "");
+        }
+        return new Compared(new ObjectVerdict.Modified(key, changes), unified(key,
+                yaml(OwnedFields.project(owned, liveMap)), yaml(OwnedFields.project(owned, desiredMap))));
+    }
+
+    /** The fields the capstan manager owns through Apply (empty if it owns none). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> ownedFields(GenericKubernetesResource resource) {
+        List<ManagedFieldsEntry> entries = resource.getMetadata().getManagedFields();
+        if (entries == null) {
+            return Map.of();
+        }
+        return entries.stream()
+                .filter(e -> ChartRenderer.MANAGER.equals(e.getManager()) && "Apply".equals(e.getOperation()))
+                .findFirst()
+                .map(e -> (Map<String, Object>) serialization.convertValue(e.getFieldsV1(), Map.class))
+                .orElse(Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object ownedProjection(GenericKubernetesResource resource) {
+        Map<String, Object> map = mask.mask(resource.getKind(), serialization.convertValue(resource, Map.class));
+        Map<String, Object> owned = ownedFields(resource);
+        return owned.isEmpty() ? map : OwnedFields.project(owned, map);
+    }
+
+    private static ObjectKey keyOf(GenericKubernetesResource resource) {
+        String namespace = resource.getMetadata().getNamespace();
+        return new ObjectKey(resource.getApiVersion(), resource.getKind(), namespace == null ? "" : namespace,
+                resource.getMetadata().getName());
+    }
+
+    private String contentDigest(RenderedObject object) {
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            return java.util.HexFormat.of().formatHex(sha.digest(serialization.asJson(object.content())
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String yaml(Object value) {
+        return value == null ? "" : Yaml.write(value);
+    }
+
+    /** A unified diff with 3 lines of context, headed live/ and desired/ like `kubectl diff`. */
+    static String unified(ObjectKey key, String liveYaml, String desiredYaml) {
+        String name = key.kind() + "/" + (key.namespace().isEmpty() ? "" : key.namespace() + "/") + key.name();
+        List<String> before = liveYaml.isEmpty() ? List.of() : liveYaml.lines().toList();
+        List<String> after = desiredYaml.isEmpty() ? List.of() : desiredYaml.lines().toList();
+        List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("live/" + name, "desired/" + name, before,
+                DiffUtils.diff(before, after), 3);
+        return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+    }
+}

@@ -1,0 +1,106 @@
+package dev.capstan.agent.cluster;
+
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.ObjectKey;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Live objects through one informer per kind, limited to objects labelled {@code app.kubernetes.io/managed-by:
+ * capstan}: memory bounded by what Capstan manages, and no GET per object per cycle. An informer starts the first
+ * time a kind is needed and lives as long as the agent.
+ */
+public final class LiveState implements LiveLookup, AutoCloseable {
+    private final KubernetesClient client;
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+
+    public LiveState(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** Ensures an informer for {@code apiVersion/kind} runs and has listed once. Blocking (first time only). */
+    public void watch(String apiVersion, String kind) {
+        informers.computeIfAbsent(apiVersion + "/" + kind, ignored -> {
+            SharedIndexInformer<GenericKubernetesResource> informer = client
+                    .genericKubernetesResources(apiVersion, kind).inAnyNamespace()
+                    .withLabel(ChartRenderer.LABEL_MANAGED_BY, ChartRenderer.MANAGER)
+                    .inform();
+            try {
+                informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                informer.close();
+                throw new IllegalStateException("cannot watch " + kind + ": " + rootMessage(e), e);
+            }
+            return informer;
+        });
+    }
+
+    @Override
+    public Optional<GenericKubernetesResource> get(ObjectKey key) {
+        watch(key.apiVersion(), key.kind());
+        String storeKey = key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
+        return Optional.ofNullable(informers.get(key.apiVersion() + "/" + key.kind()).getStore()
+                .getByKey(storeKey));
+    }
+
+    @Override
+    public List<GenericKubernetesResource> managedBy(String chart, String env, Collection<String> kinds) {
+        List<GenericKubernetesResource> result = new ArrayList<>();
+        for (String kind : kinds) {
+            SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
+            if (informer == null) {
+                continue;
+            }
+            for (GenericKubernetesResource item : informer.getStore().list()) {
+                Map<String, String> labels = item.getMetadata().getLabels();
+                if (labels != null && chart.equals(labels.get(ChartRenderer.LABEL_CHART))
+                        && env.equals(labels.get(ChartRenderer.LABEL_ENV))) {
+                    result.add(item);
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Kinds watched so far ({@code apiVersion/kind}). */
+    public Collection<String> kinds() {
+        return List.copyOf(informers.keySet());
+    }
+
+    /** Waits until the cache holds {@code key} at {@code resourceVersion} (just applied), at most {@code timeout}. */
+    public boolean awaitVersion(ObjectKey key, String resourceVersion, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (get(key).map(r -> Objects.equals(r.getMetadata().getResourceVersion(), resourceVersion))
+                    .orElse(false)) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        informers.values().forEach(SharedIndexInformer::close);
+        informers.clear();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.capstan.agent.sync;
+
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.cluster.DriftChecker;
+import dev.capstan.agent.cluster.LiveState;
+import dev.capstan.agent.drift.ObjectVerdict;
+import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.plan.Unit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks drift of every unit after each cycle and publishes it (status board, metrics). Units whose render failed
+ * are Unknown with that reason. Objects just applied are awaited in the informer caches first, so a fresh apply is
+ * not reported as drift. Blocking.
+ */
+public final class DriftReporter {
+    private static final Logger LOG = LoggerFactory.getLogger(DriftReporter.class);
+    private static final Duration APPLIED_VISIBLE_WITHIN = Duration.ofSeconds(5);
+
+    private final DriftChecker checker;
+    private final LiveState live;
+    private final StatusBoard board;
+    private final Clock clock;
+    private final Timer timer;
+    private final MultiGauge objects;
+
+    public DriftReporter(DriftChecker checker, LiveState live, StatusBoard board, Clock clock, MeterRegistry metrics) {
+        this.checker = checker;
+        this.live = live;
+        this.board = board;
+        this.clock = clock;
+        this.timer = Timer.builder("capstan_drift_seconds").description("Duration of a drift check of every unit")
+                .register(metrics);
+        this.objects = MultiGauge.builder("capstan_drift_objects")
+                .description("Objects per unit by drift verdict (InSync, Modified, Missing, Extra)")
+                .register(metrics);
+    }
+
+    /** Waits (briefly) until the informers see what an apply just wrote. */
+    void awaitApplied(Map<ObjectKey, String> versions) {
+        versions.forEach((key, version) -> {
+            if (!live.awaitVersion(key, version, APPLIED_VISIBLE_WITHIN)) {
+                LOG.warn("{} not yet visible at resourceVersion {}", key, version);
+            }
+        });
+    }
+
+    void report(List<Unit> units) {
+        timer.record(() -> {
+            Map<String, DesiredState> desired = board.desired();
+            for (Unit unit : units) {
+                UnitOutcome outcome = board.units().get(unit.id());
+                DesiredState state = desired.get(unit.id());
+                if (outcome instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER) {
+                    board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),
+                            "render failed: " + failed.message()));
+                } else if (state != null && outcome != null) {
+                    board.record(checker.check(unit.id(), outcome.commit(), state));
+                }
+            }
+        });
+        publish();
+    }
+
+    private void publish() {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (UnitDrift drift : board.drift().values()) {
+            String[] parts = drift.unit().split("/", 2);
+            for (String verdict : List.of("InSync", "Modified", "Missing", "Extra")) {
+                long count = drift.objects().stream().map(ObjectVerdict::name).filter(verdict::equals).count();
+                rows.add(MultiGauge.Row.of(Tags.of("chart", parts[0], "env", parts[1], "verdict", verdict), count));
+            }
+        }
+        objects.register(rows, true);
+    }
+}
