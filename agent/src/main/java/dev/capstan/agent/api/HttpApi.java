@@ -28,6 +28,7 @@ public final class HttpApi {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         router.get("/api/status").handler(ctx -> json(ctx, 200, status(board)));
+        WebPage.mount(router);
         DriftApi.mount(router, board);
         webhooks.mount(router);
         router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not found")));

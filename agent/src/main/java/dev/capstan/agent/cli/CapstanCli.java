@@ -8,11 +8,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CapstanCli.Version.class,
         description = "GitOps sync agent for Kubernetes: render charts, and keep a cluster in sync with git.",
-        subcommands = {RenderCommand.class, LintCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RenderCommand.class, LintCommand.class, DiffCommand.class, RunCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:a unit failed (render error) or drift was found",
+            "1:a unit failed (render, lint error) or drift was found (diff)",
             "2:usage or configuration error"})
 public final class CapstanCli {
     public static final int OK = 0;
@@ -20,6 +21,10 @@ public final class CapstanCli {
     public static final int USAGE = 2;
 
     public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("run")) {
+            // Before the first logger exists: only the agent logs to stdout; a command's stdout is its output.
+            System.setProperty("capstan.log.target", "System.err");
+        }
         System.exit(execute(args));
     }
 

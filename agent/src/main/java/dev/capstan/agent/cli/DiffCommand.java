@@ -1,0 +1,113 @@
+package dev.capstan.agent.cli;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.RenderRequest;
+import dev.capstan.agent.cluster.ClusterCapabilities;
+import dev.capstan.agent.cluster.DirectLookup;
+import dev.capstan.agent.cluster.DriftChecker;
+import dev.capstan.agent.cluster.KubernetesClients;
+import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.plan.Planner;
+import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.repo.RepoContentException;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code capstan diff}: like {@code kubectl diff}, what applying the repository would change, by owned fields. */
+@Command(name = "diff", mixinStandardHelpOptions = true,
+        description = "Show what applying the repository would change in the cluster: a unified diff of the fields"
+                + " Capstan owns (server-side apply dry run; secrets masked).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:no drift",
+            "1:drift found",
+            "2:error (render failed, cluster unreachable, usage)"})
+final class DiffCommand implements Callable<Integer> {
+    private static final int ERROR = 2;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<repo-dir>", description = "Repository directory (holds capstan.yaml).")
+    private Path repo;
+
+    @Option(names = "--env", required = true, paramLabel = "E", description = "The environment to compare.")
+    private String env;
+
+    @Option(names = "--chart", paramLabel = "C", description = "Only this chart.")
+    private String chart;
+
+    @Option(names = "--kubeconfig", paramLabel = "F", description = "Kubeconfig file (default: ~/.kube/config"
+            + " or in-cluster).")
+    private Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "X", description = "Kubeconfig context.")
+    private String context;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<RepoSelection> selection = RepoSelection.load("diff", repo, chart, env, err);
+        if (selection.isEmpty()) {
+            return ERROR;
+        }
+        boolean drift = false;
+        boolean failed = false;
+        try (KubernetesClient client = KubernetesClients.create(new AgentConfig.Cluster(
+                Optional.ofNullable(kubeconfig), Optional.ofNullable(context)))) {
+            Capabilities capabilities = ClusterCapabilities.discover(client);
+            DriftChecker checker = new DriftChecker(client, new DirectLookup(client), new SecretMask(),
+                    Clock.systemUTC());
+            ChartRenderer renderer = new ChartRenderer();
+            for (Unit unit : selection.get().units()) {
+                try {
+                    DesiredState desired = renderer.render(new RenderRequest(
+                            Planner.chartFiles(selection.get().tree(), unit.chart()), unit.env().name(),
+                            unit.env().namespace(), "local", 0, capabilities));
+                    UnitDrift result = checker.check(unit.id(), "local", desired);
+                    switch (result.state()) {
+                        case InSync -> { }
+                        case OutOfSync -> {
+                            drift = true;
+                            out.print(result.diff());
+                        }
+                        case Unknown -> {
+                            failed = true;
+                            err.println("ERROR " + unit.id() + ": " + result.reason());
+                        }
+                        default -> throw new IllegalStateException("unexpected state " + result.state());
+                    }
+                } catch (ChartException e) {
+                    failed = true;
+                    err.println("ERROR " + new ChartException(unit.id(), e.file(), e.line(), e.problem())
+                            .getMessage());
+                } catch (RepoContentException e) {
+                    failed = true;
+                    err.println("ERROR " + unit.id() + " " + e.getMessage());
+                }
+            }
+        } catch (ConfigException | KubernetesClientException e) {
+            err.println("capstan diff: cannot reach the cluster: " + e.getMessage());
+            return ERROR;
+        }
+        out.flush();
+        return failed ? ERROR : drift ? CapstanCli.UNIT_FAILED : CapstanCli.OK;
+    }
+}
