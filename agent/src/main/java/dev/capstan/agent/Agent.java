@@ -3,7 +3,7 @@ package dev.capstan.agent;
 import dev.capstan.agent.api.HttpApi;
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.cluster.ClusterCapabilities;
+import dev.capstan.agent.cluster.DiscoveryCache;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.KubernetesClients;
@@ -26,6 +26,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,7 +75,7 @@ public final class Agent implements AutoCloseable {
         KubernetesClient client = KubernetesClients.create(config.cluster());
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
-        Supplier<Capabilities> capabilities = memoize(() -> ClusterCapabilities.discover(client));
+        Supplier<Capabilities> capabilities = new DiscoveryCache(client, Duration.ofMinutes(1), Clock.systemUTC());
         LiveState live = new LiveState(client);
         DriftReporter drift = new DriftReporter(new DriftChecker(client, live, new SecretMask(), Clock.systemUTC()),
                 live, board, Clock.systemUTC(), metrics);
@@ -144,19 +145,5 @@ public final class Agent implements AutoCloseable {
             source.close();
             client.close();
         }
-    }
-
-    private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = supplier.get();
-                }
-                return value;
-            }
-        };
     }
 }

@@ -22,6 +22,11 @@ public record Capabilities(String kubeVersion, ApiVersions apiVersions) {
                 "autoscaling/v2beta2/HorizontalPodAutoscaler")));
     }
 
+    /** Changes whenever what templates can see changes: part of a unit's source, so it re-renders then. */
+    public String fingerprint() {
+        return Integer.toHexString((kubeVersion + apiVersions.sorted()).hashCode());
+    }
+
     Map<String, Object> asTemplateContext() {
         return Map.of("kubeVersion", kubeVersion, "apiVersions", apiVersions);
     }

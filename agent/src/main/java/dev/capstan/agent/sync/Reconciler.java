@@ -99,7 +99,7 @@ public final class Reconciler {
             }
             for (Unit unit : plan.units()) {
                 UnitOutcome last = board.units().get(unit.id());
-                String source = source(revision.tree(), unit);
+                String source = source(revision.tree(), unit, capabilities.get());
                 if (upToDate(last, revision.commit())) {
                     continue;
                 }
@@ -140,11 +140,15 @@ public final class Reconciler {
         };
     }
 
-    /** capstan.yaml's blob id and the chart's tree id: together they decide what the unit renders to. */
-    static String source(RepoTree tree, Unit unit) {
+    /**
+     * capstan.yaml's blob id, the chart's tree id and the cluster's capabilities: together they decide what the unit
+     * renders to.
+     */
+    static String source(RepoTree tree, Unit unit, Capabilities capabilities) {
         Optional<String> config = tree.contentId(RepoConfig.FILE);
         Optional<String> chart = tree.contentId(Planner.CHARTS_DIR + "/" + unit.chart());
-        return config.isPresent() && chart.isPresent() ? config.get() + ":" + chart.get() : "";
+        return config.isPresent() && chart.isPresent()
+                ? config.get() + ":" + chart.get() + ":" + capabilities.fingerprint() : "";
     }
 
     private UnitOutcome reconcileUnit(Unit unit, Revision revision, String source) {
