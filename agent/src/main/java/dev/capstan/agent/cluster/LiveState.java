@@ -77,17 +77,35 @@ public final class LiveState implements LiveLookup, AutoCloseable {
         return List.copyOf(informers.keySet());
     }
 
-    /** Waits until the cache holds {@code key} at {@code resourceVersion} (just applied), at most {@code timeout}. */
+    /**
+     * Waits until the cache holds {@code key} at {@code resourceVersion} (just applied) or later, at most
+     * {@code timeout}. Controllers often write again right after an apply (a Deployment's status), so the exact
+     * version may never be cached.
+     */
     public boolean awaitVersion(ObjectKey key, String resourceVersion, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (get(key).map(r -> Objects.equals(r.getMetadata().getResourceVersion(), resourceVersion))
-                    .orElse(false)) {
+            if (get(key).map(r -> atLeast(r.getMetadata().getResourceVersion(), resourceVersion)).orElse(false)) {
                 return true;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         return false;
+    }
+
+    /**
+     * resourceVersions are opaque by contract; etcd-backed API servers issue increasing integers, so compare them
+     * as numbers when both are, and by equality otherwise.
+     */
+    static boolean atLeast(String cached, String wanted) {
+        if (Objects.equals(cached, wanted)) {
+            return true;
+        }
+        try {
+            return Long.parseLong(cached) >= Long.parseLong(wanted);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     @Override
