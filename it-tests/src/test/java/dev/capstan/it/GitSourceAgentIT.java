@@ -200,6 +200,26 @@ class GitSourceAgentIT {
         }
     }
 
+    @Test
+    void aChartDroppedFromCapstanYamlLeavesStatusAndDriftReport(TestNamespace ns, LocalCluster cluster) {
+        useNamespaces(ns);
+        try (Agent agent = Agent.start(config(cluster, Duration.ofMillis(200)))) {
+            awaitAllSynced(agent, repo.remoteHead());
+            await().atMost(WAIT).until(() -> agent.status().drift().size() == 4);
+
+            repo.write("capstan.yaml", repo.read("capstan.yaml")
+                    .replace("charts: [checkout-api, orders]", "charts: [checkout-api]"));
+            repo.commitAndPush("orders is no longer deployed from here");
+
+            await().atMost(WAIT).untilAsserted(() -> {
+                assertThat(agent.status().units().keySet())
+                        .containsExactly("checkout-api/production", "checkout-api/staging");
+                assertThat(agent.status().drift().keySet())
+                        .containsExactly("checkout-api/production", "checkout-api/staging");
+            });
+        }
+    }
+
     private void useNamespaces(TestNamespace ns) {
         String production = ns.another("prod");
         repo.write("capstan.yaml", repo.read("capstan.yaml")

@@ -33,7 +33,14 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("capstan run: invalid config: " + e.getMessage());
             return CapstanCli.USAGE;
         }
-        Agent agent = Agent.start(config);
+        Agent agent;
+        try {
+            agent = Agent.start(config);
+        } catch (ConfigException | IllegalStateException e) {
+            // An unreadable secret, a port in use, an unreachable kubeconfig: one line, not a stack trace.
+            spec.commandLine().getErr().println("capstan run: cannot start: " + e.getMessage());
+            return CapstanCli.USAGE;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();

@@ -97,6 +97,7 @@ public final class Reconciler {
                 }
                 return;
             }
+            board.retainOnly(plan.units().stream().map(Unit::id).collect(java.util.stream.Collectors.toSet()));
             for (Unit unit : plan.units()) {
                 UnitOutcome last = board.units().get(unit.id());
                 String source = source(revision.tree(), unit, capabilities.get());

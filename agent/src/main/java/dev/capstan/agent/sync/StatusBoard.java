@@ -35,6 +35,13 @@ public final class StatusBoard {
         drift.put(unitDrift.unit(), unitDrift);
     }
 
+    /** Forgets units that are no longer in the repository (a chart or environment removed from capstan.yaml). */
+    void retainOnly(java.util.Set<String> unitIds) {
+        units.keySet().retainAll(unitIds);
+        desired.keySet().retainAll(unitIds);
+        drift.keySet().retainAll(unitIds);
+    }
+
     /** The last rendered state of each unit (what drift compares against). */
     Map<String, dev.capstan.agent.chart.DesiredState> desired() {
         return new TreeMap<>(desired);
