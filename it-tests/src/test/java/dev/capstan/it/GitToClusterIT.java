@@ -105,6 +105,46 @@ class GitToClusterIT {
         }
     }
 
+    @Test
+    void anObjectTheServerRejectsMeansNothingOfTheUnitIsApplied(KubernetesClient client, TestNamespace ns,
+                                                               LocalCluster cluster) {
+        String staging = ns.name();
+        String production = ns.another("prod");
+        LocalGitRepo repo = exampleRepo(staging, production);
+        // Services come after ConfigMaps in install order: without a dry run first, the ConfigMap would be applied.
+        repo.write("charts/orders/templates/service.yaml", """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: {{ release.name }}
+                spec:
+                  ports:
+                    - {name: metrics, port: 70000}
+                """);
+        repo.write("charts/orders/templates/configmap.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: orders-settings
+                data: {queue: "{{ values.queue }}"}
+                """);
+        repo.commitAndPush("an invalid port");
+
+        try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
+            await().atMost(SYNC).untilAsserted(() -> {
+                assertThat(agent.status().units().get("orders/staging")).isInstanceOfSatisfying(
+                        UnitOutcome.Failed.class, failed -> {
+                            assertThat(failed.stage()).isEqualTo(UnitOutcome.Stage.APPLY);
+                            assertThat(failed.message()).contains("Service " + staging + "/orders", "70000",
+                                    "nothing was applied");
+                        });
+                assertThat(agent.status().units().get("checkout-api/staging")).isInstanceOf(UnitOutcome.Synced.class);
+            });
+            assertThat(client.configMaps().inNamespace(staging).withName("orders-settings").get()).isNull();
+            assertThat(client.apps().deployments().inNamespace(staging).withName("orders").get()).isNull();
+        }
+    }
+
     private LocalGitRepo exampleRepo(String stagingNamespace, String productionNamespace) {
         LocalGitRepo repo = LocalGitRepo.fromDirectory(ClusterBinaries.repoRoot().resolve("examples"),
                 tempDir.resolve("git"));
