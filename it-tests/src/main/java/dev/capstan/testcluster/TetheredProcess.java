@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * A child process that cannot outlive this JVM: it runs under a small bash guard that kills it when the JVM is gone,
  * even after a {@code kill -9} of the JVM, so a crashed test run leaves no etcd or apiserver behind.
  */
-final class TetheredProcess implements AutoCloseable {
+public final class TetheredProcess implements AutoCloseable {
     private static final String GUARD = """
             parent=$1; shift
             "$@" & child=$!
@@ -31,7 +31,7 @@ final class TetheredProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static TetheredProcess start(String name, Path workDir, List<String> command) throws IOException {
+    public static TetheredProcess start(String name, Path workDir, List<String> command) throws IOException {
         Path log = workDir.resolve(name + ".log");
         List<String> full = new ArrayList<>(List.of("bash", "-c", GUARD, "guard",
                 Long.toString(ProcessHandle.current().pid())));
@@ -42,6 +42,11 @@ final class TetheredProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         return new TetheredProcess(name, process, log);
+    }
+
+    /** The process the guard runs (the child that must not outlive the JVM). */
+    public java.util.Optional<ProcessHandle> child() {
+        return process.children().findFirst();
     }
 
     boolean isAlive() {
