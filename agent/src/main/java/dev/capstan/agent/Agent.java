@@ -132,7 +132,7 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
-        loop.stop();
+        loop.stop(Duration.ofSeconds(30));
         try {
             worker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

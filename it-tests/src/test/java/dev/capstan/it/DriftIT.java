@@ -55,14 +55,11 @@ class DriftIT {
             awaitDrift(agent, "checkout-api/staging", UnitDrift.State.InSync);
             await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns.name())
                     .withName("checkout-api").get().getSpec().getReplicas()).as("scaled by the HPA").isEqualTo(2));
-            String version = client.apps().deployments().inNamespace(ns.name()).withName("checkout-api").get()
-                    .getMetadata().getResourceVersion();
+            java.time.Instant scaled = java.time.Instant.now();
 
             await().atMost(WAIT).untilAsserted(() -> {
                 UnitDrift drift = agent.status().drift().get("checkout-api/staging");
-                assertThat(drift.checkedAt()).isAfter(java.time.Instant.now().minusSeconds(5));
-                assertThat(client.apps().deployments().inNamespace(ns.name()).withName("checkout-api").get()
-                        .getMetadata().getResourceVersion()).isEqualTo(version);
+                assertThat(drift.checkedAt()).as("checked after the HPA scaled").isAfter(scaled);
                 assertThat(drift.state()).isEqualTo(UnitDrift.State.InSync);
                 assertThat(drift.objects()).hasSize(6).allMatch(ObjectVerdict.InSync.class::isInstance);
             });

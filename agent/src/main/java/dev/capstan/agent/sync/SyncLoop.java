@@ -39,24 +39,47 @@ public final class SyncLoop {
         launchIfIdle();
     }
 
-    public void stop() {
+    /** Stops triggering cycles and waits (at most {@code timeout}) for a running one to finish. */
+    public void stop(Duration timeout) {
         stopped = true;
         vertx.cancelTimer(timerId);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (running.get()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private void launchIfIdle() {
+        // A trigger that came while a cycle ran is served now; set-then-check means none is lost.
         if (stopped || !requested.get() || !running.compareAndSet(false, true)) {
             return;
         }
         requested.set(false);
         worker.executeBlocking(() -> {
-            cycle.run();
+            try {
+                cycle.run();
+            } finally {
+                cycleEnded();
+            }
             return null;
-        }, false).onComplete(done -> {
-            running.set(false);
-            // A trigger that came while we ran is served now; set-then-check means none is lost.
-            launchIfIdle();
-        });
+        }, false).onComplete(done -> launchIfIdle());
+    }
+
+    /** Runs on the worker as the cycle ends, so {@link #stop} can wait for it without the event loop. */
+    private synchronized void cycleEnded() {
+        running.set(false);
+        notifyAll();
     }
 
     private void scheduleNextPoll() {
