@@ -35,7 +35,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,20 +177,11 @@ class DriftIT {
     }
 
     private LocalGitRepo exampleRepo(TestNamespace ns) {
-        LocalGitRepo repo = LocalGitRepo.fromDirectory(ClusterBinaries.repoRoot().resolve("examples"),
-                temp.resolve("git"));
-        String production = ns.another("prod");
-        repo.write("capstan.yaml", repo.read("capstan.yaml")
-                .replace("namespace: staging", "namespace: " + ns.name())
-                .replace("namespace: production", "namespace: " + production));
-        repo.commitAndPush("use the test's namespaces");
-        return repo;
+        return Examples.repo(temp.resolve("git"), ns);
     }
 
     private AgentConfig config(LocalGitRepo repo, LocalCluster cluster) {
-        return new AgentConfig(new AgentConfig.Repo(repo.url(), "main", Duration.ofMillis(300)),
-                temp.resolve("cache"), new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
-                new AgentConfig.Http("127.0.0.1", 0));
+        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), temp.resolve("cache"), cluster);
     }
 
     private static String get(Agent agent, String path) throws Exception {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.drift.UnitDrift;
-import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.LocalGitRepo;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,19 +117,10 @@ class DriftViewsIT {
     }
 
     private LocalGitRepo exampleRepo(TestNamespace ns) {
-        LocalGitRepo repo = LocalGitRepo.fromDirectory(ClusterBinaries.repoRoot().resolve("examples"),
-                temp.resolve("git"));
-        String production = ns.another("prod");
-        repo.write("capstan.yaml", repo.read("capstan.yaml")
-                .replace("namespace: staging", "namespace: " + ns.name())
-                .replace("namespace: production", "namespace: " + production));
-        repo.commitAndPush("use the test's namespaces");
-        return repo;
+        return Examples.repo(temp.resolve("git"), ns);
     }
 
     private AgentConfig config(LocalGitRepo repo, LocalCluster cluster) {
-        return new AgentConfig(new AgentConfig.Repo(repo.url(), "main", Duration.ofMillis(300)),
-                temp.resolve("cache"), new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
-                new AgentConfig.Http("127.0.0.1", 0));
+        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), temp.resolve("cache"), cluster);
     }
 }

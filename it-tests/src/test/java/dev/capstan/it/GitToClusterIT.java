@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.sync.UnitOutcome;
-import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.LocalGitRepo;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -14,7 +13,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +28,8 @@ class GitToClusterIT {
     void aCommitBecomesRunningObjectsAndTheNextCommitFollows(KubernetesClient client, TestNamespace ns,
                                                                LocalCluster cluster) {
         String staging = ns.name();
-        String production = ns.another("prod");
-        LocalGitRepo repo = exampleRepo(staging, production);
+        LocalGitRepo repo = Examples.repo(tempDir.resolve("git"), ns);
+        String production = staging + "-prod";
 
         try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
             await().atMost(SYNC).untilAsserted(() -> {
@@ -82,8 +80,8 @@ class GitToClusterIT {
     void aBrokenChartFailsAloneAndTheOthersStillSync(KubernetesClient client, TestNamespace ns,
                                                        LocalCluster cluster) {
         String staging = ns.name();
-        String production = ns.another("prod");
-        LocalGitRepo repo = exampleRepo(staging, production);
+        LocalGitRepo repo = Examples.repo(tempDir.resolve("git"), ns);
+        String production = staging + "-prod";
         repo.write("charts/checkout-api/templates/configmap.yaml", "kind: ConfigMap\nmetadata:\n"
                 + "  name: {{ values.doesNotExist }}\n");
         repo.commitAndPush("break checkout-api");
@@ -109,8 +107,8 @@ class GitToClusterIT {
     void anObjectTheServerRejectsMeansNothingOfTheUnitIsApplied(KubernetesClient client, TestNamespace ns,
                                                                LocalCluster cluster) {
         String staging = ns.name();
-        String production = ns.another("prod");
-        LocalGitRepo repo = exampleRepo(staging, production);
+        LocalGitRepo repo = Examples.repo(tempDir.resolve("git"), ns);
+        String production = staging + "-prod";
         // Services come after ConfigMaps in install order: without a dry run first, the ConfigMap would be applied.
         repo.write("charts/orders/templates/service.yaml", """
                 apiVersion: v1
@@ -145,21 +143,7 @@ class GitToClusterIT {
         }
     }
 
-    private LocalGitRepo exampleRepo(String stagingNamespace, String productionNamespace) {
-        LocalGitRepo repo = LocalGitRepo.fromDirectory(ClusterBinaries.repoRoot().resolve("examples"),
-                tempDir.resolve("git"));
-        repo.write("capstan.yaml", repo.read("capstan.yaml")
-                .replace("namespace: staging", "namespace: " + stagingNamespace)
-                .replace("namespace: production", "namespace: " + productionNamespace));
-        repo.commitAndPush("use the test's namespaces");
-        return repo;
-    }
-
     private AgentConfig agentConfig(LocalGitRepo repo, LocalCluster cluster) {
-        return new AgentConfig(
-                new AgentConfig.Repo(repo.url(), "main", Duration.ofMillis(300)),
-                tempDir.resolve("cache"),
-                new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
-                new AgentConfig.Http("127.0.0.1", 0));
+        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), tempDir.resolve("cache"), cluster);
     }
 }
