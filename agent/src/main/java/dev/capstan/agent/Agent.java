@@ -13,7 +13,9 @@ import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.sync.DriftReporter;
+import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.Reconciler;
+import dev.capstan.agent.sync.ReleaseRecorder;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncLoop;
 import dev.capstan.agent.webhook.WebhookProcessor;
@@ -79,9 +81,11 @@ public final class Agent implements AutoCloseable {
         LiveState live = new LiveState(client);
         DriftReporter drift = new DriftReporter(new DriftChecker(client, live, new SecretMask(), Clock.systemUTC()),
                 live, board, Clock.systemUTC(), metrics);
+        ReleaseRecorder releases = new ReleaseRecorder(new ReleaseStore(client, config.releases().namespace(),
+                config.releases().historyLimit(), Clock.systemUTC()), board);
         Reconciler reconciler = new Reconciler(new ResilientFetcher(source, config.repo().resilience(), metrics),
-                capabilities, new ChartRenderer(), new ServerSideApplier(client), drift, board, Clock.systemUTC(),
-                metrics);
+                capabilities, new ChartRenderer(), new ServerSideApplier(client), drift, releases, board,
+                Clock.systemUTC(), metrics);
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
         SyncLoop loop = new SyncLoop(vertx, worker, reconciler::reconcile, config.repo().pollInterval());
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),

@@ -50,7 +50,7 @@ class DriftIT {
     void appliedUnitsAreInSyncDespiteServerDefaultsAndAnHpaOwningReplicas(TestNamespace ns, LocalCluster cluster,
                                                                          KubernetesClient client) {
         LocalGitRepo repo = exampleRepo(ns);
-        try (Agent agent = Agent.start(config(repo, cluster))) {
+        try (Agent agent = Agent.start(config(repo, cluster, ns))) {
             awaitDrift(agent, "checkout-api/staging", UnitDrift.State.InSync);
             await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns.name())
                     .withName("checkout-api").get().getSpec().getReplicas()).as("scaled by the HPA").isEqualTo(2));
@@ -71,7 +71,7 @@ class DriftIT {
     void anEditByAnotherManagerIsModifiedAtExactlyThatPath(TestNamespace ns, LocalCluster cluster,
                                                            KubernetesClient client) throws Exception {
         LocalGitRepo repo = exampleRepo(ns);
-        try (Agent agent = Agent.start(config(repo, cluster))) {
+        try (Agent agent = Agent.start(config(repo, cluster, ns))) {
             awaitDrift(agent, "orders/staging", UnitDrift.State.InSync);
 
             client.apps().deployments().inNamespace(ns.name()).withName("orders")
@@ -99,7 +99,7 @@ class DriftIT {
     void deletedObjectsAreMissingAndObjectsDroppedFromTheChartAreExtra(TestNamespace ns, LocalCluster cluster,
                                                                        KubernetesClient client) {
         LocalGitRepo repo = exampleRepo(ns);
-        try (Agent agent = Agent.start(config(repo, cluster))) {
+        try (Agent agent = Agent.start(config(repo, cluster, ns))) {
             awaitDrift(agent, "checkout-api/staging", UnitDrift.State.InSync);
 
             LocalGitRepo.git(repo.workTree(), "rm", "-q", "charts/checkout-api/templates/ingress.yaml");
@@ -138,7 +138,7 @@ class DriftIT {
                 data: {token: %s}
                 """.formatted(original));
         repo.commitAndPush("a secret");
-        try (Agent agent = Agent.start(config(repo, cluster))) {
+        try (Agent agent = Agent.start(config(repo, cluster, ns))) {
             awaitDrift(agent, "orders/staging", UnitDrift.State.InSync);
 
             client.secrets().inNamespace(ns.name()).withName("orders-token").edit(s -> new SecretBuilder(s)
@@ -180,8 +180,8 @@ class DriftIT {
         return Examples.repo(temp.resolve("git"), ns);
     }
 
-    private AgentConfig config(LocalGitRepo repo, LocalCluster cluster) {
-        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), temp.resolve("cache"), cluster);
+    private AgentConfig config(LocalGitRepo repo, LocalCluster cluster, TestNamespace ns) {
+        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), temp.resolve("cache"), cluster, ns);
     }
 
     private static String get(Agent agent, String path) throws Exception {

@@ -37,7 +37,7 @@ class DriftViewsIT {
     void capstanDiffExitsZeroOneOrTwoLikeKubectlDiff(TestNamespace ns, LocalCluster cluster,
                                                      KubernetesClient client) {
         LocalGitRepo repo = exampleRepo(ns);
-        try (Agent agent = Agent.start(config(repo, cluster))) {
+        try (Agent agent = Agent.start(config(repo, cluster, ns))) {
             await().atMost(WAIT).until(() -> agent.status().drift().size() == 4 && agent.status().drift().values()
                     .stream().allMatch(d -> d.state() == UnitDrift.State.InSync));
         }
@@ -67,7 +67,7 @@ class DriftViewsIT {
     void theWebPageListsUnitsAndShowsAUnitsDrift(TestNamespace ns, LocalCluster cluster, KubernetesClient client)
             throws Exception {
         LocalGitRepo repo = exampleRepo(ns);
-        try (Agent agent = Agent.start(config(repo, cluster))) {
+        try (Agent agent = Agent.start(config(repo, cluster, ns))) {
             await().atMost(WAIT).until(() -> agent.status().drift().size() == 4);
             client.apps().deployments().inNamespace(ns.name()).withName("orders").patch(
                     PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"spec\":{\"replicas\":4}}");
@@ -120,7 +120,7 @@ class DriftViewsIT {
         return Examples.repo(temp.resolve("git"), ns);
     }
 
-    private AgentConfig config(LocalGitRepo repo, LocalCluster cluster) {
-        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), temp.resolve("cache"), cluster);
+    private AgentConfig config(LocalGitRepo repo, LocalCluster cluster, TestNamespace ns) {
+        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), temp.resolve("cache"), cluster, ns);
     }
 }

@@ -24,10 +24,14 @@ final class Examples {
         return repo;
     }
 
-    /** An agent on a free port polling {@code url} every {@code poll}, against the test cluster. */
-    static AgentConfig agentConfig(String url, Duration poll, Path cache, LocalCluster cluster) {
+    /**
+     * An agent on a free port polling {@code url} every {@code poll}, against the test cluster, keeping its release
+     * records in the test's namespace (chart names repeat across tests).
+     */
+    static AgentConfig agentConfig(String url, Duration poll, Path cache, LocalCluster cluster, TestNamespace ns) {
         return new AgentConfig(new AgentConfig.Repo(url, "main", poll), cache,
                 new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
-                new AgentConfig.Http("127.0.0.1", 0));
+                new AgentConfig.Http("127.0.0.1", 0), dev.capstan.agent.config.WebhookConfig.none(),
+                new AgentConfig.Releases(ns.name(), 10));
     }
 }

@@ -48,6 +48,7 @@ class GitSourceAgentIT {
     Path temp;
     private LocalGitRepo repo;
     private GitHttpServer server;
+    private String releaseNamespace = "capstan-system";
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -221,6 +222,7 @@ class GitSourceAgentIT {
     }
 
     private void useNamespaces(TestNamespace ns) {
+        releaseNamespace = ns.name();
         String production = ns.another("prod");
         repo.write("capstan.yaml", repo.read("capstan.yaml")
                 .replace("namespace: staging", "namespace: " + ns.name())
@@ -242,7 +244,8 @@ class GitSourceAgentIT {
                 temp.resolve("cache"),
                 new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
                 new AgentConfig.Http("127.0.0.1", 0),
-                new WebhookConfig(Map.of(WebhookConfig.Provider.GITHUB, new SecretRef.FromFile(secret)), 100));
+                new WebhookConfig(Map.of(WebhookConfig.Provider.GITHUB, new SecretRef.FromFile(secret)), 100),
+                new AgentConfig.Releases(releaseNamespace, 10));
     }
 
     private static void awaitAllSynced(Agent agent, String commit) {

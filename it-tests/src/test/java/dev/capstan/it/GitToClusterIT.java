@@ -31,7 +31,7 @@ class GitToClusterIT {
         LocalGitRepo repo = Examples.repo(tempDir.resolve("git"), ns);
         String production = staging + "-prod";
 
-        try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
+        try (Agent agent = Agent.start(agentConfig(repo, cluster, ns))) {
             await().atMost(SYNC).untilAsserted(() -> {
                 Deployment api = client.apps().deployments().inNamespace(staging).withName("checkout-api").get();
                 assertThat(api).isNotNull();
@@ -61,6 +61,7 @@ class GitToClusterIT {
             assertThat(client.policy().v1beta1().podDisruptionBudget().inNamespace(staging)
                     .withName("checkout-api").get()).isNotNull();
 
+            String first = agent.status().units().get("orders/staging").commit();
             repo.write("charts/orders/values.staging.yaml", "replicaCount: 3\n");
             String second = repo.commitAndPush("orders: three replicas in staging");
 
@@ -73,6 +74,16 @@ class GitToClusterIT {
                 assertThat(outcome).isInstanceOf(UnitOutcome.Synced.class);
                 assertThat(outcome.commit()).isEqualTo(second);
             });
+            assertThat(agent.status().releases().get("orders/staging"))
+                    .extracting(r -> r.revision() + " " + r.status().label() + " " + r.commit())
+                    .containsExactly("1 superseded " + first, "2 deployed " + second);
+            assertThat(agent.status().releases().get("checkout-api/staging")).as("untouched by the commit")
+                    .hasSize(1);
+            CapstanProcess.Result history = CapstanProcess.run("history", "orders", "staging", "--namespace",
+                    ns.name(), "--kubeconfig", cluster.kubeconfig().toString());
+            assertThat(history.exit()).as(history.err()).isZero();
+            assertThat(history.out().lines().toList()).hasSize(3).element(2).asString()
+                    .startsWith("2 ").contains("deployed", second.substring(0, 12), "orders-0.3.0", "1.12.0");
         }
     }
 
@@ -86,7 +97,7 @@ class GitToClusterIT {
                 + "  name: {{ values.doesNotExist }}\n");
         repo.commitAndPush("break checkout-api");
 
-        try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
+        try (Agent agent = Agent.start(agentConfig(repo, cluster, ns))) {
             await().atMost(SYNC).untilAsserted(() -> {
                 assertThat(agent.status().units()).hasSize(4);
                 assertThat(client.apps().deployments().inNamespace(staging).withName("orders").get()).isNotNull();
@@ -128,7 +139,7 @@ class GitToClusterIT {
                 """);
         repo.commitAndPush("an invalid port");
 
-        try (Agent agent = Agent.start(agentConfig(repo, cluster))) {
+        try (Agent agent = Agent.start(agentConfig(repo, cluster, ns))) {
             await().atMost(SYNC).untilAsserted(() -> {
                 assertThat(agent.status().units().get("orders/staging")).isInstanceOfSatisfying(
                         UnitOutcome.Failed.class, failed -> {
@@ -139,11 +150,16 @@ class GitToClusterIT {
                 assertThat(agent.status().units().get("checkout-api/staging")).isInstanceOf(UnitOutcome.Synced.class);
             });
             assertThat(client.configMaps().inNamespace(staging).withName("orders-settings").get()).isNull();
+            await().atMost(SYNC).untilAsserted(() -> assertThat(agent.status().releases().get("orders/staging"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.status()).isEqualTo(dev.capstan.agent.release.Release.Status.FAILED);
+                        assertThat(r.message()).contains("70000");
+                    }));
             assertThat(client.apps().deployments().inNamespace(staging).withName("orders").get()).isNull();
         }
     }
 
-    private AgentConfig agentConfig(LocalGitRepo repo, LocalCluster cluster) {
-        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), tempDir.resolve("cache"), cluster);
+    private AgentConfig agentConfig(LocalGitRepo repo, LocalCluster cluster, TestNamespace ns) {
+        return Examples.agentConfig(repo.url(), Duration.ofMillis(300), tempDir.resolve("cache"), cluster, ns);
     }
 }

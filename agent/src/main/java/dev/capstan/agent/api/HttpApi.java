@@ -30,6 +30,7 @@ public final class HttpApi {
         router.get("/api/status").handler(ctx -> json(ctx, 200, status(board)));
         WebPage.mount(router);
         DriftApi.mount(router, board);
+        ReleasesApi.mount(router, board);
         webhooks.mount(router);
         router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not found")));
         return router;

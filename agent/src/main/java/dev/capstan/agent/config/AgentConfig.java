@@ -8,11 +8,23 @@ import java.util.Optional;
  * Where the agent runs and what it watches. Lives next to the agent (a file or a ConfigMap), never in the GitOps
  * repository. Credentials are referenced by path, never written inline.
  */
-public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks) {
+public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                          Releases releases) {
 
     /** A config with no webhooks (tests, the demo). */
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http) {
         this(repo, cacheDir, cluster, http, WebhookConfig.none());
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks) {
+        this(repo, cacheDir, cluster, http, webhooks, Releases.defaults());
+    }
+
+    /** Where release records live (the agent's namespace) and how many revisions per unit are kept. */
+    public record Releases(String namespace, int historyLimit) {
+        public static Releases defaults() {
+            return new Releases("capstan-system", 10);
+        }
     }
 
     /**

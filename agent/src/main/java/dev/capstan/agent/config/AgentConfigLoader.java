@@ -31,7 +31,7 @@ public final class AgentConfigLoader {
     /** Parses config text; relative paths in it resolve against {@code baseDir}. */
     public static AgentConfig parse(String text, String source, Path baseDir) {
         Fields root = Fields.parse(source, text)
-                .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks"));
+                .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -64,8 +64,14 @@ public final class AgentConfigLoader {
 
         WebhookConfig webhooks = root.optionalObject("webhooks").map(w -> webhooks(w, baseDir))
                 .orElse(WebhookConfig.none());
+        AgentConfig.Releases releases = root.optionalObject("releases").map(r -> {
+            r.allowOnly(Set.of("namespace", "historyLimit"));
+            AgentConfig.Releases d = AgentConfig.Releases.defaults();
+            return new AgentConfig.Releases(r.dnsLabel("namespace", r.optionalString("namespace")
+                    .orElse(d.namespace())), r.integer("historyLimit", d.historyLimit(), 1, 1000));
+        }).orElse(AgentConfig.Releases.defaults());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks);
+                http, webhooks, releases);
     }
 
     private static GitAuth auth(Fields auth, String url, Path baseDir) {

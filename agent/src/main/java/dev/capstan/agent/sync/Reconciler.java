@@ -43,13 +43,15 @@ public final class Reconciler {
     private final Timer renderTimer;
     private final Timer cycleTimer;
     private final DriftReporter drift;
+    private final ReleaseRecorder releases;
     private volatile java.util.List<Unit> lastUnits = java.util.List.of();
 
     public Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
-                      ServerSideApplier applier, DriftReporter drift, StatusBoard board, Clock clock,
-                      MeterRegistry metrics) {
+                      ServerSideApplier applier, DriftReporter drift, ReleaseRecorder releases, StatusBoard board,
+                      Clock clock, MeterRegistry metrics) {
         this.fetcher = fetcher;
         this.drift = drift;
+        this.releases = releases;
         this.capabilities = capabilities;
         this.renderer = renderer;
         this.applier = applier;
@@ -67,6 +69,7 @@ public final class Reconciler {
     }
 
     private void cycle() {
+        releases.loadOnce();
         try {
             Revision revision;
             switch (fetcher.fetch()) {
@@ -157,9 +160,11 @@ public final class Reconciler {
         MDC.put("env", unit.env().name());
         try {
             DesiredState desired;
+            dev.capstan.agent.chart.ChartMetadata metadata;
             try {
-                desired = renderTimer.record(() -> renderer.render(new RenderRequest(
-                        Planner.chartFiles(revision.tree(), unit.chart()), unit.env().name(),
+                dev.capstan.agent.chart.ChartFiles files = Planner.chartFiles(revision.tree(), unit.chart());
+                metadata = ChartRenderer.readMetadata(files);
+                desired = renderTimer.record(() -> renderer.render(new RenderRequest(files, unit.env().name(),
                         unit.env().namespace(), revision.commit(), 0, capabilities.get())));
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
@@ -170,6 +175,8 @@ public final class Reconciler {
             ApplyResult result = applier.apply(desired);
             return switch (result) {
                 case ApplyResult.Applied applied -> {
+                    releases.record(desired, metadata.version(), metadata.appVersion(),
+                            dev.capstan.agent.release.Release.Status.DEPLOYED, "");
                     drift.awaitApplied(applied.versions());
                     LOG.info("applied {} objects, digest {}", applied.objects(), desired.digest().substring(0, 12));
                     yield new UnitOutcome.Synced(unit.id(), revision.commit(), clock.instant(), source,
@@ -178,6 +185,8 @@ public final class Reconciler {
                 case ApplyResult.Rejected rejected -> {
                     String message = rejected.object() + ": " + rejected.message();
                     LOG.error("apply rejected: {}", message);
+                    releases.record(desired, metadata.version(), metadata.appVersion(),
+                            dev.capstan.agent.release.Release.Status.FAILED, message);
                     yield new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                             UnitOutcome.Stage.APPLY, message);
                 }

@@ -10,6 +10,7 @@ public final class StatusBoard {
     private final Map<String, UnitOutcome> units = new ConcurrentHashMap<>();
     private final Map<String, dev.capstan.agent.chart.DesiredState> desired = new ConcurrentHashMap<>();
     private final Map<String, dev.capstan.agent.drift.UnitDrift> drift = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<dev.capstan.agent.release.Release>> releases = new ConcurrentHashMap<>();
     private final AtomicReference<RepoStatus> repo = new AtomicReference<>(RepoStatus.initial());
     private volatile boolean firstCycleDone;
 
@@ -40,6 +41,15 @@ public final class StatusBoard {
         units.keySet().retainAll(unitIds);
         desired.keySet().retainAll(unitIds);
         drift.keySet().retainAll(unitIds);
+    }
+
+    void record(String unit, java.util.List<dev.capstan.agent.release.Release> history) {
+        releases.put(unit, java.util.List.copyOf(history));
+    }
+
+    /** Each unit's release history as last read from the cluster, oldest first; sorted by unit. */
+    public Map<String, java.util.List<dev.capstan.agent.release.Release>> releases() {
+        return new TreeMap<>(releases);
     }
 
     /** The last rendered state of each unit (what drift compares against). */

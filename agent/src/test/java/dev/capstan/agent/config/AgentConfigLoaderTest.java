@@ -114,6 +114,18 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void releasesDefaultToTheAgentNamespaceAndTenRevisions() {
+        AgentConfig defaults = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n", "a.yaml", BASE);
+        AgentConfig custom = AgentConfigLoader.parse("repo: {url: 'file:///r'}\nreleases: {namespace: gitops,"
+                + " historyLimit: 3}\n", "a.yaml", BASE);
+
+        assertThat(defaults.releases()).isEqualTo(new AgentConfig.Releases("capstan-system", 10));
+        assertThat(custom.releases()).isEqualTo(new AgentConfig.Releases("gitops", 3));
+        assertThatThrownBy(() -> AgentConfigLoader.parse("repo: {url: 'file:///r'}\nreleases: {historyLimit: 0}\n",
+                "a.yaml", BASE)).hasMessageStartingWith("a.yaml: releases.historyLimit: expected a whole number");
+    }
+
+    @Test
     void tokenAuthDefaultsItsUsername() {
         AgentConfig config = AgentConfigLoader.parse("""
                 repo:

@@ -1,0 +1,46 @@
+package dev.capstan.agent.api;
+
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.sync.StatusBoard;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /api/releases} and {@code GET /api/releases/{chart}/{env}}: release history, from the board's copy. */
+final class ReleasesApi {
+    private ReleasesApi() {
+    }
+
+    static void mount(Router router, StatusBoard board) {
+        router.get("/api/releases").handler(ctx -> answer(ctx, board.releases()));
+        router.get("/api/releases/:chart/:env").handler(ctx -> {
+            String unit = ctx.pathParam("chart") + "/" + ctx.pathParam("env");
+            List<Release> history = board.releases().get(unit);
+            if (history == null) {
+                ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("error", "no releases of " + unit).encode());
+                return;
+            }
+            answer(ctx, Map.of(unit, history));
+        });
+    }
+
+    private static void answer(RoutingContext ctx, Map<String, List<Release>> histories) {
+        JsonArray units = new JsonArray();
+        histories.forEach((unit, history) -> {
+            JsonArray revisions = new JsonArray();
+            history.forEach(r -> revisions.add(new JsonObject()
+                    .put("revision", r.revision()).put("commit", r.commit())
+                    .put("chartVersion", r.chartVersion()).put("appVersion", r.appVersion())
+                    .put("status", r.status().label()).put("startedAt", r.startedAt().toString())
+                    .put("updatedAt", r.updatedAt().toString()).put("digest", r.digest())
+                    .put("message", r.message().isEmpty() ? null : r.message())));
+            units.add(new JsonObject().put("unit", unit).put("releases", revisions));
+        });
+        ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("units", units)
+                .encode());
+    }
+}

@@ -1,0 +1,78 @@
+package dev.capstan.agent.cli;
+
+import dev.capstan.agent.cluster.KubernetesClients;
+import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code capstan history <chart> <env>}: the unit's revisions from the release records, like {@code helm history}. */
+@Command(name = "history", mixinStandardHelpOptions = true,
+        description = "Print a unit's release history (read from the release records in the cluster).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:history printed",
+            "1:no releases of that unit",
+            "2:error (cluster unreachable, usage)"})
+final class HistoryCommand implements Callable<Integer> {
+    private static final String ROW = "%-9s %-21s %-12s %-13s %-20s %-12s %s%n";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "<chart>")
+    private String chart;
+
+    @Parameters(index = "1", paramLabel = "<env>")
+    private String env;
+
+    @Option(names = "--namespace", paramLabel = "N", description = "The agent's namespace, where release records"
+            + " live (default ${DEFAULT-VALUE}).")
+    private String namespace = AgentConfig.Releases.defaults().namespace();
+
+    @Option(names = "--kubeconfig", paramLabel = "F", description = "Kubeconfig file (default: ~/.kube/config"
+            + " or in-cluster).")
+    private Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "X", description = "Kubeconfig context.")
+    private String context;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Release> history;
+        try (KubernetesClient client = KubernetesClients.create(new AgentConfig.Cluster(
+                Optional.ofNullable(kubeconfig), Optional.ofNullable(context)))) {
+            history = new ReleaseStore(client, namespace, Integer.MAX_VALUE, Clock.systemUTC()).history(chart, env);
+        } catch (ConfigException | KubernetesClientException e) {
+            err.println("capstan history: cannot read release records: " + e.getMessage());
+            return 2;
+        }
+        if (history.isEmpty()) {
+            err.println("capstan history: no releases of " + chart + "/" + env + " in namespace " + namespace);
+            return CapstanCli.UNIT_FAILED;
+        }
+        out.printf(ROW, "REVISION", "UPDATED", "STATUS", "COMMIT", "CHART", "APP VERSION", "DESCRIPTION");
+        for (Release r : history) {
+            out.printf(ROW, r.revision(), r.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    r.status().label(), r.commit().substring(0, Math.min(12, r.commit().length())),
+                    r.chart() + "-" + r.chartVersion(), r.appVersion(), r.message());
+        }
+        out.flush();
+        return CapstanCli.OK;
+    }
+}

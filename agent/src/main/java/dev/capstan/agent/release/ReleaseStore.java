@@ -1,0 +1,173 @@
+package dev.capstan.agent.release;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Release records in the cluster: one Secret per revision per unit in the agent's namespace, holding the record as
+ * JSON and the rendered manifests gzip-compressed. Secrets, because manifests may hold Secret data. Deliberately
+ * not labelled {@code app.kubernetes.io/managed-by=capstan}: records are not part of any unit's desired state.
+ * Only the newest {@code historyLimit} revisions of a unit are kept. Blocking.
+ */
+public final class ReleaseStore {
+    static final String LABEL_OWNER = "capstan.dev/owner";
+    static final String OWNER = "capstan-releases";
+    static final String LABEL_CHART = "capstan.dev/release-chart";
+    static final String LABEL_ENV = "capstan.dev/release-env";
+    private static final String RECORD = "release.json";
+    private static final String MANIFESTS = "manifests.yaml.gz";
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final int historyLimit;
+    private final Clock clock;
+    private boolean namespaceChecked;
+
+    public ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock) {
+        this.client = client;
+        this.namespace = namespace;
+        this.historyLimit = historyLimit;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a new revision (the next number for the unit). A {@code DEPLOYED} one supersedes the unit's previous
+     * deployed revision. Older revisions beyond the history limit are deleted.
+     */
+    public synchronized Release record(String chart, String env, String commit, String chartVersion,
+                                       String appVersion, Release.Status status, String digest, String manifests,
+                                       String message) {
+        ensureNamespace();
+        List<Release> history = history(chart, env);
+        int revision = history.stream().mapToInt(Release::revision).max().orElse(0) + 1;
+        var now = clock.instant();
+        Release release = new Release(chart, env, revision, commit, chartVersion, appVersion, status, now, now,
+                digest, message);
+        client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+                .withNewMetadata().withName(name(chart, env, revision))
+                .addToLabels(LABEL_OWNER, OWNER).addToLabels(LABEL_CHART, chart).addToLabels(LABEL_ENV, env)
+                .endMetadata()
+                .withType("capstan.dev/release.v1")
+                .addToData(RECORD, base64(json(release)))
+                .addToData(MANIFESTS, Base64.getEncoder().encodeToString(gzip(manifests)))
+                .build()).create();
+        if (status == Release.Status.DEPLOYED) {
+            history.stream().filter(r -> r.status() == Release.Status.DEPLOYED)
+                    .forEach(r -> update(r.withStatus(Release.Status.SUPERSEDED, now)));
+        }
+        history.stream().sorted(Comparator.comparingInt(Release::revision).reversed())
+                .skip(Math.max(0, historyLimit - 1))
+                .forEach(r -> client.secrets().inNamespace(namespace).withName(name(chart, env, r.revision()))
+                        .delete());
+        return release;
+    }
+
+    /** The unit's revisions, oldest first. */
+    public List<Release> history(String chart, String env) {
+        return client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).withLabel(LABEL_CHART, chart)
+                .withLabel(LABEL_ENV, env).list().getItems().stream()
+                .map(ReleaseStore::release)
+                .sorted(Comparator.comparingInt(Release::revision))
+                .toList();
+    }
+
+    /** Every unit's revisions, by unit then revision. */
+    public List<Release> all() {
+        return client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).list().getItems().stream()
+                .map(ReleaseStore::release)
+                .sorted(Comparator.comparing(Release::unit).thenComparingInt(Release::revision))
+                .toList();
+    }
+
+    /** The exact manifests of a revision, as they were applied. */
+    public Optional<String> manifests(String chart, String env, int revision) {
+        Secret secret = client.secrets().inNamespace(namespace).withName(name(chart, env, revision)).get();
+        if (secret == null || secret.getData() == null || !secret.getData().containsKey(MANIFESTS)) {
+            return Optional.empty();
+        }
+        return Optional.of(gunzip(Base64.getDecoder().decode(secret.getData().get(MANIFESTS))));
+    }
+
+    private void update(Release release) {
+        client.secrets().inNamespace(namespace).withName(name(release.chart(), release.env(), release.revision()))
+                .edit(s -> new SecretBuilder(s).addToData(RECORD, base64(json(release))).build());
+    }
+
+    private void ensureNamespace() {
+        if (namespaceChecked) {
+            return;
+        }
+        if (client.namespaces().withName(namespace).get() == null) {
+            try {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                        .endMetadata().build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+        namespaceChecked = true;
+    }
+
+    static String name(String chart, String env, int revision) {
+        return "capstan.release." + chart + "." + env + ".v" + revision;
+    }
+
+    private static Release release(Secret secret) {
+        try {
+            return JSON.readValue(Base64.getDecoder().decode(secret.getData().get(RECORD)), Release.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("release record " + secret.getMetadata().getName() + " is unreadable", e);
+        }
+    }
+
+    private static String json(Release release) {
+        try {
+            return JSON.writeValueAsString(release);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static byte[] gzip(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static String gunzip(byte[] compressed) {
+        try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(compressed))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
