@@ -82,7 +82,10 @@ public final class GitHttpServer implements AutoCloseable {
         gate.countDown();
     }
 
-    /** Called with (repository name, pushed ref) after each push the server accepted. */
+    /**
+     * Called with (repository name, ref) after each push the server accepted. The ref is always
+     * {@code refs/heads/main}: the tests push only there, and the bridge does not parse the pack protocol.
+     */
     public void onPush(BiConsumer<String, String> listener) {
         this.pushListener = listener;
     }
