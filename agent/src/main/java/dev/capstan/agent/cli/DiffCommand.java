@@ -8,8 +8,6 @@ import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.cluster.ClusterCapabilities;
 import dev.capstan.agent.cluster.DirectLookup;
 import dev.capstan.agent.cluster.DriftChecker;
-import dev.capstan.agent.cluster.KubernetesClients;
-import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.drift.UnitDrift;
@@ -24,6 +22,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,12 +52,8 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "C", description = "Only this chart.")
     private String chart;
 
-    @Option(names = "--kubeconfig", paramLabel = "F", description = "Kubeconfig file (default: ~/.kube/config"
-            + " or in-cluster).")
-    private Path kubeconfig;
-
-    @Option(names = "--context", paramLabel = "X", description = "Kubeconfig context.")
-    private String context;
+    @Mixin
+    private ClusterOptions cluster = new ClusterOptions();
 
     @Override
     public Integer call() {
@@ -70,8 +65,7 @@ final class DiffCommand implements Callable<Integer> {
         }
         boolean drift = false;
         boolean failed = false;
-        try (KubernetesClient client = KubernetesClients.create(new AgentConfig.Cluster(
-                Optional.ofNullable(kubeconfig), Optional.ofNullable(context)))) {
+        try (KubernetesClient client = cluster.client()) {
             Capabilities capabilities = ClusterCapabilities.discover(client);
             DriftChecker checker = new DriftChecker(client, new DirectLookup(client), new SecretMask(),
                     Clock.systemUTC());

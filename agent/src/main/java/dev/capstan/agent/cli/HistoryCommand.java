@@ -1,6 +1,5 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.cluster.KubernetesClients;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.release.Release;
@@ -8,12 +7,11 @@ import dev.capstan.agent.release.ReleaseStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -43,20 +41,15 @@ final class HistoryCommand implements Callable<Integer> {
             + " live (default ${DEFAULT-VALUE}).")
     private String namespace = AgentConfig.Releases.defaults().namespace();
 
-    @Option(names = "--kubeconfig", paramLabel = "F", description = "Kubeconfig file (default: ~/.kube/config"
-            + " or in-cluster).")
-    private Path kubeconfig;
-
-    @Option(names = "--context", paramLabel = "X", description = "Kubeconfig context.")
-    private String context;
+    @Mixin
+    private ClusterOptions cluster = new ClusterOptions();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Release> history;
-        try (KubernetesClient client = KubernetesClients.create(new AgentConfig.Cluster(
-                Optional.ofNullable(kubeconfig), Optional.ofNullable(context)))) {
+        try (KubernetesClient client = cluster.client()) {
             history = new ReleaseStore(client, namespace, Integer.MAX_VALUE, Clock.systemUTC()).history(chart, env);
         } catch (ConfigException | KubernetesClientException e) {
             err.println("capstan history: cannot read release records: " + e.getMessage());

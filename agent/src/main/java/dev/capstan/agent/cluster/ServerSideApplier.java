@@ -4,7 +4,6 @@ import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderedObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -34,7 +33,7 @@ public final class ServerSideApplier {
             String namespace = object.key().namespace();
             if (!namespace.isEmpty() && namespaces.add(namespace)) {
                 try {
-                    ensureNamespace(namespace);
+                    Namespaces.ensure(client, namespace);
                 } catch (KubernetesClientException e) {
                     return new ApplyResult.Rejected(object.key(), "namespace " + namespace + ": " + describe(e));
                 }
@@ -66,20 +65,6 @@ public final class ServerSideApplier {
         var operation = client.genericKubernetesResources(object.key().apiVersion(), object.key().kind());
         String namespace = object.key().namespace();
         return namespace.isEmpty() ? operation.resource(resource) : operation.inNamespace(namespace).resource(resource);
-    }
-
-    /** Creates the target namespace when missing, as Argo CD's CreateNamespace=true does; never modifies one. */
-    private void ensureNamespace(String namespace) {
-        if (client.namespaces().withName(namespace).get() == null) {
-            try {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .endMetadata().build()).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
     }
 
     static String describe(KubernetesClientException e) {

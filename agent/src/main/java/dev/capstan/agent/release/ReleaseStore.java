@@ -3,11 +3,10 @@ package dev.capstan.agent.release;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.capstan.agent.cluster.Namespaces;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,20 +112,10 @@ public final class ReleaseStore {
     }
 
     private void ensureNamespace() {
-        if (namespaceChecked) {
-            return;
+        if (!namespaceChecked) {
+            Namespaces.ensure(client, namespace);
+            namespaceChecked = true;
         }
-        if (client.namespaces().withName(namespace).get() == null) {
-            try {
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
-                        .endMetadata().build()).create();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
-                    throw e;
-                }
-            }
-        }
-        namespaceChecked = true;
     }
 
     static String name(String chart, String env, int revision) {
