@@ -14,8 +14,13 @@ import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.sync.DriftReporter;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.sync.Reconciler;
-import dev.capstan.agent.sync.ReleaseRecorder;
+import dev.capstan.agent.sync.SyncEngine;
+import dev.capstan.agent.cluster.HealthProbe;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.cluster.StableReplicas;
+import dev.capstan.agent.health.CheckRunner;
+import dev.capstan.agent.rollout.Gate;
+import dev.capstan.agent.rollout.RolloutController;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncLoop;
 import dev.capstan.agent.webhook.WebhookProcessor;
@@ -54,9 +59,12 @@ public final class Agent implements AutoCloseable {
     private final SyncLoop loop;
     private final PrometheusMeterRegistry metrics;
     private final LiveState live;
+    private final SyncEngine engine;
 
     private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
-                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, LiveState live) {
+                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, LiveState live,
+                  SyncEngine engine) {
+        this.engine = engine;
         this.vertx = vertx;
         this.worker = worker;
         this.client = client;
@@ -81,18 +89,22 @@ public final class Agent implements AutoCloseable {
         LiveState live = new LiveState(client);
         DriftReporter drift = new DriftReporter(new DriftChecker(client, live, new SecretMask(), Clock.systemUTC()),
                 live, board, Clock.systemUTC(), metrics);
-        ReleaseRecorder releases = new ReleaseRecorder(new ReleaseStore(client, config.releases().namespace(),
-                config.releases().historyLimit(), Clock.systemUTC()), board);
-        Reconciler reconciler = new Reconciler(new ResilientFetcher(source, config.repo().resilience(), metrics),
-                capabilities, new ChartRenderer(), new ServerSideApplier(client), drift, releases, board,
+        ReleaseStore store = new ReleaseStore(client, config.releases().namespace(),
+                config.releases().historyLimit(), Clock.systemUTC());
+        ServerSideApplier applier = new ServerSideApplier(client);
+        RolloutController rollouts = new RolloutController(applier, new Pruner(client),
+                new Gate(new HealthProbe(client), new CheckRunner()), store, new StableReplicas(client),
                 Clock.systemUTC(), metrics);
+        SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
+                capabilities, new ChartRenderer(), applier, rollouts, store, drift, board, Clock.systemUTC(),
+                metrics);
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
-        SyncLoop loop = new SyncLoop(vertx, worker, reconciler::reconcile, config.repo().pollInterval());
+        SyncLoop loop = new SyncLoop(vertx, worker, engine::reconcile, config.repo().pollInterval());
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
                 loop::trigger, config.webhooks(), metrics);
         try {
             HttpServer server = vertx.createHttpServer()
-                    .requestHandler(HttpApi.router(vertx, board, metrics, webhooks))
+                    .requestHandler(HttpApi.router(vertx, board, metrics, webhooks, engine.actions(), loop::trigger))
                     .listen(config.http().port(), config.http().host())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.setPeriodic(SECRET_RELOAD_MS, id -> vertx.executeBlocking(() -> {
@@ -103,7 +115,7 @@ public final class Agent implements AutoCloseable {
             LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
                     config.webhooks().secrets().keySet());
-            return new Agent(vertx, worker, client, source, board, server, loop, metrics, live);
+            return new Agent(vertx, worker, client, source, board, server, loop, metrics, live, engine);
         } catch (ExecutionException | TimeoutException e) {
             vertx.close();
             client.close();
@@ -129,6 +141,11 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
+    /** Roll back and resume, as the API offers them. Blocking. */
+    public dev.capstan.agent.sync.UnitActions actions() {
+        return engine.actions();
+    }
+
     /** Asks for a reconcile cycle now (what an accepted webhook does). */
     public void syncNow() {
         loop.trigger();
@@ -137,6 +154,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         loop.stop(Duration.ofSeconds(30));
+        engine.stop(Duration.ofSeconds(10));
         try {
             worker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -58,7 +58,7 @@ public final class DriftBenchmark {
             ServerSideApplier applier = new ServerSideApplier(client);
             long applyStart = System.nanoTime();
             for (DesiredState unit : units) {
-                if (!(applier.apply(unit) instanceof ApplyResult.Applied)) {
+                if (!(applier.validateAndApply(unit.objects()) instanceof ApplyResult.Applied)) {
                     throw new IllegalStateException("apply failed for " + unit.chart());
                 }
             }

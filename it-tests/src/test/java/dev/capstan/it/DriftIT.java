@@ -96,12 +96,16 @@ class DriftIT {
     }
 
     @Test
-    void deletedObjectsAreMissingAndObjectsDroppedFromTheChartAreExtra(TestNamespace ns, LocalCluster cluster,
+    void deletedObjectsAreMissingAndDroppedObjectsKeptFromPruningAreExtra(TestNamespace ns, LocalCluster cluster,
                                                                        KubernetesClient client) {
         LocalGitRepo repo = exampleRepo(ns);
         try (Agent agent = Agent.start(config(repo, cluster, ns))) {
             awaitDrift(agent, "checkout-api/staging", UnitDrift.State.InSync);
 
+            // Kept from pruning, so dropping it from the chart leaves it behind as Extra.
+            client.network().v1().ingresses().inNamespace(ns.name()).withName("checkout-api")
+                    .edit(i -> new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder(i).editMetadata()
+                            .addToAnnotations("capstan.dev/prune", "disabled").endMetadata().build());
             LocalGitRepo.git(repo.workTree(), "rm", "-q", "charts/checkout-api/templates/ingress.yaml");
             String noIngress = repo.commitAndPush("no ingress");
             await().atMost(WAIT).untilAsserted(() -> {

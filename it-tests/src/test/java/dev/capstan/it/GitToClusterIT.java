@@ -70,10 +70,11 @@ class GitToClusterIT {
                 assertThat(orders.getSpec().getReplicas()).isEqualTo(3);
                 assertThat(orders.getStatus().getAvailableReplicas()).isEqualTo(3);
             });
-            assertThat(agent.status().units().values()).allSatisfy(outcome -> {
-                assertThat(outcome).isInstanceOf(UnitOutcome.Synced.class);
-                assertThat(outcome.commit()).isEqualTo(second);
-            });
+            await().atMost(SYNC).untilAsserted(() -> assertThat(agent.status().units().values())
+                    .allSatisfy(outcome -> {
+                        assertThat(outcome).isInstanceOf(UnitOutcome.Synced.class);
+                        assertThat(outcome.commit()).isEqualTo(second);
+                    }));
             assertThat(agent.status().releases().get("orders/staging"))
                     .extracting(r -> r.revision() + " " + r.status().label() + " " + r.commit())
                     .containsExactly("1 superseded " + first, "2 deployed " + second);

@@ -2,6 +2,7 @@ package dev.capstan.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,11 +19,10 @@ class ReleaseStoreIT {
         ReleaseStore store = new ReleaseStore(client, ns.name(), 3, Clock.systemUTC());
 
         for (int i = 1; i <= 4; i++) {
-            store.record("api", "staging", "commit" + i, "1.0." + i, "2.0", Release.Status.DEPLOYED, "d" + i,
-                    "kind: ConfigMap # " + i + "\n", "");
+            store.record(draft("staging", "commit" + i, "kind: ConfigMap # " + i + "\n"), Release.Status.DEPLOYED,
+                    "");
         }
-        store.record("api", "staging", "commit5", "1.0.5", "2.0", Release.Status.FAILED, "d5", "bad\n",
-                "Service api: port out of range");
+        store.record(draft("staging", "commit5", "bad\n"), Release.Status.FAILED, "Service api: port out of range");
 
         List<Release> history = store.history("api", "staging");
         assertThat(history).extracting(Release::revision).containsExactly(3, 4, 5);
@@ -36,13 +36,37 @@ class ReleaseStoreIT {
     void unitsAreKeptApartAndRecordsAreNotPartOfAnyUnitsDesiredState(KubernetesClient client, TestNamespace ns) {
         ReleaseStore store = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
 
-        store.record("api", "staging", "c1", "1.0.0", "2.0", Release.Status.DEPLOYED, "d", "a\n", "");
-        store.record("api", "production", "c1", "1.0.0", "2.0", Release.Status.DEPLOYED, "d", "b\n", "");
+        store.record(draft("staging", "c1", "a\n"), Release.Status.DEPLOYED, "");
+        store.record(draft("production", "c1", "b\n"), Release.Status.DEPLOYED, "");
 
         assertThat(store.history("api", "production")).singleElement()
                 .satisfies(r -> assertThat(r.revision()).isEqualTo(1));
         assertThat(store.all()).extracting(Release::unit).containsExactly("api/production", "api/staging");
         assertThat(client.secrets().inNamespace(ns.name()).withLabel("app.kubernetes.io/managed-by").list()
                 .getItems()).isEmpty();
+    }
+
+    @Test
+    void aProgressingRevisionKeepsItsNumberThroughPhasesAndAHoldIsStored(KubernetesClient client,
+                                                                          TestNamespace ns) {
+        ReleaseStore store = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        Release first = store.record(draft("staging", "c1", "a\n"), Release.Status.DEPLOYED, "");
+
+        Release second = store.create(draft("staging", "c2", "b\n"), Release.Status.PROGRESSING);
+        store.save(second.withPhase("canary 25%", second.startedAt()));
+        assertThat(store.history("api", "staging").get(1).phase()).isEqualTo("canary 25%");
+        store.save(second.ended(Release.Status.FAILED, "gate failed", List.of("Deployment api: CrashLoopBackOff"),
+                second.startedAt()).withHold(Release.Hold.QUARANTINED, second.startedAt()));
+
+        List<Release> history = store.history("api", "staging");
+        assertThat(history).extracting(Release::revision).containsExactly(first.revision(), 2);
+        assertThat(history.get(0).status()).isEqualTo(Release.Status.DEPLOYED);
+        assertThat(history.get(1).hold()).isEqualTo(Release.Hold.QUARANTINED);
+        assertThat(history.get(1).failingChecks()).containsExactly("Deployment api: CrashLoopBackOff");
+        assertThat(history.get(1).source()).isEqualTo("src-c2");
+    }
+
+    private static NewRelease draft(String env, String commit, String manifests) {
+        return new NewRelease("api", env, commit, "1.0.0", "2.0", "d-" + commit, manifests, "src-" + commit, 0, "");
     }
 }

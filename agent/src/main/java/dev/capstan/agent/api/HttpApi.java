@@ -2,6 +2,7 @@ package dev.capstan.agent.api;
 
 import dev.capstan.agent.sync.RepoStatus;
 import dev.capstan.agent.sync.StatusBoard;
+import dev.capstan.agent.sync.UnitActions;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.agent.webhook.WebhookRoutes;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,7 +18,7 @@ public final class HttpApi {
     }
 
     public static Router router(Vertx vertx, StatusBoard board, PrometheusMeterRegistry metrics,
-                                WebhookRoutes webhooks) {
+                                WebhookRoutes webhooks, UnitActions actions, Runnable syncNow) {
         Router router = Router.router(vertx);
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.get("/readyz").handler(ctx -> {
@@ -31,6 +32,7 @@ public final class HttpApi {
         WebPage.mount(router);
         DriftApi.mount(router, board);
         ReleasesApi.mount(router, board);
+        ActionsApi.mount(router, actions, syncNow);
         webhooks.mount(router);
         router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not found")));
         return router;
@@ -54,13 +56,17 @@ public final class HttpApi {
                 .put("at", outcome.at().toString());
         return switch (outcome) {
             case UnitOutcome.Synced s -> json.put("state", "Synced").put("objects", s.objects())
-                    .put("digest", s.digest());
+                    .put("digest", s.digest()).put("revision", s.revision());
             case UnitOutcome.Failed f -> json.put("state", "Failed").put("stage", f.stage().name())
                     .put("message", f.message());
+            case UnitOutcome.Held h -> json.put("state", h.hold() == dev.capstan.agent.release.Release.Hold.PINNED
+                    ? "Pinned" : "Quarantined").put("revision", h.revision()).put("message", h.message());
+            case UnitOutcome.Progressing p -> json.put("state", "Progressing").put("phase", p.phase());
+            case UnitOutcome.Waiting w -> json.put("state", "Waiting").put("message", w.reason());
         };
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 }

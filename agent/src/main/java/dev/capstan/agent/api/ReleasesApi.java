@@ -37,7 +37,11 @@ final class ReleasesApi {
                     .put("chartVersion", r.chartVersion()).put("appVersion", r.appVersion())
                     .put("status", r.status().label()).put("startedAt", r.startedAt().toString())
                     .put("updatedAt", r.updatedAt().toString()).put("digest", r.digest())
-                    .put("message", r.message().isEmpty() ? null : r.message())));
+                    .put("message", r.message().isEmpty() ? null : r.message())
+                    .put("phase", r.phase().isEmpty() ? null : r.phase())
+                    .put("failingChecks", r.failingChecks().isEmpty() ? null : new JsonArray(r.failingChecks()))
+                    .put("rollbackTo", r.rollbackTo() == 0 ? null : r.rollbackTo())
+                    .put("hold", r.hold() == Release.Hold.NONE ? null : r.hold().label())));
             units.add(new JsonObject().put("unit", unit).put("releases", revisions));
         });
         ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("units", units)

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code capstan history <chart> <env>}: the unit's revisions from the release records, like {@code helm history}. */
@@ -31,11 +30,8 @@ final class HistoryCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<chart>")
-    private String chart;
-
-    @Parameters(index = "1", paramLabel = "<env>")
-    private String env;
+    @Mixin
+    private UnitArguments unit = new UnitArguments();
 
     @Option(names = "--namespace", paramLabel = "N", description = "The agent's namespace, where release records"
             + " live (default ${DEFAULT-VALUE}).")
@@ -50,13 +46,15 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Release> history;
         try (KubernetesClient client = cluster.client()) {
-            history = new ReleaseStore(client, namespace, Integer.MAX_VALUE, Clock.systemUTC()).history(chart, env);
+            history = new ReleaseStore(client, namespace, Integer.MAX_VALUE, Clock.systemUTC())
+                    .history(unit.chart, unit.env);
         } catch (ConfigException | KubernetesClientException e) {
             err.println("capstan history: cannot read release records: " + e.getMessage());
             return 2;
         }
         if (history.isEmpty()) {
-            err.println("capstan history: no releases of " + chart + "/" + env + " in namespace " + namespace);
+            err.println("capstan history: no releases of " + unit.chart + "/" + unit.env + " in namespace "
+                    + namespace);
             return CapstanCli.UNIT_FAILED;
         }
         out.printf(ROW, "REVISION", "UPDATED", "STATUS", "COMMIT", "CHART", "APP VERSION", "DESCRIPTION");

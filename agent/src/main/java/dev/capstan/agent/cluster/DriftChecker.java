@@ -78,7 +78,7 @@ public final class DriftChecker {
             }
             for (GenericKubernetesResource extra : live.managedBy(desired.chart(), desired.env(), kinds)) {
                 ObjectKey key = keyOf(extra);
-                if (!wanted.contains(key)) {
+                if (!wanted.contains(key) && !isCanary(extra)) {
                     verdicts.add(new ObjectVerdict.Extra(key));
                     diff.append(unified(key, yaml(ownedProjection(extra)), ""));
                 }
@@ -183,5 +183,11 @@ public final class DriftChecker {
         List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("live/" + name, "desired/" + name, before,
                 DiffUtils.diff(before, after), 3);
         return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+    }
+
+    /** A rollout's canary is not drift: it exists only while its rollout runs, and the rollout removes it. */
+    private static boolean isCanary(GenericKubernetesResource object) {
+        var labels = object.getMetadata().getLabels();
+        return labels != null && labels.containsKey(Pruner.CANARY_TRACK_LABEL);
     }
 }

@@ -1,65 +1,172 @@
 package dev.capstan.agent.cluster;
 
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.KindOrder;
+import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
- * Server-side apply of a unit's objects with field manager {@code capstan}, in install order, all or nothing (a dry
- * run of the whole set comes first). Forces conflicts: git is the source of truth for every field Capstan renders.
- * Blocking: call from a worker thread.
+ * Server-side apply with field manager {@code capstan}, forcing conflicts (git is the source of truth for every
+ * field Capstan renders). {@link #dryRun} validates a whole change set on the server; {@link #apply} writes it in
+ * kind install order, the objects of one kind in parallel (at most {@value #PARALLELISM} at once), and waits for
+ * applied CustomResourceDefinitions to be Established before their custom resources. Blocking.
  */
 public final class ServerSideApplier {
+    static final int PARALLELISM = 8;
+
     private final KubernetesClient client;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final CrdReadiness crds;
 
     public ServerSideApplier(KubernetesClient client) {
         this.client = client;
+        this.crds = new CrdReadiness(client);
     }
 
     /**
-     * Applies every object, or none: the whole set is first server-side applied as a dry run, and if the server
-     * rejects any object, nothing is applied (namespaces aside, which must exist for the dry run).
+     * Validates every object with a server-side dry run, creating missing namespaces first (a dry run needs them).
+     * Custom resources whose definition is in the same set and not served yet cannot be dry-run; they are checked
+     * when applied, right after their definition is Established. Empty when the server accepts all.
      */
-    public ApplyResult apply(DesiredState desired) {
+    public Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects) {
         Set<String> namespaces = new HashSet<>();
-        for (RenderedObject object : desired.objects()) {
+        for (RenderedObject object : objects) {
             String namespace = object.key().namespace();
             if (!namespace.isEmpty() && namespaces.add(namespace)) {
                 try {
                     Namespaces.ensure(client, namespace);
                 } catch (KubernetesClientException e) {
-                    return new ApplyResult.Rejected(object.key(), "namespace " + namespace + ": " + describe(e));
+                    return Optional.of(new ApplyResult.Rejected(object.key(), "namespace " + namespace + ": "
+                            + describe(e)));
                 }
             }
         }
-        for (RenderedObject object : desired.objects()) {
-            try {
-                target(object).dryRun().fieldManager(ChartRenderer.MANAGER).forceConflicts().serverSideApply();
-            } catch (KubernetesClientException e) {
-                return new ApplyResult.Rejected(object.key(), describe(e) + " (dry run: nothing was applied)");
-            }
-        }
-        java.util.Map<dev.capstan.agent.chart.ObjectKey, String> versions = new java.util.HashMap<>();
-        for (RenderedObject object : desired.objects()) {
-            try {
-                GenericKubernetesResource applied = target(object).fieldManager(ChartRenderer.MANAGER)
-                        .forceConflicts().serverSideApply();
-                versions.put(object.key(), applied.getMetadata().getResourceVersion());
-            } catch (KubernetesClientException e) {
-                return new ApplyResult.Rejected(object.key(), describe(e));
-            }
-        }
-        return new ApplyResult.Applied(desired.objects().size(), versions);
+        Set<String> definedHere = CrdReadiness.definedKinds(objects);
+        return inParallel(objects.stream().filter(o -> !crds.awaitsDefinition(o.key(), definedHere)).toList(),
+                object -> {
+                    target(object).dryRun().fieldManager(ChartRenderer.MANAGER).forceConflicts().serverSideApply();
+                    return "";
+                }, " (dry run: nothing was applied)").rejected();
     }
 
-    private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> target(RenderedObject object) {
+    /** Validates, then applies; nothing is written if the dry run rejects any object. */
+    public ApplyResult validateAndApply(List<RenderedObject> objects) {
+        Optional<ApplyResult.Rejected> rejected = dryRun(objects);
+        return rejected.isPresent() ? rejected.get() : apply(objects);
+    }
+
+    /** Applies in install order, kind by kind; stops at the first kind with a rejected object. */
+    public ApplyResult apply(List<RenderedObject> objects) {
+        Map<Integer, Map<String, List<RenderedObject>>> byRank = new TreeMap<>();
+        for (RenderedObject object : objects) {
+            byRank.computeIfAbsent(KindOrder.rank(object.key().kind()), r -> new LinkedHashMap<>())
+                    .computeIfAbsent(object.key().kind(), k -> new ArrayList<>()).add(object);
+        }
+        Map<ObjectKey, String> versions = new HashMap<>();
+        for (Map<String, List<RenderedObject>> kinds : byRank.values()) {
+            for (List<RenderedObject> sameKind : kinds.values()) {
+                Batch batch = inParallel(sameKind, object -> target(object).fieldManager(ChartRenderer.MANAGER)
+                        .forceConflicts().serverSideApply().getMetadata().getResourceVersion(), "");
+                versions.putAll(batch.versions());
+                if (batch.rejected().isPresent()) {
+                    return batch.rejected().get();
+                }
+                if ("CustomResourceDefinition".equals(sameKind.get(0).key().kind())) {
+                    Optional<ApplyResult.Rejected> notEstablished = crds.awaitEstablished(sameKind);
+                    if (notEstablished.isPresent()) {
+                        return notEstablished.get();
+                    }
+                }
+            }
+        }
+        return new ApplyResult.Applied(objects.size(), versions);
+    }
+
+    /** Deletes objects (background propagation); already gone is fine. Returns how many were deleted. */
+    public int delete(List<ObjectKey> keys) {
+        int deleted = 0;
+        for (ObjectKey key : keys) {
+            var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
+            var resource = key.namespace().isEmpty() ? operation.withName(key.name())
+                    : operation.inNamespace(key.namespace()).withName(key.name());
+            if (!resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                    .delete().isEmpty()) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    private interface Call {
+        String run(RenderedObject object);
+    }
+
+    private record Batch(Map<ObjectKey, String> versions, Optional<ApplyResult.Rejected> rejected) {
+    }
+
+    /** Runs {@code call} for every object, at most {@value #PARALLELISM} at once; the first rejection in order wins. */
+    private Batch inParallel(List<RenderedObject> objects, Call call, String suffix) {
+        Map<ObjectKey, String> versions = new HashMap<>();
+        if (objects.size() == 1) {
+            try {
+                versions.put(objects.get(0).key(), call.run(objects.get(0)));
+                return new Batch(versions, Optional.empty());
+            } catch (KubernetesClientException e) {
+                return new Batch(versions, Optional.of(new ApplyResult.Rejected(objects.get(0).key(),
+                        describe(e) + suffix)));
+            }
+        }
+        Semaphore slots = new Semaphore(PARALLELISM);
+        List<Future<String>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (RenderedObject object : objects) {
+                results.add(threads.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return call.run(object);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        for (int i = 0; i < objects.size(); i++) {
+            try {
+                versions.put(objects.get(i).key(), results.get(i).get());
+            } catch (ExecutionException e) {
+                String message = e.getCause() instanceof KubernetesClientException k ? describe(k)
+                        : String.valueOf(e.getCause().getMessage());
+                return new Batch(versions, Optional.of(new ApplyResult.Rejected(objects.get(i).key(),
+                        message + suffix)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Batch(versions, Optional.of(new ApplyResult.Rejected(objects.get(i).key(),
+                        "interrupted")));
+            }
+        }
+        return new Batch(versions, Optional.empty());
+    }
+
+    private Resource<GenericKubernetesResource> target(RenderedObject object) {
         GenericKubernetesResource resource = serialization.convertValue(
                 NativeDefaults.apply(object.key().kind(), object.content()), GenericKubernetesResource.class);
         var operation = client.genericKubernetesResources(object.key().apiVersion(), object.key().kind());

@@ -8,9 +8,20 @@ import java.util.List;
  *
  * @param cluster kubeconfig context name, or {@code in-cluster}; {@code default} means the agent's own cluster
  */
-public record Environment(String name, String namespace, String cluster, Rollout rollout) {
+public record Environment(String name, String namespace, String cluster, Rollout rollout, List<Check> checks) {
 
-    /** How a change reaches the environment. The rollout issue gives these their full behaviour. */
+    public Environment {
+        checks = List.copyOf(checks);
+    }
+
+    public Environment(String name, String namespace, String cluster, Rollout rollout) {
+        this(name, namespace, cluster, rollout, List.of());
+    }
+
+    /**
+     * How a change reaches the environment: {@code steps} are canary percentages ending with 100 (the full apply);
+     * each step's health gate waits at most {@code stepTimeout}.
+     */
     public record Rollout(Strategy strategy, List<Integer> steps, Duration stepTimeout) {
         public Rollout {
             steps = List.copyOf(steps);

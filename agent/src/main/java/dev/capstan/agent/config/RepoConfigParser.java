@@ -21,7 +21,7 @@ public final class RepoConfigParser {
         List<Environment> environments = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Fields env : envFields) {
-            env.allowOnly(Set.of("name", "namespace", "cluster", "rollout", "smoke"));
+            env.allowOnly(Set.of("name", "namespace", "cluster", "rollout", "smoke", "prometheus"));
             String name = env.dnsLabel("name", env.requiredString("name"));
             if (!names.add(name)) {
                 throw env.error("name", "duplicate environment '" + name + "'");
@@ -30,7 +30,7 @@ public final class RepoConfigParser {
             String cluster = env.optionalString("cluster").orElse("default");
             Environment.Rollout rollout = env.optionalObject("rollout").map(RepoConfigParser::rollout)
                     .orElse(Environment.Rollout.rollingDefault());
-            environments.add(new Environment(name, namespace, cluster, rollout));
+            environments.add(new Environment(name, namespace, cluster, rollout, ChecksParser.parse(env)));
         }
         Optional<List<String>> charts = root.optionalStringList("charts");
         charts.ifPresent(list -> list.forEach(chart -> root.dnsLabel("charts", chart)));

@@ -1,14 +1,31 @@
 package dev.capstan.agent.release;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * One revision of one unit as it went to the cluster: which commit, which chart version, how it ended, and (stored
  * beside it, compressed) the exact manifests, so a rollback never needs git.
+ *
+ * @param source        what the unit was rendered from (capstan.yaml blob, chart tree, capabilities); a hold applies
+ *                      while the unit's source is still this one
+ * @param phase         while {@code progressing}: the step it reached ({@code canary 25%}, {@code full})
+ * @param failingChecks the gate's failure signals, when it failed
+ * @param rollbackTo    the revision whose manifests this one re-applied; 0 for a forward release
+ * @param hold          whether this revision keeps auto-sync away from its source (quarantined, pinned)
  */
 public record Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
-                      Status status, Instant startedAt, Instant updatedAt, String digest, String message) {
+                      Status status, Instant startedAt, Instant updatedAt, String digest, String message,
+                      String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold) {
+
+    public Release {
+        message = message == null ? "" : message;
+        source = source == null ? "" : source;
+        phase = phase == null ? "" : phase;
+        failingChecks = failingChecks == null ? List.of() : List.copyOf(failingChecks);
+        hold = hold == null ? Hold.NONE : hold;
+    }
 
     public enum Status {
         PROGRESSING, DEPLOYED, SUPERSEDED, FAILED, ROLLED_BACK;
@@ -23,12 +40,37 @@ public record Release(String chart, String env, int revision, String commit, Str
         }
     }
 
+    /** Why auto-sync leaves a unit alone while its source is unchanged. */
+    public enum Hold {
+        NONE, QUARANTINED, PINNED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
     public String unit() {
         return chart + "/" + env;
     }
 
-    Release withStatus(Status newStatus, Instant at) {
+    public Release withStatus(Status newStatus, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
-                message);
+                message, source, phase, failingChecks, rollbackTo, hold);
+    }
+
+    public Release withPhase(String newPhase, Instant at) {
+        return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
+                message, source, newPhase, failingChecks, rollbackTo, hold);
+    }
+
+    public Release withHold(Hold newHold, Instant at) {
+        return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
+                message, source, phase, failingChecks, rollbackTo, newHold);
+    }
+
+    /** Ends a rollout: final status, what it says, the failing checks (empty unless it failed). */
+    public Release ended(Status newStatus, String newMessage, List<String> checks, Instant at) {
+        return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
+                newMessage, source, "", checks, rollbackTo, hold);
     }
 }

@@ -49,35 +49,60 @@ public final class ReleaseStore {
     }
 
     /**
-     * Records a new revision (the next number for the unit). A {@code DEPLOYED} one supersedes the unit's previous
-     * deployed revision. Older revisions beyond the history limit are deleted.
+     * Records a new revision (the next number for the unit) with {@code status}, usually {@code progressing}. Older
+     * revisions beyond the history limit are deleted, never a progressing or the deployed one.
      */
-    public synchronized Release record(String chart, String env, String commit, String chartVersion,
-                                       String appVersion, Release.Status status, String digest, String manifests,
-                                       String message) {
+    public synchronized Release create(NewRelease draft, Release.Status status) {
         ensureNamespace();
-        List<Release> history = history(chart, env);
+        List<Release> history = history(draft.chart(), draft.env());
         int revision = history.stream().mapToInt(Release::revision).max().orElse(0) + 1;
         var now = clock.instant();
-        Release release = new Release(chart, env, revision, commit, chartVersion, appVersion, status, now, now,
-                digest, message);
+        Release release = new Release(draft.chart(), draft.env(), revision, draft.commit(), draft.chartVersion(),
+                draft.appVersion(), status, now, now, draft.digest(), draft.message(), draft.source(), "", List.of(),
+                draft.rollbackTo(), Release.Hold.NONE);
         client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-                .withNewMetadata().withName(name(chart, env, revision))
-                .addToLabels(LABEL_OWNER, OWNER).addToLabels(LABEL_CHART, chart).addToLabels(LABEL_ENV, env)
+                .withNewMetadata().withName(name(draft.chart(), draft.env(), revision))
+                .addToLabels(LABEL_OWNER, OWNER).addToLabels(LABEL_CHART, draft.chart())
+                .addToLabels(LABEL_ENV, draft.env())
                 .endMetadata()
                 .withType("capstan.dev/release.v1")
                 .addToData(RECORD, base64(json(release)))
-                .addToData(MANIFESTS, Base64.getEncoder().encodeToString(gzip(manifests)))
+                .addToData(MANIFESTS, Base64.getEncoder().encodeToString(gzip(draft.manifests())))
                 .build()).create();
-        if (status == Release.Status.DEPLOYED) {
-            history.stream().filter(r -> r.status() == Release.Status.DEPLOYED)
-                    .forEach(r -> update(r.withStatus(Release.Status.SUPERSEDED, now)));
-        }
-        history.stream().sorted(Comparator.comparingInt(Release::revision).reversed())
-                .skip(Math.max(0, historyLimit - 1))
-                .forEach(r -> client.secrets().inNamespace(namespace).withName(name(chart, env, r.revision()))
-                        .delete());
+        history.stream()
+                .filter(r -> r.status() != Release.Status.PROGRESSING && r.status() != Release.Status.DEPLOYED)
+                .sorted(Comparator.comparingInt(Release::revision).reversed())
+                .skip(Math.max(0, historyLimit - 2))
+                .forEach(r -> client.secrets().inNamespace(namespace).withName(name(draft.chart(), draft.env(),
+                        r.revision())).delete());
         return release;
+    }
+
+    /**
+     * Marks {@code release} deployed: it becomes the unit's last good. The previously deployed revision becomes
+     * {@code superseded}, or {@code rolled-back} when {@code release} is a rollback away from it (to another one).
+     */
+    public synchronized Release deployed(Release release, String message) {
+        var now = clock.instant();
+        history(release.chart(), release.env()).stream()
+                .filter(r -> r.status() == Release.Status.DEPLOYED && r.revision() != release.revision())
+                .forEach(r -> save(r.withStatus(release.rollbackTo() > 0 && release.rollbackTo() != r.revision()
+                        ? Release.Status.ROLLED_BACK : Release.Status.SUPERSEDED, now)));
+        return save(release.ended(Release.Status.DEPLOYED, message, List.of(), now));
+    }
+
+    /** Writes a changed record (status, phase, hold...). Returns it. */
+    public Release save(Release release) {
+        client.secrets().inNamespace(namespace).withName(name(release.chart(), release.env(), release.revision()))
+                .edit(s -> new SecretBuilder(s).addToData(RECORD, base64(json(release))).build());
+        return release;
+    }
+
+    /** Records a revision in one step (a rollout that ends at once, like a rejected apply). */
+    public Release record(NewRelease draft, Release.Status status, String message) {
+        Release created = create(draft, Release.Status.PROGRESSING);
+        return status == Release.Status.DEPLOYED ? deployed(created, message)
+                : save(created.ended(status, message, List.of(), clock.instant()));
     }
 
     /** The unit's revisions, oldest first. */
@@ -104,11 +129,6 @@ public final class ReleaseStore {
             return Optional.empty();
         }
         return Optional.of(gunzip(Base64.getDecoder().decode(secret.getData().get(MANIFESTS))));
-    }
-
-    private void update(Release release) {
-        client.secrets().inNamespace(namespace).withName(name(release.chart(), release.env(), release.revision()))
-                .edit(s -> new SecretBuilder(s).addToData(RECORD, base64(json(release))).build());
     }
 
     private void ensureNamespace() {

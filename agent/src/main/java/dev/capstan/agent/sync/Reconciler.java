@@ -1,12 +1,6 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.chart.Capabilities;
-import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.RenderRequest;
-import dev.capstan.agent.cluster.ApplyResult;
-import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.RepoConfig;
 import dev.capstan.agent.git.FetchOutcome;
@@ -20,48 +14,52 @@ import dev.capstan.agent.repo.RepoTree;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One reconcile cycle: fetch the tracked branch, plan its units, and render + apply every unit that needs it. A unit
- * whose sources (capstan.yaml and its chart's tree) did not change since it last synced is carried to the new commit
- * without a render. A failing unit is recorded and skipped; it never stops the others. Blocking.
+ * One reconcile cycle: fetch the tracked branch, plan its units and hand them to the {@link UnitScheduler}, which
+ * works on each unit on its own (render, roll out) in environment order. A unit whose sources did not change is
+ * carried to the new commit without a render; a held unit stays held. The cycle itself never waits for a rollout.
+ * Blocking.
  */
-public final class Reconciler {
+public final class Reconciler implements UnitScheduler.Work {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
     private final ResilientFetcher fetcher;
     private final Supplier<Capabilities> capabilities;
-    private final ChartRenderer renderer;
-    private final ServerSideApplier applier;
+    private final UnitSync unitSync;
     private final StatusBoard board;
     private final Clock clock;
-    private final Timer renderTimer;
     private final Timer cycleTimer;
     private final DriftReporter drift;
     private final ReleaseRecorder releases;
-    private volatile java.util.List<Unit> lastUnits = java.util.List.of();
+    private final UnitScheduler scheduler;
+    private volatile Plan lastPlan;
+    private volatile Revision lastRevision;
+    private volatile Map<String, String> lastSources = Map.of();
 
-    public Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
-                      ServerSideApplier applier, DriftReporter drift, ReleaseRecorder releases, StatusBoard board,
-                      Clock clock, MeterRegistry metrics) {
+    Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, UnitSync unitSync, DriftReporter drift,
+               ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics, int parallelism) {
         this.fetcher = fetcher;
+        this.capabilities = capabilities;
+        this.unitSync = unitSync;
         this.drift = drift;
         this.releases = releases;
-        this.capabilities = capabilities;
-        this.renderer = renderer;
-        this.applier = applier;
         this.board = board;
         this.clock = clock;
-        this.renderTimer = Timer.builder("capstan_render_seconds").description("Duration of one unit's render")
-                .register(metrics);
         this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
-                .description("Duration of a whole cycle: fetch, plan, and every unit that needed work")
+                .description("Duration of a cycle: fetch, plan, and handing the units to their workers")
                 .register(metrics);
+        this.scheduler = new UnitScheduler(parallelism, this, unit -> drift.report(List.of(unit)));
     }
 
     public void reconcile() {
@@ -78,7 +76,7 @@ public final class Reconciler {
                     board.record(board.repo().failed(failed.message(), failed.circuitOpen(), clock.instant()));
                     LOG.warn("git fetch failed: {}", failed.message());
                     // The cluster can drift while git is down: keep checking what was last deployed.
-                    drift.report(lastUnits);
+                    reportDrift();
                     return;
                 }
                 case FetchOutcome.Fetched fetched -> revision = fetched.revision();
@@ -100,48 +98,104 @@ public final class Reconciler {
                 }
                 return;
             }
-            board.retainOnly(plan.units().stream().map(Unit::id).collect(java.util.stream.Collectors.toSet()));
-            for (Unit unit : plan.units()) {
-                UnitOutcome last = board.units().get(unit.id());
-                String source = source(revision.tree(), unit, capabilities.get());
-                if (upToDate(last, revision.commit())) {
-                    continue;
-                }
-                board.record(carriedForward(last, revision.commit(), source)
-                        .orElseGet(() -> reconcileUnit(unit, revision, source)));
-            }
-            lastUnits = plan.units();
-            drift.report(plan.units());
+            board.retainOnly(plan.units().stream().map(Unit::id).collect(Collectors.toSet()));
+            Capabilities caps = capabilities.get();
+            Map<String, String> sources = new HashMap<>();
+            plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit, caps)));
+            lastPlan = plan;
+            lastRevision = revision;
+            lastSources = Map.copyOf(sources);
+            scheduler.offer(revision, plan.units(), sources);
+            reportDrift();
         } finally {
             MDC.clear();
             board.cycleDone();
         }
     }
 
-    /**
-     * Nothing to do for this commit: synced already, or its render failed (rendering is pure, so the same commit
-     * fails the same way; a new commit is needed). Apply failures are retried: the cluster may have changed.
-     */
-    static boolean upToDate(UnitOutcome last, String commit) {
-        if (last == null || !last.commit().equals(commit)) {
-            return false;
+    /** Drift of every unit not in the middle of a rollout (its canary and half-applied state are not drift). */
+    private void reportDrift() {
+        Plan plan = lastPlan;
+        if (plan == null) {
+            return;
         }
-        return last instanceof UnitOutcome.Synced
-                || last instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER;
+        drift.report(plan.units().stream().filter(u -> !scheduler.busy(u.id())
+                && !(board.units().get(u.id()) instanceof UnitOutcome.Progressing)).toList());
     }
 
-    /** The last outcome moved to a new commit that does not touch the unit's sources; empty if a render is due. */
-    Optional<UnitOutcome> carriedForward(UnitOutcome last, String commit, String source) {
-        if (last == null || source.isEmpty() || !source.equals(last.source())) {
+    @Override
+    public boolean wanted(Unit unit, Revision revision, Map<String, String> sources) {
+        String source = sources.getOrDefault(unit.id(), "");
+        Optional<Unit> previous = previousEnvironment(unit);
+        UnitDecision decision = UnitDecision.decide(unit.id(), revision.commit(), source,
+                board.units().get(unit.id()), previous.map(p -> board.units().get(p.id())), previous.isPresent(),
+                clock.instant());
+        return switch (decision) {
+            case UnitDecision.Skip skip -> false;
+            case UnitDecision.Carry carry -> {
+                board.record(carry.outcome());
+                yield false;
+            }
+            case UnitDecision.Wait wait -> {
+                if (!(board.units().get(unit.id()) instanceof UnitOutcome.Waiting w
+                        && w.commit().equals(revision.commit()))) {
+                    board.record(wait.outcome());
+                }
+                yield false;
+            }
+            case UnitDecision.Work work -> true;
+        };
+    }
+
+    @Override
+    public void run(Unit unit, Revision revision, Map<String, String> sources) {
+        board.record(unitSync.sync(unit, revision, sources.getOrDefault(unit.id(), "")));
+    }
+
+    /** The same chart in the environment before this one, in capstan.yaml's order. */
+    private Optional<Unit> previousEnvironment(Unit unit) {
+        Plan plan = lastPlan;
+        if (plan == null) {
             return Optional.empty();
         }
-        return switch (last) {
-            case UnitOutcome.Synced s -> Optional.of(new UnitOutcome.Synced(s.unit(), commit, clock.instant(),
-                    source, s.objects(), s.digest()));
-            case UnitOutcome.Failed f when f.stage() == UnitOutcome.Stage.RENDER -> Optional.of(
-                    new UnitOutcome.Failed(f.unit(), commit, clock.instant(), source, f.stage(), f.message()));
-            case UnitOutcome.Failed f -> Optional.empty();
-        };
+        List<String> envs = plan.config().environments().stream().map(e -> e.name()).toList();
+        int index = envs.indexOf(unit.env().name());
+        if (index <= 0) {
+            return Optional.empty();
+        }
+        String previousEnv = envs.get(index - 1);
+        return plan.units().stream().filter(u -> u.chart().equals(unit.chart())
+                && u.env().name().equals(previousEnv)).findFirst();
+    }
+
+    /** The latest plan's unit, with its current source, for operator actions. */
+    Optional<PlannedUnit> planned(String chart, String env) {
+        Plan plan = lastPlan;
+        if (plan == null) {
+            return Optional.empty();
+        }
+        return plan.units().stream().filter(u -> u.chart().equals(chart) && u.env().name().equals(env)).findFirst()
+                .map(u -> new PlannedUnit(u, lastSources.getOrDefault(u.id(), "")));
+    }
+
+    record PlannedUnit(Unit unit, String source) {
+    }
+
+    UnitScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Offers the latest revision again (after an operator action changed what a unit needs). */
+    void reoffer() {
+        Revision revision = lastRevision;
+        Plan plan = lastPlan;
+        if (revision != null && plan != null) {
+            scheduler.offer(revision, plan.units(), lastSources);
+        }
+    }
+
+    void stop(Duration timeout) {
+        scheduler.stop(timeout);
     }
 
     /**
@@ -153,52 +207,5 @@ public final class Reconciler {
         Optional<String> chart = tree.contentId(Planner.CHARTS_DIR + "/" + unit.chart());
         return config.isPresent() && chart.isPresent()
                 ? config.get() + ":" + chart.get() + ":" + capabilities.fingerprint() : "";
-    }
-
-    private UnitOutcome reconcileUnit(Unit unit, Revision revision, String source) {
-        MDC.put("chart", unit.chart());
-        MDC.put("env", unit.env().name());
-        try {
-            DesiredState desired;
-            dev.capstan.agent.chart.ChartMetadata metadata;
-            try {
-                dev.capstan.agent.chart.ChartFiles files = Planner.chartFiles(revision.tree(), unit.chart());
-                metadata = ChartRenderer.readMetadata(files);
-                desired = renderTimer.record(() -> renderer.render(new RenderRequest(files, unit.env().name(),
-                        unit.env().namespace(), revision.commit(), 0, capabilities.get())));
-            } catch (ChartException | RepoContentException e) {
-                LOG.error("render failed: {}", e.getMessage());
-                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
-                        UnitOutcome.Stage.RENDER, e.getMessage());
-            }
-            board.record(unit.id(), desired);
-            ApplyResult result = applier.apply(desired);
-            return switch (result) {
-                case ApplyResult.Applied applied -> {
-                    releases.record(desired, metadata.version(), metadata.appVersion(),
-                            dev.capstan.agent.release.Release.Status.DEPLOYED, "");
-                    drift.awaitApplied(applied.versions());
-                    LOG.info("applied {} objects, digest {}", applied.objects(), desired.digest().substring(0, 12));
-                    yield new UnitOutcome.Synced(unit.id(), revision.commit(), clock.instant(), source,
-                            applied.objects(), desired.digest());
-                }
-                case ApplyResult.Rejected rejected -> {
-                    String message = rejected.object() + ": " + rejected.message();
-                    LOG.error("apply rejected: {}", message);
-                    releases.record(desired, metadata.version(), metadata.appVersion(),
-                            dev.capstan.agent.release.Release.Status.FAILED, message);
-                    yield new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
-                            UnitOutcome.Stage.APPLY, message);
-                }
-            };
-        } catch (RuntimeException e) {
-            // Anything unexpected (cluster unreachable...) fails this unit only.
-            LOG.error("unit failed: {}", e.toString());
-            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
-                    UnitOutcome.Stage.APPLY, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-        } finally {
-            MDC.remove("chart");
-            MDC.remove("env");
-        }
     }
 }

@@ -1,16 +1,18 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a release record for every apply and keeps the board's copy of the history current. A record that cannot
- * be written is logged and does not fail the unit: the cluster already holds what was applied. Blocking.
+ * Keeps the board's copy of every unit's release history current, and on the first cycle restores from the records
+ * what must survive a restart: which units are held (quarantined or pinned) and on which source. A read that fails
+ * is logged and retried later; the cluster keeps the truth. Blocking.
  */
 public final class ReleaseRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseRecorder.class);
@@ -24,28 +26,55 @@ public final class ReleaseRecorder {
         this.board = board;
     }
 
-    /** Reads every unit's history once (on the first cycle), so the API shows it after a restart. */
+    /** Reads every unit's history once (on the first cycle), so the API and the holds survive a restart. */
     void loadOnce() {
         if (loaded) {
             return;
         }
         try {
-            store.all().stream().collect(Collectors.groupingBy(Release::unit)).forEach(board::record);
+            Map<String, List<Release>> histories = store.all().stream()
+                    .collect(Collectors.groupingBy(Release::unit));
+            histories.forEach((unit, history) -> {
+                board.record(unit, history);
+                holdOf(history).ifPresent(held -> board.record(new UnitOutcome.Held(unit, held.commit(),
+                        held.updatedAt(), held.source(), held.hold(), held.revision(), held.message())));
+            });
             loaded = true;
         } catch (RuntimeException e) {
             LOG.warn("release history not readable yet: {}", e.getMessage());
         }
     }
 
-    void record(DesiredState desired, String chartVersion, String appVersion, Release.Status status,
-                String message) {
-        try {
-            store.record(desired.chart(), desired.env(), desired.commit(), chartVersion, appVersion, status,
-                    desired.digest(), desired.manifest(), message);
-            List<Release> history = store.history(desired.chart(), desired.env());
-            board.record(desired.chart() + "/" + desired.env(), history);
-        } catch (RuntimeException e) {
-            LOG.error("release record not written: {}", e.getMessage());
+    /**
+     * The revision holding a unit: the newest one with a hold, if nothing but rollbacks came after it (a forward
+     * revision after it means a newer source was tried, which lifts a hold).
+     */
+    static Optional<Release> holdOf(List<Release> history) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            Release release = history.get(i);
+            if (release.hold() != Release.Hold.NONE) {
+                return Optional.of(release);
+            }
+            if (release.rollbackTo() == 0) {
+                return Optional.empty();
+            }
         }
+        return Optional.empty();
+    }
+
+    /** Re-reads one unit's history into the board. */
+    void refresh(String chart, String env) {
+        try {
+            board.record(chart + "/" + env, store.history(chart, env));
+        } catch (RuntimeException e) {
+            LOG.warn("release history of {}/{} not readable: {}", chart, env, e.getMessage());
+        }
+    }
+
+    /** Lifts the unit's hold in the records (resume), so a restart does not bring it back. */
+    void lift(String chart, String env) {
+        List<Release> history = store.history(chart, env);
+        holdOf(history).ifPresent(held -> store.save(held.withHold(Release.Hold.NONE, held.updatedAt())));
+        refresh(chart, env);
     }
 }

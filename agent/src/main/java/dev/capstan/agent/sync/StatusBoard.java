@@ -36,6 +36,11 @@ public final class StatusBoard {
         drift.put(unitDrift.unit(), unitDrift);
     }
 
+    /** Forgets where a unit stands, so its next cycle starts it afresh (after a resume). */
+    void forget(String unitId) {
+        units.remove(unitId);
+    }
+
     /** Forgets units that are no longer in the repository (a chart or environment removed from capstan.yaml). */
     void retainOnly(java.util.Set<String> unitIds) {
         units.keySet().retainAll(unitIds);

@@ -1,8 +1,9 @@
 package dev.capstan.agent.sync;
 
+import dev.capstan.agent.release.Release;
 import java.time.Instant;
 
-/** What the last reconcile of one unit came to. */
+/** Where one unit stands after its last piece of work. */
 public sealed interface UnitOutcome {
     String unit();
 
@@ -11,19 +12,37 @@ public sealed interface UnitOutcome {
     Instant at();
 
     /**
-     * What the unit was rendered from (capstan.yaml and the chart's tree, as git ids); empty when unknown. The same
-     * source renders the same objects, so a new commit that leaves it alone needs no render.
+     * What the unit was rendered from (capstan.yaml and the chart's tree, as git ids, and the cluster's
+     * capabilities); empty when unknown. The same source renders the same objects, so a new commit that leaves it
+     * alone needs no render, and a hold on it stays.
      */
     String source();
 
-    /** Rendered and accepted by the API server. */
-    record Synced(String unit, String commit, Instant at, String source, int objects, String digest)
+    /** Rolled out and healthy at {@code commit}; {@code revision} is its release. */
+    record Synced(String unit, String commit, Instant at, String source, int objects, String digest, int revision)
             implements UnitOutcome {
     }
 
     /** Failed at {@code stage}; the message names the file/line or object and never holds a secret. */
     record Failed(String unit, String commit, Instant at, String source, Stage stage, String message)
             implements UnitOutcome {
+    }
+
+    /**
+     * Auto-sync leaves the unit alone while its source stays {@code source}: the source failed its health gates and
+     * was rolled back ({@code QUARANTINED}), or an operator rolled back by hand ({@code PINNED}).
+     * {@code revision}: the failed revision, or the pinned one.
+     */
+    record Held(String unit, String commit, Instant at, String source, Release.Hold hold, int revision,
+                String message) implements UnitOutcome {
+    }
+
+    /** A rollout is under way; {@code phase} is its step. */
+    record Progressing(String unit, String commit, Instant at, String source, String phase) implements UnitOutcome {
+    }
+
+    /** Not started at {@code commit}: the previous environment has not passed it yet. */
+    record Waiting(String unit, String commit, Instant at, String source, String reason) implements UnitOutcome {
     }
 
     enum Stage { RENDER, APPLY }

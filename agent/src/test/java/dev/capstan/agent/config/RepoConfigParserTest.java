@@ -59,4 +59,45 @@ class RepoConfigParserTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(expected);
     }
+
+    @Test
+    void parsesSmokeAndPrometheusChecksWithDefaults() {
+        RepoConfig config = RepoConfigParser.parse("""
+                environments:
+                  - name: staging
+                    smoke:
+                      - {name: home, url: "http://api.staging.svc/healthz", bodyMatches: "ok", successes: 3}
+                    prometheus:
+                      - {name: errors, url: "http://prometheus:9090", query: "sum(rate(e[1m]))", max: 0.05}
+                """);
+        var checks = config.environments().get(0).checks();
+        assertThat(checks).hasSize(2);
+        assertThat(checks.get(0)).isInstanceOfSatisfying(Check.Http.class, http -> {
+            assertThat(http.expectStatus()).isEqualTo(200);
+            assertThat(http.successes()).isEqualTo(3);
+            assertThat(http.bodyMatches()).hasValueSatisfying(p -> assertThat(p.pattern()).isEqualTo("ok"));
+        });
+        assertThat(checks.get(1)).isInstanceOfSatisfying(Check.Prometheus.class, q -> {
+            assertThat(q.max()).contains(0.05);
+            assertThat(q.min()).isEmpty();
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "smoke: [{name: a, url: 'ftp://x/'}]|environments[0].smoke[0].url: expected an http:// or https:// URL",
+        "smoke: [{name: a, url: 'http://u:p@x/'}]|environments[0].smoke[0].url: must not hold credentials",
+        "smoke: [{name: a, url: 'http://x/', bodyMatches: '('}]|environments[0].smoke[0].bodyMatches: not a valid",
+        "smoke: [{name: a, url: 'http://x/', expectStatus: 999}]|environments[0].smoke[0].expectStatus",
+        "prometheus: [{name: a, url: 'http://p/', query: up}]|environments[0].prometheus[0].max: a prometheus "
+                + "check needs",
+        "prometheus: [{name: a, url: 'http://p/', query: up, min: 2, max: 1}]|environments[0].prometheus[0].min: "
+                + "is above max",
+        "smoke: [{name: a, url: 'http://x/'}, {name: a, url: 'http://y/'}]|environments[0].smoke[1].name: "
+                + "duplicate check name 'a'"
+    })
+    void rejectsBadChecksNamingTheField(String checks, String message) {
+        assertThatThrownBy(() -> RepoConfigParser.parse("environments:\n  - name: dev\n    " + checks + "\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(message);
+    }
 }

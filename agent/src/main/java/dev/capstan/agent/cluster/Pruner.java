@@ -1,0 +1,74 @@
+package dev.capstan.agent.cluster;
+
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.ObjectKey;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Deletes what a unit no longer renders, with the guards an operator expects: nothing when the new render is empty
+ * (a broken template must not wipe an environment), never a Namespace, never an object annotated
+ * {@value #PRUNE_ANNOTATION}{@code : disabled}, never an object the unit does not own (labels), never a canary
+ * (the rollout removes those). Blocking.
+ */
+public final class Pruner {
+    public static final String PRUNE_ANNOTATION = "capstan.dev/prune";
+    static final String CANARY_TRACK_LABEL = "capstan.dev/track";
+
+    private final KubernetesClient client;
+
+    public Pruner(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** Deletes {@code candidates} that are not in {@code keep} and pass the guards; returns the deleted keys. */
+    public List<ObjectKey> prune(String chart, String env, Collection<ObjectKey> keepKeys,
+                                 Collection<ObjectKey> candidates) {
+        Set<ObjectKey> keep = Set.copyOf(keepKeys);
+        List<ObjectKey> deleted = new ArrayList<>();
+        if (keep.isEmpty()) {
+            return deleted;
+        }
+        for (ObjectKey key : candidates) {
+            if (keep.contains(key) || "Namespace".equals(key.kind())) {
+                continue;
+            }
+            var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
+            var resource = key.namespace().isEmpty() ? operation.withName(key.name())
+                    : operation.inNamespace(key.namespace()).withName(key.name());
+            GenericKubernetesResource live = resource.get();
+            if (live != null && mayPrune(live, chart, env)) {
+                resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                deleted.add(key);
+            }
+        }
+        return deleted;
+    }
+
+    /** Deployments of the unit labelled as canaries (left over by a rollout, or by a crash during one). */
+    public List<ObjectKey> canaries(String chart, String env) {
+        return client.genericKubernetesResources("apps/v1", "Deployment").inAnyNamespace()
+                .withLabel(ChartRenderer.LABEL_CHART, chart).withLabel(ChartRenderer.LABEL_ENV, env)
+                .withLabel(CANARY_TRACK_LABEL, "canary").list().getItems().stream()
+                .map(d -> new ObjectKey("apps/v1", "Deployment", d.getMetadata().getNamespace(),
+                        d.getMetadata().getName()))
+                .toList();
+    }
+
+    static boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
+        Map<String, String> labels = live.getMetadata().getLabels();
+        Map<String, String> annotations = live.getMetadata().getAnnotations();
+        if (labels == null || !ChartRenderer.MANAGER.equals(labels.get(ChartRenderer.LABEL_MANAGED_BY))
+                || !chart.equals(labels.get(ChartRenderer.LABEL_CHART))
+                || !env.equals(labels.get(ChartRenderer.LABEL_ENV)) || labels.containsKey(CANARY_TRACK_LABEL)) {
+            return false;
+        }
+        return annotations == null || !"disabled".equals(annotations.get(PRUNE_ANNOTATION));
+    }
+}

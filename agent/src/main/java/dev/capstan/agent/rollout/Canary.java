@@ -1,0 +1,71 @@
+package dev.capstan.agent.rollout;
+
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.chart.RenderedObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The canary of a Deployment: {@code <name>-canary} with the new pod template and the stable's selector labels plus
+ * {@value #TRACK_LABEL}{@code : canary}, so the stable's Service sends it a share of the traffic while the stable
+ * Deployment (whose selector does not require the track) keeps its own ReplicaSets. Pure.
+ */
+public final class Canary {
+    public static final String TRACK_LABEL = "capstan.dev/track";
+    public static final String TRACK = "canary";
+    static final String SUFFIX = "-canary";
+
+    private Canary() {
+    }
+
+    /** Replicas of a canary at {@code percent} of {@code stableReplicas}: rounded up, at least one. */
+    static int replicas(int percent, int stableReplicas) {
+        return Math.max(1, (int) Math.ceil(percent * (double) stableReplicas / 100.0));
+    }
+
+    static ObjectKey keyOf(ObjectKey stable) {
+        return new ObjectKey(stable.apiVersion(), stable.kind(), stable.namespace(), stable.name() + SUFFIX);
+    }
+
+    /** The canary of {@code stable} (the new Deployment as rendered) with {@code replicas}. */
+    static RenderedObject of(RenderedObject stable, int replicas) {
+        Map<String, Object> content = deepCopy(stable.content());
+        Map<String, Object> metadata = child(content, "metadata");
+        metadata.put("name", stable.key().name() + SUFFIX);
+        child(metadata, "labels").put(TRACK_LABEL, TRACK);
+        Map<String, Object> spec = child(content, "spec");
+        spec.put("replicas", replicas);
+        child(child(spec, "selector"), "matchLabels").put(TRACK_LABEL, TRACK);
+        child(child(child(spec, "template"), "metadata"), "labels").put(TRACK_LABEL, TRACK);
+        return new RenderedObject(keyOf(stable.key()), stable.sourceTemplate(), content);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> child(Map<String, Object> parent, String key) {
+        Object value = parent.get(key);
+        if (value instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        Map<String, Object> created = new LinkedHashMap<>();
+        parent.put(key, created);
+        return created;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> deepCopy(Map<String, Object> source) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        source.forEach((key, value) -> copy.put(key, copyValue(value)));
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object copyValue(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return deepCopy((Map<String, Object>) map);
+        }
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(Canary::copyValue).collect(java.util.stream.Collectors.toList());
+        }
+        return value;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.capstan.agent.rollout;
+
+import java.time.Duration;
+import java.util.List;
+
+/** How a health gate ended. */
+public sealed interface GateResult {
+    Duration took();
+
+    record Passed(Duration took) implements GateResult {
+    }
+
+    /** {@code signals}: each failing object or check with its reason, the root-cause signal of an incident. */
+    record Failed(Duration took, List<String> signals) implements GateResult {
+        public Failed {
+            signals = List.copyOf(signals);
+        }
+    }
+}

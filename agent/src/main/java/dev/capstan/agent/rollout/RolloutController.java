@@ -1,0 +1,234 @@
+package dev.capstan.agent.rollout;
+
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.config.Check;
+import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.release.NewRelease;
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Rolls one unit's desired state out: dry-run everything, then each step (canaries, then full) with its health
+ * gate, then delete the canaries and prune what the last good release had and this one does not. On a failed gate:
+ * delete the canaries, re-apply the last good release's stored manifests (never from git), quarantine the failed
+ * revision; after the full step the rollback is a new revision, gated too. Every transition is written to the
+ * release records first, so an agent killed at any point resumes from them. Blocking; one unit at a time.
+ */
+public final class RolloutController {
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
+
+    private final ServerSideApplier applier;
+    private final Pruner pruner;
+    private final Gate gate;
+    private final ReleaseStore store;
+    private final Function<ObjectKey, Integer> stableReplicas;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final Timer rollbackTimer;
+
+    public RolloutController(ServerSideApplier applier, Pruner pruner, Gate gate, ReleaseStore store,
+                             Function<ObjectKey, Integer> stableReplicas, Clock clock, MeterRegistry metrics) {
+        this.applier = applier;
+        this.pruner = pruner;
+        this.gate = gate;
+        this.store = store;
+        this.stableReplicas = stableReplicas;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.rollbackTimer = Timer.builder("capstan_rollback_seconds")
+                .description("From a failed health gate to the last good release re-applied")
+                .publishPercentiles(0.5, 0.99).register(metrics);
+    }
+
+    public RolloutResult roll(RolloutRequest request) {
+        String chart = request.desired().chart();
+        String env = request.desired().env();
+        Optional<Release> lastGood = lastGood(chart, env);
+        List<RenderedObject> lastGoodObjects = lastGood.map(this::objectsOf).orElse(List.of());
+        applier.delete(pruner.canaries(chart, env));
+        List<Step> steps = RolloutPlanner.plan(request.env().rollout(), request.desired().objects(),
+                lastGoodObjects, stableReplicas);
+        List<RenderedObject> everything = steps.stream().flatMap(s -> s.apply().stream()).distinct().toList();
+        Optional<ApplyResult.Rejected> rejected = applier.dryRun(everything);
+        if (rejected.isPresent()) {
+            String message = rejected.get().object() + ": " + rejected.get().message();
+            count("rejected");
+            return new RolloutResult.Rejected(recordRejection(request, message), message);
+        }
+        Release release = request.resumed().orElseGet(() -> store.create(request.draft(),
+                Release.Status.PROGRESSING));
+        MDC.put("revision", String.valueOf(release.revision()));
+        try {
+            for (Step step : steps) {
+                release = store.save(release.withPhase(step.phase(), clock.instant()));
+                request.onPhase().accept(step.phase());
+                LOG.info("rollout step {}: applying {} objects", step.phase(), step.apply().size());
+                ApplyResult applied = applier.apply(step.apply());
+                GateResult result = applied instanceof ApplyResult.Rejected r
+                        ? new GateResult.Failed(Duration.ZERO, List.of(r.object() + ": " + r.message()))
+                        : gate.await(step.gated(), request.env().checks(), request.env().rollout().stepTimeout());
+                gateMetric(result);
+                if (result instanceof GateResult.Failed failed) {
+                    LOG.error("health gate of step {} failed: {}", step.phase(), failed.signals());
+                    return rollBack(release, step, failed.signals(), request.desired().objects(), lastGood,
+                            lastGoodObjects, request.env());
+                }
+                LOG.info("health gate of step {} passed in {} ms", step.phase(), result.took().toMillis());
+            }
+            applier.delete(pruner.canaries(chart, env));
+            List<ObjectKey> pruned = pruner.prune(chart, env, keys(request.desired().objects()),
+                    keys(lastGoodObjects));
+            if (!pruned.isEmpty()) {
+                LOG.info("pruned {}", pruned);
+            }
+            release = store.deployed(release, "deployed " + request.desired().objects().size() + " objects"
+                    + (pruned.isEmpty() ? "" : ", pruned " + pruned.size()));
+            count("deployed");
+            return new RolloutResult.Deployed(release, request.desired().objects().size());
+        } finally {
+            MDC.remove("revision");
+        }
+    }
+
+    /**
+     * Finishes a rollback revision left {@code progressing} by an earlier agent: re-apply its stored manifests and
+     * gate them.
+     */
+    public RolloutResult resumeRollback(Release rollback, Environment env) {
+        applier.delete(pruner.canaries(rollback.chart(), rollback.env()));
+        List<RenderedObject> objects = objectsOf(rollback);
+        applier.apply(objects);
+        return finishRollback(rollback, objects, env);
+    }
+
+    /**
+     * A manual rollback: re-applies revision {@code target}'s manifests as a new revision pinned to {@code
+     * holdSource} (the unit's current source), so auto-sync leaves it until the source changes or it is resumed.
+     */
+    public RolloutResult rollbackTo(Release target, String holdSource, Environment env) {
+        String chart = target.chart();
+        String unitEnv = target.env();
+        List<RenderedObject> objects = objectsOf(target);
+        Optional<Release> current = lastGood(chart, unitEnv);
+        applier.delete(pruner.canaries(chart, unitEnv));
+        Optional<ApplyResult.Rejected> rejected = applier.dryRun(objects);
+        String manifests = store.manifests(chart, unitEnv, target.revision()).orElseThrow();
+        NewRelease draft = new NewRelease(chart, unitEnv, target.commit(), target.chartVersion(),
+                target.appVersion(), target.digest(), manifests, holdSource, target.revision(),
+                "manual rollback to revision " + target.revision());
+        if (rejected.isPresent()) {
+            String message = rejected.get().object() + ": " + rejected.get().message();
+            return new RolloutResult.Rejected(store.record(draft, Release.Status.FAILED, message), message);
+        }
+        Release rollback = store.save(store.create(draft, Release.Status.PROGRESSING)
+                .withHold(Release.Hold.PINNED, clock.instant()));
+        metrics.counter("capstan_rollbacks_total", "kind", "manual").increment();
+        applier.apply(objects);
+        pruner.prune(chart, unitEnv, keys(objects), current.map(r -> keys(objectsOf(r))).orElse(List.of()));
+        return finishRollback(rollback, objects, env);
+    }
+
+    private RolloutResult rollBack(Release failing, Step step, List<String> signals, List<RenderedObject> desired,
+                                   Optional<Release> lastGood, List<RenderedObject> lastGoodObjects,
+                                   Environment env) {
+        long detected = System.nanoTime();
+        applier.delete(pruner.canaries(failing.chart(), failing.env()));
+        String what = "health gate of step " + step.phase() + " failed";
+        if (lastGood.isEmpty()) {
+            count("failed");
+            Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; no earlier good release to "
+                    + "return to", signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
+            return new RolloutResult.RolledBack(failed, Optional.empty(), signals);
+        }
+        Release good = lastGood.get();
+        // The rollback record comes first: an agent killed from here on finds it progressing and finishes it.
+        Optional<Release> rollback = step instanceof Step.Full
+                ? Optional.of(store.create(new NewRelease(good.chart(), good.env(), good.commit(),
+                        good.chartVersion(), good.appVersion(), good.digest(),
+                        store.manifests(good.chart(), good.env(), good.revision()).orElseThrow(), good.source(),
+                        good.revision(), "rollback to revision " + good.revision() + " after revision "
+                        + failing.revision() + " failed"), Release.Status.PROGRESSING))
+                : Optional.empty();
+        Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; "
+                + (rollback.isPresent() ? "rolled back to revision " + good.revision() : "canary removed"),
+                signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
+        ApplyResult reapplied = applier.apply(lastGoodObjects);
+        pruner.prune(failing.chart(), failing.env(), keys(lastGoodObjects), keys(desired));
+        long nanos = System.nanoTime() - detected;
+        rollbackTimer.record(Duration.ofNanos(nanos));
+        metrics.counter("capstan_rollbacks_total", "kind", "automatic").increment();
+        count("rolled_back");
+        LOG.warn("rolled back to revision {} in {} ms ({})", good.revision(), nanos / 1_000_000,
+                reapplied instanceof ApplyResult.Rejected r ? "re-apply rejected: " + r.message() : "re-applied");
+        if (rollback.isEmpty()) {
+            return new RolloutResult.RolledBack(failed, Optional.empty(), signals);
+        }
+        RolloutResult restored = finishRollback(rollback.get(), lastGoodObjects, env);
+        return new RolloutResult.RolledBack(failed, Optional.of(restored.release()), signals);
+    }
+
+    private RolloutResult finishRollback(Release rollback, List<RenderedObject> objects, Environment env) {
+        GateResult result = gate.await(keys(objects), List.<Check>of(), env.rollout().stepTimeout());
+        gateMetric(result);
+        if (result instanceof GateResult.Failed failed) {
+            LOG.error("rollback to revision {} is not healthy either: {}", rollback.rollbackTo(), failed.signals());
+            Release ended = store.save(rollback.ended(Release.Status.FAILED, rollback.message()
+                    + "; not healthy either", failed.signals(), clock.instant()));
+            return new RolloutResult.RolledBack(ended, Optional.empty(), failed.signals());
+        }
+        return new RolloutResult.Deployed(store.deployed(rollback, rollback.message()), objects.size());
+    }
+
+    /** A rejected change set gets one failed record per source and message, not one per retry. */
+    private Release recordRejection(RolloutRequest request, String message) {
+        if (request.resumed().isPresent()) {
+            return store.save(request.resumed().get().ended(Release.Status.FAILED, message, List.of(),
+                    clock.instant()));
+        }
+        List<Release> history = store.history(request.desired().chart(), request.desired().env());
+        Release latest = history.isEmpty() ? null : history.get(history.size() - 1);
+        if (latest != null && latest.status() == Release.Status.FAILED
+                && latest.source().equals(request.draft().source()) && latest.message().equals(message)) {
+            return latest;
+        }
+        return store.record(request.draft(), Release.Status.FAILED, message);
+    }
+
+    Optional<Release> lastGood(String chart, String env) {
+        return store.history(chart, env).stream().filter(r -> r.status() == Release.Status.DEPLOYED)
+                .max(Comparator.comparingInt(Release::revision));
+    }
+
+    private List<RenderedObject> objectsOf(Release release) {
+        return store.manifests(release.chart(), release.env(), release.revision())
+                .map(text -> StoredManifests.parse(release.chart(), text)).orElse(List.of());
+    }
+
+    private static List<ObjectKey> keys(List<RenderedObject> objects) {
+        return objects.stream().map(RenderedObject::key).toList();
+    }
+
+    private void count(String outcome) {
+        metrics.counter("capstan_rollouts_total", "outcome", outcome).increment();
+    }
+
+    private void gateMetric(GateResult result) {
+        metrics.timer("capstan_health_gate_seconds", "result", result instanceof GateResult.Passed ? "passed"
+                : "failed").record(result.took());
+    }
+}

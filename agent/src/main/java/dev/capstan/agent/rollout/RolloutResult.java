@@ -1,0 +1,29 @@
+package dev.capstan.agent.rollout;
+
+import dev.capstan.agent.release.Release;
+import java.util.List;
+import java.util.Optional;
+
+/** How a rollout of one unit ended. */
+public sealed interface RolloutResult {
+    /** The revision that was rolled out (or failed); its record is written. */
+    Release release();
+
+    /** Every step passed its gate; {@code release} is the unit's new last good. */
+    record Deployed(Release release, int objects) implements RolloutResult {
+    }
+
+    /**
+     * A gate failed: {@code release} is failed and quarantined; {@code restored} is the revision re-applied after
+     * the full step failed (empty when the canary failed, or when there was no earlier good release).
+     */
+    record RolledBack(Release release, Optional<Release> restored, List<String> signals) implements RolloutResult {
+        public RolledBack {
+            signals = List.copyOf(signals);
+        }
+    }
+
+    /** The API server rejected the change set in the dry run: nothing was applied. */
+    record Rejected(Release release, String message) implements RolloutResult {
+    }
+}

@@ -1,0 +1,139 @@
+package dev.capstan.agent.sync;
+
+import dev.capstan.agent.git.Revision;
+import dev.capstan.agent.plan.Unit;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each unit's work on its own, at most one piece of work per unit at a time and at most {@code parallelism}
+ * units at once, so a unit waiting on a health gate never holds up another. The newest offered revision wins: a
+ * unit busy with an older commit picks up the newest one when it finishes. Operator actions (rollback, resume) queue
+ * per unit and run before its next sync.
+ */
+final class UnitScheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(UnitScheduler.class);
+
+    /** A unit's work at a revision. */
+    interface Work {
+        /** Whether the unit needs work now; may record an outcome that needs none (carried, waiting). */
+        boolean wanted(Unit unit, Revision revision, Map<String, String> sources);
+
+        void run(Unit unit, Revision revision, Map<String, String> sources);
+    }
+
+    private record Offer(long sequence, Revision revision, List<Unit> units, Map<String, String> sources) {
+    }
+
+    private final ExecutorService executor;
+    private final Work work;
+    private final Set<String> running = new HashSet<>();
+    private final Map<String, Queue<Runnable>> actions = new HashMap<>();
+    private final Consumer<Unit> afterEach;
+    /** The offer each unit last started work in: a unit works at most once per offer (a failed apply waits). */
+    private final Map<String, Long> workedInOffer = new HashMap<>();
+    private Offer latest;
+    private long offers;
+    private boolean stopped;
+
+    UnitScheduler(int parallelism, Work work, Consumer<Unit> afterEach) {
+        this.executor = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().name("capstan-unit-", 0)
+                .daemon(true).factory());
+        this.work = work;
+        this.afterEach = afterEach;
+    }
+
+    synchronized void offer(Revision revision, List<Unit> units, Map<String, String> sources) {
+        latest = new Offer(++offers, revision, List.copyOf(units), Map.copyOf(sources));
+        dispatch();
+    }
+
+    /** Queues an operator action for a unit; it runs as soon as the unit is idle. */
+    synchronized void act(String unitId, Runnable action) {
+        actions.computeIfAbsent(unitId, id -> new ArrayDeque<>()).add(action);
+        dispatch();
+    }
+
+    synchronized boolean busy(String unitId) {
+        return running.contains(unitId);
+    }
+
+    private synchronized void dispatch() {
+        if (stopped) {
+            return;
+        }
+        for (Map.Entry<String, Queue<Runnable>> queued : actions.entrySet()) {
+            if (!queued.getValue().isEmpty() && !running.contains(queued.getKey())) {
+                Runnable action = queued.getValue().poll();
+                start(queued.getKey(), null, action);
+            }
+        }
+        if (latest == null) {
+            return;
+        }
+        Offer offer = latest;
+        for (Unit unit : offer.units()) {
+            if (!running.contains(unit.id()) && workedInOffer.getOrDefault(unit.id(), 0L) != offer.sequence()
+                    && work.wanted(unit, offer.revision(), offer.sources())) {
+                workedInOffer.put(unit.id(), offer.sequence());
+                start(unit.id(), unit, () -> work.run(unit, offer.revision(), offer.sources()));
+            }
+        }
+    }
+
+    private void start(String unitId, Unit unit, Runnable task) {
+        running.add(unitId);
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("work on {} failed: {}", unitId, e.toString());
+                } finally {
+                    if (unit != null) {
+                        afterEach.accept(unit);
+                    }
+                    finished(unitId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            running.remove(unitId);
+        }
+    }
+
+    private synchronized void finished(String unitId) {
+        running.remove(unitId);
+        notifyAll();
+        dispatch();
+    }
+
+    /** Stops starting work and waits (at most {@code timeout}) for what runs to finish. */
+    void stop(Duration timeout) {
+        synchronized (this) {
+            stopped = true;
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                // A rollout still waiting on a gate: its record says progressing, the next agent resumes it.
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.capstan.agent.sync;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.chart.ChartFiles;
+import dev.capstan.agent.chart.ChartMetadata;
+import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.RenderRequest;
+import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.git.Revision;
+import dev.capstan.agent.plan.Planner;
+import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.release.NewRelease;
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.repo.RepoContentException;
+import dev.capstan.agent.rollout.RolloutController;
+import dev.capstan.agent.rollout.RolloutRequest;
+import dev.capstan.agent.rollout.RolloutResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One unit's work at one commit: finish what an earlier agent left progressing, render, roll out, and say where the
+ * unit stands. A failure of any kind ends as this unit's outcome and never reaches another unit. Blocking.
+ */
+final class UnitSync {
+    private static final Logger LOG = LoggerFactory.getLogger(UnitSync.class);
+
+    private final Supplier<Capabilities> capabilities;
+    private final ChartRenderer renderer;
+    private final RolloutController rollouts;
+    private final ReleaseStore store;
+    private final ServerSideApplier applier;
+    private final ReleaseRecorder releases;
+    private final StatusBoard board;
+    private final Clock clock;
+    private final Timer renderTimer;
+
+    UnitSync(Supplier<Capabilities> capabilities, ChartRenderer renderer, RolloutController rollouts,
+             ServerSideApplier applier, ReleaseStore store, ReleaseRecorder releases, StatusBoard board, Clock clock,
+             MeterRegistry metrics) {
+        this.applier = applier;
+        this.capabilities = capabilities;
+        this.renderer = renderer;
+        this.rollouts = rollouts;
+        this.store = store;
+        this.releases = releases;
+        this.board = board;
+        this.clock = clock;
+        this.renderTimer = Timer.builder("capstan_render_seconds").description("Duration of one unit's render")
+                .register(metrics);
+    }
+
+    UnitOutcome sync(Unit unit, Revision revision, String source) {
+        MDC.put("chart", unit.chart());
+        MDC.put("env", unit.env().name());
+        MDC.put("commit", revision.shortCommit());
+        UnitOutcome previous = board.units().get(unit.id());
+        try {
+            Optional<Release> resumed = finishInterrupted(unit, source);
+            DesiredState desired;
+            ChartMetadata metadata;
+            try {
+                ChartFiles files = Planner.chartFiles(revision.tree(), unit.chart());
+                metadata = ChartRenderer.readMetadata(files);
+                desired = renderTimer.record(() -> renderer.render(new RenderRequest(files, unit.env().name(),
+                        unit.env().namespace(), revision.commit(), 0, capabilities.get())));
+            } catch (ChartException | RepoContentException e) {
+                LOG.error("render failed: {}", e.getMessage());
+                resumed.ifPresent(r -> store.save(r.ended(Release.Status.FAILED, "render failed: " + e.getMessage(),
+                        List.of(), clock.instant())));
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                        UnitOutcome.Stage.RENDER, e.getMessage());
+            }
+            board.record(unit.id(), desired);
+            Optional<Release> current = alreadyDeployed(unit, desired, resumed);
+            if (current.isPresent()) {
+                return adopt(unit, revision.commit(), source, desired, current.get());
+            }
+            board.record(new UnitOutcome.Progressing(unit.id(), revision.commit(), clock.instant(), source,
+                    "starting"));
+            NewRelease draft = new NewRelease(unit.chart(), unit.env().name(), revision.commit(), metadata.version(),
+                    metadata.appVersion(), desired.digest(), desired.manifest(), source, 0, "");
+            RolloutResult result = rollouts.roll(new RolloutRequest(desired, draft, unit.env(), resumed,
+                    phase -> board.record(new UnitOutcome.Progressing(unit.id(), revision.commit(), clock.instant(),
+                            source, phase))));
+            releases.refresh(unit.chart(), unit.env().name());
+            return outcome(unit, revision.commit(), source, result, previous);
+        } catch (RuntimeException e) {
+            // Anything unexpected (cluster unreachable...) fails this unit only; the next cycle tries again.
+            LOG.error("unit failed: {}", e.toString());
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                    UnitOutcome.Stage.APPLY, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } finally {
+            MDC.remove("chart");
+            MDC.remove("env");
+            MDC.remove("commit");
+        }
+    }
+
+    /**
+     * Deals with revisions an earlier agent left {@code progressing}: a rollback is finished (it needs no git); a
+     * forward rollout of this same source is continued under its own number (returned); one of another source is
+     * closed as failed, since a newer commit replaces it.
+     */
+    private Optional<Release> finishInterrupted(Unit unit, String source) {
+        List<Release> progressing = store.history(unit.chart(), unit.env().name()).stream()
+                .filter(r -> r.status() == Release.Status.PROGRESSING).toList();
+        if (progressing.isEmpty()) {
+            return Optional.empty();
+        }
+        Release newest = progressing.get(progressing.size() - 1);
+        for (Release older : progressing.subList(0, progressing.size() - 1)) {
+            // Followed by another revision: it failed, and a rollback (the newest) was on its way.
+            store.save(older.ended(Release.Status.FAILED, "interrupted by an agent restart; a rollback followed",
+                    List.of(), clock.instant()).withHold(newest.rollbackTo() > 0 ? Release.Hold.QUARANTINED
+                    : Release.Hold.NONE, clock.instant()));
+        }
+        if (newest.rollbackTo() > 0) {
+            LOG.warn("finishing rollback revision {} left by an earlier agent", newest.revision());
+            rollouts.resumeRollback(newest, unit.env());
+            releases.refresh(unit.chart(), unit.env().name());
+            return Optional.empty();
+        }
+        if (newest.source().equals(source)) {
+            LOG.warn("resuming revision {} left progressing by an earlier agent", newest.revision());
+            return Optional.of(newest);
+        }
+        store.save(newest.ended(Release.Status.FAILED, "interrupted by an agent restart; superseded by a newer "
+                + "commit", List.of(), clock.instant()));
+        return Optional.empty();
+    }
+
+    /**
+     * The unit's deployed revision may already be exactly this render (after a restart, or a commit that changed
+     * the chart only for another environment): no new revision then, only a re-apply, which also restores whatever
+     * was changed or deleted meanwhile.
+     */
+    private Optional<Release> alreadyDeployed(Unit unit, DesiredState desired, Optional<Release> resumed) {
+        if (resumed.isPresent()) {
+            return Optional.empty();
+        }
+        List<Release> history = store.history(unit.chart(), unit.env().name());
+        return history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1))
+                .filter(r -> r.status() == Release.Status.DEPLOYED && r.digest().equals(desired.digest()));
+    }
+
+    private UnitOutcome adopt(Unit unit, String commit, String source, DesiredState desired, Release deployed) {
+        return switch (applier.validateAndApply(desired.objects())) {
+            case ApplyResult.Applied applied -> {
+                LOG.info("revision {} is already deployed; re-applied {} objects", deployed.revision(),
+                        applied.objects());
+                yield new UnitOutcome.Synced(unit.id(), commit, clock.instant(), source, applied.objects(),
+                        desired.digest(), deployed.revision());
+            }
+            case ApplyResult.Rejected rejected -> new UnitOutcome.Failed(unit.id(), commit, clock.instant(), source,
+                    UnitOutcome.Stage.APPLY, rejected.object() + ": " + rejected.message());
+        };
+    }
+
+    private UnitOutcome outcome(Unit unit, String commit, String source, RolloutResult result,
+                                UnitOutcome previous) {
+        return switch (result) {
+            case RolloutResult.Deployed deployed -> {
+                LOG.info("revision {} deployed, {} objects", deployed.release().revision(), deployed.objects());
+                yield new UnitOutcome.Synced(unit.id(), commit, clock.instant(), source, deployed.objects(),
+                        deployed.release().digest(), deployed.release().revision());
+            }
+            case RolloutResult.RolledBack rolledBack -> new UnitOutcome.Held(unit.id(), commit, clock.instant(),
+                    source, Release.Hold.QUARANTINED, rolledBack.release().revision(), rolledBack.release().message()
+                    + ": " + String.join("; ", rolledBack.signals()));
+            case RolloutResult.Rejected rejected -> {
+                // Retried every cycle (the cluster may change); said once.
+                if (previous instanceof UnitOutcome.Failed f
+                        && f.message().equals(rejected.message())) {
+                    LOG.debug("apply still rejected: {}", rejected.message());
+                } else {
+                    LOG.error("apply rejected: {}", rejected.message());
+                }
+                yield new UnitOutcome.Failed(unit.id(), commit, clock.instant(), source, UnitOutcome.Stage.APPLY,
+                        rejected.message());
+            }
+        };
+    }
+}

@@ -1,0 +1,83 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.testcluster.ClusterBinaries;
+import dev.capstan.testcluster.LocalCluster;
+import dev.capstan.testcluster.TetheredProcess;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kill -9 of the real agent process in the middle of a rollout, then a new agent: it reads the progressing record,
+ * removes the orphaned canary, finishes the rollout under the same revision number, and writes no duplicate.
+ */
+@KubernetesCluster
+class CrashSafetyIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path temp;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"canary 50%", "full"})
+    void anAgentKilledMidRolloutIsFinishedByTheNextOne(String killAt, KubernetesClient client, TestNamespace ns,
+                                                       LocalCluster cluster) throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        Path config = temp.resolve("agent.yaml");
+        Files.writeString(config, """
+                repo: {url: "%s", branch: main, pollInterval: 300ms}
+                cacheDir: "%s"
+                cluster: {kubeconfig: "%s"}
+                http: {host: 127.0.0.1, port: 0}
+                releases: {namespace: %s}
+                """.formatted(repo.git.url(), temp.resolve("cache"), cluster.kubeconfig(), ns.name()));
+        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+
+        try (TetheredProcess first = agent(config, "agent-1")) {
+            await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 deployed")));
+            // Slow pods give the kill a window inside the step.
+            repo.git.write("charts/web/values.staging.yaml", "image: {tag: \"2\"}\nreadyAfterMs: 2500\n");
+            repo.commit("web 2, slow to start");
+            await().atMost(WAIT).until(() -> records.history("web", "staging").stream().anyMatch(r ->
+                    r.revision() == 2 && r.status() == Release.Status.PROGRESSING && r.phase().equals(killAt))
+                    && client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get() != null);
+            first.child().orElseThrow().destroyForcibly();
+            first.child().ifPresent(child -> child.onExit().join());
+        }
+        assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get())
+                .as("the killed agent left its canary behind").isNotNull();
+
+        try (TetheredProcess second = agent(config, "agent-2")) {
+            await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 superseded", "2 deployed")));
+            assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get())
+                    .isNull();
+            assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":2");
+            Release resumed = records.history("web", "staging").get(1);
+            assertThat(resumed.phase()).isEmpty();
+            assertThat(Files.readString(temp.resolve("agent-2.log"))).contains("resuming revision 2");
+        }
+    }
+
+    private TetheredProcess agent(Path config, String name) throws Exception {
+        Path jar = ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return TetheredProcess.start(name, temp, List.of(java, "-jar", jar.toString(), "run", "--config",
+                config.toString()));
+    }
+
+    private static List<String> statuses(ReleaseStore records) {
+        return records.history("web", "staging").stream().map(r -> r.revision() + " " + r.status().label())
+                .toList();
+    }
+}
