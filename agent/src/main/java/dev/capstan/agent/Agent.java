@@ -29,7 +29,20 @@ import dev.capstan.agent.webhook.WebhookSecrets;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.capstan.agent.observe.Alerter;
+import dev.capstan.agent.observe.IncidentStore;
+import dev.capstan.agent.observe.Tracing;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.List;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
@@ -49,6 +62,7 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final long SECRET_RELOAD_MS = 10_000;
+    private static final int INCIDENT_LIMIT = 100;
 
     private final Vertx vertx;
     private final WorkerExecutor worker;
@@ -60,10 +74,12 @@ public final class Agent implements AutoCloseable {
     private final PrometheusMeterRegistry metrics;
     private final LiveState live;
     private final SyncEngine engine;
+    private final List<AutoCloseable> reporters;
 
     private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
                   HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, LiveState live,
-                  SyncEngine engine) {
+                  SyncEngine engine, List<AutoCloseable> reporters) {
+        this.reporters = reporters;
         this.engine = engine;
         this.vertx = vertx;
         this.worker = worker;
@@ -81,7 +97,13 @@ public final class Agent implements AutoCloseable {
         WebhookSecrets secrets = new WebhookSecrets(config.webhooks());
         secrets.reload();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Vertx vertx = Vertx.vertx();
+        bindJvmMetrics(metrics);
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(metrics))
+                .build();
+        Tracing tracing = Tracing.create(config.tracing());
+        Alerter alerter = new Alerter(config.alerts(), metrics, Clock.systemUTC());
         KubernetesClient client = KubernetesClients.create(config.cluster());
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
@@ -93,15 +115,19 @@ public final class Agent implements AutoCloseable {
                 config.releases().historyLimit(), Clock.systemUTC());
         ServerSideApplier applier = new ServerSideApplier(client);
         RolloutController rollouts = new RolloutController(applier, new Pruner(client),
-                new Gate(new HealthProbe(client), new CheckRunner()), store, new StableReplicas(client),
-                Clock.systemUTC(), metrics);
+                new Gate(new HealthProbe(client), new CheckRunner(), metrics), store, new StableReplicas(client),
+                Clock.systemUTC(), metrics, tracing.tracer());
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
                 capabilities, new ChartRenderer(), applier, rollouts, store, drift, board, Clock.systemUTC(),
-                metrics);
+                metrics, new SyncEngine.Observability(tracing.tracer(), alerter,
+                        new IncidentStore(client, config.releases().namespace(), INCIDENT_LIMIT)));
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
         SyncLoop loop = new SyncLoop(vertx, worker, engine::reconcile, config.repo().pollInterval());
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
-                loop::trigger, config.webhooks(), metrics);
+                () -> {
+                    board.webhookReceived(java.time.Instant.now());
+                    loop.trigger();
+                }, config.webhooks(), metrics);
         try {
             HttpServer server = vertx.createHttpServer()
                     .requestHandler(HttpApi.router(vertx, board, metrics, webhooks, engine.actions(), loop::trigger))
@@ -115,7 +141,8 @@ public final class Agent implements AutoCloseable {
             LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
                     config.webhooks().secrets().keySet());
-            return new Agent(vertx, worker, client, source, board, server, loop, metrics, live, engine);
+            return new Agent(vertx, worker, client, source, board, server, loop, metrics, live, engine,
+                    List.of(alerter, tracing));
         } catch (ExecutionException | TimeoutException e) {
             vertx.close();
             client.close();
@@ -127,6 +154,16 @@ public final class Agent implements AutoCloseable {
             client.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
+    }
+
+    /** JVM memory, GC, threads, classes, CPU and uptime, under Micrometer's standard names. */
+    private static void bindJvmMetrics(PrometheusMeterRegistry metrics) {
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ClassLoaderMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
     }
 
     public int httpPort() {
@@ -163,6 +200,13 @@ public final class Agent implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             LOG.warn("shutdown did not complete cleanly: {}", e.toString());
         } finally {
+            for (AutoCloseable reporter : reporters) {
+                try {
+                    reporter.close();
+                } catch (Exception e) {
+                    LOG.warn("{} did not close cleanly: {}", reporter.getClass().getSimpleName(), e.toString());
+                }
+            }
             live.close();
             source.close();
             client.close();

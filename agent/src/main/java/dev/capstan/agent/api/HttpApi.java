@@ -33,6 +33,7 @@ public final class HttpApi {
         DriftApi.mount(router, board);
         ReleasesApi.mount(router, board);
         ActionsApi.mount(router, actions, syncNow);
+        IncidentsApi.mount(router, board);
         webhooks.mount(router);
         router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not found")));
         return router;

@@ -25,11 +25,15 @@ public final class CapstanCli {
             // Before the first logger exists: only the agent logs to stdout; a command's stdout is its output.
             System.setProperty("capstan.log.target", "System.err");
         }
+        if (System.getProperty(LogFormat.PROPERTY) == null) {
+            System.setProperty(LogFormat.PROPERTY, LogFormat.choose(java.util.List.of(args), LogFormat.onTerminal())
+                    .name().toLowerCase(java.util.Locale.ROOT));
+        }
         System.exit(execute(args));
     }
 
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new CapstanCli());
+        CommandLine cli = new CommandLine(new CapstanCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExitCodeExceptionMapper(e -> USAGE);
         cli.setParameterExceptionHandler((e, ignored) -> {
             e.getCommandLine().getErr().println("capstan: " + e.getMessage());

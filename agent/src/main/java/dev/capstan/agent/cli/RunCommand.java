@@ -24,6 +24,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "<file>", description = "Agent config file (YAML).")
     private Path configFile;
 
+    /** Read by {@link LogFormat} before any logger exists; declared here so picocli checks and documents it. */
+    @Option(names = "--log-format", paramLabel = "json|text", description = "Log lines as JSON (default when not on"
+            + " a terminal) or as text (default on a terminal).")
+    private LogFormat.Format logFormat;
+
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig config;

@@ -9,7 +9,12 @@ import java.util.Optional;
  * repository. Credentials are referenced by path, never written inline.
  */
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
-                          Releases releases) {
+                          Releases releases, AlertConfig alerts, Tracing tracing) {
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, AlertConfig.none(), Tracing.off());
+    }
 
     /** A config with no webhooks (tests, the demo). */
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http) {
@@ -18,6 +23,13 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks) {
         this(repo, cacheDir, cluster, http, webhooks, Releases.defaults());
+    }
+
+    /** OpenTelemetry traces over OTLP/HTTP to {@code otlpEndpoint} ({@code http://collector:4318}); off if empty. */
+    public record Tracing(Optional<java.net.URI> otlpEndpoint) {
+        public static Tracing off() {
+            return new Tracing(Optional.empty());
+        }
     }
 
     /** Where release records live (the agent's namespace) and how many revisions per unit are kept. */

@@ -31,7 +31,7 @@ public final class AgentConfigLoader {
     /** Parses config text; relative paths in it resolve against {@code baseDir}. */
     public static AgentConfig parse(String text, String source, Path baseDir) {
         Fields root = Fields.parse(source, text)
-                .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases"));
+                .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -70,8 +70,12 @@ public final class AgentConfigLoader {
             return new AgentConfig.Releases(r.dnsLabel("namespace", r.optionalString("namespace")
                     .orElse(d.namespace())), r.integer("historyLimit", d.historyLimit(), 1, 1000));
         }).orElse(AgentConfig.Releases.defaults());
+        AlertConfig alerts = root.optionalObject("alerts").map(a -> AlertConfigParser.parse(a, baseDir))
+                .orElse(AlertConfig.none());
+        AgentConfig.Tracing tracing = root.optionalObject("tracing").map(AgentConfigLoader::tracing)
+                .orElse(AgentConfig.Tracing.off());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases);
+                http, webhooks, releases, alerts, tracing);
     }
 
     private static GitAuth auth(Fields auth, String url, Path baseDir) {
@@ -140,6 +144,22 @@ public final class AgentConfigLoader {
             });
         }
         return new WebhookConfig(secrets, fields.integer("maxRequestsPerSecond", 20, 1, 10_000));
+    }
+
+    private static AgentConfig.Tracing tracing(Fields tracing) {
+        tracing.allowOnly(Set.of("otlpEndpoint"));
+        return new AgentConfig.Tracing(tracing.optionalString("otlpEndpoint").map(endpoint -> {
+            try {
+                URI uri = new URI(endpoint);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw tracing.error("otlpEndpoint", "expected an http:// or https:// URL like "
+                            + "http://collector:4318");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw tracing.error("otlpEndpoint", "not a valid URL");
+            }
+        }));
     }
 
     private static void checkUrl(Fields repo, String url) {

@@ -162,6 +162,11 @@ final class Fields {
         }).toList());
     }
 
+    /** The field names present, in file order. */
+    List<String> keys() {
+        return map.keySet().stream().map(String::valueOf).toList();
+    }
+
     Object raw(String field) {
         return map.get(field);
     }

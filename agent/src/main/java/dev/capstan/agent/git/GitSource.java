@@ -65,7 +65,10 @@ public final class GitSource implements AutoCloseable {
     private Revision revision(Repository repository, ObjectId head) throws IOException {
         try (RevWalk walk = new RevWalk(repository)) {
             RevCommit commit = walk.parseCommit(head);
-            return new Revision(commit.name(), new GitTree(repository, commit.copy(), commit.getTree().copy()));
+            var author = commit.getAuthorIdent();
+            CommitInfo info = new CommitInfo(author.getName(), author.getEmailAddress(), author.getWhenAsInstant(),
+                    commit.getFullMessage().strip());
+            return new Revision(commit.name(), new GitTree(repository, commit.copy(), commit.getTree().copy()), info);
         }
     }
 

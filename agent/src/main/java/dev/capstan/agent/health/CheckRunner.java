@@ -23,8 +23,8 @@ public final class CheckRunner {
     private static final int MAX_BODY = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).followRedirects(HttpClient.Redirect.NEVER).build();
     private final Retry retry = Retry.of("health-check", RetryConfig.custom().maxAttempts(3)
             .waitDuration(Duration.ofMillis(100)).retryExceptions(IOException.class).build());
 

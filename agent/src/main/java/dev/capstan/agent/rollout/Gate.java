@@ -6,6 +6,7 @@ import dev.capstan.agent.config.Check;
 import dev.capstan.agent.health.CheckResult;
 import dev.capstan.agent.health.CheckRunner;
 import dev.capstan.agent.health.Health;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,10 +24,18 @@ public final class Gate {
 
     private final HealthProbe probe;
     private final CheckRunner checks;
+    private final MeterRegistry metrics;
 
-    public Gate(HealthProbe probe, CheckRunner checks) {
+    public Gate(HealthProbe probe, CheckRunner checks, MeterRegistry metrics) {
         this.probe = probe;
         this.checks = checks;
+        this.metrics = metrics;
+        // Every series exists from the start: a dashboard or rule sees 0, not "no data".
+        for (String type : List.of("smoke", "prometheus")) {
+            for (String result : List.of("passed", "not_yet", "failed")) {
+                metrics.counter("capstan_health_checks_total", "type", type, "result", result);
+            }
+        }
     }
 
     public GateResult await(List<ObjectKey> objects, List<Check> declared, Duration timeout) {
@@ -60,7 +69,14 @@ public final class Gate {
                         continue;
                     }
                     nextRun.put(check.name(), System.nanoTime() + interval(check).toNanos());
-                    switch (checks.run(check)) {
+                    CheckResult outcome = checks.run(check);
+                    metrics.counter("capstan_health_checks_total", "type",
+                            check instanceof Check.Http ? "smoke" : "prometheus", "result", switch (outcome) {
+                                case CheckResult.Passed p -> "passed";
+                                case CheckResult.NotYet n -> "not_yet";
+                                case CheckResult.Failed f -> "failed";
+                            }).increment();
+                    switch (outcome) {
                         case CheckResult.Failed failed -> {
                             return new GateResult.Failed(since(start), List.of("check " + check.name() + ": "
                                     + failed.detail()));

@@ -10,12 +10,16 @@ import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.release.StoredManifests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Tracer;
+import dev.capstan.agent.observe.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -41,8 +45,12 @@ public final class RolloutController {
     private final MeterRegistry metrics;
     private final Timer rollbackTimer;
 
+    private final Tracer tracer;
+
     public RolloutController(ServerSideApplier applier, Pruner pruner, Gate gate, ReleaseStore store,
-                             Function<ObjectKey, Integer> stableReplicas, Clock clock, MeterRegistry metrics) {
+                             Function<ObjectKey, Integer> stableReplicas, Clock clock, MeterRegistry metrics,
+                             Tracer tracer) {
+        this.tracer = tracer;
         this.applier = applier;
         this.pruner = pruner;
         this.gate = gate;
@@ -53,6 +61,11 @@ public final class RolloutController {
         this.rollbackTimer = Timer.builder("capstan_rollback_seconds")
                 .description("From a failed health gate to the last good release re-applied")
                 .publishPercentiles(0.5, 0.99).register(metrics);
+        // Every series exists from the start: a dashboard or rule sees 0, not "no data".
+        List.of("deployed", "rolled_back", "failed", "rejected").forEach(o -> metrics.counter(
+                "capstan_rollouts_total", "outcome", o));
+        List.of("automatic", "manual").forEach(k -> metrics.counter("capstan_rollbacks_total", "kind", k));
+        List.of("applied", "rejected").forEach(r -> metrics.counter("capstan_objects_applied_total", "result", r));
     }
 
     public RolloutResult roll(RolloutRequest request) {
@@ -74,20 +87,28 @@ public final class RolloutController {
                 Release.Status.PROGRESSING));
         MDC.put("revision", String.valueOf(release.revision()));
         try {
+            Map<ObjectKey, String> versions = Map.of();
             for (Step step : steps) {
                 release = store.save(release.withPhase(step.phase(), clock.instant()));
-                request.onPhase().accept(step.phase());
+                request.observer().stepStarted(step.phase());
                 LOG.info("rollout step {}: applying {} objects", step.phase(), step.apply().size());
-                ApplyResult applied = applier.apply(step.apply());
+                ApplyResult applied = Tracing.span(tracer, "capstan.apply", phase(step),
+                        () -> countApplied(applier.apply(step.apply())));
                 GateResult result = applied instanceof ApplyResult.Rejected r
                         ? new GateResult.Failed(Duration.ZERO, List.of(r.object() + ": " + r.message()))
-                        : gate.await(step.gated(), request.env().checks(), request.env().rollout().stepTimeout());
+                        : Tracing.span(tracer, "capstan.gate", phase(step), () -> gate.await(step.gated(),
+                                request.env().checks(), request.env().rollout().stepTimeout()));
                 gateMetric(result);
                 if (result instanceof GateResult.Failed failed) {
                     LOG.error("health gate of step {} failed: {}", step.phase(), failed.signals());
-                    return rollBack(release, step, failed.signals(), request.desired().objects(), lastGood,
-                            lastGoodObjects, request.env());
+                    request.observer().gateFailed(step.phase(), failed.signals());
+                    Release failing = release;
+                    return Tracing.span(tracer, "capstan.rollback", phase(step), () -> rollBack(failing, step,
+                            failed.signals(), request.desired().objects(), lastGood, lastGoodObjects, request.env(),
+                            request.observer()));
                 }
+                request.observer().gatePassed(step.phase(), result.took());
+                versions = ((ApplyResult.Applied) applied).versions();
                 LOG.info("health gate of step {} passed in {} ms", step.phase(), result.took().toMillis());
             }
             applier.delete(pruner.canaries(chart, env));
@@ -99,7 +120,7 @@ public final class RolloutController {
             release = store.deployed(release, "deployed " + request.desired().objects().size() + " objects"
                     + (pruned.isEmpty() ? "" : ", pruned " + pruned.size()));
             count("deployed");
-            return new RolloutResult.Deployed(release, request.desired().objects().size());
+            return new RolloutResult.Deployed(release, request.desired().objects().size(), versions);
         } finally {
             MDC.remove("revision");
         }
@@ -145,7 +166,7 @@ public final class RolloutController {
 
     private RolloutResult rollBack(Release failing, Step step, List<String> signals, List<RenderedObject> desired,
                                    Optional<Release> lastGood, List<RenderedObject> lastGoodObjects,
-                                   Environment env) {
+                                   Environment env, RolloutObserver observer) {
         long detected = System.nanoTime();
         applier.delete(pruner.canaries(failing.chart(), failing.env()));
         String what = "health gate of step " + step.phase() + " failed";
@@ -153,7 +174,7 @@ public final class RolloutController {
             count("failed");
             Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; no earlier good release to "
                     + "return to", signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
-            return new RolloutResult.RolledBack(failed, Optional.empty(), signals);
+            return new RolloutResult.RolledBack(failed, Optional.empty(), signals, false);
         }
         Release good = lastGood.get();
         // The rollback record comes first: an agent killed from here on finds it progressing and finishes it.
@@ -175,11 +196,13 @@ public final class RolloutController {
         count("rolled_back");
         LOG.warn("rolled back to revision {} in {} ms ({})", good.revision(), nanos / 1_000_000,
                 reapplied instanceof ApplyResult.Rejected r ? "re-apply rejected: " + r.message() : "re-applied");
+        observer.rolledBack(good.revision());
         if (rollback.isEmpty()) {
-            return new RolloutResult.RolledBack(failed, Optional.empty(), signals);
+            return new RolloutResult.RolledBack(failed, Optional.empty(), signals, true);
         }
         RolloutResult restored = finishRollback(rollback.get(), lastGoodObjects, env);
-        return new RolloutResult.RolledBack(failed, Optional.of(restored.release()), signals);
+        observer.recovery(restored.release().revision(), restored instanceof RolloutResult.Deployed);
+        return new RolloutResult.RolledBack(failed, Optional.of(restored.release()), signals, true);
     }
 
     private RolloutResult finishRollback(Release rollback, List<RenderedObject> objects, Environment env) {
@@ -189,9 +212,9 @@ public final class RolloutController {
             LOG.error("rollback to revision {} is not healthy either: {}", rollback.rollbackTo(), failed.signals());
             Release ended = store.save(rollback.ended(Release.Status.FAILED, rollback.message()
                     + "; not healthy either", failed.signals(), clock.instant()));
-            return new RolloutResult.RolledBack(ended, Optional.empty(), failed.signals());
+            return new RolloutResult.RolledBack(ended, Optional.empty(), failed.signals(), true);
         }
-        return new RolloutResult.Deployed(store.deployed(rollback, rollback.message()), objects.size());
+        return new RolloutResult.Deployed(store.deployed(rollback, rollback.message()), objects.size(), Map.of());
     }
 
     /** A rejected change set gets one failed record per source and message, not one per retry. */
@@ -223,12 +246,29 @@ public final class RolloutController {
         return objects.stream().map(RenderedObject::key).toList();
     }
 
+    private static io.opentelemetry.api.common.Attributes phase(Step step) {
+        return io.opentelemetry.api.common.Attributes.of(
+                io.opentelemetry.api.common.AttributeKey.stringKey("capstan.phase"), step.phase());
+    }
+
+    private ApplyResult countApplied(ApplyResult result) {
+        switch (result) {
+            case ApplyResult.Applied applied -> metrics.counter("capstan_objects_applied_total", "result", "applied")
+                    .increment(applied.objects());
+            case ApplyResult.Rejected rejected -> metrics.counter("capstan_objects_applied_total", "result",
+                    "rejected").increment();
+        }
+        return result;
+    }
+
     private void count(String outcome) {
         metrics.counter("capstan_rollouts_total", "outcome", outcome).increment();
     }
 
     private void gateMetric(GateResult result) {
-        metrics.timer("capstan_health_gate_seconds", "result", result instanceof GateResult.Passed ? "passed"
-                : "failed").record(result.took());
+        Timer.builder("capstan_health_gate_seconds").description("Health gates by result: how long each waited")
+                .tag("result", result instanceof GateResult.Passed ? "passed" : "failed")
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(30))
+                .register(metrics).record(result.took());
     }
 }

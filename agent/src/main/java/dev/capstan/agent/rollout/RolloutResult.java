@@ -1,7 +1,9 @@
 package dev.capstan.agent.rollout;
 
 import dev.capstan.agent.release.Release;
+import dev.capstan.agent.chart.ObjectKey;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** How a rollout of one unit ended. */
@@ -9,15 +11,23 @@ public sealed interface RolloutResult {
     /** The revision that was rolled out (or failed); its record is written. */
     Release release();
 
-    /** Every step passed its gate; {@code release} is the unit's new last good. */
-    record Deployed(Release release, int objects) implements RolloutResult {
+    /**
+     * Every step passed its gate; {@code release} is the unit's new last good. {@code versions}: the
+     * resourceVersion each object got from the last apply (empty when not known).
+     */
+    record Deployed(Release release, int objects, Map<ObjectKey, String> versions) implements RolloutResult {
+        public Deployed {
+            versions = Map.copyOf(versions);
+        }
     }
 
     /**
      * A gate failed: {@code release} is failed and quarantined; {@code restored} is the revision re-applied after
-     * the full step failed (empty when the canary failed, or when there was no earlier good release).
+     * the full step failed (empty when the canary failed, or when there was no earlier good release);
+     * {@code reverted}: whether a last good release was there to go back to.
      */
-    record RolledBack(Release release, Optional<Release> restored, List<String> signals) implements RolloutResult {
+    record RolledBack(Release release, Optional<Release> restored, List<String> signals, boolean reverted)
+            implements RolloutResult {
         public RolledBack {
             signals = List.copyOf(signals);
         }

@@ -56,7 +56,8 @@ public final class DriftReporter {
         });
     }
 
-    void report(List<Unit> units) {
+    /** Synchronized: the cycle and the unit workers report at the same time; the checker's caches are shared. */
+    synchronized void report(List<Unit> units) {
         timer.record(() -> {
             Map<String, DesiredState> desired = board.desired();
             for (Unit unit : units) {

@@ -11,10 +11,14 @@ import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.repo.RepoTree;
+import dev.capstan.agent.observe.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +51,16 @@ public final class Reconciler implements UnitScheduler.Work {
     private volatile Revision lastRevision;
     private volatile Map<String, String> lastSources = Map.of();
 
+    private final Tracer tracer;
+    private final AlertTicker alerts;
+    private final IncidentRecorder incidents;
+
     Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, UnitSync unitSync, DriftReporter drift,
-               ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics, int parallelism) {
+               ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics, int parallelism,
+               Tracer tracer, AlertTicker alerts, IncidentRecorder incidents) {
+        this.tracer = tracer;
+        this.alerts = alerts;
+        this.incidents = incidents;
         this.fetcher = fetcher;
         this.capabilities = capabilities;
         this.unitSync = unitSync;
@@ -59,31 +71,41 @@ public final class Reconciler implements UnitScheduler.Work {
         this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
                 .description("Duration of a cycle: fetch, plan, and handing the units to their workers")
                 .register(metrics);
-        this.scheduler = new UnitScheduler(parallelism, this, unit -> drift.report(List.of(unit)));
+        this.scheduler = new UnitScheduler(parallelism, this, unit -> {
+            drift.report(List.of(unit));
+            alerts.tick();
+        });
     }
 
     public void reconcile() {
-        cycleTimer.record(this::cycle);
+        cycleTimer.record(() -> Tracing.span(tracer, "capstan.reconcile", Attributes.empty(), this::cycle));
     }
 
     private void cycle() {
         releases.loadOnce();
+        incidents.loadOnce();
         try {
             Revision revision;
-            switch (fetcher.fetch()) {
+            switch (Tracing.span(tracer, "capstan.fetch", Attributes.empty(), fetcher::fetch)) {
                 case FetchOutcome.Failed failed -> {
                     // Keep serving the last state; only the repo status says the remote is failing.
                     board.record(board.repo().failed(failed.message(), failed.circuitOpen(), clock.instant()));
                     LOG.warn("git fetch failed: {}", failed.message());
                     // The cluster can drift while git is down: keep checking what was last deployed.
                     reportDrift();
+                    alerts.tick();
                     return;
                 }
                 case FetchOutcome.Fetched fetched -> revision = fetched.revision();
             }
             MDC.put("commit", revision.shortCommit());
             boolean newCommit = !board.repo().commit().equals(Optional.of(revision.commit()));
-            board.record(board.repo().fetched(revision.commit(), clock.instant()));
+            Instant previousFetch = board.repo().lastFetch();
+            Instant now = clock.instant();
+            Instant webhook = board.lastWebhook();
+            board.commitSeen(revision.commit(), new StatusBoard.CommitArrival(now,
+                    webhook.isAfter(previousFetch) ? Optional.of(webhook) : Optional.empty()));
+            board.record(board.repo().fetched(revision.commit(), now));
             if (newCommit) {
                 LOG.info("new commit {}", revision.commit());
             }
@@ -107,6 +129,7 @@ public final class Reconciler implements UnitScheduler.Work {
             lastSources = Map.copyOf(sources);
             scheduler.offer(revision, plan.units(), sources);
             reportDrift();
+            alerts.tick();
         } finally {
             MDC.clear();
             board.cycleDone();

@@ -13,6 +13,44 @@ public final class StatusBoard {
     private final Map<String, java.util.List<dev.capstan.agent.release.Release>> releases = new ConcurrentHashMap<>();
     private final AtomicReference<RepoStatus> repo = new AtomicReference<>(RepoStatus.initial());
     private volatile boolean firstCycleDone;
+    private final Map<String, dev.capstan.agent.observe.Incident> incidents = new ConcurrentHashMap<>();
+    private final Map<String, CommitArrival> commitsSeen = new ConcurrentHashMap<>();
+    private volatile java.time.Instant lastWebhook = java.time.Instant.EPOCH;
+
+    void record(dev.capstan.agent.observe.Incident incident) {
+        incidents.put(incident.id(), incident);
+    }
+
+    /** Incidents by id, oldest first. */
+    public java.util.List<dev.capstan.agent.observe.Incident> incidents() {
+        return incidents.values().stream().sorted(java.util.Comparator.comparing(
+                dev.capstan.agent.observe.Incident::openedAt)).toList();
+    }
+
+    /** An accepted push webhook (the incident timeline's "push received"). */
+    public void webhookReceived(java.time.Instant at) {
+        lastWebhook = at;
+    }
+
+    java.time.Instant lastWebhook() {
+        return lastWebhook;
+    }
+
+    /** How a commit arrived: when it was first fetched and, if a webhook announced it, when that came. */
+    record CommitArrival(java.time.Instant fetched, java.util.Optional<java.time.Instant> webhook) {
+    }
+
+    /** Kept for the newest commits only. */
+    void commitSeen(String commit, CommitArrival arrival) {
+        if (commitsSeen.size() > 100) {
+            commitsSeen.clear();
+        }
+        commitsSeen.putIfAbsent(commit, arrival);
+    }
+
+    java.util.Optional<CommitArrival> arrival(String commit) {
+        return java.util.Optional.ofNullable(commitsSeen.get(commit));
+    }
 
     void record(UnitOutcome outcome) {
         units.put(outcome.unit(), outcome);

@@ -6,13 +6,22 @@ import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.rollout.RolloutController;
+import dev.capstan.agent.drift.ManifestDiff;
+import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.observe.Alerter;
+import dev.capstan.agent.observe.IncidentStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 
 /** The reconcile side of the agent wired together: cycles, per-unit workers, operator actions. */
 public final class SyncEngine {
+    /** Where the engine reports to: traces, alerts, incident records. */
+    public record Observability(Tracer tracer, Alerter alerter, IncidentStore incidents) {
+    }
+
     /** Units worked on at once; the rest queue. Each may hold a thread while it waits on a health gate. */
     static final int UNIT_PARALLELISM = 8;
 
@@ -21,12 +30,15 @@ public final class SyncEngine {
 
     public SyncEngine(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
                       ServerSideApplier applier, RolloutController rollouts, ReleaseStore store, DriftReporter drift,
-                      StatusBoard board, Clock clock, MeterRegistry metrics) {
+                      StatusBoard board, Clock clock, MeterRegistry metrics, Observability observability) {
         ReleaseRecorder releases = new ReleaseRecorder(store, board);
+        IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
+                new ManifestDiff(new SecretMask()), board, clock);
         UnitSync unitSync = new UnitSync(capabilities, renderer, rollouts, applier, store, releases, board, clock,
-                metrics);
+                metrics, observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
         this.reconciler = new Reconciler(fetcher, capabilities, unitSync, drift, releases, board, clock, metrics,
-                UNIT_PARALLELISM);
+                UNIT_PARALLELISM, observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
+                incidents);
         this.actions = new UnitActions(reconciler, rollouts, releases, board, drift, clock);
     }
 

@@ -19,10 +19,18 @@ import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.rollout.RolloutController;
 import dev.capstan.agent.rollout.RolloutRequest;
 import dev.capstan.agent.rollout.RolloutResult;
+import dev.capstan.agent.observe.Alerter;
+import dev.capstan.agent.observe.Incident;
+import dev.capstan.agent.observe.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Tracer;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import dev.capstan.agent.chart.ObjectKey;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,10 +53,21 @@ final class UnitSync {
     private final StatusBoard board;
     private final Clock clock;
     private final Timer renderTimer;
+    private final MeterRegistry metrics;
+    private final Tracer tracer;
+    private final Alerter alerter;
+    private final IncidentRecorder incidents;
+    private final Consumer<Map<ObjectKey, String>> awaitApplied;
 
     UnitSync(Supplier<Capabilities> capabilities, ChartRenderer renderer, RolloutController rollouts,
              ServerSideApplier applier, ReleaseStore store, ReleaseRecorder releases, StatusBoard board, Clock clock,
-             MeterRegistry metrics) {
+             MeterRegistry metrics, Tracer tracer, Alerter alerter, IncidentRecorder incidents,
+             Consumer<Map<ObjectKey, String>> awaitApplied) {
+        this.awaitApplied = awaitApplied;
+        this.metrics = metrics;
+        this.tracer = tracer;
+        this.alerter = alerter;
+        this.incidents = incidents;
         this.applier = applier;
         this.capabilities = capabilities;
         this.renderer = renderer;
@@ -62,6 +81,18 @@ final class UnitSync {
     }
 
     UnitOutcome sync(Unit unit, Revision revision, String source) {
+        long start = System.nanoTime();
+        try {
+            return Tracing.span(tracer, "capstan.unit", Tracing.unit(unit.chart(), unit.env().name(),
+                    revision.commit()), () -> syncTraced(unit, revision, source));
+        } finally {
+            Timer.builder("capstan_unit_reconcile_seconds").description("One unit's work at a commit: render, "
+                    + "rollout with its gates, rollback").tags("chart", unit.chart(), "env", unit.env().name())
+                    .register(metrics).record(java.time.Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private UnitOutcome syncTraced(Unit unit, Revision revision, String source) {
         MDC.put("chart", unit.chart());
         MDC.put("env", unit.env().name());
         MDC.put("commit", revision.shortCommit());
@@ -73,8 +104,9 @@ final class UnitSync {
             try {
                 ChartFiles files = Planner.chartFiles(revision.tree(), unit.chart());
                 metadata = ChartRenderer.readMetadata(files);
-                desired = renderTimer.record(() -> renderer.render(new RenderRequest(files, unit.env().name(),
-                        unit.env().namespace(), revision.commit(), 0, capabilities.get())));
+                desired = Tracing.span(tracer, "capstan.render", Attributes.empty(), () -> renderTimer.record(
+                        () -> renderer.render(new RenderRequest(files, unit.env().name(), unit.env().namespace(),
+                                revision.commit(), 0, capabilities.get()))));
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
                 resumed.ifPresent(r -> store.save(r.ended(Release.Status.FAILED, "render failed: " + e.getMessage(),
@@ -89,12 +121,12 @@ final class UnitSync {
             }
             board.record(new UnitOutcome.Progressing(unit.id(), revision.commit(), clock.instant(), source,
                     "starting"));
+            UnitTimeline timeline = timeline(unit, revision, source, desired);
             NewRelease draft = new NewRelease(unit.chart(), unit.env().name(), revision.commit(), metadata.version(),
                     metadata.appVersion(), desired.digest(), desired.manifest(), source, 0, "");
-            RolloutResult result = rollouts.roll(new RolloutRequest(desired, draft, unit.env(), resumed,
-                    phase -> board.record(new UnitOutcome.Progressing(unit.id(), revision.commit(), clock.instant(),
-                            source, phase))));
+            RolloutResult result = rollouts.roll(new RolloutRequest(desired, draft, unit.env(), resumed, timeline));
             releases.refresh(unit.chart(), unit.env().name());
+            tell(unit, revision, result, timeline);
             return outcome(unit, revision.commit(), source, result, previous);
         } catch (RuntimeException e) {
             // Anything unexpected (cluster unreachable...) fails this unit only; the next cycle tries again.
@@ -158,6 +190,7 @@ final class UnitSync {
     private UnitOutcome adopt(Unit unit, String commit, String source, DesiredState desired, Release deployed) {
         return switch (applier.validateAndApply(desired.objects())) {
             case ApplyResult.Applied applied -> {
+                awaitApplied.accept(applied.versions());
                 LOG.info("revision {} is already deployed; re-applied {} objects", deployed.revision(),
                         applied.objects());
                 yield new UnitOutcome.Synced(unit.id(), commit, clock.instant(), source, applied.objects(),
@@ -166,6 +199,45 @@ final class UnitSync {
             case ApplyResult.Rejected rejected -> new UnitOutcome.Failed(unit.id(), commit, clock.instant(), source,
                     UnitOutcome.Stage.APPLY, rejected.object() + ": " + rejected.message());
         };
+    }
+
+    /** The timeline so far: the commit's authoring, its arrival, the render. */
+    private UnitTimeline timeline(Unit unit, Revision revision, String source, DesiredState desired) {
+        UnitTimeline timeline = new UnitTimeline(clock, phase -> board.record(new UnitOutcome.Progressing(unit.id(),
+                revision.commit(), clock.instant(), source, phase)));
+        if (!revision.info().authoredAt().equals(java.time.Instant.EPOCH)) {
+            timeline.add(revision.info().authoredAt(), "commit " + revision.shortCommit() + " authored by "
+                    + revision.info().author() + ": " + revision.info().subject());
+        }
+        board.arrival(revision.commit()).ifPresent(arrival -> {
+            arrival.webhook().ifPresent(at -> timeline.add(at, "push webhook received"));
+            timeline.add(arrival.fetched(), "commit fetched");
+        });
+        timeline.now("rendered " + desired.objects().size() + " objects (digest " + desired.digest()
+                .substring(0, 12) + ")");
+        return timeline;
+    }
+
+    /** Alerts and incidents for how the rollout ended. */
+    private void tell(Unit unit, Revision revision, RolloutResult result, UnitTimeline timeline) {
+        switch (result) {
+            case RolloutResult.Deployed deployed -> {
+                // The drift check that follows must see what was just applied, not the informers' older copy.
+                awaitApplied.accept(deployed.versions());
+                alerter.deployed(unit.id(), revision.commit(), deployed.release().revision());
+            }
+            case RolloutResult.RolledBack rolledBack -> {
+                Incident incident = incidents.open(unit.id(), rolledBack, revision.info(), timeline);
+                if (rolledBack.reverted()) {
+                    alerter.rolledBack(unit.id(), revision.commit(), incident.impact(), rolledBack.signals(),
+                            Optional.of(incident.id()));
+                } else {
+                    alerter.quarantined(unit.id(), revision.commit(), incident.impact(), rolledBack.signals(),
+                            Optional.of(incident.id()));
+                }
+            }
+            case RolloutResult.Rejected rejected -> { }
+        }
     }
 
     private UnitOutcome outcome(Unit unit, String commit, String source, RolloutResult result,

@@ -17,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-Gitlab-Token: <secret>}, generic {@code X-Capstan-Signature: sha256=<hmac>} or bare hex (HMAC-SHA256 of
  * the body, hex).
  */
-final class Signatures {
+public final class Signatures {
     private Signatures() {
     }
 
@@ -55,7 +55,7 @@ final class Signatures {
         return MessageDigest.isEqual(expected, given);
     }
 
-    static byte[] hmac(String secret, byte[] body) {
+    public static byte[] hmac(String secret, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

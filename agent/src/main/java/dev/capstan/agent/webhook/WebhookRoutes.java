@@ -35,6 +35,13 @@ public final class WebhookRoutes {
         this.processor = processor;
         this.fetchNow = fetchNow;
         this.metrics = metrics;
+        // The configured providers' series exist from the start: a dashboard sees 0, not "no data".
+        for (Provider provider : config.secrets().keySet()) {
+            for (String result : java.util.List.of("accepted", "ignored", "rejected", "rate_limited")) {
+                Counter.builder("capstan_webhooks_total").description("Webhook deliveries by provider and result")
+                        .tag("provider", provider.path()).tag("result", result).register(metrics);
+            }
+        }
         this.rateLimiter = RateLimiter.of("webhooks", RateLimiterConfig.custom()
                 .limitForPeriod(config.maxRequestsPerSecond())
                 .limitRefreshPeriod(Duration.ofSeconds(1))

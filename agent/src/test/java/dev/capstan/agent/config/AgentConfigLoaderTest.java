@@ -170,4 +170,45 @@ class AgentConfigLoaderTest {
         assertThatThrownBy(() -> AgentConfigLoader.load(Path.of("/nonexistent/agent.yaml")))
                 .hasMessage("/nonexistent/agent.yaml: no such file");
     }
+
+    @Test
+    void parsesAlertSinksRoutesAndTracing() {
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo: {url: 'file:///r'}
+                alerts:
+                  sinks:
+                    pager: {type: webhook, url: "https://pager.example.com/hook", secretFile: pager.secret}
+                    incidents: {type: slack, urlFile: slack.url}
+                  routes: {critical: [pager, incidents], high: [incidents], low: []}
+                  failingFor: 2m
+                tracing: {otlpEndpoint: "http://collector:4318"}
+                """, "a.yaml", BASE);
+        AlertConfig alerts = config.alerts();
+        assertThat(alerts.route(AlertConfig.Severity.CRITICAL)).containsExactly("pager", "incidents");
+        assertThat(alerts.route(AlertConfig.Severity.MEDIUM)).isEmpty();
+        assertThat(alerts.failingFor()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(alerts.sinks().get("pager")).isInstanceOfSatisfying(AlertConfig.Sink.Webhook.class, w ->
+                assertThat(w.signingSecret()).contains(new SecretRef.FromFile(BASE.resolve("pager.secret"))));
+        assertThat(alerts.sinks().get("incidents").url()).isEqualTo(new AlertConfig.Url.Secret(
+                new SecretRef.FromFile(BASE.resolve("slack.url"))));
+        assertThat(config.tracing().otlpEndpoint()).contains(java.net.URI.create("http://collector:4318"));
+        assertThat(AgentConfigLoader.parse("repo: {url: 'file:///r'}\n", "a.yaml", BASE).tracing().otlpEndpoint())
+                .as("tracing is off by default").isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "alerts: {sinks: {s: {type: email}}}|a.yaml: alerts.sinks.s.type: expected webhook or slack",
+        "alerts: {sinks: {s: {type: slack, url: 'https://hooks.slack.com/x'}}}|alerts.sinks.s.url: a Slack URL holds"
+                + " its token",
+        "alerts: {sinks: {s: {type: webhook, url: 'https://h/x?token=1'}}}|alerts.sinks.s.url: credentials or a query",
+        "alerts: {sinks: {s: {type: webhook}}}|alerts.sinks.s.urlFile: give exactly one of urlFile and urlEnv",
+        "alerts: {routes: {critical: [pager]}}|alerts.routes.critical: no sink named 'pager'",
+        "alerts: {routes: {urgent: []}}|alerts.routes.urgent: unknown field",
+        "tracing: {otlpEndpoint: 'grpc://c:4317'}|tracing.otlpEndpoint: expected an http:// or https:// URL",
+    })
+    void rejectsBadAlertsAndTracingNamingTheField(String yaml, String expected) {
+        assertThatThrownBy(() -> AgentConfigLoader.parse("repo: {url: 'file:///r'}\n" + yaml, "a.yaml", BASE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+    }
 }

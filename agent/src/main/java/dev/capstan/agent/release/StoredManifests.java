@@ -1,4 +1,4 @@
-package dev.capstan.agent.rollout;
+package dev.capstan.agent.release;
 
 import dev.capstan.agent.chart.KindOrder;
 import dev.capstan.agent.chart.ObjectKey;

@@ -1,0 +1,41 @@
+package dev.capstan.agent.sync;
+
+import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.observe.Alerter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Feeds the board's state to the alerter's time-based rules, after every cycle and every unit's work. */
+final class AlertTicker {
+    private final Alerter alerter;
+    private final StatusBoard board;
+    private final Instant startedAt;
+
+    AlertTicker(Alerter alerter, StatusBoard board, Clock clock) {
+        this.alerter = alerter;
+        this.board = board;
+        this.startedAt = clock.instant();
+    }
+
+    void tick() {
+        Map<String, UnitDrift> drift = board.drift();
+        List<Alerter.UnitState> units = new ArrayList<>();
+        board.units().forEach((id, outcome) -> {
+            Optional<String> failure = outcome instanceof UnitOutcome.Failed failed
+                    ? Optional.of(failed.stage().name().toLowerCase(java.util.Locale.ROOT) + " failed: "
+                    + failed.message()) : Optional.empty();
+            // Drift matters where the unit claims to be in sync; a held unit differs from git on purpose.
+            boolean drifted = outcome instanceof UnitOutcome.Synced && drift.containsKey(id)
+                    && drift.get(id).state() == UnitDrift.State.OutOfSync && drift.get(id).commit()
+                    .equals(outcome.commit());
+            units.add(new Alerter.UnitState(id, outcome.commit(), failure, drifted));
+        });
+        RepoStatus repo = board.repo();
+        Instant lastSuccess = repo.lastSuccess().isAfter(startedAt) ? repo.lastSuccess() : startedAt;
+        alerter.tick(units, repo.remote() == RepoStatus.Remote.UP, lastSuccess, repo.commit().orElse(""));
+    }
+}
