@@ -35,11 +35,23 @@ function showDetail(drift) {
   }
 }
 
+// With API tokens configured, the data needs a viewer token: asked once, kept for this tab only.
+async function api(path) {
+  const token = sessionStorage.getItem('capstan-token');
+  const response = await fetch(path, token ? {headers: {Authorization: `Bearer ${token}`}} : {});
+  if (response.status === 401) {
+    const entered = window.prompt('Capstan API token (viewer or more)');
+    if (entered) {
+      sessionStorage.setItem('capstan-token', entered.trim());
+      return api(path);
+    }
+  }
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return response.json();
+}
+
 async function refresh() {
-  const [status, drift] = await Promise.all([
-    fetch('/api/status').then(r => r.json()),
-    fetch('/api/drift').then(r => r.json()),
-  ]);
+  const [status, drift] = await Promise.all([api('/api/status'), api('/api/drift')]);
   const repo = status.repo;
   const repoLine = document.getElementById('repo');
   repoLine.replaceChildren(text(`commit ${repo.commit ? repo.commit.slice(0, 12) : '–'} · remote `));

@@ -38,7 +38,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import dev.capstan.agent.api.ApiTokens;
+import dev.capstan.agent.config.ApiConfig;
+import dev.capstan.agent.config.ConfigException;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.Optional;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -63,6 +69,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final long SECRET_RELOAD_MS = 10_000;
     private static final int INCIDENT_LIMIT = 100;
+    private static final long TOKEN_RELOAD_MS = 2_000;
 
     private final Vertx vertx;
     private final WorkerExecutor worker;
@@ -128,24 +135,34 @@ public final class Agent implements AutoCloseable {
                     board.webhookReceived(java.time.Instant.now());
                     loop.trigger();
                 }, config.webhooks(), metrics);
+        Optional<ApiTokens> tokens = config.api().tokensFile().map(file -> new ApiTokens(file, metrics));
         try {
-            HttpServer server = vertx.createHttpServer()
-                    .requestHandler(HttpApi.router(vertx, board, metrics, webhooks, engine.actions(), loop::trigger))
+            tokens.ifPresent(ApiTokens::reload);
+            HttpServer server = vertx.createHttpServer(serverOptions(config.api()))
+                    .requestHandler(HttpApi.router(vertx, board, metrics, webhooks, engine.actions(), loop::trigger,
+                            config.api(), tokens))
                     .listen(config.http().port(), config.http().host())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.setPeriodic(SECRET_RELOAD_MS, id -> vertx.executeBlocking(() -> {
                 secrets.reload();
                 return null;
             }).onFailure(e -> LOG.warn("webhook secrets not reloaded, keeping the last ones: {}", e.getMessage())));
+            tokens.ifPresentOrElse(t -> vertx.setPeriodic(TOKEN_RELOAD_MS, id -> vertx.executeBlocking(() -> {
+                t.reload();
+                return null;
+            })), () -> LOG.warn("the HTTP API is open (no api.tokensFile): bind it to a trusted network only"));
             loop.start();
             LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
                     config.webhooks().secrets().keySet());
             return new Agent(vertx, worker, client, source, board, server, loop, metrics, live, engine,
                     List.of(alerter, tracing));
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | ConfigException e) {
             vertx.close();
             client.close();
+            if (e instanceof ConfigException invalid) {
+                throw invalid;
+            }
             throw new IllegalStateException("HTTP server could not listen on " + config.http().host() + ":"
                     + config.http().port() + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
@@ -154,6 +171,14 @@ public final class Agent implements AutoCloseable {
             client.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
+    }
+
+    /** HTTPS with the configured PEM certificate and key, else plain HTTP. */
+    private static HttpServerOptions serverOptions(ApiConfig api) {
+        HttpServerOptions options = new HttpServerOptions();
+        api.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
+        return options;
     }
 
     /** JVM memory, GC, threads, classes, CPU and uptime, under Micrometer's standard names. */

@@ -18,8 +18,10 @@ public final class HttpApi {
     }
 
     public static Router router(Vertx vertx, StatusBoard board, PrometheusMeterRegistry metrics,
-                                WebhookRoutes webhooks, UnitActions actions, Runnable syncNow) {
+                                WebhookRoutes webhooks, UnitActions actions, Runnable syncNow,
+                                dev.capstan.agent.config.ApiConfig api, java.util.Optional<ApiTokens> tokens) {
         Router router = Router.router(vertx);
+        router.route().handler(new Access(tokens, api));
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.get("/readyz").handler(ctx -> {
             boolean ready = board.ready();

@@ -9,11 +9,16 @@ import java.util.Optional;
  * repository. Credentials are referenced by path, never written inline.
  */
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
-                          Releases releases, AlertConfig alerts, Tracing tracing) {
+                          Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api) {
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                        Releases releases) {
         this(repo, cacheDir, cluster, http, webhooks, releases, AlertConfig.none(), Tracing.off());
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, ApiConfig.open());
     }
 
     /** A config with no webhooks (tests, the demo). */

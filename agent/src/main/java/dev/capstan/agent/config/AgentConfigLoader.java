@@ -31,7 +31,8 @@ public final class AgentConfigLoader {
     /** Parses config text; relative paths in it resolve against {@code baseDir}. */
     public static AgentConfig parse(String text, String source, Path baseDir) {
         Fields root = Fields.parse(source, text)
-                .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing"));
+                .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
+                        "api"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -74,8 +75,9 @@ public final class AgentConfigLoader {
                 .orElse(AlertConfig.none());
         AgentConfig.Tracing tracing = root.optionalObject("tracing").map(AgentConfigLoader::tracing)
                 .orElse(AgentConfig.Tracing.off());
+        ApiConfig api = root.optionalObject("api").map(a -> api(a, baseDir)).orElse(ApiConfig.open());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases, alerts, tracing);
+                http, webhooks, releases, alerts, tracing, api);
     }
 
     private static GitAuth auth(Fields auth, String url, Path baseDir) {
@@ -144,6 +146,25 @@ public final class AgentConfigLoader {
             });
         }
         return new WebhookConfig(secrets, fields.integer("maxRequestsPerSecond", 20, 1, 10_000));
+    }
+
+    private static ApiConfig api(Fields api, Path baseDir) {
+        api.allowOnly(Set.of("tokensFile", "openEndpoints", "maxRequestsPerSecond", "tls"));
+        java.util.List<String> open = api.optionalStringList("openEndpoints")
+                .orElse(java.util.List.copyOf(ApiConfig.PROBES));
+        for (String endpoint : open) {
+            if (!ApiConfig.PROBES.contains(endpoint)) {
+                throw api.error("openEndpoints", "expected some of healthz, readyz, metrics, found '" + endpoint
+                        + "'");
+            }
+        }
+        java.util.Optional<ApiConfig.Tls> tls = api.optionalObject("tls").map(t -> {
+            t.allowOnly(Set.of("certFile", "keyFile"));
+            return new ApiConfig.Tls(baseDir.resolve(t.requiredString("certFile")).normalize(),
+                    baseDir.resolve(t.requiredString("keyFile")).normalize());
+        });
+        return new ApiConfig(api.optionalString("tokensFile").map(f -> baseDir.resolve(f).normalize()),
+                java.util.Set.copyOf(open), api.integer("maxRequestsPerSecond", 50, 1, 100_000), tls);
     }
 
     private static AgentConfig.Tracing tracing(Fields tracing) {

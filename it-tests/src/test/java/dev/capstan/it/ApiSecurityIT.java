@@ -1,0 +1,220 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.capstan.agent.Agent;
+import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.AlertConfig;
+import dev.capstan.agent.config.ApiConfig;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.testcluster.LocalCluster;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The API's access rules on a running agent: every endpoint × no token, a wrong token and each role; token rotation
+ * without restart; no CORS; HTTPS with a PEM certificate.
+ */
+@KubernetesCluster
+class ApiSecurityIT {
+    private static final String VIEWER = "viewer-token-0123456789";
+    private static final String DEPLOYER = "deployer-token-0123456789";
+    private static final String ADMIN = "admin-token-0123456789ab";
+
+    @TempDir
+    Path temp;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private record Call(String method, String path, Expect expect) {
+    }
+
+    /** What the endpoint needs: nothing, a viewer, or a deployer. */
+    private enum Expect { OPEN, VIEWER, DEPLOYER }
+
+    private static final List<Call> ENDPOINTS = List.of(
+            new Call("GET", "/healthz", Expect.OPEN),
+            new Call("GET", "/readyz", Expect.OPEN),
+            new Call("GET", "/metrics", Expect.OPEN),
+            new Call("GET", "/", Expect.OPEN),
+            new Call("GET", "/app.js", Expect.OPEN),
+            new Call("GET", "/api/status", Expect.VIEWER),
+            new Call("GET", "/api/drift", Expect.VIEWER),
+            new Call("GET", "/api/drift/web/staging?format=diff", Expect.VIEWER),
+            new Call("GET", "/api/releases", Expect.VIEWER),
+            new Call("GET", "/api/releases/web/staging", Expect.VIEWER),
+            new Call("GET", "/api/incidents", Expect.VIEWER),
+            new Call("POST", "/api/sync", Expect.DEPLOYER),
+            new Call("POST", "/api/releases/web/staging/rollback", Expect.DEPLOYER),
+            new Call("POST", "/api/releases/web/staging/resume", Expect.DEPLOYER));
+
+    @Test
+    void everyEndpointAnswersByRole(TestNamespace ns, LocalCluster cluster) throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        Path tokens = writeTokens(VIEWER, DEPLOYER);
+        try (Agent agent = Agent.start(config(repo, cluster, ns, tokens, ApiConfig.PROBES, Optional.empty()))) {
+            String base = "http://127.0.0.1:" + agent.httpPort();
+            RolloutAgents.awaitSynced(agent, "web/staging", repo.git.remoteHead());
+            List<String> table = new ArrayList<>();
+            for (Call call : ENDPOINTS) {
+                table.add(call.method() + " " + call.path() + ": " + status(base, call, null) + " "
+                        + status(base, call, "wrong-token-0123456789") + " " + status(base, call, VIEWER) + " "
+                        + status(base, call, DEPLOYER) + " " + status(base, call, ADMIN));
+            }
+            // Columns: no token, wrong token, viewer, deployer, admin. Allowed calls answer what the endpoint says
+            // (202 for sync, 409 for a rollback/resume that has nothing to do): anything but 401/403.
+            assertThat(table).containsExactly(
+                    "GET /healthz: 200 200 200 200 200",
+                    "GET /readyz: 200 200 200 200 200",
+                    "GET /metrics: 200 200 200 200 200",
+                    "GET /: 200 200 200 200 200",
+                    "GET /app.js: 200 200 200 200 200",
+                    "GET /api/status: 401 401 200 200 200",
+                    "GET /api/drift: 401 401 200 200 200",
+                    "GET /api/drift/web/staging?format=diff: 401 401 200 200 200",
+                    "GET /api/releases: 401 401 200 200 200",
+                    "GET /api/releases/web/staging: 401 401 200 200 200",
+                    "GET /api/incidents: 401 401 200 200 200",
+                    "POST /api/sync: 401 401 403 202 202",
+                    "POST /api/releases/web/staging/rollback: 401 401 403 409 409",
+                    "POST /api/releases/web/staging/resume: 401 401 403 409 409");
+
+            HttpResponse<String> signed = send(base, "POST", "/webhooks/github", DEPLOYER, "{}");
+            assertThat(signed.statusCode()).as("a webhook needs its signature, a token is not enough")
+                    .isIn(401, 404);
+            HttpResponse<String> denied = send(base, "GET", "/api/status", null, null);
+            assertThat(denied.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"capstan\"");
+            HttpResponse<String> cors = http.send(HttpRequest.newBuilder(URI.create(base + "/api/status"))
+                    .header("Origin", "https://evil.example.com").header("Authorization", "Bearer " + VIEWER)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(cors.headers().firstValue("Access-Control-Allow-Origin")).as("no CORS").isEmpty();
+            assertThat(cors.headers().firstValue("Cache-Control")).contains("no-store");
+            HttpResponse<String> page = send(base, "GET", "/", null, null);
+            assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+            assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+            assertThat(send(base, "POST", "/api/releases/web/staging/rollback", DEPLOYER, "x".repeat(10_000))
+                    .statusCode()).as("body limit").isEqualTo(413);
+
+            // Rotation: a new file is picked up without a restart; a broken one keeps the last good tokens.
+            String rotated = "rotated-viewer-token-42";
+            writeTokens(rotated, DEPLOYER);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(send(base, "GET", "/api/status", rotated, null).statusCode()).isEqualTo(200);
+                assertThat(send(base, "GET", "/api/status", VIEWER, null).statusCode()).isEqualTo(401);
+            });
+            Files.writeString(tokens, "- {name: broken, role: emperor, token: whatever-whatever-1}\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> agent.metrics().find("capstan_api_token_reloads_total")
+                    .tag("result", "rejected").counter() != null);
+            assertThat(send(base, "GET", "/api/status", rotated, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void metricsCanRequireATokenAndABadTokensFileStopsStartup(TestNamespace ns, LocalCluster cluster)
+            throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        Path tokens = writeTokens(VIEWER, DEPLOYER);
+        try (Agent agent = Agent.start(config(repo, cluster, ns, tokens, Set.of("healthz", "readyz"),
+                Optional.empty()))) {
+            String base = "http://127.0.0.1:" + agent.httpPort();
+            assertThat(send(base, "GET", "/metrics", null, null).statusCode()).isEqualTo(401);
+            assertThat(send(base, "GET", "/metrics", VIEWER, null).statusCode()).isEqualTo(200);
+        }
+        Path bad = temp.resolve("bad-tokens.yaml");
+        Files.writeString(bad, "- {name: ci, role: deployer, token: short}\n");
+        assertThatThrownBy(() -> Agent.start(config(repo, cluster, ns, bad, ApiConfig.PROBES, Optional.empty())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[0].token: at least 16 characters")
+                .hasMessageNotContaining("short");
+    }
+
+    @Test
+    void theApiSpeaksHttpsWithAPemCertificate(TestNamespace ns, LocalCluster cluster) throws Exception {
+        Path cert = temp.resolve("tls.crt");
+        Path key = temp.resolve("tls.key");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
+                "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        openssl.getInputStream().readAllBytes();
+        assertThat(openssl.waitFor()).isZero();
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        try (Agent agent = Agent.start(config(repo, cluster, ns, writeTokens(VIEWER, DEPLOYER), ApiConfig.PROBES,
+                Optional.of(new ApiConfig.Tls(cert, key))))) {
+            HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).build();
+            HttpResponse<String> answer = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                    + agent.httpPort() + "/api/status")).header("Authorization", "Bearer " + VIEWER).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + agent.httpPort() + "/healthz")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+        }
+    }
+
+    private Path writeTokens(String viewer, String deployer) throws Exception {
+        Path file = temp.resolve("tokens.yaml");
+        Path next = temp.resolve("tokens.yaml.next");
+        Files.writeString(next, """
+                - {name: dashboard, role: viewer, token: "%s"}
+                - {name: ci, role: deployer, token: "%s"}
+                - {name: ops, role: admin, token: "%s"}
+                """.formatted(viewer, deployer, ADMIN));
+        // Like a Secret volume update: the new file appears whole.
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    private AgentConfig config(RolloutRepo repo, LocalCluster cluster, TestNamespace ns, Path tokens,
+                               Set<String> open, Optional<ApiConfig.Tls> tls) {
+        AgentConfig base = Examples.agentConfig(repo.git.url(), Duration.ofMillis(300), temp.resolve("cache"),
+                cluster, ns);
+        return new AgentConfig(base.repo(), base.cacheDir(), base.cluster(), base.http(), base.webhooks(),
+                base.releases(), AlertConfig.none(), AgentConfig.Tracing.off(),
+                new ApiConfig(Optional.of(tokens), open, 1000, tls));
+    }
+
+    private int status(String base, Call call, String token) throws Exception {
+        return send(base, call.method(), call.path(), token, call.method().equals("POST") ? "" : null).statusCode();
+    }
+
+    private HttpResponse<String> send(String base, String method, String path, String token, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SSLContext trusting(Path cert) throws Exception {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            store.setCertificateEntry("capstan", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
+    }
+}
