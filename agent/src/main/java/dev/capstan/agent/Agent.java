@@ -44,7 +44,9 @@ import dev.capstan.agent.config.ConfigException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import dev.capstan.agent.cluster.Leadership;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -70,6 +72,7 @@ public final class Agent implements AutoCloseable {
     private static final long SECRET_RELOAD_MS = 10_000;
     private static final int INCIDENT_LIMIT = 100;
     private static final long TOKEN_RELOAD_MS = 2_000;
+    private static final long STANDBY_REFRESH_MS = 3_000;
 
     private final Vertx vertx;
     private final WorkerExecutor worker;
@@ -82,11 +85,13 @@ public final class Agent implements AutoCloseable {
     private final LiveState live;
     private final SyncEngine engine;
     private final List<AutoCloseable> reporters;
+    private final AtomicBoolean closing;
 
     private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
                   HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, LiveState live,
-                  SyncEngine engine, List<AutoCloseable> reporters) {
+                  SyncEngine engine, List<AutoCloseable> reporters, AtomicBoolean closing) {
         this.reporters = reporters;
+        this.closing = closing;
         this.engine = engine;
         this.vertx = vertx;
         this.worker = worker;
@@ -101,6 +106,14 @@ public final class Agent implements AutoCloseable {
 
     /** Starts the agent; returns once the HTTP server listens. The first cycle starts immediately. */
     public static Agent start(AgentConfig config) {
+        return start(config, () -> { });
+    }
+
+    /**
+     * Starts the agent. With HA, it reconciles only while it holds the Lease and serves reads either way;
+     * {@code onLostLeadership} runs if it stops leading while not shutting down ({@code capstan run} exits then).
+     */
+    public static Agent start(AgentConfig config, Runnable onLostLeadership) {
         WebhookSecrets secrets = new WebhookSecrets(config.webhooks());
         secrets.reload();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -151,12 +164,19 @@ public final class Agent implements AutoCloseable {
                 t.reload();
                 return null;
             })), () -> LOG.warn("the HTTP API is open (no api.tokensFile): bind it to a trusted network only"));
-            loop.start();
-            LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}",
+            List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
+            AtomicBoolean closing = new AtomicBoolean();
+            if (config.ha().enabled()) {
+                reporters.add(0, campaign(config, client, board, vertx, worker, loop, engine, closing,
+                        onLostLeadership));
+            } else {
+                loop.start();
+            }
+            LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}, ha {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
-                    config.webhooks().secrets().keySet());
+                    config.webhooks().secrets().keySet(), config.ha().enabled() ? config.ha().identity() : "off");
             return new Agent(vertx, worker, client, source, board, server, loop, metrics, live, engine,
-                    List.of(alerter, tracing));
+                    reporters, closing);
         } catch (ExecutionException | TimeoutException | ConfigException e) {
             vertx.close();
             client.close();
@@ -171,6 +191,43 @@ public final class Agent implements AutoCloseable {
             client.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
+    }
+
+    /**
+     * Campaigns for the Lease: the leader runs the sync loop; a standby re-reads the records the leader writes
+     * every few seconds, so its reads stay current.
+     */
+    private static Leadership campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
+                                       WorkerExecutor worker, SyncLoop loop, SyncEngine engine, AtomicBoolean closing,
+                                       Runnable onLostLeadership) {
+        String me = config.ha().identity();
+        board.leadership(new StatusBoard.Leadership(true, me, false, ""));
+        Runnable refresh = () -> worker.executeBlocking(() -> {
+            if (!board.leadership().leader()) {
+                engine.refreshRecords();
+            }
+            return null;
+        }, false);
+        refresh.run();
+        vertx.setPeriodic(STANDBY_REFRESH_MS, id -> refresh.run());
+        Leadership leadership = new Leadership(client, config.releases().namespace(), config.ha(),
+                () -> {
+                    LOG.info("{} leads: reconciling", me);
+                    board.leadership(new StatusBoard.Leadership(true, me, true, me));
+                    loop.start();
+                },
+                () -> {
+                    board.leadership(new StatusBoard.Leadership(true, me, false, ""));
+                    if (!closing.get()) {
+                        LOG.error("{} stopped leading: stopping reconciliation", me);
+                        loop.stop(Duration.ofSeconds(5));
+                        engine.stop(Duration.ofSeconds(5));
+                        onLostLeadership.run();
+                    }
+                },
+                leader -> board.leadership(new StatusBoard.Leadership(true, me, leader.equals(me), leader)));
+        leadership.start();
+        return leadership;
     }
 
     /** HTTPS with the configured PEM certificate and key, else plain HTTP. */
@@ -215,6 +272,7 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.set(true);
         loop.stop(Duration.ofSeconds(30));
         engine.stop(Duration.ofSeconds(10));
         try {

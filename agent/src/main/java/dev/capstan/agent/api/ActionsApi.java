@@ -1,5 +1,6 @@
 package dev.capstan.agent.api;
 
+import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.UnitActions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,18 @@ final class ActionsApi {
     private ActionsApi() {
     }
 
-    static void mount(Router router, UnitActions actions, Runnable syncNow) {
+    static void mount(Router router, UnitActions actions, Runnable syncNow, StatusBoard board) {
+        // Only the leader acts; a standby says who does.
+        router.post("/api/*").handler(ctx -> {
+            StatusBoard.Leadership leadership = board.leadership();
+            if (leadership.ha() && !leadership.leader()) {
+                HttpApi.json(ctx, 503, new JsonObject().put("error", "this replica (" + leadership.identity()
+                        + ") is a standby; the leader is " + (leadership.currentLeader().isEmpty() ? "not known yet"
+                        : leadership.currentLeader())));
+            } else {
+                ctx.next();
+            }
+        });
         router.post("/api/sync").handler(ctx -> {
             syncNow.run();
             HttpApi.json(ctx, 202, new JsonObject().put("status", "sync requested"));

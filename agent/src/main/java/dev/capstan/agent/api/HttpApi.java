@@ -34,7 +34,7 @@ public final class HttpApi {
         WebPage.mount(router);
         DriftApi.mount(router, board);
         ReleasesApi.mount(router, board);
-        ActionsApi.mount(router, actions, syncNow);
+        ActionsApi.mount(router, actions, syncNow, board);
         IncidentsApi.mount(router, board);
         webhooks.mount(router);
         router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "not found")));
@@ -51,7 +51,11 @@ public final class HttpApi {
                 .put("lastSuccess", repo.lastSuccess().toString());
         JsonArray units = new JsonArray();
         board.units().values().forEach(outcome -> units.add(unit(outcome)));
-        return new JsonObject().put("repo", repoJson).put("units", units);
+        StatusBoard.Leadership leadership = board.leadership();
+        JsonObject agent = new JsonObject().put("role", !leadership.ha() ? "single" : leadership.leader() ? "leader"
+                : "standby").put("identity", leadership.identity())
+                .put("leader", leadership.currentLeader().isEmpty() ? null : leadership.currentLeader());
+        return new JsonObject().put("agent", agent).put("repo", repoJson).put("units", units);
     }
 
     private static JsonObject unit(UnitOutcome outcome) {

@@ -40,7 +40,9 @@ final class RunCommand implements Callable<Integer> {
         }
         Agent agent;
         try {
-            agent = Agent.start(config);
+            // A replica that stopped leading exits, as controllers do: it comes back as a clean standby.
+            agent = Agent.start(config, () -> new Thread(() -> System.exit(CapstanCli.UNIT_FAILED),
+                    "capstan-exit").start());
         } catch (ConfigException | IllegalStateException e) {
             // An unreadable secret, a port in use, an unreachable kubeconfig: one line, not a stack trace.
             spec.commandLine().getErr().println("capstan run: cannot start: " + e.getMessage());

@@ -9,7 +9,25 @@ import java.util.Optional;
  * repository. Credentials are referenced by path, never written inline.
  */
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
-                          Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api) {
+                          Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha) {
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, Ha.off());
+    }
+
+    /**
+     * High availability: replicas elect a leader through the Lease {@code leaseName} in the agent's namespace; only
+     * the leader reconciles and applies, every replica serves reads. A leader that cannot renew within
+     * {@code renewDeadline} stops leading (and {@code capstan run} exits, to come back as a standby).
+     */
+    public record Ha(boolean enabled, String identity, String leaseName, Duration leaseDuration,
+                     Duration renewDeadline, Duration retryPeriod) {
+        public static Ha off() {
+            return new Ha(false, "", "capstan-leader", Duration.ofSeconds(15), Duration.ofSeconds(10),
+                    Duration.ofSeconds(2));
+        }
+    }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                        Releases releases) {

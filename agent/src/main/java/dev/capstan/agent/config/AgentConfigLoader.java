@@ -32,7 +32,7 @@ public final class AgentConfigLoader {
     public static AgentConfig parse(String text, String source, Path baseDir) {
         Fields root = Fields.parse(source, text)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
-                        "api"));
+                        "api", "ha"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -76,8 +76,9 @@ public final class AgentConfigLoader {
         AgentConfig.Tracing tracing = root.optionalObject("tracing").map(AgentConfigLoader::tracing)
                 .orElse(AgentConfig.Tracing.off());
         ApiConfig api = root.optionalObject("api").map(a -> api(a, baseDir)).orElse(ApiConfig.open());
+        AgentConfig.Ha ha = root.optionalObject("ha").map(AgentConfigLoader::ha).orElse(AgentConfig.Ha.off());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases, alerts, tracing, api);
+                http, webhooks, releases, alerts, tracing, api, ha);
     }
 
     private static GitAuth auth(Fields auth, String url, Path baseDir) {
@@ -146,6 +147,37 @@ public final class AgentConfigLoader {
             });
         }
         return new WebhookConfig(secrets, fields.integer("maxRequestsPerSecond", 20, 1, 10_000));
+    }
+
+    private static AgentConfig.Ha ha(Fields ha) {
+        ha.allowOnly(Set.of("enabled", "identity", "leaseName", "leaseDuration", "renewDeadline", "retryPeriod"));
+        AgentConfig.Ha d = AgentConfig.Ha.off();
+        Object enabled = ha.raw("enabled");
+        if (enabled != null && !(enabled instanceof Boolean)) {
+            throw ha.error("enabled", "expected true or false");
+        }
+        String identity = ha.optionalString("identity").orElseGet(AgentConfigLoader::defaultIdentity);
+        Duration lease = ha.duration("leaseDuration", d.leaseDuration());
+        Duration renew = ha.duration("renewDeadline", d.renewDeadline());
+        Duration retry = ha.duration("retryPeriod", d.retryPeriod());
+        if (renew.compareTo(lease) >= 0) {
+            throw ha.error("renewDeadline", "must be shorter than leaseDuration (" + lease.toSeconds() + "s)");
+        }
+        if (retry.compareTo(renew) >= 0) {
+            throw ha.error("retryPeriod", "must be shorter than renewDeadline");
+        }
+        return new AgentConfig.Ha(Boolean.TRUE.equals(enabled), identity,
+                ha.dnsLabel("leaseName", ha.optionalString("leaseName").orElse(d.leaseName())), lease, renew, retry);
+    }
+
+    /** In a pod: its name (POD_NAME from the downward API, else HOSTNAME); elsewhere the host name and pid. */
+    private static String defaultIdentity() {
+        String pod = System.getenv("POD_NAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
+        String host = System.getenv("HOSTNAME");
+        return (host == null || host.isBlank() ? "capstan" : host) + "-" + ProcessHandle.current().pid();
     }
 
     private static ApiConfig api(Fields api, Path baseDir) {

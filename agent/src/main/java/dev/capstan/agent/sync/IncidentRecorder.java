@@ -50,6 +50,15 @@ final class IncidentRecorder {
         }
     }
 
+    /** Re-reads every stored incident (a standby keeps its reads current this way). */
+    void reloadAll() {
+        try {
+            incidents.all().forEach(board::record);
+        } catch (RuntimeException e) {
+            LOG.warn("incident records not readable: {}", e.getMessage());
+        }
+    }
+
     Incident open(String unit, RolloutResult.RolledBack result, CommitInfo commit, UnitTimeline timeline) {
         Release failed = result.release();
         Optional<Release> restored = result.restored();

@@ -62,6 +62,15 @@ public final class ReleaseRecorder {
         return Optional.empty();
     }
 
+    /** Re-reads every unit's history (a standby keeps its reads current this way). */
+    void reloadAll() {
+        try {
+            store.all().stream().collect(Collectors.groupingBy(Release::unit)).forEach(board::record);
+        } catch (RuntimeException e) {
+            LOG.warn("release history not readable: {}", e.getMessage());
+        }
+    }
+
     /** Re-reads one unit's history into the board. */
     void refresh(String chart, String env) {
         try {

@@ -13,6 +13,26 @@ public final class StatusBoard {
     private final Map<String, java.util.List<dev.capstan.agent.release.Release>> releases = new ConcurrentHashMap<>();
     private final AtomicReference<RepoStatus> repo = new AtomicReference<>(RepoStatus.initial());
     private volatile boolean firstCycleDone;
+    private volatile Leadership leadership = new Leadership(false, "", true, "");
+
+    /**
+     * Who reconciles: without HA, this agent; with HA, the Lease holder ({@code leader} says whether that is us).
+     */
+    public record Leadership(boolean ha, String identity, boolean leader, String currentLeader) {
+    }
+
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    public void leadership(Leadership now) {
+        leadership = now;
+    }
+
+    /** A standby's reads are ready once it has read the records. */
+    public void standbyReady() {
+        firstCycleDone = true;
+    }
     private final Map<String, dev.capstan.agent.observe.Incident> incidents = new ConcurrentHashMap<>();
     private final Map<String, CommitArrival> commitsSeen = new ConcurrentHashMap<>();
     private volatile java.time.Instant lastWebhook = java.time.Instant.EPOCH;

@@ -27,6 +27,9 @@ public final class SyncEngine {
 
     private final Reconciler reconciler;
     private final UnitActions actions;
+    private final ReleaseRecorder releases;
+    private final IncidentRecorder incidents;
+    private final StatusBoard board;
 
     public SyncEngine(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
                       ServerSideApplier applier, RolloutController rollouts, ReleaseStore store, DriftReporter drift,
@@ -34,6 +37,9 @@ public final class SyncEngine {
         ReleaseRecorder releases = new ReleaseRecorder(store, board);
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
                 new ManifestDiff(new SecretMask()), board, clock);
+        this.releases = releases;
+        this.incidents = incidents;
+        this.board = board;
         UnitSync unitSync = new UnitSync(capabilities, renderer, rollouts, applier, store, releases, board, clock,
                 metrics, observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
         this.reconciler = new Reconciler(fetcher, capabilities, unitSync, drift, releases, board, clock, metrics,
@@ -45,6 +51,13 @@ public final class SyncEngine {
     /** One cycle: fetch, plan, hand the units to their workers. Blocking; never waits for a rollout. */
     public void reconcile() {
         reconciler.reconcile();
+    }
+
+    /** A standby's work: read the release and incident records the leader writes, so reads stay current. */
+    public void refreshRecords() {
+        releases.reloadAll();
+        incidents.reloadAll();
+        board.standbyReady();
     }
 
     public UnitActions actions() {

@@ -19,6 +19,7 @@ public final class SyncLoop {
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean requested = new AtomicBoolean();
     private volatile boolean stopped;
+    private volatile boolean started;
     private volatile long timerId = -1;
 
     public SyncLoop(Vertx vertx, WorkerExecutor worker, Runnable cycle, Duration interval) {
@@ -29,6 +30,7 @@ public final class SyncLoop {
     }
 
     public void start() {
+        started = true;
         trigger();
         scheduleNextPoll();
     }
@@ -62,7 +64,8 @@ public final class SyncLoop {
 
     private void launchIfIdle() {
         // A trigger that came while a cycle ran is served now; set-then-check means none is lost.
-        if (stopped || !requested.get() || !running.compareAndSet(false, true)) {
+        // Before start (a standby replica) a trigger only waits: nothing reconciles but the leader.
+        if (!started || stopped || !requested.get() || !running.compareAndSet(false, true)) {
             return;
         }
         requested.set(false);

@@ -206,9 +206,35 @@ class AgentConfigLoaderTest {
         "alerts: {routes: {critical: [pager]}}|alerts.routes.critical: no sink named 'pager'",
         "alerts: {routes: {urgent: []}}|alerts.routes.urgent: unknown field",
         "tracing: {otlpEndpoint: 'grpc://c:4317'}|tracing.otlpEndpoint: expected an http:// or https:// URL",
+        "ha: {enabled: yes-please}|ha.enabled: expected true or false",
+        "ha: {enabled: true, leaseDuration: 10s, renewDeadline: 10s}|ha.renewDeadline: must be shorter than"
+                + " leaseDuration (10s)",
+        "ha: {enabled: true, renewDeadline: 5s, retryPeriod: 5s}|ha.retryPeriod: must be shorter than renewDeadline",
+        "api: {openEndpoints: [healthz, admin]}|api.openEndpoints: expected some of healthz, readyz, metrics",
+        "api: {maxRequestsPerSecond: 0}|api.maxRequestsPerSecond: expected a whole number from 1",
     })
-    void rejectsBadAlertsAndTracingNamingTheField(String yaml, String expected) {
+    void rejectsBadAlertsTracingHaAndApiNamingTheField(String yaml, String expected) {
         assertThatThrownBy(() -> AgentConfigLoader.parse("repo: {url: 'file:///r'}\n" + yaml, "a.yaml", BASE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+    }
+
+    @Test
+    void parsesHaAndApiAccess() {
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo: {url: 'file:///r'}
+                ha: {enabled: true, identity: pod-1, leaseDuration: 20s}
+                api: {tokensFile: tokens.yaml, openEndpoints: [healthz], tls: {certFile: c.pem, keyFile: k.pem}}
+                """, "a.yaml", BASE);
+        assertThat(config.ha().enabled()).isTrue();
+        assertThat(config.ha().identity()).isEqualTo("pod-1");
+        assertThat(config.ha().leaseDuration()).isEqualTo(java.time.Duration.ofSeconds(20));
+        assertThat(config.ha().leaseName()).isEqualTo("capstan-leader");
+        assertThat(config.api().tokensFile()).contains(BASE.resolve("tokens.yaml"));
+        assertThat(config.api().openEndpoints()).containsExactly("healthz");
+        assertThat(config.api().tls()).contains(new ApiConfig.Tls(BASE.resolve("c.pem"), BASE.resolve("k.pem")));
+        AgentConfig defaults = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n", "a.yaml", BASE);
+        assertThat(defaults.ha().enabled()).isFalse();
+        assertThat(defaults.api().tokensFile()).isEmpty();
+        assertThat(defaults.api().openEndpoints()).containsExactlyInAnyOrder("healthz", "readyz", "metrics");
     }
 }

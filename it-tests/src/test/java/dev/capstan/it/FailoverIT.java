@@ -1,0 +1,137 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.testcluster.ClusterBinaries;
+import dev.capstan.testcluster.LocalCluster;
+import dev.capstan.testcluster.TetheredProcess;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two agent processes with leader election on one Lease: the standby serves reads and refuses to act; when the
+ * leader is killed (-9) in the middle of a canary step, the standby takes the Lease within its duration and finishes
+ * the rollout under the same revision. Nothing is applied twice, no revision is duplicated, no canary is left.
+ */
+@KubernetesCluster
+class FailoverIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    Path temp;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private LocalCluster cluster;
+
+    @Test
+    void theStandbyTakesOverAndFinishesTheRollout(KubernetesClient client, TestNamespace ns, LocalCluster cluster)
+            throws Exception {
+        this.cluster = cluster;
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        int portA = freePort();
+        int portB = freePort();
+        assertThat(portB).isNotEqualTo(portA);
+        try (TetheredProcess a = agent(repo, ns, "agent-a", portA)) {
+            // The first agent leads; the second starts once it does, as a standby.
+            await().atMost(WAIT).until(() -> "agent-a".equals(holder(client, ns))
+                    && statuses(records).equals(List.of("1 deployed")));
+            standbyTakesOver(client, ns, repo, records, a, portB);
+        }
+    }
+
+    private void standbyTakesOver(KubernetesClient client, TestNamespace ns, RolloutRepo repo, ReleaseStore records,
+                                  TetheredProcess a, int portB) throws Exception {
+        try (TetheredProcess b = agent(repo, ns, "agent-b", portB)) {
+            await().atMost(WAIT).ignoreException(java.net.ConnectException.class).untilAsserted(() -> {
+                JsonObject status = new JsonObject(get(portB, "/api/status").body());
+                assertThat(status.getJsonObject("agent").getString("role")).isEqualTo("standby");
+                assertThat(status.getJsonObject("agent").getString("leader")).isEqualTo("agent-a");
+                assertThat(get(portB, "/api/releases/web/staging").body()).as("a standby serves reads")
+                        .contains("\"revision\":1");
+            });
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portB
+                    + "/api/sync")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("standby", "agent-a");
+
+            repo.git.write("charts/web/values.staging.yaml", "image: {tag: \"2\"}\nreadyAfterMs: 2500\n");
+            repo.commit("web 2, slow to start");
+            await().atMost(WAIT).until(() -> records.history("web", "staging").stream().anyMatch(r ->
+                    r.revision() == 2 && r.status() == Release.Status.PROGRESSING && r.phase().equals("canary 50%"))
+                    && client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get() != null);
+            long killed = System.nanoTime();
+            a.child().orElseThrow().destroyForcibly();
+            a.child().ifPresent(child -> child.onExit().join());
+
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> "agent-b".equals(holder(client, ns)));
+            // A figure for the README, not an assertion: the Lease is 4 s, renewals every 0.5 s.
+            System.out.printf("failover: standby holds the Lease %d ms after the leader was killed%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+            await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 superseded", "2 deployed")));
+            assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get()).isNull();
+            assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":2");
+            assertThat(new JsonObject(get(portB, "/api/status").body()).getJsonObject("agent").getString("role"))
+                    .isEqualTo("leader");
+            String log = Files.readString(temp.resolve("agent-b.log"));
+            assertThat(log).contains("resuming revision 2");
+            assertThat(log.indexOf("agent-b leads")).as("the standby applied nothing before it led")
+                    .isLessThan(log.indexOf("rollout step")).isGreaterThan(-1);
+        }
+    }
+
+    private TetheredProcess agent(RolloutRepo repo, TestNamespace ns, String identity, int port)
+            throws Exception {
+        Path config = temp.resolve(identity + ".yaml");
+        Files.writeString(config, """
+                repo: {url: "%s", branch: main, pollInterval: 300ms}
+                cacheDir: "%s"
+                cluster: {kubeconfig: "%s"}
+                http: {host: 127.0.0.1, port: %d}
+                releases: {namespace: %s}
+                ha: {enabled: true, identity: %s, leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms}
+                """.formatted(repo.git.url(), temp.resolve("cache-" + identity), cluster.kubeconfig(), port,
+                ns.name(), identity));
+        Path jar = ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return TetheredProcess.start(identity, temp, List.of(java, "-jar", jar.toString(), "run", "--config",
+                config.toString(), "--log-format", "text"));
+    }
+
+    private static String holder(KubernetesClient client, TestNamespace ns) {
+        Lease lease = client.leases().inNamespace(ns.name()).withName("capstan-leader").get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    private static List<String> statuses(ReleaseStore records) {
+        return records.history("web", "staging").stream().map(r -> r.revision() + " " + r.status().label())
+                .toList();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
