@@ -1,0 +1,15 @@
+# Multi-stage: build the shaded jar with the JDK, run it on a JRE as a non-root user.
+FROM maven:3.9-eclipse-temurin-21 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY config config
+COPY agent agent
+COPY it-tests/pom.xml it-tests/pom.xml
+RUN mvn -B -q -pl agent -am package -DskipTests -DskipITs
+
+FROM eclipse-temurin:21-jre
+COPY --from=build /src/agent/target/capstan.jar /app/capstan.jar
+USER 65532:65532
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/app/capstan.jar"]
+CMD ["run", "--config", "/etc/capstan/agent.yaml"]
