@@ -1,26 +1,15 @@
 package dev.capstan.agent;
 
 import dev.capstan.agent.api.HttpApi;
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.cluster.DiscoveryCache;
-import dev.capstan.agent.cluster.DriftChecker;
-import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.KubernetesClients;
-import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
-import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.sync.DriftReporter;
 import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.sync.ClusterTargets;
 import dev.capstan.agent.sync.SyncEngine;
-import dev.capstan.agent.cluster.HealthProbe;
-import dev.capstan.agent.cluster.Pruner;
-import dev.capstan.agent.cluster.StableReplicas;
-import dev.capstan.agent.health.CheckRunner;
-import dev.capstan.agent.rollout.Gate;
-import dev.capstan.agent.rollout.RolloutController;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncLoop;
 import dev.capstan.agent.webhook.WebhookProcessor;
@@ -58,7 +47,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,13 +70,13 @@ public final class Agent implements AutoCloseable {
     private final HttpServer server;
     private final SyncLoop loop;
     private final PrometheusMeterRegistry metrics;
-    private final LiveState live;
+    private final ClusterTargets live;
     private final SyncEngine engine;
     private final List<AutoCloseable> reporters;
     private final AtomicBoolean closing;
 
     private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
-                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, LiveState live,
+                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, ClusterTargets live,
                   SyncEngine engine, List<AutoCloseable> reporters, AtomicBoolean closing) {
         this.reporters = reporters;
         this.closing = closing;
@@ -127,18 +115,13 @@ public final class Agent implements AutoCloseable {
         KubernetesClient client = KubernetesClients.create(config.cluster());
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
-        Supplier<Capabilities> capabilities = new DiscoveryCache(client, Duration.ofMinutes(1), Clock.systemUTC());
-        LiveState live = new LiveState(client);
-        DriftReporter drift = new DriftReporter(new DriftChecker(client, live, new SecretMask(), Clock.systemUTC()),
-                live, board, Clock.systemUTC(), metrics);
         ReleaseStore store = new ReleaseStore(client, config.releases().namespace(),
                 config.releases().historyLimit(), Clock.systemUTC());
-        ServerSideApplier applier = new ServerSideApplier(client);
-        RolloutController rollouts = new RolloutController(applier, new Pruner(client),
-                new Gate(new HealthProbe(client), new CheckRunner(), metrics), store, new StableReplicas(client),
-                Clock.systemUTC(), metrics, tracing.tracer());
+        ClusterTargets live = new ClusterTargets(client, config.clusters(), store, metrics, tracing.tracer(),
+                Clock.systemUTC());
+        DriftReporter drift = new DriftReporter(live, board, Clock.systemUTC(), metrics);
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
-                capabilities, new ChartRenderer(), applier, rollouts, store, drift, board, Clock.systemUTC(),
+                live, new ChartRenderer(), store, drift, board, Clock.systemUTC(),
                 metrics, new SyncEngine.Observability(tracing.tracer(), alerter,
                         new IncidentStore(client, config.releases().namespace(), INCIDENT_LIMIT)));
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);

@@ -9,7 +9,17 @@ import java.util.Optional;
  * repository. Credentials are referenced by path, never written inline.
  */
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
-                          Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha) {
+                          Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
+                          java.util.Map<String, Cluster> clusters) {
+
+    public AgentConfig {
+        clusters = java.util.Map.copyOf(clusters);
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, java.util.Map.of());
+    }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                        Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api) {
@@ -84,7 +94,11 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
         }
     }
 
-    /** How to reach the API server: a kubeconfig file and context, or in-cluster when both are absent. */
+    /**
+     * How to reach an API server: a kubeconfig file and context, or in-cluster when both are absent. The agent's
+     * own is {@code cluster}; {@code clusters} names the others environments may deploy to ({@code cluster:} in
+     * capstan.yaml).
+     */
     public record Cluster(Optional<Path> kubeconfig, Optional<String> context) {
     }
 

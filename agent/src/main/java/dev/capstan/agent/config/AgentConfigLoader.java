@@ -32,7 +32,7 @@ public final class AgentConfigLoader {
     public static AgentConfig parse(String text, String source, Path baseDir) {
         Fields root = Fields.parse(source, text)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
-                        "api", "ha"));
+                        "api", "ha", "clusters"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -77,8 +77,21 @@ public final class AgentConfigLoader {
                 .orElse(AgentConfig.Tracing.off());
         ApiConfig api = root.optionalObject("api").map(a -> api(a, baseDir)).orElse(ApiConfig.open());
         AgentConfig.Ha ha = root.optionalObject("ha").map(AgentConfigLoader::ha).orElse(AgentConfig.Ha.off());
+        java.util.Map<String, AgentConfig.Cluster> clusters = new java.util.LinkedHashMap<>();
+        root.optionalObject("clusters").ifPresent(all -> {
+            for (String name : all.keys()) {
+                if (name.equals("default")) {
+                    throw all.error(name, "'default' is the agent's own cluster (the cluster section)");
+                }
+                Fields one = all.optionalObject(name).orElseThrow(() -> all.error(name, "expected a mapping"));
+                one.allowOnly(Set.of("kubeconfig", "context"));
+                clusters.put(all.dnsLabel(name, name), new AgentConfig.Cluster(
+                        one.optionalString("kubeconfig").map(p -> baseDir.resolve(p).normalize()),
+                        one.optionalString("context")));
+            }
+        });
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases, alerts, tracing, api, ha);
+                http, webhooks, releases, alerts, tracing, api, ha, clusters);
     }
 
     private static GitAuth auth(Fields auth, String url, Path baseDir) {

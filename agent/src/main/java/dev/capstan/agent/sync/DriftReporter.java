@@ -28,16 +28,14 @@ public final class DriftReporter {
     private static final Logger LOG = LoggerFactory.getLogger(DriftReporter.class);
     private static final Duration APPLIED_VISIBLE_WITHIN = Duration.ofSeconds(5);
 
-    private final DriftChecker checker;
-    private final LiveState live;
+    private final ClusterTargets clusters;
     private final StatusBoard board;
     private final Clock clock;
     private final Timer timer;
     private final MultiGauge objects;
 
-    public DriftReporter(DriftChecker checker, LiveState live, StatusBoard board, Clock clock, MeterRegistry metrics) {
-        this.checker = checker;
-        this.live = live;
+    public DriftReporter(ClusterTargets clusters, StatusBoard board, Clock clock, MeterRegistry metrics) {
+        this.clusters = clusters;
         this.board = board;
         this.clock = clock;
         this.timer = Timer.builder("capstan_drift_seconds").description("Duration of a drift check of every unit")
@@ -48,7 +46,8 @@ public final class DriftReporter {
     }
 
     /** Waits (briefly) until the informers see what an apply just wrote. */
-    void awaitApplied(Map<ObjectKey, String> versions) {
+    void awaitApplied(String cluster, Map<ObjectKey, String> versions) {
+        LiveState live = clusters.of(cluster).live();
         versions.forEach((key, version) -> {
             if (!live.awaitVersion(key, version, APPLIED_VISIBLE_WITHIN)) {
                 LOG.warn("{} not yet visible at resourceVersion {}", key, version);
@@ -67,11 +66,21 @@ public final class DriftReporter {
                     board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),
                             "render failed: " + failed.message()));
                 } else if (state != null && outcome != null) {
-                    board.record(checker.check(unit.id(), outcome.commit(), state));
+                    board.record(check(unit, outcome.commit(), state));
                 }
             }
         });
         publish();
+    }
+
+    private UnitDrift check(Unit unit, String commit, DesiredState state) {
+        DriftChecker checker;
+        try {
+            checker = clusters.of(unit.env().cluster()).drift();
+        } catch (dev.capstan.agent.config.ConfigException e) {
+            return UnitDrift.unknown(unit.id(), commit, clock.instant(), e.getMessage());
+        }
+        return checker.check(unit.id(), commit, state);
     }
 
     private void publish() {

@@ -23,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +38,7 @@ public final class Reconciler implements UnitScheduler.Work {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
     private final ResilientFetcher fetcher;
-    private final Supplier<Capabilities> capabilities;
+    private final ClusterTargets clusters;
     private final UnitSync unitSync;
     private final StatusBoard board;
     private final Clock clock;
@@ -55,14 +54,14 @@ public final class Reconciler implements UnitScheduler.Work {
     private final AlertTicker alerts;
     private final IncidentRecorder incidents;
 
-    Reconciler(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, UnitSync unitSync, DriftReporter drift,
+    Reconciler(ResilientFetcher fetcher, ClusterTargets clusters, UnitSync unitSync, DriftReporter drift,
                ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics, int parallelism,
                Tracer tracer, AlertTicker alerts, IncidentRecorder incidents) {
         this.tracer = tracer;
         this.alerts = alerts;
         this.incidents = incidents;
         this.fetcher = fetcher;
-        this.capabilities = capabilities;
+        this.clusters = clusters;
         this.unitSync = unitSync;
         this.drift = drift;
         this.releases = releases;
@@ -121,9 +120,9 @@ public final class Reconciler implements UnitScheduler.Work {
                 return;
             }
             board.retainOnly(plan.units().stream().map(Unit::id).collect(Collectors.toSet()));
-            Capabilities caps = capabilities.get();
             Map<String, String> sources = new HashMap<>();
-            plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit, caps)));
+            plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit,
+                    capabilities(unit.env().cluster()))));
             lastPlan = plan;
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
@@ -144,6 +143,15 @@ public final class Reconciler implements UnitScheduler.Work {
         }
         drift.report(plan.units().stream().filter(u -> !scheduler.busy(u.id())
                 && !(board.units().get(u.id()) instanceof UnitOutcome.Progressing)).toList());
+    }
+
+    /** The cluster's capabilities; for a cluster the agent does not know, the offline default (the unit fails). */
+    private Capabilities capabilities(String cluster) {
+        try {
+            return clusters.of(cluster).capabilities().get();
+        } catch (dev.capstan.agent.config.ConfigException e) {
+            return Capabilities.offlineDefault();
+        }
     }
 
     @Override

@@ -1,11 +1,8 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.rollout.RolloutController;
 import dev.capstan.agent.drift.ManifestDiff;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.observe.Alerter;
@@ -14,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /** The reconcile side of the agent wired together: cycles, per-unit workers, operator actions. */
 public final class SyncEngine {
@@ -31,21 +27,21 @@ public final class SyncEngine {
     private final IncidentRecorder incidents;
     private final StatusBoard board;
 
-    public SyncEngine(ResilientFetcher fetcher, Supplier<Capabilities> capabilities, ChartRenderer renderer,
-                      ServerSideApplier applier, RolloutController rollouts, ReleaseStore store, DriftReporter drift,
-                      StatusBoard board, Clock clock, MeterRegistry metrics, Observability observability) {
+    public SyncEngine(ResilientFetcher fetcher, ClusterTargets clusters, ChartRenderer renderer, ReleaseStore store,
+                      DriftReporter drift, StatusBoard board, Clock clock, MeterRegistry metrics,
+                      Observability observability) {
         ReleaseRecorder releases = new ReleaseRecorder(store, board);
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
                 new ManifestDiff(new SecretMask()), board, clock);
         this.releases = releases;
         this.incidents = incidents;
         this.board = board;
-        UnitSync unitSync = new UnitSync(capabilities, renderer, rollouts, applier, store, releases, board, clock,
-                metrics, observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
-        this.reconciler = new Reconciler(fetcher, capabilities, unitSync, drift, releases, board, clock, metrics,
+        UnitSync unitSync = new UnitSync(clusters, renderer, store, releases, board, clock, metrics,
+                observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
+        this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
                 UNIT_PARALLELISM, observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
                 incidents);
-        this.actions = new UnitActions(reconciler, rollouts, releases, board, drift, clock);
+        this.actions = new UnitActions(reconciler, clusters, releases, board, drift, clock);
     }
 
     /** One cycle: fetch, plan, hand the units to their workers. Blocking; never waits for a rollout. */

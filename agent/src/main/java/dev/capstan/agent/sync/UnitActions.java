@@ -1,7 +1,6 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.release.Release;
-import dev.capstan.agent.rollout.RolloutController;
 import dev.capstan.agent.rollout.RolloutResult;
 import java.time.Clock;
 import java.util.Comparator;
@@ -30,16 +29,16 @@ public final class UnitActions {
     }
 
     private final Reconciler reconciler;
-    private final RolloutController rollouts;
+    private final ClusterTargets clusters;
     private final ReleaseRecorder releases;
     private final StatusBoard board;
     private final DriftReporter drift;
     private final Clock clock;
 
-    UnitActions(Reconciler reconciler, RolloutController rollouts, ReleaseRecorder releases,
+    UnitActions(Reconciler reconciler, ClusterTargets clusters, ReleaseRecorder releases,
                 StatusBoard board, DriftReporter drift, Clock clock) {
         this.reconciler = reconciler;
-        this.rollouts = rollouts;
+        this.clusters = clusters;
         this.releases = releases;
         this.board = board;
         this.drift = drift;
@@ -76,7 +75,8 @@ public final class UnitActions {
             MDC.put("env", env);
             try {
                 LOG.warn("manual rollback to revision {} (commit {})", to.revision(), to.commit());
-                RolloutResult result = rollouts.rollbackTo(to, unit.source(), unit.unit().env());
+                RolloutResult result = clusters.of(unit.unit().env().cluster()).rollouts().rollbackTo(to,
+                        unit.source(), unit.unit().env());
                 releases.refresh(chart, env);
                 String commit = board.repo().commit().orElse(to.commit());
                 board.record(switch (result) {

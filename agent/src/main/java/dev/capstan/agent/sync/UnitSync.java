@@ -1,6 +1,5 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartMetadata;
@@ -8,7 +7,6 @@ import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.cluster.ApplyResult;
-import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
@@ -16,7 +14,6 @@ import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.repo.RepoContentException;
-import dev.capstan.agent.rollout.RolloutController;
 import dev.capstan.agent.rollout.RolloutRequest;
 import dev.capstan.agent.rollout.RolloutResult;
 import dev.capstan.agent.observe.Alerter;
@@ -28,11 +25,11 @@ import io.opentelemetry.api.trace.Tracer;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.config.ConfigException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -44,11 +41,9 @@ import org.slf4j.MDC;
 final class UnitSync {
     private static final Logger LOG = LoggerFactory.getLogger(UnitSync.class);
 
-    private final Supplier<Capabilities> capabilities;
+    private final ClusterTargets clusters;
     private final ChartRenderer renderer;
-    private final RolloutController rollouts;
     private final ReleaseStore store;
-    private final ServerSideApplier applier;
     private final ReleaseRecorder releases;
     private final StatusBoard board;
     private final Clock clock;
@@ -57,21 +52,18 @@ final class UnitSync {
     private final Tracer tracer;
     private final Alerter alerter;
     private final IncidentRecorder incidents;
-    private final Consumer<Map<ObjectKey, String>> awaitApplied;
+    private final BiConsumer<String, Map<ObjectKey, String>> awaitApplied;
 
-    UnitSync(Supplier<Capabilities> capabilities, ChartRenderer renderer, RolloutController rollouts,
-             ServerSideApplier applier, ReleaseStore store, ReleaseRecorder releases, StatusBoard board, Clock clock,
-             MeterRegistry metrics, Tracer tracer, Alerter alerter, IncidentRecorder incidents,
-             Consumer<Map<ObjectKey, String>> awaitApplied) {
+    UnitSync(ClusterTargets clusters, ChartRenderer renderer, ReleaseStore store, ReleaseRecorder releases,
+             StatusBoard board, Clock clock, MeterRegistry metrics, Tracer tracer, Alerter alerter,
+             IncidentRecorder incidents, BiConsumer<String, Map<ObjectKey, String>> awaitApplied) {
         this.awaitApplied = awaitApplied;
         this.metrics = metrics;
         this.tracer = tracer;
         this.alerter = alerter;
         this.incidents = incidents;
-        this.applier = applier;
-        this.capabilities = capabilities;
+        this.clusters = clusters;
         this.renderer = renderer;
-        this.rollouts = rollouts;
         this.store = store;
         this.releases = releases;
         this.board = board;
@@ -98,7 +90,8 @@ final class UnitSync {
         MDC.put("commit", revision.shortCommit());
         UnitOutcome previous = board.units().get(unit.id());
         try {
-            Optional<Release> resumed = finishInterrupted(unit, source);
+            ClusterTargets.Target target = clusters.of(unit.env().cluster());
+            Optional<Release> resumed = finishInterrupted(unit, source, target);
             DesiredState desired;
             ChartMetadata metadata;
             try {
@@ -106,7 +99,7 @@ final class UnitSync {
                 metadata = ChartRenderer.readMetadata(files);
                 desired = Tracing.span(tracer, "capstan.render", Attributes.empty(), () -> renderTimer.record(
                         () -> renderer.render(new RenderRequest(files, unit.env().name(), unit.env().namespace(),
-                                revision.commit(), 0, capabilities.get()))));
+                                revision.commit(), 0, target.capabilities().get()))));
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
                 resumed.ifPresent(r -> store.save(r.ended(Release.Status.FAILED, "render failed: " + e.getMessage(),
@@ -117,17 +110,23 @@ final class UnitSync {
             board.record(unit.id(), desired);
             Optional<Release> current = alreadyDeployed(unit, desired, resumed);
             if (current.isPresent()) {
-                return adopt(unit, revision.commit(), source, desired, current.get());
+                return adopt(unit, revision.commit(), source, desired, current.get(), target);
             }
             board.record(new UnitOutcome.Progressing(unit.id(), revision.commit(), clock.instant(), source,
                     "starting"));
             UnitTimeline timeline = timeline(unit, revision, source, desired);
             NewRelease draft = new NewRelease(unit.chart(), unit.env().name(), revision.commit(), metadata.version(),
                     metadata.appVersion(), desired.digest(), desired.manifest(), source, 0, "");
-            RolloutResult result = rollouts.roll(new RolloutRequest(desired, draft, unit.env(), resumed, timeline));
+            RolloutResult result = target.rollouts().roll(new RolloutRequest(desired, draft, unit.env(), resumed,
+                    timeline));
             releases.refresh(unit.chart(), unit.env().name());
             tell(unit, revision, result, timeline);
             return outcome(unit, revision.commit(), source, result, previous);
+        } catch (ConfigException e) {
+            // The environment names a cluster the agent does not know.
+            LOG.error("environment {}: {}", unit.env().name(), e.getMessage());
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                    UnitOutcome.Stage.APPLY, "environment " + unit.env().name() + ": " + e.getMessage());
         } catch (RuntimeException e) {
             // Anything unexpected (cluster unreachable...) fails this unit only; the next cycle tries again.
             LOG.error("unit failed: {}", e.toString());
@@ -145,7 +144,7 @@ final class UnitSync {
      * forward rollout of this same source is continued under its own number (returned); one of another source is
      * closed as failed, since a newer commit replaces it.
      */
-    private Optional<Release> finishInterrupted(Unit unit, String source) {
+    private Optional<Release> finishInterrupted(Unit unit, String source, ClusterTargets.Target target) {
         List<Release> progressing = store.history(unit.chart(), unit.env().name()).stream()
                 .filter(r -> r.status() == Release.Status.PROGRESSING).toList();
         if (progressing.isEmpty()) {
@@ -160,7 +159,7 @@ final class UnitSync {
         }
         if (newest.rollbackTo() > 0) {
             LOG.warn("finishing rollback revision {} left by an earlier agent", newest.revision());
-            rollouts.resumeRollback(newest, unit.env());
+            target.rollouts().resumeRollback(newest, unit.env());
             releases.refresh(unit.chart(), unit.env().name());
             return Optional.empty();
         }
@@ -187,10 +186,11 @@ final class UnitSync {
                 .filter(r -> r.status() == Release.Status.DEPLOYED && r.digest().equals(desired.digest()));
     }
 
-    private UnitOutcome adopt(Unit unit, String commit, String source, DesiredState desired, Release deployed) {
-        return switch (applier.validateAndApply(desired.objects())) {
+    private UnitOutcome adopt(Unit unit, String commit, String source, DesiredState desired, Release deployed,
+                              ClusterTargets.Target target) {
+        return switch (target.applier().validateAndApply(desired.objects())) {
             case ApplyResult.Applied applied -> {
-                awaitApplied.accept(applied.versions());
+                awaitApplied.accept(target.name(), applied.versions());
                 LOG.info("revision {} is already deployed; re-applied {} objects", deployed.revision(),
                         applied.objects());
                 yield new UnitOutcome.Synced(unit.id(), commit, clock.instant(), source, applied.objects(),
@@ -223,7 +223,7 @@ final class UnitSync {
         switch (result) {
             case RolloutResult.Deployed deployed -> {
                 // The drift check that follows must see what was just applied, not the informers' older copy.
-                awaitApplied.accept(deployed.versions());
+                awaitApplied.accept(unit.env().cluster(), deployed.versions());
                 alerter.deployed(unit.id(), revision.commit(), deployed.release().revision());
             }
             case RolloutResult.RolledBack rolledBack -> {

@@ -212,6 +212,8 @@ class AgentConfigLoaderTest {
         "ha: {enabled: true, renewDeadline: 5s, retryPeriod: 5s}|ha.retryPeriod: must be shorter than renewDeadline",
         "api: {openEndpoints: [healthz, admin]}|api.openEndpoints: expected some of healthz, readyz, metrics",
         "api: {maxRequestsPerSecond: 0}|api.maxRequestsPerSecond: expected a whole number from 1",
+        "clusters: {default: {context: x}}|clusters.default: 'default' is the agent's own cluster",
+        "clusters: {eu: {context: x, token: y}}|clusters.eu.token: unknown field",
     })
     void rejectsBadAlertsTracingHaAndApiNamingTheField(String yaml, String expected) {
         assertThatThrownBy(() -> AgentConfigLoader.parse("repo: {url: 'file:///r'}\n" + yaml, "a.yaml", BASE))

@@ -1,0 +1,99 @@
+package dev.capstan.agent.sync;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.cluster.DiscoveryCache;
+import dev.capstan.agent.cluster.DriftChecker;
+import dev.capstan.agent.cluster.HealthProbe;
+import dev.capstan.agent.cluster.KubernetesClients;
+import dev.capstan.agent.cluster.LiveState;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.cluster.StableReplicas;
+import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.health.CheckRunner;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.rollout.Gate;
+import dev.capstan.agent.rollout.RolloutController;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The clusters environments deploy to, by the name {@code capstan.yaml} gives them ({@code cluster:}):
+ * {@value #DEFAULT} is the agent's own (its {@code cluster} config), others come from the agent config's
+ * {@code clusters} (a kubeconfig and context each). Each has its own client, informers, applier and rollout
+ * controller; release and incident records stay in the agent's own cluster. Built on first use.
+ */
+public final class ClusterTargets implements AutoCloseable {
+    public static final String DEFAULT = "default";
+
+    /** Everything that talks to one cluster. */
+    public record Target(String name, KubernetesClient client, Supplier<Capabilities> capabilities,
+                         ServerSideApplier applier, LiveState live, DriftChecker drift, RolloutController rollouts) {
+    }
+
+    private final Map<String, AgentConfig.Cluster> configured;
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
+    private final ReleaseStore store;
+    private final MeterRegistry metrics;
+    private final Tracer tracer;
+    private final Clock clock;
+
+    public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, ReleaseStore store,
+                          MeterRegistry metrics, Tracer tracer, Clock clock) {
+        this.configured = Map.copyOf(configured);
+        this.store = store;
+        this.metrics = metrics;
+        this.tracer = tracer;
+        this.clock = clock;
+        targets.put(DEFAULT, build(DEFAULT, own));
+    }
+
+    /** The named cluster; a name the agent config does not know is a configuration error of that environment. */
+    public Target of(String name) {
+        Target known = targets.get(name);
+        if (known != null) {
+            return known;
+        }
+        AgentConfig.Cluster cluster = configured.get(name);
+        if (cluster == null) {
+            throw new ConfigException("cluster '" + name + "' is not in the agent config's clusters (known: "
+                    + new java.util.TreeSet<>(names()) + ")");
+        }
+        return targets.computeIfAbsent(name, n -> build(n, KubernetesClients.create(cluster)));
+    }
+
+    public java.util.Set<String> names() {
+        java.util.Set<String> names = new java.util.HashSet<>(configured.keySet());
+        names.add(DEFAULT);
+        return names;
+    }
+
+    private Target build(String name, KubernetesClient client) {
+        ServerSideApplier applier = new ServerSideApplier(client);
+        LiveState live = new LiveState(client);
+        RolloutController rollouts = new RolloutController(applier, new Pruner(client),
+                new Gate(new HealthProbe(client), new CheckRunner(), metrics), store, new StableReplicas(client),
+                clock, metrics, tracer);
+        return new Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock), applier, live,
+                new DriftChecker(client, live, new SecretMask(), clock), rollouts);
+    }
+
+    /** Closes the informers of every cluster and the clients of the extra ones (the caller owns its own). */
+    @Override
+    public void close() {
+        targets.forEach((name, target) -> {
+            target.live().close();
+            if (!name.equals(DEFAULT)) {
+                target.client().close();
+            }
+        });
+    }
+}
