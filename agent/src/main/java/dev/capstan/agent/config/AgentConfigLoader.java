@@ -30,7 +30,15 @@ public final class AgentConfigLoader {
 
     /** Parses config text; relative paths in it resolve against {@code baseDir}. */
     public static AgentConfig parse(String text, String source, Path baseDir) {
-        Fields root = Fields.parse(source, text)
+        return parse(text, source, baseDir, System::getenv);
+    }
+
+    /**
+     * Parses config text; {@code env} supplies overrides of secrets' paths ({@code CAPSTAN_REPO_AUTH_TOKEN_FILE}
+     * for {@code repo.auth.tokenFile}...), for deployments that mount secrets where the config file cannot know.
+     */
+    static AgentConfig parse(String text, String source, Path baseDir, java.util.function.UnaryOperator<String> env) {
+        Fields root = Fields.parseWithPathOverrides(source, text, env)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
                         "api", "ha", "clusters"));
 

@@ -21,11 +21,29 @@ final class Fields {
     private final String source;
     private final String path;
     private final Map<?, ?> map;
+    /** Environment lookup for path overrides; null where overrides do not apply (capstan.yaml). */
+    private final java.util.function.UnaryOperator<String> env;
 
-    private Fields(String source, String path, Map<?, ?> map) {
+    private Fields(String source, String path, Map<?, ?> map, java.util.function.UnaryOperator<String> env) {
         this.source = source;
         this.path = path;
         this.map = map;
+        this.env = env;
+    }
+
+    /**
+     * Like {@link #parse}, where every {@code ...File} field (a secret's path) can be set or overridden by an
+     * environment variable named after its path: {@code repo.auth.tokenFile} by {@code CAPSTAN_REPO_AUTH_TOKEN_FILE}.
+     */
+    static Fields parseWithPathOverrides(String source, String text, java.util.function.UnaryOperator<String> env) {
+        Fields root = parse(source, text);
+        return new Fields(root.source, root.path, root.map, env);
+    }
+
+    /** The environment variable that overrides {@code field} here: {@code CAPSTAN_} and the path in snake case. */
+    String overrideVariable(String field) {
+        return "CAPSTAN_" + join(field).replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[^A-Za-z0-9]+", "_")
+                .toUpperCase(java.util.Locale.ROOT);
     }
 
     /** Parses YAML text into the root mapping; empty text and invalid YAML are errors naming the file (and line). */
@@ -48,7 +66,7 @@ final class Fields {
         if (!(parsed instanceof Map<?, ?> map)) {
             throw new ConfigException(source + ": expected a YAML mapping at the top level");
         }
-        return new Fields(source, "", map);
+        return new Fields(source, "", map, null);
     }
 
     Fields allowOnly(Set<String> known) {
@@ -65,6 +83,12 @@ final class Fields {
     }
 
     Optional<String> optionalString(String field) {
+        if (env != null && field.endsWith("File")) {
+            String override = env.apply(overrideVariable(field));
+            if (override != null && !override.isBlank()) {
+                return Optional.of(override.strip());
+            }
+        }
         Object value = map.get(field);
         if (value == null) {
             return Optional.empty();
@@ -127,7 +151,7 @@ final class Fields {
         if (!(value instanceof Map<?, ?> child)) {
             throw error(field, "expected a mapping");
         }
-        return Optional.of(new Fields(source, join(field), child));
+        return Optional.of(new Fields(source, join(field), child, env));
     }
 
     List<Fields> objectList(String field) {
@@ -142,7 +166,7 @@ final class Fields {
             if (!(list.get(i) instanceof Map<?, ?> child)) {
                 throw error(field + "[" + i + "]", "expected a mapping");
             }
-            return new Fields(source, join(field) + "[" + i + "]", child);
+            return new Fields(source, join(field) + "[" + i + "]", child, env);
         }).toList();
     }
 

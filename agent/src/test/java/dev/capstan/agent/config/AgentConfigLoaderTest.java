@@ -239,4 +239,24 @@ class AgentConfigLoaderTest {
         assertThat(defaults.api().tokensFile()).isEmpty();
         assertThat(defaults.api().openEndpoints()).containsExactlyInAnyOrder("healthz", "readyz", "metrics");
     }
+
+    @Test
+    void environmentVariablesOverrideSecretsPathsByTheirConfigPath() {
+        java.util.Map<String, String> env = java.util.Map.of(
+                "CAPSTAN_REPO_AUTH_TOKEN_FILE", "/run/secrets/git-token",
+                "CAPSTAN_API_TOKENS_FILE", "/run/secrets/api-tokens.yaml",
+                "CAPSTAN_WEBHOOKS_GITHUB_SECRET_FILE", "/run/secrets/github");
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo: {url: 'https://h/r', auth: {type: token, tokenFile: /etc/capstan/git/token}}
+                webhooks: {github: {}}
+                api: {}
+                """, "a.yaml", BASE, env::get);
+        assertThat(config.repo().auth()).isEqualTo(new GitAuth.Token("git",
+                new SecretRef.FromFile(Path.of("/run/secrets/git-token"))));
+        assertThat(config.api().tokensFile()).contains(Path.of("/run/secrets/api-tokens.yaml"));
+        assertThat(config.webhooks().secret(WebhookConfig.Provider.GITHUB)).isPresent();
+        GitAuth withoutOverride = AgentConfigLoader.parse("repo: {url: 'https://h/r', auth: {type: token, "
+                + "tokenFile: t}}\n", "a.yaml", BASE, name -> null).repo().auth();
+        assertThat(withoutOverride).isEqualTo(new GitAuth.Token("git", new SecretRef.FromFile(BASE.resolve("t"))));
+    }
 }
