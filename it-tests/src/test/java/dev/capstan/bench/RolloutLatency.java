@@ -1,5 +1,9 @@
 package dev.capstan.bench;
 
+import static dev.capstan.bench.Measure.millis;
+import static dev.capstan.bench.Measure.percentile;
+import static dev.capstan.bench.Measure.waitFor;
+
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.GitAuth;
@@ -24,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * Scripted end-to-end measurement (run: {@code bin/bench rollout}) on loopback: real git push, GitHub-style webhook,
@@ -129,26 +131,5 @@ public final class RolloutLatency {
     private static boolean synced(Agent agent, String commit) {
         return agent.status().units().get("web/staging") instanceof UnitOutcome.Synced synced
                 && synced.commit().equals(commit);
-    }
-
-    private static void waitFor(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("condition not met within 120 s");
-            }
-            LockSupport.parkNanos(200_000);
-        }
-    }
-
-    private static long percentile(List<Long> values, int percentile) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, index));
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1_000_000.0;
     }
 }

@@ -1,5 +1,9 @@
 package dev.capstan.bench;
 
+import static dev.capstan.bench.Measure.millis;
+import static dev.capstan.bench.Measure.percentile;
+import static dev.capstan.bench.Measure.waitFor;
+
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.GitAuth;
@@ -20,8 +24,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * Scripted end-to-end measurement (run: {@code bin/bench webhook-latency}). A real git client pushes to a real
@@ -105,26 +107,5 @@ public final class WebhookLatency {
                         millis(percentile(cycles, 50)), millis(percentile(cycles, 99)), requestsPerCycle);
             }
         }
-    }
-
-    private static void waitFor(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("condition not met within 60 s");
-            }
-            LockSupport.parkNanos(100_000);
-        }
-    }
-
-    private static long percentile(List<Long> values, int percentile) {
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, index));
-    }
-
-    private static double millis(long nanos) {
-        return nanos / 1_000_000.0;
     }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @KubernetesCluster
 class FailoverIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FailoverIT.class);
 
     @TempDir
     Path temp;
@@ -82,7 +83,7 @@ class FailoverIT {
 
             await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> "agent-b".equals(holder(client, ns)));
             // A figure for the README, not an assertion: the Lease is 4 s, renewals every 0.5 s.
-            System.out.printf("failover: standby holds the Lease %d ms after the leader was killed%n",
+            LOG.info("failover: standby holds the Lease {} ms after the leader was killed",
                     (System.nanoTime() - killed) / 1_000_000);
             await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 superseded", "2 deployed")));
             assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get()).isNull();
