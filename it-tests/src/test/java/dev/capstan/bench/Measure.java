@@ -1,9 +1,18 @@
 package dev.capstan.bench;
 
+import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.GitAuth;
+import dev.capstan.agent.config.SecretRef;
+import dev.capstan.agent.config.WebhookConfig;
+import dev.capstan.testcluster.LocalCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -30,6 +39,22 @@ final class Measure {
         Collections.sort(sorted);
         int index = (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, index));
+    }
+
+    /**
+     * An agent on {@code url} that polls only hourly, so a GitHub-style webhook signed with {@code webhookSecret}
+     * is what brings each push in; against {@code cluster}, on a free port.
+     */
+    static AgentConfig webhookDrivenAgent(String url, Path work, LocalCluster cluster, String webhookSecret)
+            throws java.io.IOException {
+        Path secret = Files.writeString(work.resolve("webhook-secret"), webhookSecret);
+        return new AgentConfig(
+                new AgentConfig.Repo(url, "main", Duration.ofHours(1), new GitAuth.None(),
+                        AgentConfig.Resilience.defaults()),
+                work.resolve("cache"),
+                new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
+                new AgentConfig.Http("127.0.0.1", 0),
+                new WebhookConfig(Map.of(WebhookConfig.Provider.GITHUB, new SecretRef.FromFile(secret)), 1000));
     }
 
     static double millis(long nanos) {

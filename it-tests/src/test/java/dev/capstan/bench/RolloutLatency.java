@@ -6,9 +6,6 @@ import static dev.capstan.bench.Measure.waitFor;
 
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
-import dev.capstan.agent.config.GitAuth;
-import dev.capstan.agent.config.SecretRef;
-import dev.capstan.agent.config.WebhookConfig;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.GitHttpServer;
@@ -21,12 +18,9 @@ import io.micrometer.core.instrument.Timer;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,15 +60,8 @@ public final class RolloutLatency {
             repo.write("charts/web/values.staging.yaml", "image: {tag: \"0\"}\nreadyAfterMs: 0\n");
             repo.commitAndPush("bench: staging only, pods ready at once");
             repo.pushTo(server.url("remote.git"));
-            Path secret = work.resolve("secret");
-            Files.writeString(secret, SECRET);
-            AgentConfig agentConfig = new AgentConfig(
-                    new AgentConfig.Repo(server.url("remote.git"), "main", Duration.ofHours(1), new GitAuth.None(),
-                            AgentConfig.Resilience.defaults()),
-                    work.resolve("cache"),
-                    new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
-                    new AgentConfig.Http("127.0.0.1", 0),
-                    new WebhookConfig(Map.of(WebhookConfig.Provider.GITHUB, new SecretRef.FromFile(secret)), 1000));
+            AgentConfig agentConfig = Measure.webhookDrivenAgent(server.url("remote.git"), work, cluster,
+                    SECRET);
             try (Agent agent = Agent.start(agentConfig)) {
                 waitFor(() -> agent.status().units().get("web/staging") instanceof UnitOutcome.Synced);
                 WebhookSender github = new WebhookSender("http://127.0.0.1:" + agent.httpPort(), SECRET);

@@ -6,9 +6,6 @@ import static dev.capstan.bench.Measure.waitFor;
 
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
-import dev.capstan.agent.config.GitAuth;
-import dev.capstan.agent.config.SecretRef;
-import dev.capstan.agent.config.WebhookConfig;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.GitHttpServer;
@@ -18,11 +15,9 @@ import dev.capstan.testcluster.WebhookSender;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,15 +41,8 @@ public final class WebhookLatency {
                 GitHttpServer server = GitHttpServer.start(work.resolve("git"))) {
             LocalGitRepo repo = LocalGitRepo.fromDirectory(root.resolve("examples"), work.resolve("git"));
             repo.pushTo(server.url("remote.git"));
-            Path secret = work.resolve("secret");
-            Files.writeString(secret, "latency-secret");
-            AgentConfig config = new AgentConfig(
-                    new AgentConfig.Repo(server.url("remote.git"), "main", Duration.ofHours(1), new GitAuth.None(),
-                            AgentConfig.Resilience.defaults()),
-                    work.resolve("cache"),
-                    new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
-                    new AgentConfig.Http("127.0.0.1", 0),
-                    new WebhookConfig(Map.of(WebhookConfig.Provider.GITHUB, new SecretRef.FromFile(secret)), 1000));
+            AgentConfig config = Measure.webhookDrivenAgent(server.url("remote.git"), work, cluster,
+                    "latency-secret");
             try (Agent agent = Agent.start(config)) {
                 waitFor(() -> agent.status().units().size() == 4 && agent.status().units().values().stream()
                         .allMatch(UnitOutcome.Synced.class::isInstance));

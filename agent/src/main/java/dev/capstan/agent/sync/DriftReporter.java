@@ -60,7 +60,7 @@ public final class DriftReporter {
         timer.record(() -> {
             Map<String, DesiredState> desired = board.desired();
             for (Unit unit : units) {
-                UnitOutcome outcome = board.units().get(unit.id());
+                UnitOutcome outcome = board.unit(unit.id());
                 DesiredState state = desired.get(unit.id());
                 if (outcome instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER) {
                     board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),

@@ -39,23 +39,19 @@ final class IncidentRecorder {
 
     /** Reads the stored incidents once, so the API shows them after a restart. */
     void loadOnce() {
-        if (loaded) {
-            return;
-        }
-        try {
-            incidents.all().forEach(board::record);
-            loaded = true;
-        } catch (RuntimeException e) {
-            LOG.warn("incident records not readable yet: {}", e.getMessage());
+        if (!loaded) {
+            loaded = reloadAll();
         }
     }
 
-    /** Re-reads every stored incident (a standby keeps its reads current this way). */
-    void reloadAll() {
+    /** Re-reads every stored incident (a standby keeps its reads current this way); whether it could. */
+    boolean reloadAll() {
         try {
             incidents.all().forEach(board::record);
+            return true;
         } catch (RuntimeException e) {
-            LOG.warn("incident records not readable: {}", e.getMessage());
+            LOG.warn("incident records not readable yet: {}", e.getMessage());
+            return false;
         }
     }
 

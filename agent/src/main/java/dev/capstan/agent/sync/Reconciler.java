@@ -49,6 +49,7 @@ public final class Reconciler implements UnitScheduler.Work {
     private volatile Plan lastPlan;
     private volatile Revision lastRevision;
     private volatile Map<String, String> lastSources = Map.of();
+    private volatile Map<String, Unit> previousOf = Map.of();
 
     private final Tracer tracer;
     private final AlertTicker alerts;
@@ -123,6 +124,7 @@ public final class Reconciler implements UnitScheduler.Work {
             Map<String, String> sources = new HashMap<>();
             plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit,
                     capabilities(unit.env().cluster()))));
+            previousOf = previousEnvironments(plan);
             lastPlan = plan;
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
@@ -142,7 +144,7 @@ public final class Reconciler implements UnitScheduler.Work {
             return;
         }
         drift.report(plan.units().stream().filter(u -> !scheduler.busy(u.id())
-                && !(board.units().get(u.id()) instanceof UnitOutcome.Progressing)).toList());
+                && !(board.unit(u.id()) instanceof UnitOutcome.Progressing)).toList());
     }
 
     /** The cluster's capabilities; for a cluster the agent does not know, the offline default (the unit fails). */
@@ -159,7 +161,7 @@ public final class Reconciler implements UnitScheduler.Work {
         String source = sources.getOrDefault(unit.id(), "");
         Optional<Unit> previous = previousEnvironment(unit);
         UnitDecision decision = UnitDecision.decide(unit.id(), revision.commit(), source,
-                board.units().get(unit.id()), previous.map(p -> board.units().get(p.id())), previous.isPresent(),
+                board.unit(unit.id()), previous.map(p -> board.unit(p.id())), previous.isPresent(),
                 clock.instant());
         return switch (decision) {
             case UnitDecision.Skip skip -> false;
@@ -168,7 +170,7 @@ public final class Reconciler implements UnitScheduler.Work {
                 yield false;
             }
             case UnitDecision.Wait wait -> {
-                if (!(board.units().get(unit.id()) instanceof UnitOutcome.Waiting w
+                if (!(board.unit(unit.id()) instanceof UnitOutcome.Waiting w
                         && w.commit().equals(revision.commit()))) {
                     board.record(wait.outcome());
                 }
@@ -185,18 +187,23 @@ public final class Reconciler implements UnitScheduler.Work {
 
     /** The same chart in the environment before this one, in capstan.yaml's order. */
     private Optional<Unit> previousEnvironment(Unit unit) {
-        Plan plan = lastPlan;
-        if (plan == null) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(previousOf.get(unit.id()));
+    }
+
+    /** For each unit, the same chart's unit in the previous environment; worked out once per plan. */
+    static Map<String, Unit> previousEnvironments(Plan plan) {
         List<String> envs = plan.config().environments().stream().map(e -> e.name()).toList();
-        int index = envs.indexOf(unit.env().name());
-        if (index <= 0) {
-            return Optional.empty();
+        Map<String, Unit> byId = new HashMap<>();
+        plan.units().forEach(u -> byId.put(u.id(), u));
+        Map<String, Unit> previous = new HashMap<>();
+        for (Unit unit : plan.units()) {
+            int index = envs.indexOf(unit.env().name());
+            Unit before = index > 0 ? byId.get(unit.chart() + "/" + envs.get(index - 1)) : null;
+            if (before != null) {
+                previous.put(unit.id(), before);
+            }
         }
-        String previousEnv = envs.get(index - 1);
-        return plan.units().stream().filter(u -> u.chart().equals(unit.chart())
-                && u.env().name().equals(previousEnv)).findFirst();
+        return Map.copyOf(previous);
     }
 
     /** The latest plan's unit, with its current source, for operator actions. */

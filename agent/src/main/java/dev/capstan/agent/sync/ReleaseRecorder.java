@@ -31,17 +31,29 @@ public final class ReleaseRecorder {
         if (loaded) {
             return;
         }
+        readAll().ifPresent(histories -> {
+            histories.forEach((unit, history) -> holdOf(history).ifPresent(held -> board.record(
+                    new UnitOutcome.Held(unit, held.commit(), held.updatedAt(), held.source(), held.hold(),
+                            held.revision(), held.message()))));
+            loaded = true;
+        });
+    }
+
+    /** Re-reads every unit's history (a standby keeps its reads current this way). */
+    void reloadAll() {
+        readAll();
+    }
+
+    /** Every unit's history from the records into the board; empty when the records cannot be read. */
+    private Optional<Map<String, List<Release>>> readAll() {
         try {
             Map<String, List<Release>> histories = store.all().stream()
                     .collect(Collectors.groupingBy(Release::unit));
-            histories.forEach((unit, history) -> {
-                board.record(unit, history);
-                holdOf(history).ifPresent(held -> board.record(new UnitOutcome.Held(unit, held.commit(),
-                        held.updatedAt(), held.source(), held.hold(), held.revision(), held.message())));
-            });
-            loaded = true;
+            histories.forEach(board::record);
+            return Optional.of(histories);
         } catch (RuntimeException e) {
             LOG.warn("release history not readable yet: {}", e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -60,15 +72,6 @@ public final class ReleaseRecorder {
             }
         }
         return Optional.empty();
-    }
-
-    /** Re-reads every unit's history (a standby keeps its reads current this way). */
-    void reloadAll() {
-        try {
-            store.all().stream().collect(Collectors.groupingBy(Release::unit)).forEach(board::record);
-        } catch (RuntimeException e) {
-            LOG.warn("release history not readable: {}", e.getMessage());
-        }
     }
 
     /** Re-reads one unit's history into the board. */

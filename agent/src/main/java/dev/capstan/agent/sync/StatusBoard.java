@@ -125,6 +125,11 @@ public final class StatusBoard {
         return new TreeMap<>(drift);
     }
 
+    /** Where one unit stands, if known (no copy of the whole board: the scheduler asks this per unit). */
+    public UnitOutcome unit(String unitId) {
+        return units.get(unitId);
+    }
+
     /** Units sorted by id. */
     public Map<String, UnitOutcome> units() {
         return new TreeMap<>(units);

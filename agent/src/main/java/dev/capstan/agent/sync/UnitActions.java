@@ -101,7 +101,7 @@ public final class UnitActions {
             return new Answer.Refused(404, "no unit " + chart + "/" + env + " in the tracked commit");
         }
         String unitId = planned.get().unit().id();
-        if (!(board.units().get(unitId) instanceof UnitOutcome.Held held)) {
+        if (!(board.unit(unitId) instanceof UnitOutcome.Held held)) {
             return new Answer.Refused(409, unitId + " is not quarantined or pinned");
         }
         reconciler.scheduler().act(unitId, () -> {

@@ -88,7 +88,7 @@ final class UnitSync {
         MDC.put("chart", unit.chart());
         MDC.put("env", unit.env().name());
         MDC.put("commit", revision.shortCommit());
-        UnitOutcome previous = board.units().get(unit.id());
+        UnitOutcome previous = board.unit(unit.id());
         try {
             ClusterTargets.Target target = clusters.of(unit.env().cluster());
             Optional<Release> resumed = finishInterrupted(unit, source, target);

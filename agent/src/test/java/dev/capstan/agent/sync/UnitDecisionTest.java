@@ -2,6 +2,9 @@ package dev.capstan.agent.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.capstan.agent.config.RepoConfigParser;
+import dev.capstan.agent.plan.Plan;
+import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.release.Release;
 import java.time.Instant;
 import java.util.Optional;
@@ -67,5 +70,19 @@ class UnitDecisionTest {
                 .isInstanceOf(UnitDecision.Wait.class);
         assertThat(UnitDecision.decide("api/prod", "c2", "p2", prod, Optional.of(stagingNew), true, NOW))
                 .isInstanceOf(UnitDecision.Work.class);
+    }
+
+    @Test
+    void eachUnitsPreviousEnvironmentIsTheSameChartOneEnvironmentEarlier() {
+        var config = RepoConfigParser.parse(
+                "environments: [{name: dev}, {name: staging}, {name: prod}]\n");
+        var envs = config.environments();
+        var units = java.util.List.of(new Unit("api", envs.get(0)), new Unit("web", envs.get(0)),
+                new Unit("api", envs.get(1)), new Unit("api", envs.get(2)), new Unit("web", envs.get(2)));
+        var previous = Reconciler.previousEnvironments(new Plan(config, units));
+        assertThat(previous).hasSize(2);
+        assertThat(previous.get("api/staging").id()).isEqualTo("api/dev");
+        assertThat(previous.get("api/prod").id()).isEqualTo("api/staging");
+        assertThat(previous).as("web has no staging unit").doesNotContainKey("web/dev").doesNotContainKey("web/prod");
     }
 }
