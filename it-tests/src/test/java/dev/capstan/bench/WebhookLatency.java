@@ -11,6 +11,8 @@ import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.GitHttpServer;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.LocalGitRepo;
+import dev.capstan.testcluster.PodSimulator;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.capstan.testcluster.WebhookSender;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,7 +39,10 @@ public final class WebhookLatency {
         PrintStream out = System.out;
         Path root = ClusterBinaries.repoRoot();
         Path work = Files.createTempDirectory("capstan-webhook-latency-");
+        // Pods must become ready: deploys are gated on health since rollouts came.
         try (LocalCluster cluster = LocalCluster.start(ClusterBinaries.locate(root), work.resolve("cluster"));
+                KubernetesClient client = cluster.newClient();
+                PodSimulator simulator = PodSimulator.start(client);
                 GitHttpServer server = GitHttpServer.start(work.resolve("git"))) {
             LocalGitRepo repo = LocalGitRepo.fromDirectory(root.resolve("examples"), work.resolve("git"));
             repo.pushTo(server.url("remote.git"));
