@@ -39,6 +39,7 @@ final class AlertDispatcher implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(3)).build();
     private final Retry retry;
     private final MeterRegistry metrics;
+    private volatile boolean closed;
 
     AlertDispatcher(AlertConfig config, MeterRegistry metrics, Duration firstBackoff) {
         this.sinks = config.sinks();
@@ -66,7 +67,17 @@ final class AlertDispatcher implements AutoCloseable {
     private void deliver(AlertConfig.Sink sink, Alert alert) {
         try {
             retry.executeCallable(() -> {
-                post(sink, alert);
+                try {
+                    post(sink, alert);
+                } catch (InterruptedException e) {
+                    if (closed) {
+                        throw e;
+                    }
+                    // Not ours: the dispatcher is not closing. Clear it and let the retry try again.
+                    Thread.interrupted();
+                    LOG.warn("delivery of alert {} to sink {} was interrupted; retrying", alert.key(), sink.name());
+                    throw new IOException("interrupted", e);
+                }
                 return null;
             });
             count(sink.name(), alert, "delivered");
@@ -105,6 +116,7 @@ final class AlertDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         queues.values().forEach(ThreadPoolExecutor::shutdownNow);
     }
 }
