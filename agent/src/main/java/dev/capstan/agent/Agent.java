@@ -28,6 +28,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import dev.capstan.agent.api.ApiTokens;
+import dev.capstan.agent.api.SlowClients;
+import dev.capstan.agent.health.AddressPolicy;
+import dev.capstan.agent.health.CheckRunner;
 import dev.capstan.agent.config.ApiConfig;
 import dev.capstan.agent.config.ConfigException;
 import io.vertx.core.Vertx;
@@ -61,6 +64,10 @@ public final class Agent implements AutoCloseable {
     private static final int INCIDENT_LIMIT = 100;
     private static final long TOKEN_RELOAD_MS = 2_000;
     private static final long STANDBY_REFRESH_MS = 3_000;
+    /** Slow or stalled HTTP clients: headers within 10 s, the whole request within 30 s, silence at most 30 s. */
+    private static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
+    private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final WorkerExecutor worker;
@@ -118,7 +125,7 @@ public final class Agent implements AutoCloseable {
         ReleaseStore store = new ReleaseStore(client, config.releases().namespace(),
                 config.releases().historyLimit(), Clock.systemUTC());
         ClusterTargets live = new ClusterTargets(client, config.clusters(), store, metrics, tracing.tracer(),
-                Clock.systemUTC());
+                Clock.systemUTC(), new CheckRunner(AddressPolicy.allowing(config.checks().allow())));
         DriftReporter drift = new DriftReporter(live, board, Clock.systemUTC(), metrics);
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
                 live, new ChartRenderer(), store, drift, board, Clock.systemUTC(),
@@ -134,9 +141,11 @@ public final class Agent implements AutoCloseable {
         Optional<ApiTokens> tokens = config.api().tokensFile().map(file -> new ApiTokens(file, metrics));
         try {
             tokens.ifPresent(ApiTokens::reload);
+            SlowClients slowClients = new SlowClients(vertx, HEADER_DEADLINE, REQUEST_DEADLINE);
             HttpServer server = vertx.createHttpServer(serverOptions(config.api()))
-                    .requestHandler(HttpApi.router(vertx, board, metrics, webhooks, engine.actions(), loop::trigger,
-                            config.api(), tokens))
+                    .connectionHandler(slowClients::connected)
+                    .requestHandler(slowClients.guard(HttpApi.router(vertx, board, metrics, webhooks,
+                            engine.actions(), loop::trigger, config.api(), tokens)))
                     .listen(config.http().port(), config.http().host())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.setPeriodic(SECRET_RELOAD_MS, id -> vertx.executeBlocking(() -> {
@@ -215,7 +224,9 @@ public final class Agent implements AutoCloseable {
 
     /** HTTPS with the configured PEM certificate and key, else plain HTTP. */
     private static HttpServerOptions serverOptions(ApiConfig api) {
-        HttpServerOptions options = new HttpServerOptions();
+        // A connection that says nothing for this long is closed (slow clients: see SlowClients).
+        HttpServerOptions options = new HttpServerOptions().setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS);
         api.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
         return options;

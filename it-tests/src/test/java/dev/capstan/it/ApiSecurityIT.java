@@ -126,6 +126,116 @@ class ApiSecurityIT {
         }
     }
 
+    /**
+     * Issue 12.1: every way of spelling a path that a router might read differently from the access check. Sent
+     * as-is; non-canonical forms are refused before anything else, so nothing can reach a route it may not.
+     */
+    @Test
+    void pathFormsAndMethodsCannotBypassAuthorization(TestNamespace ns, LocalCluster cluster) throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        Path tokens = writeTokens(VIEWER, DEPLOYER);
+        try (Agent agent = Agent.start(config(repo, cluster, ns, tokens, ApiConfig.PROBES, Optional.empty()))) {
+            int port = agent.httpPort();
+            RolloutAgents.awaitSynced(agent, "web/staging", repo.git.remoteHead());
+            record Probe(String method, String path, String token) {
+            }
+            List<Probe> probes = List.of(
+                    new Probe("GET", "/webhooks/../api/status", null),
+                    new Probe("POST", "/webhooks/../api/releases/web/staging/rollback", null),
+                    new Probe("POST", "/webhooks/%2e%2e/api/releases/web/staging/rollback", null),
+                    new Probe("POST", "/webhooks/github/../../api/sync", null),
+                    new Probe("GET", "/healthz/../api/status", null),
+                    new Probe("GET", "/./api/status", null),
+                    new Probe("GET", "/%61pi/status", null),
+                    new Probe("POST", "//api/sync", VIEWER),
+                    new Probe("POST", "/%61pi/sync", VIEWER),
+                    new Probe("POST", "/./api/sync", VIEWER),
+                    new Probe("POST", "/x/../api/sync", VIEWER),
+                    new Probe("POST", "//api/releases/web/staging/resume", VIEWER),
+                    new Probe("POST", "/api/releases/web/staging/%72ollback", VIEWER),
+                    new Probe("POST", "/api//releases/web/staging/rollback", VIEWER),
+                    new Probe("POST", "/api/releases/web/staging/rollback/", VIEWER),
+                    new Probe("POST", "/api/releases/web/staging/rollback;x=1", VIEWER),
+                    new Probe("POST", "/api/sync%00", VIEWER));
+            List<String> answers = new ArrayList<>();
+            for (Probe probe : probes) {
+                RawHttp.Answer answer = RawHttp.send(port, probe.method(), probe.path(), probe.token(), "");
+                answers.add(probe.method() + " " + probe.path() + ": " + answer.status());
+                assertThat(answer.headers().get("content-type")).as(probe.path()).isEqualTo("application/json");
+            }
+            assertThat(answers).allSatisfy(line -> assertThat(line).endsWith(": 400"));
+
+            // Canonical paths, every method: deny by default, by the role each route needs.
+            List<String> canonical = new ArrayList<>();
+            for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")) {
+                for (String path : List.of("/api/status", "/api/sync", "/api/releases/web/staging/rollback",
+                        "/healthz", "/webhooks/github", "/nowhere")) {
+                    canonical.add(method + " " + path + ": " + RawHttp.send(port, method, path, null, "").status()
+                            + " " + RawHttp.send(port, method, path, VIEWER, "").status());
+                }
+            }
+            assertThat(canonical).contains(
+                    "GET /api/status: 401 200", "POST /api/status: 401 403", "DELETE /api/status: 401 403",
+                    "POST /api/sync: 401 403", "PUT /api/sync: 401 403", "GET /api/sync: 401 404",
+                    "POST /api/releases/web/staging/rollback: 401 403", "GET /healthz: 200 200",
+                    "POST /healthz: 401 403", "OPTIONS /healthz: 401 403", "GET /webhooks/github: 401 404",
+                    "GET /nowhere: 401 404", "POST /nowhere: 401 403");
+
+            assertThat(agent.status().units().get("web/staging")).as("nothing was pinned or resumed")
+                    .isInstanceOf(dev.capstan.agent.sync.UnitOutcome.Synced.class);
+            assertThat(agent.status().releases().get("web/staging")).hasSize(1);
+        }
+    }
+
+    /** Issue 12.2/12.3: revoking by emptying or deleting the file; a token sprayer slows only itself. */
+    @Test
+    void revokedTokensStopWorkingAndSprayingIsCountedAndLimitedPerClient(TestNamespace ns, LocalCluster cluster)
+            throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        Path tokens = writeTokens(VIEWER, DEPLOYER);
+        AgentConfig base = config(repo, cluster, ns, tokens, ApiConfig.PROBES, Optional.empty());
+        AgentConfig config = new AgentConfig(base.repo(), base.cacheDir(), base.cluster(), base.http(),
+                base.webhooks(), base.releases(), AlertConfig.none(), AgentConfig.Tracing.off(),
+                new ApiConfig(Optional.of(tokens), ApiConfig.PROBES, 50, Optional.empty()));
+        try (Agent agent = Agent.start(config)) {
+            String url = "http://127.0.0.1:" + agent.httpPort();
+            assertThat(send(url, "GET", "/api/status", VIEWER, null).statusCode()).isEqualTo(200);
+
+            Files.writeString(tokens, "");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(send(url, "GET", "/api/status", VIEWER, null).statusCode()).isEqualTo(401));
+            writeTokens(VIEWER, DEPLOYER);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(send(url, "GET", "/api/status", VIEWER, null).statusCode()).isEqualTo(200));
+            Files.delete(tokens);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(send(url, "GET", "/api/status", DEPLOYER, null).statusCode()).isEqualTo(401));
+            writeTokens(VIEWER, DEPLOYER);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(send(url, "GET", "/api/status", VIEWER, null).statusCode()).isEqualTo(200));
+
+            java.util.Map<Integer, Integer> spray = new java.util.TreeMap<>();
+            for (int i = 0; i < 500; i++) {
+                spray.merge(send(url, "GET", "/api/status", "wrong-token-" + i + "-0123456789", null).statusCode(),
+                        1, Integer::sum);
+            }
+            assertThat(spray.keySet()).isSubsetOf(401, 429).contains(429);
+            assertThat(spray.getOrDefault(401, 0)).isLessThanOrEqualTo(3 * 20);
+            HttpResponse<String> limited = send(url, "GET", "/api/status", "wrong-token-x-0123456789", null);
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+            List<Integer> valid = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                valid.add(send(url, "GET", "/api/status", VIEWER, null).statusCode());
+            }
+            assertThat(valid).as("a valid caller keeps its own budget").containsOnly(200);
+            assertThat(agent.metrics().find("capstan_api_auth_failures_total").tag("reason", "invalid").counter()
+                    .count()).isGreaterThanOrEqualTo(500);
+            assertThat(agent.metrics().find("capstan_api_auth_failures_total").tag("reason", "rate_limited")
+                    .counter().count()).isGreaterThan(0);
+        }
+    }
+
     @Test
     void metricsCanRequireATokenAndABadTokensFileStopsStartup(TestNamespace ns, LocalCluster cluster)
             throws Exception {

@@ -3,79 +3,156 @@ package dev.capstan.agent.api;
 import dev.capstan.agent.config.ApiConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The first handler of every request: rate limit, then who may call what. Probes (as configured) and the page's
- * static files (no data in them) are open; webhooks authenticate by signature in their own handler; {@code GET}
- * under {@code /api} needs a viewer token, {@code POST} a deployer. Without a tokens file everything is open. API
- * answers are never cached and never sniffed. No CORS headers: the API is not for other origins.
+ * The first handler of every request. It refuses paths that are not canonical (so the path authorized is the path
+ * the router dispatches), then decides who may call what, denying by default: the configured probes, the page's
+ * static files ({@code GET}) and webhook deliveries ({@code POST /webhooks/<provider>}, which carry a signature
+ * instead) are open; any other {@code GET}/{@code HEAD} needs a viewer token, any other method a deployer. Each
+ * token has its own request budget; invalid tokens are counted, logged (never the token) and limited per
+ * client address, so spraying tokens neither hides nor takes the budget of real callers. Without a tokens file
+ * everything is open under one budget. API answers are never cached and never sniffed; no CORS headers.
  */
 final class Access implements Handler<RoutingContext> {
+    private static final Logger LOG = LoggerFactory.getLogger(Access.class);
     private static final Set<String> PAGE = Set.of("/", "/app.js", "/app.css");
+    private static final String WEBHOOKS = "/webhooks/";
+    static final int FAILURES_ALLOWED = 20;
+    static final Duration FAILURE_WINDOW = Duration.ofSeconds(10);
 
     private final Optional<ApiTokens> tokens;
     private final Set<String> open;
-    private final RateLimiter limiter;
+    private final int perSecond;
+    private final RateLimiter anonymous;
+    private final Map<String, RateLimiter> perCaller = new ConcurrentHashMap<>();
+    private final FailedAuthentications failures = new FailedAuthentications(FAILURES_ALLOWED, FAILURE_WINDOW,
+            System::nanoTime);
+    private final Counter missing;
+    private final Counter invalid;
+    private final Counter limited;
 
-    Access(Optional<ApiTokens> tokens, ApiConfig config) {
+    Access(Optional<ApiTokens> tokens, ApiConfig config, MeterRegistry metrics) {
         this.tokens = tokens;
         this.open = config.openEndpoints();
-        this.limiter = RateLimiter.of("api", RateLimiterConfig.custom()
-                .limitForPeriod(config.maxRequestsPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(Duration.ZERO).build());
+        this.perSecond = config.maxRequestsPerSecond();
+        this.anonymous = limiter("api");
+        String name = "capstan_api_auth_failures_total";
+        String description = "Requests refused for want of a valid token, by reason";
+        this.missing = Counter.builder(name).description(description).tag("reason", "missing").register(metrics);
+        this.invalid = Counter.builder(name).description(description).tag("reason", "invalid").register(metrics);
+        this.limited = Counter.builder(name).description(description).tag("reason", "rate_limited")
+                .register(metrics);
     }
 
     @Override
     public void handle(RoutingContext ctx) {
         String path = ctx.request().path();
-        if (path.startsWith("/webhooks/")) {
-            ctx.next();
+        Optional<String> problem = CanonicalPath.problem(path);
+        if (problem.isPresent()) {
+            HttpApi.json(ctx, 400, new JsonObject().put("error", problem.get()));
             return;
         }
         if (path.startsWith("/api/")) {
             ctx.response().putHeader("Cache-Control", "no-store").putHeader("X-Content-Type-Options", "nosniff");
         }
         Optional<Role> required = required(ctx.request().method(), path);
-        if (required.isEmpty() || tokens.isEmpty()) {
+        if (required.isEmpty()) {
             ctx.next();
             return;
         }
-        if (!limiter.acquirePermission()) {
-            HttpApi.json(ctx, 429, new JsonObject().put("error", "too many requests; retry later"));
+        if (tokens.isEmpty()) {
+            if (anonymous.acquirePermission()) {
+                ctx.next();
+            } else {
+                tooMany(ctx, "too many requests; retry later", Duration.ofSeconds(1));
+            }
             return;
         }
         String header = ctx.request().getHeader("Authorization");
-        Optional<ApiTokens.Caller> caller = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? tokens.get().authenticate(header.substring(7).strip()) : Optional.empty();
+        boolean bearer = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+        Optional<ApiTokens.Caller> caller = bearer ? tokens.get().authenticate(header.substring(7).strip())
+                : Optional.empty();
         if (caller.isEmpty()) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"capstan\"");
-            HttpApi.json(ctx, 401, new JsonObject().put("error", "a valid bearer token is required"));
+            refuse(ctx, bearer);
         } else if (!caller.get().role().allows(required.get())) {
             HttpApi.json(ctx, 403, new JsonObject().put("error", "token '" + caller.get().name() + "' has role "
-                    + caller.get().role().name().toLowerCase(java.util.Locale.ROOT) + "; this needs "
-                    + required.get().name().toLowerCase(java.util.Locale.ROOT)));
+                    + caller.get().role().name().toLowerCase(Locale.ROOT) + "; this needs "
+                    + required.get().name().toLowerCase(Locale.ROOT)));
+        } else if (!perCaller.computeIfAbsent(caller.get().name(), this::limiter).acquirePermission()) {
+            tooMany(ctx, "too many requests for token '" + caller.get().name() + "'; retry later",
+                    Duration.ofSeconds(1));
         } else {
             ctx.put("caller", caller.get().name());
             ctx.next();
         }
     }
 
-    /** The role a request needs; empty when it is open. */
+    private void refuse(RoutingContext ctx, boolean presented) {
+        if (!presented) {
+            // No token at all (a page before its login, a probe): nothing is being guessed.
+            missing.increment();
+            unauthorized(ctx);
+            return;
+        }
+        String address = ctx.request().remoteAddress() == null ? "unknown"
+                : ctx.request().remoteAddress().hostAddress();
+        FailedAuthentications.Verdict verdict = failures.failed(address);
+        invalid.increment();
+        if (verdict.firstInWindow()) {
+            LOG.warn("API request from {} refused: invalid bearer token ({} {})", address, ctx.request().method(),
+                    ctx.request().path());
+        }
+        if (verdict.limited()) {
+            limited.increment();
+            if (verdict.failuresInWindow() == FAILURES_ALLOWED + 1) {
+                LOG.warn("API client {} failed to authenticate {} times within {}s: refused with 429 for {}s", address,
+                        verdict.failuresInWindow(), FAILURE_WINDOW.toSeconds(), verdict.retryAfter().toSeconds() + 1);
+            }
+            tooMany(ctx, "too many failed authentications from this address; retry later", verdict.retryAfter());
+            return;
+        }
+        unauthorized(ctx);
+    }
+
+    private static void unauthorized(RoutingContext ctx) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"capstan\"");
+        HttpApi.json(ctx, 401, new JsonObject().put("error", "a valid bearer token is required"));
+    }
+
+    private static void tooMany(RoutingContext ctx, String message, Duration retryAfter) {
+        ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, retryAfter.toSeconds() + 1)));
+        HttpApi.json(ctx, 429, new JsonObject().put("error", message));
+    }
+
+    private RateLimiter limiter(String name) {
+        return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(perSecond)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+    }
+
+    /** The role a request on a canonical path needs; empty when it is open. Deny by default. */
     Optional<Role> required(HttpMethod method, String path) {
-        String probe = path.startsWith("/") ? path.substring(1) : path;
-        if (open.contains(probe) || (method == HttpMethod.GET || method == HttpMethod.HEAD) && PAGE.contains(path)) {
+        boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+        if (read && (PAGE.contains(path) || open.contains(path.substring(1)))) {
             return Optional.empty();
         }
-        if (path.startsWith("/api/") && method == HttpMethod.POST) {
-            return Optional.of(Role.DEPLOYER);
+        if (method == HttpMethod.POST && path.startsWith(WEBHOOKS) && path.indexOf('/', WEBHOOKS.length()) < 0
+                && path.length() > WEBHOOKS.length()) {
+            return Optional.empty();
         }
-        return Optional.of(Role.VIEWER);
+        return Optional.of(read ? Role.VIEWER : Role.DEPLOYER);
     }
 }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The API's bearer tokens, read from a mounted file and re-read when it changes (no restart for a rotation). The
  * file is a YAML list: {@code - {name: ci, role: deployer, token: "..."}}. Only SHA-256 digests are kept in memory;
- * a presented token is compared with every entry in constant time. A file that does not parse keeps the previous
- * tokens (and says so, naming the entry, never a token).
+ * a presented token is compared with every entry in constant time. A missing or empty file revokes every token; a
+ * file that does not parse keeps the previous tokens (and says so, naming the entry, never a token).
  */
 public final class ApiTokens {
     private static final Logger LOG = LoggerFactory.getLogger(ApiTokens.class);
@@ -48,17 +48,32 @@ public final class ApiTokens {
         this.metrics = metrics;
     }
 
-    /** Reads the file if it changed. Throws on the first read if it is missing or invalid: the agent must not start. */
+    /**
+     * Reads the file if it changed. A missing or empty file means no tokens: every call that needs one is refused
+     * (revoking by emptying or deleting the Secret's file works). A file that does not parse keeps the previous
+     * tokens. On the first read, a missing or unparsable file throws: the agent must not start.
+     */
     public synchronized void reload() {
         byte[] content;
         try {
             content = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (fileDigest.length == 0) {
+                throw new dev.capstan.agent.config.ConfigException("api.tokensFile " + file + " cannot be read");
+            }
+            revokeAll("is gone");
+            return;
         } catch (IOException e) {
             fail("api.tokensFile " + file + " cannot be read");
             return;
         }
         byte[] digest = sha256(content);
         if (Arrays.equals(digest, fileDigest)) {
+            return;
+        }
+        if (new String(content, StandardCharsets.UTF_8).isBlank()) {
+            fileDigest = digest;
+            revokeAll("is empty");
             return;
         }
         try {
@@ -68,6 +83,19 @@ public final class ApiTokens {
             LOG.info("API tokens loaded from {}: {} tokens", file, entries.size());
         } catch (IllegalArgumentException e) {
             fail("api.tokensFile " + file + ": " + e.getMessage());
+        }
+    }
+
+    private void revokeAll(String why) {
+        if (!entries.isEmpty()) {
+            LOG.warn("api.tokensFile {} {}: every token is revoked, the API refuses all calls that need one", file,
+                    why);
+            metrics.counter("capstan_api_token_reloads_total", "result", "emptied").increment();
+        }
+        entries = List.of();
+        if (why.equals("is gone")) {
+            // Any later file, even one identical to the last, is read again.
+            fileDigest = new byte[] {0};
         }
     }
 
@@ -94,7 +122,12 @@ public final class ApiTokens {
     static List<Entry> parse(byte[] content) {
         Object root;
         try {
-            root = YAML.readValue(content, Object.class);
+            com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(content);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                // Only comments, or an explicit null: no tokens.
+                return List.of();
+            }
+            root = YAML.treeToValue(tree, Object.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("not valid YAML");
         }

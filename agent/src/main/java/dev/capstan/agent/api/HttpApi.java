@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** The HTTP routes. Handlers only read in-memory state: nothing here blocks the event loop. */
 public final class HttpApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApi.class);
     private HttpApi() {
     }
 
@@ -21,7 +22,8 @@ public final class HttpApi {
                                 WebhookRoutes webhooks, UnitActions actions, Runnable syncNow,
                                 dev.capstan.agent.config.ApiConfig api, java.util.Optional<ApiTokens> tokens) {
         Router router = Router.router(vertx);
-        router.route().handler(new Access(tokens, api));
+        router.route().handler(new Access(tokens, api, metrics));
+        router.route().failureHandler(HttpApi::failed);
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
         router.get("/readyz").handler(ctx -> {
             boolean ready = board.ready();
@@ -71,6 +73,34 @@ public final class HttpApi {
             case UnitOutcome.Progressing p -> json.put("state", "Progressing").put("phase", p.phase());
             case UnitOutcome.Waiting w -> json.put("state", "Waiting").put("message", w.reason());
         };
+    }
+
+    /**
+     * Whatever failed in a handler (a body over its limit, an exception) is answered as JSON with its status, never a
+     * bare 500 page; an exception is logged by class and route only.
+     */
+    private static void failed(RoutingContext ctx) {
+        int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+        if (ctx.failure() != null) {
+            LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(),
+                    ctx.failure().getClass().getName());
+        }
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        if (ctx.response().headWritten()) {
+            ctx.request().connection().close();
+            return;
+        }
+        String error = switch (status) {
+            case 413 -> "request body too large";
+            case 400 -> "bad request";
+            case 404 -> "not found";
+            case 405 -> "method not allowed";
+            case 500 -> "internal error; the agent logged it";
+            default -> "request failed";
+        };
+        json(ctx, status, new JsonObject().put("error", error));
     }
 
     static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -57,8 +57,18 @@ public final class ChartRenderer {
     }
 
     public DesiredState render(RenderRequest request) {
+        String unit = request.chart().chartName() + "/" + request.env();
+        try {
+            return renderGuarded(request, unit);
+        } catch (StackOverflowError e) {
+            // A template, macro or schema that refers to itself past every other guard: this unit's error only.
+            throw new ChartException(unit, "", 0, "rendering nests too deeply (a template, macro or schema that "
+                    + "refers to itself?)");
+        }
+    }
+
+    private DesiredState renderGuarded(RenderRequest request, String unit) {
         ChartFiles files = request.chart();
-        String unit = files.chartName() + "/" + request.env();
         CompiledChart chart = compiled(files);
         if (files.manifestTemplates().isEmpty()) {
             throw new ChartException(unit, "templates/", 0, "the chart has no templates (templates/*.yaml)");

@@ -10,6 +10,7 @@ import com.networknt.schema.path.PathType;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,9 +25,11 @@ final class ValuesSchema {
     private static final Map<SpecificationVersion, SchemaRegistry> REGISTRIES = new EnumMap<>(
             SpecificationVersion.class);
 
+    private final String chart;
     private final Schema schema;
 
-    private ValuesSchema(Schema schema) {
+    private ValuesSchema(String chart, Schema schema) {
+        this.chart = chart;
         this.schema = schema;
     }
 
@@ -36,15 +39,27 @@ final class ValuesSchema {
             if (!node.isObject()) {
                 throw new ChartException(chart, FILE, 1, "a JSON Schema must be a JSON object");
             }
+            Optional<String> cycle = SchemaRefCycles.find(node);
+            if (cycle.isPresent()) {
+                throw new ChartException(chart, FILE, 0, "$ref cycle that never reaches the values: " + cycle.get());
+            }
             SpecificationVersion version = SpecificationVersion.fromSchemaNode(node)
                     .orElse(SpecificationVersion.DRAFT_2020_12);
-            return new ValuesSchema(registry(version).getSchema(node));
+            return new ValuesSchema(chart, registry(version).getSchema(node));
         } catch (JacksonException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new ChartException(chart, FILE, line, "invalid JSON: " + e.getOriginalMessage());
         } catch (SchemaException e) {
             throw new ChartException(chart, FILE, 0, "invalid schema: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            throw tooDeep(chart);
         }
+    }
+
+    /** What no static check caught ($id or $anchor references, dynamic refs): the validator's stack ran out. */
+    private static ChartException tooDeep(String chart) {
+        return new ChartException(chart, FILE, 0, "the schema nests or refers to itself too deeply "
+                + "(a $ref cycle that never reaches the values?)");
     }
 
     /** One line per violation: {@code $.replicaCount: string found, integer expected}. Empty when valid. */
@@ -54,6 +69,8 @@ final class ValuesSchema {
             return errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).sorted().toList();
         } catch (SchemaException e) {
             return List.of("$: schema could not be applied: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            throw tooDeep(chart);
         }
     }
 

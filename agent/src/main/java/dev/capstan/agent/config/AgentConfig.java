@@ -10,10 +10,36 @@ import java.util.Optional;
  */
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                           Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
-                          java.util.Map<String, Cluster> clusters) {
+                          java.util.Map<String, Cluster> clusters, Checks checks) {
 
     public AgentConfig {
         clusters = java.util.Map.copyOf(clusters);
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
+                       java.util.Map<String, Cluster> clusters) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters, Checks.none());
+    }
+
+    /** This config with {@code checks} instead of its own. */
+    public AgentConfig withChecks(Checks checks) {
+        return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
+                checks);
+    }
+
+    /**
+     * Where capstan.yaml's checks (URLs from git) may send requests besides the default: {@code allow} lists CIDR
+     * ranges and host names that would otherwise be refused (loopback, link-local, the agent's own addresses).
+     */
+    public record Checks(java.util.List<String> allow) {
+        public Checks {
+            allow = java.util.List.copyOf(allow);
+        }
+
+        public static Checks none() {
+            return new Checks(java.util.List.of());
+        }
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,

@@ -40,7 +40,7 @@ public final class AgentConfigLoader {
     static AgentConfig parse(String text, String source, Path baseDir, java.util.function.UnaryOperator<String> env) {
         Fields root = Fields.parseWithPathOverrides(source, text, env)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
-                        "api", "ha", "clusters"));
+                        "api", "ha", "clusters", "checks"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -98,8 +98,21 @@ public final class AgentConfigLoader {
                         one.optionalString("context")));
             }
         });
+        AgentConfig.Checks checks = root.optionalObject("checks").map(AgentConfigLoader::checks)
+                .orElse(AgentConfig.Checks.none());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases, alerts, tracing, api, ha, clusters);
+                http, webhooks, releases, alerts, tracing, api, ha, clusters, checks);
+    }
+
+    private static AgentConfig.Checks checks(Fields checks) {
+        checks.allowOnly(Set.of("allow"));
+        java.util.List<String> allow = checks.optionalStringList("allow").orElse(java.util.List.of());
+        try {
+            dev.capstan.agent.health.AddressPolicy.allowing(allow);
+        } catch (IllegalArgumentException e) {
+            throw checks.error("allow", e.getMessage());
+        }
+        return new AgentConfig.Checks(allow);
     }
 
     private static GitAuth auth(Fields auth, String url, Path baseDir) {

@@ -2,7 +2,7 @@ package dev.capstan.agent.config;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /** A declared check of an environment, run at every health gate of a rollout besides the built-in assessment. */
 public sealed interface Check {
@@ -10,7 +10,7 @@ public sealed interface Check {
 
     /**
      * HTTP smoke check: GET {@code url} until {@code successes} consecutive answers have {@code expectStatus} (and a
-     * body matching {@code bodyMatches}, when given).
+     * body matching {@code bodyMatches}, when given). The pattern is RE2 (linear time): it comes from git.
      */
     record Http(String name, String url, int expectStatus, Optional<Pattern> bodyMatches, int successes,
                 Duration interval, Duration requestTimeout) implements Check {

@@ -8,11 +8,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /** The {@code smoke} and {@code prometheus} check lists of an environment in {@code capstan.yaml}. Pure. */
 final class ChecksParser {
+    private static final int MAX_PATTERN = 1000;
     private ChecksParser() {
     }
 
@@ -41,10 +42,15 @@ final class ChecksParser {
         String url = httpUrl(smoke, "url");
         int status = smoke.integer("expectStatus", 200, 100, 599);
         Optional<Pattern> body = smoke.optionalString("bodyMatches").map(regex -> {
+            if (regex.length() > MAX_PATTERN) {
+                throw smoke.error("bodyMatches", "longer than " + MAX_PATTERN + " characters");
+            }
             try {
+                // RE2: matching time grows linearly with the body, whatever the pattern (no backtracking).
                 return Pattern.compile(regex);
             } catch (PatternSyntaxException e) {
-                throw smoke.error("bodyMatches", "not a valid regular expression: " + e.getDescription());
+                throw smoke.error("bodyMatches", "not a valid RE2 regular expression (no backreferences or "
+                        + "lookaround): " + e.getDescription());
             }
         });
         int successes = smoke.integer("successes", 1, 1, 100);

@@ -11,17 +11,23 @@ import java.nio.file.Path;
  */
 public sealed interface SecretRef {
 
-    /** Reads the secret now; the message of a failure names where it looked, never a value. */
+    /** Reads the secret now; never blank. The message of a failure names where it looked, never a value. */
     Secret read();
 
     record FromFile(Path path) implements SecretRef {
         @Override
         public Secret read() {
+            String value;
             try {
-                return new Secret(Files.readString(path, StandardCharsets.UTF_8).strip());
+                value = Files.readString(path, StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
                 throw new ConfigException("secret file " + path + " cannot be read");
             }
+            if (value.isEmpty()) {
+                // An empty secret would make every signature or token check trivial to pass.
+                throw new ConfigException("secret file " + path + " is empty");
+            }
+            return new Secret(value);
         }
 
         @Override

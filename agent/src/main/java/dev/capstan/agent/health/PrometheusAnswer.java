@@ -3,14 +3,22 @@ package dev.capstan.agent.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.agent.config.Check;
 
-/** Judges a Prometheus HTTP API answer to an instant query against a check's range. Pure. */
+/**
+ * Judges a Prometheus HTTP API answer to an instant query against a check's range. The reason never quotes the
+ * answer beyond a number and Prometheus's fixed error types: whatever answered may not be Prometheus. Pure.
+ */
 final class PrometheusAnswer {
+    private static final java.util.Set<String> ERROR_TYPES = java.util.Set.of("timeout", "canceled", "execution",
+            "bad_data", "internal", "unavailable", "not_found", "not_acceptable");
     private PrometheusAnswer() {
     }
 
     static CheckResult judge(Check.Prometheus check, JsonNode answer) {
         if (!"success".equals(answer.path("status").asText())) {
-            return new CheckResult.NotYet(check.name(), "query failed: " + answer.path("error").asText("no status"));
+            // Only Prometheus's own error types are repeated: the rest of the answer is the remote's text.
+            String type = answer.path("errorType").asText("");
+            return new CheckResult.NotYet(check.name(), "query failed" + (ERROR_TYPES.contains(type)
+                    ? " (" + type + ")" : ""));
         }
         JsonNode data = answer.path("data");
         JsonNode value = switch (data.path("resultType").asText()) {
@@ -25,7 +33,7 @@ final class PrometheusAnswer {
         try {
             sample = Double.parseDouble(value.asText());
         } catch (NumberFormatException e) {
-            return new CheckResult.NotYet(check.name(), "sample is not a number: " + value.asText());
+            return new CheckResult.NotYet(check.name(), "the sample is not a number");
         }
         if (Double.isNaN(sample)) {
             return new CheckResult.NotYet(check.name(), "sample is NaN (no traffic yet?)");

@@ -69,7 +69,7 @@ public final class Gate {
                         continue;
                     }
                     nextRun.put(check.name(), System.nanoTime() + interval(check).toNanos());
-                    CheckResult outcome = checks.run(check);
+                    CheckResult outcome = checks.run(check, deadline);
                     metrics.counter("capstan_health_checks_total", "type",
                             check instanceof Check.Http ? "smoke" : "prometheus", "result", switch (outcome) {
                                 case CheckResult.Passed p -> "passed";

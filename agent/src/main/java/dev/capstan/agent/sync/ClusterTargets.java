@@ -45,9 +45,11 @@ public final class ClusterTargets implements AutoCloseable {
     private final MeterRegistry metrics;
     private final Tracer tracer;
     private final Clock clock;
+    private final CheckRunner checks;
 
     public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, ReleaseStore store,
-                          MeterRegistry metrics, Tracer tracer, Clock clock) {
+                          MeterRegistry metrics, Tracer tracer, Clock clock, CheckRunner checks) {
+        this.checks = checks;
         this.configured = Map.copyOf(configured);
         this.store = store;
         this.metrics = metrics;
@@ -80,7 +82,7 @@ public final class ClusterTargets implements AutoCloseable {
         ServerSideApplier applier = new ServerSideApplier(client);
         LiveState live = new LiveState(client);
         RolloutController rollouts = new RolloutController(applier, new Pruner(client),
-                new Gate(new HealthProbe(client), new CheckRunner(), metrics), store, new StableReplicas(client),
+                new Gate(new HealthProbe(client), checks, metrics), store, new StableReplicas(client),
                 clock, metrics, tracer);
         return new Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock), applier, live,
                 new DriftChecker(client, live, new SecretMask(), clock), rollouts);

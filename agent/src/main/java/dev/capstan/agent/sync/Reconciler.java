@@ -185,6 +185,14 @@ public final class Reconciler implements UnitScheduler.Work {
         board.record(unitSync.sync(unit, revision, sources.getOrDefault(unit.id(), "")));
     }
 
+    @Override
+    public void failed(Unit unit, Throwable error) {
+        Revision revision = lastRevision;
+        board.record(new UnitOutcome.Failed(unit.id(), revision == null ? "" : revision.commit(), clock.instant(),
+                lastSources.getOrDefault(unit.id(), ""), UnitOutcome.Stage.APPLY, "internal error ("
+                + error.getClass().getSimpleName() + "); the agent keeps running and tries again at the next change"));
+    }
+
     /** The same chart in the environment before this one, in capstan.yaml's order. */
     private Optional<Unit> previousEnvironment(Unit unit) {
         return Optional.ofNullable(previousOf.get(unit.id()));

@@ -33,6 +33,9 @@ final class UnitScheduler {
         boolean wanted(Unit unit, Revision revision, Map<String, String> sources);
 
         void run(Unit unit, Revision revision, Map<String, String> sources);
+
+        /** {@code run} threw: the unit is recorded as failed. */
+        void failed(Unit unit, Throwable error);
     }
 
     private record Offer(long sequence, Revision revision, List<Unit> units, Map<String, String> sources) {
@@ -100,8 +103,12 @@ final class UnitScheduler {
             executor.execute(() -> {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
-                    LOG.error("work on {} failed: {}", unitId, e.toString());
+                } catch (RuntimeException | Error e) {
+                    // Whatever escaped the unit's own handling still ends as this unit's failure, never a stale state.
+                    LOG.error("work on {} failed: {}", unitId, e.getClass().getName());
+                    if (unit != null) {
+                        work.failed(unit, e);
+                    }
                 } finally {
                     if (unit != null) {
                         afterEach.accept(unit);

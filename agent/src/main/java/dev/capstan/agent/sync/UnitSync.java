@@ -132,6 +132,12 @@ final class UnitSync {
             LOG.error("unit failed: {}", e.toString());
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                     UnitOutcome.Stage.APPLY, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (StackOverflowError | OutOfMemoryError | LinkageError | AssertionError e) {
+            // An Error must not leave the unit showing its last good state: it failed, and says so.
+            LOG.error("unit failed with {}", e.getClass().getName());
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                    UnitOutcome.Stage.APPLY, "internal error (" + e.getClass().getSimpleName() + ") while working on "
+                    + "the unit; the agent keeps running and tries again at the next change");
         } finally {
             MDC.remove("chart");
             MDC.remove("env");

@@ -22,6 +22,10 @@ public final class Signatures {
     }
 
     static boolean verify(Provider provider, Function<String, String> header, byte[] body, String secret) {
+        if (secret == null || secret.isBlank()) {
+            // Nothing proves a delivery against an empty secret: an empty token or an HMAC with an empty key.
+            return false;
+        }
         return switch (provider) {
             case GITHUB -> hmacMatches(header.apply("X-Hub-Signature-256"), true, body, secret);
             case GITEA, GENERIC -> hmacMatches(header.apply(provider == Provider.GITEA ? "X-Gitea-Signature"

@@ -1,5 +1,6 @@
 package dev.capstan.agent.webhook;
 
+import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.SecretRef;
 import dev.capstan.agent.config.WebhookConfig;
 import dev.capstan.agent.config.WebhookConfig.Provider;
@@ -19,16 +20,23 @@ public final class WebhookSecrets {
         this.config = config;
     }
 
-    /** Blocking. Throws a ConfigException naming the secret's location when one cannot be read. */
+    /** Blocking. Throws a ConfigException naming the field and where it looked when a secret is unreadable or blank. */
     public void reload() {
         Map<Provider, String> next = new EnumMap<>(Provider.class);
         for (Map.Entry<Provider, SecretRef> entry : config.secrets().entrySet()) {
-            next.put(entry.getKey(), entry.getValue().read().value());
+            SecretRef ref = entry.getValue();
+            try {
+                next.put(entry.getKey(), ref.read().value());
+            } catch (ConfigException e) {
+                throw new ConfigException("webhooks." + entry.getKey().path() + "."
+                        + (ref instanceof SecretRef.FromFile ? "secretFile" : "secretEnv") + ": " + e.getMessage());
+            }
         }
         current = Map.copyOf(next);
     }
 
+    /** The provider's secret; never blank (a blank one is refused when read, so the provider is not served). */
     public Optional<String> secret(Provider provider) {
-        return Optional.ofNullable(current.get(provider));
+        return Optional.ofNullable(current.get(provider)).filter(secret -> !secret.isBlank());
     }
 }

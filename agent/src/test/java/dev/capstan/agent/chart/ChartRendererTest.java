@@ -271,6 +271,40 @@ class ChartRendererTest {
     }
 
     @Test
+    void aRecursiveSchemaIsARenderErrorNamingTheCycle() {
+        for (String schema : List.of(
+                "{\"$ref\": \"#\"}",
+                "{\"definitions\": {\"a\": {\"$ref\": \"#/definitions/b\"}, \"b\": {\"allOf\": [{\"$ref\": "
+                        + "\"#/definitions/a\"}]}}, \"properties\": {\"x\": {\"$ref\": \"#/definitions/a\"}}}",
+                "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", \"$defs\": {\"loop\": "
+                        + "{\"anyOf\": [{\"$ref\": \"#/$defs/loop\"}]}}, \"$ref\": \"#/$defs/loop\"}")) {
+            ChartFiles chart = chart(Map.of("values.schema.json", schema, "values.yaml", "x: 1\n",
+                    "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+
+            assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
+                    .as(schema).isInstanceOf(ChartException.class)
+                    .hasMessageStartingWith("demo values.schema.json: ")
+                    .hasMessageContaining("$ref cycle");
+        }
+    }
+
+    @Test
+    void aSchemaThatRecursesThroughTheValuesIsFine() {
+        String schema = """
+                {"definitions": {"node": {"type": "object", "properties": {"child": {"$ref": "#/definitions/node"},
+                 "size": {"type": "integer"}}}}, "properties": {"tree": {"$ref": "#/definitions/node"}}}
+                """;
+        ChartFiles chart = chart(Map.of("values.schema.json", schema,
+                "values.yaml", "tree: {child: {child: {size: 1}}}\n", "values.prod.yaml",
+                "tree: {child: {child: {size: big}}}\n",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+
+        assertThat(render(chart, "dev", "ns", Capabilities.offlineDefault()).objects()).hasSize(1);
+        assertThatThrownBy(() -> render(chart, "prod", "ns", Capabilities.offlineDefault()))
+                .hasMessageContaining("$.tree.child.child.size");
+    }
+
+    @Test
     void aSchemaCannotMakeTheAgentFetchAUrl() throws IOException {
         AtomicInteger requests = new AtomicInteger();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

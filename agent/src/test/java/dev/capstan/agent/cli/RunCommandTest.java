@@ -39,7 +39,7 @@ class RunCommandTest {
         int exit = run(err, "run", "--config", config.toString());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("capstan run: cannot start: secret file "
+        assertThat(err.toString()).isEqualTo("capstan run: cannot start: webhooks.github.secretFile: secret file "
                 + temp.resolve("missing-secret") + " cannot be read\n");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capstan.agent.config.Check;
 import java.util.Optional;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PrometheusAnswerTest {
@@ -32,8 +33,21 @@ class PrometheusAnswerTest {
                 .isInstanceOf(CheckResult.NotYet.class);
         assertThat(judge("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
                 + "[{\"value\":[1,\"NaN\"]}]}}")).isInstanceOf(CheckResult.NotYet.class);
-        assertThat(judge("{\"status\":\"error\",\"error\":\"parse error\"}")).isEqualTo(
-                new CheckResult.NotYet("errors", "query failed: parse error"));
+        assertThat(judge("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"parse error\"}"))
+                .isEqualTo(new CheckResult.NotYet("errors", "query failed (bad_data)"));
+    }
+
+    @Test
+    void nothingTheRemoteWroteIsRepeatedButANumberAndPrometheusErrorTypes() throws Exception {
+        String secret = "AKIAFAKEKEY1234567890";
+        List<String> answers = List.of(
+                "{\"status\":\"error\",\"errorType\":\"" + secret + "\",\"error\":\"" + secret + "\"}",
+                "{\"status\":\"" + secret + "\"}",
+                "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+                        + "[{\"value\":[1,\"" + secret + "\"]}]}}");
+        for (String answer : answers) {
+            assertThat(judge(answer).detail()).as(answer).doesNotContain(secret).doesNotContain("AKIA");
+        }
     }
 
     @Test
