@@ -5,6 +5,7 @@ import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Namespaces;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.testcluster.ClusterBinaries;
@@ -37,8 +38,10 @@ public final class ApplyBenchmark {
         Path work = Files.createTempDirectory("capstan-apply-bench-");
         try (LocalCluster cluster = LocalCluster.start(ClusterBinaries.locate(ClusterBinaries.repoRoot()),
                 work.resolve("cluster"));
-                KubernetesClient client = cluster.newClient()) {
-            ServerSideApplier applier = new ServerSideApplier(client);
+                KubernetesClient client = cluster.newClient();
+                LiveState owners = new LiveState(client)) {
+            // As in the agent: owners are checked against the informers' caches.
+            ServerSideApplier applier = new ServerSideApplier(client, owners);
             Map<String, List<Double>> seconds = new LinkedHashMap<>();
             for (int round = 0; round < ROUNDS; round++) {
                 String capstanNs = "apply-capstan-" + round;

@@ -55,7 +55,9 @@ public final class DriftBenchmark {
                 Files.writeString(rendered.resolve(state.chart() + ".yaml"), state.manifest());
             }
             int objects = units.stream().mapToInt(u -> u.objects().size()).sum();
-            ServerSideApplier applier = new ServerSideApplier(client);
+            LiveState owners = new LiveState(client);
+            // As in the agent: owners are checked against the informers' caches.
+            ServerSideApplier applier = new ServerSideApplier(client, owners);
             long applyStart = System.nanoTime();
             for (DesiredState unit : units) {
                 if (!(applier.validateAndApply(unit.objects()) instanceof ApplyResult.Applied)) {
@@ -63,6 +65,7 @@ public final class DriftBenchmark {
                 }
             }
             double applySeconds = (System.nanoTime() - applyStart) / 1e9;
+            owners.close();
 
             try (LiveState live = new LiveState(client)) {
                 DriftChecker checker = new DriftChecker(client, live, new SecretMask(), Clock.systemUTC());

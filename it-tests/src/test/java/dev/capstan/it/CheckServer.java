@@ -10,13 +10,18 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What declared checks talk to, on loopback: {@code /healthz} answers a settable status (the smoke check's
- * service) and {@code /api/v1/query} answers like the Prometheus HTTP API with a settable sample.
+ * service) and {@code /api/v1/query} answers like the Prometheus HTTP API with a settable sample (or any settable
+ * raw answer). For hostile-input tests: {@code /aaaa} answers 5,000 {@code a}s (a backtracking trap) and
+ * {@code /hang} never answers until the server stops.
  */
 final class CheckServer implements AutoCloseable {
     private final HttpServer server;
     private final AtomicInteger healthStatus = new AtomicInteger(200);
     private final AtomicInteger healthRequests = new AtomicInteger();
     private final AtomicReference<String> errorRate = new AtomicReference<>("0.01");
+    private final AtomicReference<String> rawPrometheus = new AtomicReference<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
 
     private CheckServer(HttpServer server) {
         this.server = server;
@@ -29,9 +34,28 @@ final class CheckServer implements AutoCloseable {
             checks.healthRequests.incrementAndGet();
             reply(exchange, checks.healthStatus.get(), "ok");
         });
-        server.createContext("/api/v1/query", exchange -> reply(exchange, 200, """
-                {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"%s"]}]}}
-                """.formatted(checks.errorRate.get())));
+        server.createContext("/api/v1/query", exchange -> {
+            checks.requests.incrementAndGet();
+            String raw = checks.rawPrometheus.get();
+            String sample = """
+                    {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"%s"]}]}}
+                    """.formatted(checks.errorRate.get());
+            reply(exchange, 200, raw != null ? raw : sample);
+        });
+        server.createContext("/aaaa", exchange -> {
+            checks.requests.incrementAndGet();
+            reply(exchange, 200, "a".repeat(5_000));
+        });
+        server.createContext("/hang", exchange -> {
+            checks.requests.incrementAndGet();
+            try {
+                checks.stopping.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return checks;
     }
@@ -48,6 +72,16 @@ final class CheckServer implements AutoCloseable {
         return healthRequests.get();
     }
 
+    /** Every request to the Prometheus, trap and hanging paths. */
+    int requests() {
+        return requests.get();
+    }
+
+    /** What the Prometheus path answers from now on, as it is. */
+    void prometheusAnswer(String raw) {
+        rawPrometheus.set(raw);
+    }
+
     void errorRate(String sample) {
         errorRate.set(sample);
     }
@@ -61,6 +95,7 @@ final class CheckServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping.countDown();
         server.stop(0);
     }
 }

@@ -72,6 +72,9 @@ public final class HttpApi {
                     ? "Pinned" : "Quarantined").put("revision", h.revision()).put("message", h.message());
             case UnitOutcome.Progressing p -> json.put("state", "Progressing").put("phase", p.phase());
             case UnitOutcome.Waiting w -> json.put("state", "Waiting").put("message", w.reason());
+            case UnitOutcome.Removed r -> json.put("state", "Removed").put("message", r.message())
+                    .put("prune", r.prune()).put("leftoverObjects", r.leftovers().size())
+                    .put("leftovers", new JsonArray(r.leftovers().stream().limit(100).toList()));
         };
     }
 

@@ -64,6 +64,10 @@ final class LintCommand implements Callable<Integer> {
             try {
                 ChartFiles files = Planner.chartFiles(tree, name);
                 findings.addAll(linter.lint(files, environments, capabilities.capabilities()));
+                for (String link : tree.links(Planner.CHARTS_DIR + "/" + name)) {
+                    findings.add(new Finding(Finding.Severity.WARNING, name, link, 0, "symbolic link skipped: "
+                            + "Capstan never follows links in repository content (the agent ignores this file)"));
+                }
             } catch (ChartException e) {
                 findings.add(new Finding(Finding.Severity.ERROR, name, e.file(), e.line(), e.problem()));
             } catch (RepoContentException e) {

@@ -87,8 +87,8 @@ public final class DriftChecker {
             return new UnitDrift(unit, commit, clock.instant(), inSync ? UnitDrift.State.InSync
                     : UnitDrift.State.OutOfSync, "", verdicts, diff.toString());
         } catch (KubernetesClientException | IllegalStateException e) {
-            return UnitDrift.unknown(unit, commit, clock.instant(), "cluster unreachable or refusing: "
-                    + LiveState.rootMessage(e));
+            return UnitDrift.unknown(unit, commit, clock.instant(), dev.capstan.agent.drift.SecretValues.of(
+                    desired.objects()).mask("cluster unreachable or refusing: " + LiveState.rootMessage(e)));
         }
     }
 

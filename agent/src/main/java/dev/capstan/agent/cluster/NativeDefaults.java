@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Fills in defaults the API server would add anyway, where server-side apply needs them up front. Kubernetes before
  * 1.21 rejects an apply whose {@code ports} omit {@code protocol} (the key of that list-map), so it is set to TCP, as
- * Flux's SSA manager does. Pure: returns a modified copy.
+ * Flux's SSA manager does. A Secret's {@code stringData} is sent as the {@code data} it becomes. Pure: returns a
+ * modified copy.
  */
 public final class NativeDefaults {
     private static final List<String> POD_TEMPLATE_KINDS = List.of(
@@ -19,6 +20,9 @@ public final class NativeDefaults {
 
     public static Map<String, Object> apply(String kind, Map<String, Object> object) {
         Map<String, Object> copy = deepCopy(object);
+        if ("Secret".equals(kind)) {
+            stringDataIntoData(copy);
+        }
         Map<String, Object> spec = map(copy.get("spec"));
         if (spec == null) {
             return copy;
@@ -38,6 +42,23 @@ public final class NativeDefaults {
             }
         }
         return copy;
+    }
+
+    /**
+     * {@code stringData} is write-only: the server turns it into {@code data} and keeps no trace of it, so a later
+     * change of that value in {@code data} would never show as drift. Sending what it becomes ({@code data},
+     * base64; stringData wins over data for the same key, as on the server) makes Capstan own and compare it.
+     */
+    private static void stringDataIntoData(Map<String, Object> secret) {
+        Map<String, Object> stringData = map(secret.remove("stringData"));
+        if (stringData == null || stringData.isEmpty()) {
+            return;
+        }
+        Map<String, Object> data = map(secret.get("data"));
+        Map<String, Object> merged = data == null ? new LinkedHashMap<>() : data;
+        stringData.forEach((key, value) -> merged.put(key, value == null ? null : java.util.Base64.getEncoder()
+                .encodeToString(String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        secret.put("data", merged);
     }
 
     private static void defaultTemplate(Map<String, Object> spec) {

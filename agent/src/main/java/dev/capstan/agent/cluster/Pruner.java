@@ -36,19 +36,41 @@ public final class Pruner {
             return deleted;
         }
         for (ObjectKey key : candidates) {
-            if (keep.contains(key) || "Namespace".equals(key.kind())) {
-                continue;
-            }
-            var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
-            var resource = key.namespace().isEmpty() ? operation.withName(key.name())
-                    : operation.inNamespace(key.namespace()).withName(key.name());
-            GenericKubernetesResource live = resource.get();
-            if (live != null && mayPrune(live, chart, env)) {
-                resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            if (!keep.contains(key) && deleteIfOwned(key, chart, env)) {
                 deleted.add(key);
             }
         }
         return deleted;
+    }
+
+    /**
+     * Deletes every one of {@code leftovers} of a unit that left the repository, with the same guards (the unit's
+     * labels, no Namespace, no {@value #PRUNE_ANNOTATION}{@code : disabled}). Returns the deleted keys.
+     */
+    public List<ObjectKey> pruneRemoved(String chart, String env, Collection<ObjectKey> leftovers) {
+        List<ObjectKey> deleted = new ArrayList<>();
+        for (ObjectKey key : leftovers) {
+            if (deleteIfOwned(key, chart, env)) {
+                deleted.add(key);
+            }
+        }
+        return deleted;
+    }
+
+    /** Deletes {@code key} if it passes the guards; true if it did. */
+    private boolean deleteIfOwned(ObjectKey key, String chart, String env) {
+        if ("Namespace".equals(key.kind())) {
+            return false;
+        }
+        var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
+        var resource = key.namespace().isEmpty() ? operation.withName(key.name())
+                : operation.inNamespace(key.namespace()).withName(key.name());
+        GenericKubernetesResource live = resource.get();
+        if (live == null || !mayPrune(live, chart, env)) {
+            return false;
+        }
+        resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        return true;
     }
 
     /** Deployments of the unit labelled as canaries (left over by a rollout, or by a crash during one). */
@@ -61,7 +83,7 @@ public final class Pruner {
                 .toList();
     }
 
-    static boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
+    public static boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
         Map<String, String> labels = live.getMetadata().getLabels();
         Map<String, String> annotations = live.getMetadata().getAnnotations();
         if (labels == null || !ChartRenderer.MANAGER.equals(labels.get(ChartRenderer.LABEL_MANAGED_BY))

@@ -4,6 +4,7 @@ import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.KindOrder;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.drift.SecretValues;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -26,7 +27,8 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Server-side apply with field manager {@code capstan}, forcing conflicts (git is the source of truth for every
- * field Capstan renders). {@link #dryRun} validates a whole change set on the server; {@link #apply} writes it in
+ * field Capstan renders), but never over an object another unit owns ({@link Ownership}). {@link #dryRun} validates
+ * a whole change set on the server; {@link #apply} writes it in
  * kind install order, the objects of one kind in parallel (at most {@value #PARALLELISM} at once), and waits for
  * applied CustomResourceDefinitions to be Established before their custom resources. Blocking.
  */
@@ -36,10 +38,18 @@ public final class ServerSideApplier {
     private final KubernetesClient client;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final CrdReadiness crds;
+    private final LiveLookup owners;
 
-    public ServerSideApplier(KubernetesClient client) {
+    /** {@code owners}: where live objects are read to check who owns them (the agent's informers). */
+    public ServerSideApplier(KubernetesClient client, LiveLookup owners) {
         this.client = client;
         this.crds = new CrdReadiness(client);
+        this.owners = owners;
+    }
+
+    /** Checks ownership with a GET per object (one-shot use). */
+    public ServerSideApplier(KubernetesClient client) {
+        this(client, new DirectLookup(client));
     }
 
     /**
@@ -48,6 +58,19 @@ public final class ServerSideApplier {
      * when applied, right after their definition is Established. Empty when the server accepts all.
      */
     public Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects) {
+        return dryRunUnmasked(objects).map(rejected -> masked(rejected, objects));
+    }
+
+    /** The server may quote a Secret's key or value in its message: never repeat one. */
+    private static ApplyResult.Rejected masked(ApplyResult.Rejected rejected, List<RenderedObject> objects) {
+        return new ApplyResult.Rejected(rejected.object(), SecretValues.of(objects).mask(rejected.message()));
+    }
+
+    private Optional<ApplyResult.Rejected> dryRunUnmasked(List<RenderedObject> objects) {
+        Optional<ApplyResult.Rejected> owned = ownershipConflict(objects);
+        if (owned.isPresent()) {
+            return owned;
+        }
         Set<String> namespaces = new HashSet<>();
         for (RenderedObject object : objects) {
             String namespace = object.key().namespace();
@@ -68,6 +91,24 @@ public final class ServerSideApplier {
                 }, " (dry run: nothing was applied)").rejected();
     }
 
+    /** The first object of the set that another unit owns (checked before anything is written). */
+    private Optional<ApplyResult.Rejected> ownershipConflict(List<RenderedObject> objects) {
+        for (RenderedObject object : objects) {
+            Optional<GenericKubernetesResource> live;
+            try {
+                live = owners.get(object.key());
+            } catch (KubernetesClientException | IllegalStateException e) {
+                return Optional.of(new ApplyResult.Rejected(object.key(), "cannot read the live object to check "
+                        + "its owner: " + LiveState.rootMessage(e)));
+            }
+            Optional<String> conflict = live.flatMap(l -> Ownership.conflict(object, l));
+            if (conflict.isPresent()) {
+                return Optional.of(new ApplyResult.Rejected(object.key(), conflict.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Validates, then applies; nothing is written if the dry run rejects any object. */
     public ApplyResult validateAndApply(List<RenderedObject> objects) {
         Optional<ApplyResult.Rejected> rejected = dryRun(objects);
@@ -76,6 +117,11 @@ public final class ServerSideApplier {
 
     /** Applies in install order, kind by kind; stops at the first kind with a rejected object. */
     public ApplyResult apply(List<RenderedObject> objects) {
+        ApplyResult result = applyUnmasked(objects);
+        return result instanceof ApplyResult.Rejected rejected ? masked(rejected, objects) : result;
+    }
+
+    private ApplyResult applyUnmasked(List<RenderedObject> objects) {
         Map<Integer, Map<String, List<RenderedObject>>> byRank = new TreeMap<>();
         for (RenderedObject object : objects) {
             byRank.computeIfAbsent(KindOrder.rank(object.key().kind()), r -> new LinkedHashMap<>())

@@ -8,10 +8,15 @@ import java.util.List;
  *
  * @param cluster kubeconfig context name, or {@code in-cluster}; {@code default} means the agent's own cluster
  */
-public record Environment(String name, String namespace, String cluster, Rollout rollout, List<Check> checks) {
+public record Environment(String name, String namespace, String cluster, Rollout rollout, List<Check> checks,
+                          java.util.Optional<RepoConfig.RemovedUnits> removedUnits) {
 
     public Environment {
         checks = List.copyOf(checks);
+    }
+
+    public Environment(String name, String namespace, String cluster, Rollout rollout, List<Check> checks) {
+        this(name, namespace, cluster, rollout, checks, java.util.Optional.empty());
     }
 
     public Environment(String name, String namespace, String cluster, Rollout rollout) {

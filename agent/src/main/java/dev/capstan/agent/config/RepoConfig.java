@@ -4,14 +4,33 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code capstan.yaml} at one commit: the environments in promotion order and, optionally, which charts to deploy
- * (default: every directory under {@code charts/}).
+ * {@code capstan.yaml} at one commit: the environments in promotion order, optionally which charts to deploy
+ * (default: every directory under {@code charts/}), and what happens to the objects of a unit that leaves the
+ * repository ({@code removedUnits}, default {@code keep}; an environment may say otherwise for itself).
  */
-public record RepoConfig(List<Environment> environments, Optional<List<String>> charts) {
+public record RepoConfig(List<Environment> environments, Optional<List<String>> charts, RemovedUnits removedUnits) {
     public static final String FILE = "capstan.yaml";
 
     public RepoConfig {
         environments = List.copyOf(environments);
         charts = charts.map(List::copyOf);
+    }
+
+    public RepoConfig(List<Environment> environments, Optional<List<String>> charts) {
+        this(environments, charts, RemovedUnits.KEEP);
+    }
+
+    /** What becomes of the objects of a unit whose chart or environment left the repository. */
+    public enum RemovedUnits {
+        /** Reported with its leftover objects; nothing is deleted (as Argo CD without prune). */
+        KEEP,
+        /** Its objects are pruned (with the usual guards), as Flux's prune: true. */
+        PRUNE
+    }
+
+    /** The setting for a unit of {@code env}: the environment's own if it is still there and has one. */
+    public RemovedUnits removedUnits(String env) {
+        return environments.stream().filter(e -> e.name().equals(env)).findFirst()
+                .flatMap(Environment::removedUnits).orElse(removedUnits);
     }
 }

@@ -13,7 +13,7 @@ public final class RepoConfigParser {
     }
 
     public static RepoConfig parse(String text) {
-        Fields root = Fields.parse(RepoConfig.FILE, text).allowOnly(Set.of("environments", "charts"));
+        Fields root = Fields.parse(RepoConfig.FILE, text).allowOnly(Set.of("environments", "charts", "removedUnits"));
         List<Fields> envFields = root.objectList("environments");
         if (envFields.isEmpty()) {
             throw root.error("environments", "at least one environment is required");
@@ -21,7 +21,7 @@ public final class RepoConfigParser {
         List<Environment> environments = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Fields env : envFields) {
-            env.allowOnly(Set.of("name", "namespace", "cluster", "rollout", "smoke", "prometheus"));
+            env.allowOnly(Set.of("name", "namespace", "cluster", "rollout", "smoke", "prometheus", "removedUnits"));
             String name = env.dnsLabel("name", env.requiredString("name"));
             if (!names.add(name)) {
                 throw env.error("name", "duplicate environment '" + name + "'");
@@ -30,11 +30,20 @@ public final class RepoConfigParser {
             String cluster = env.optionalString("cluster").orElse("default");
             Environment.Rollout rollout = env.optionalObject("rollout").map(RepoConfigParser::rollout)
                     .orElse(Environment.Rollout.rollingDefault());
-            environments.add(new Environment(name, namespace, cluster, rollout, ChecksParser.parse(env)));
+            environments.add(new Environment(name, namespace, cluster, rollout, ChecksParser.parse(env),
+                    removedUnits(env)));
         }
         Optional<List<String>> charts = root.optionalStringList("charts");
         charts.ifPresent(list -> list.forEach(chart -> root.dnsLabel("charts", chart)));
-        return new RepoConfig(environments, charts);
+        return new RepoConfig(environments, charts, removedUnits(root).orElse(RepoConfig.RemovedUnits.KEEP));
+    }
+
+    private static Optional<RepoConfig.RemovedUnits> removedUnits(Fields fields) {
+        return fields.optionalString("removedUnits").map(text -> switch (text) {
+            case "keep" -> RepoConfig.RemovedUnits.KEEP;
+            case "prune" -> RepoConfig.RemovedUnits.PRUNE;
+            default -> throw fields.error("removedUnits", "expected 'keep' or 'prune', found '" + text + "'");
+        });
     }
 
     private static Environment.Rollout rollout(Fields rollout) {

@@ -2,10 +2,19 @@ package dev.capstan.agent.plan;
 
 import dev.capstan.agent.config.RepoConfig;
 import java.util.List;
+import java.util.Map;
 
-/** The units of one commit, in environment (promotion) order, charts sorted within an environment. */
-public record Plan(RepoConfig config, List<Unit> units) {
+/**
+ * The units of one commit, in environment (promotion) order, charts sorted within an environment; and the chart
+ * directories that cannot be units, each with why (by a printable form of its name).
+ */
+public record Plan(RepoConfig config, List<Unit> units, Map<String, String> refusedCharts) {
     public Plan {
         units = List.copyOf(units);
+        refusedCharts = Map.copyOf(refusedCharts);
+    }
+
+    public Plan(RepoConfig config, List<Unit> units) {
+        this(config, units, Map.of());
     }
 }

@@ -28,7 +28,9 @@ public record Release(String chart, String env, int revision, String commit, Str
     }
 
     public enum Status {
-        PROGRESSING, DEPLOYED, SUPERSEDED, FAILED, ROLLED_BACK;
+        PROGRESSING, DEPLOYED, SUPERSEDED, FAILED, ROLLED_BACK,
+        /** The unit left the repository and none of its objects is left in the cluster (as Helm's uninstalled). */
+        UNINSTALLED;
 
         /** As Helm and the API show it: {@code deployed}, {@code rolled-back}... */
         public String label() {

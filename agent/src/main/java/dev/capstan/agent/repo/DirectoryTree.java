@@ -63,6 +63,20 @@ public final class DirectoryTree implements RepoTree {
     }
 
     @Override
+    public List<String> links(String dir) {
+        Path base = resolve(dir);
+        if (!Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(base)) {
+            return walk.filter(Files::isSymbolicLink).map(p -> base.relativize(p).toString().replace('\\', '/'))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public String describe() {
         return root.toString();
     }

@@ -28,6 +28,11 @@ public interface RepoTree {
         return java.util.Optional.empty();
     }
 
+    /** Symbolic links under {@code dir} (relative to it): never followed, never read, but worth a lint warning. */
+    default List<String> links(String dir) {
+        return List.of();
+    }
+
     /** A short description for messages: a commit id or a directory. */
     String describe();
 }

@@ -43,6 +43,8 @@ public final class Gate {
         long deadline = start + timeout.toNanos();
         Map<String, Integer> streaks = new HashMap<>();
         Map<String, Long> nextRun = new HashMap<>();
+        // What each check said last: a gate that times out between two runs still names why.
+        Map<String, String> lastSaid = new HashMap<>();
         List<String> waitingFor = List.of();
         while (true) {
             Map<ObjectKey, Health> health = probe.assess(objects);
@@ -65,7 +67,8 @@ public final class Gate {
                         continue;
                     }
                     if (System.nanoTime() < nextRun.getOrDefault(check.name(), 0L)) {
-                        pending.add("check " + check.name() + ": waiting for its next run");
+                        pending.add("check " + check.name() + ": " + lastSaid.getOrDefault(check.name(),
+                                "waiting for its next run"));
                         continue;
                     }
                     nextRun.put(check.name(), System.nanoTime() + interval(check).toNanos());
@@ -83,6 +86,7 @@ public final class Gate {
                         }
                         case CheckResult.NotYet notYet -> {
                             streaks.put(check.name(), 0);
+                            lastSaid.put(check.name(), notYet.detail());
                             pending.add("check " + check.name() + ": " + notYet.detail());
                         }
                         case CheckResult.Passed passed -> {

@@ -36,7 +36,8 @@ public final class ClusterTargets implements AutoCloseable {
 
     /** Everything that talks to one cluster. */
     public record Target(String name, KubernetesClient client, Supplier<Capabilities> capabilities,
-                         ServerSideApplier applier, LiveState live, DriftChecker drift, RolloutController rollouts) {
+                         ServerSideApplier applier, LiveState live, DriftChecker drift, RolloutController rollouts,
+                         Pruner pruner) {
     }
 
     private final Map<String, AgentConfig.Cluster> configured;
@@ -79,13 +80,14 @@ public final class ClusterTargets implements AutoCloseable {
     }
 
     private Target build(String name, KubernetesClient client) {
-        ServerSideApplier applier = new ServerSideApplier(client);
         LiveState live = new LiveState(client);
-        RolloutController rollouts = new RolloutController(applier, new Pruner(client),
+        ServerSideApplier applier = new ServerSideApplier(client, live);
+        Pruner pruner = new Pruner(client);
+        RolloutController rollouts = new RolloutController(applier, pruner,
                 new Gate(new HealthProbe(client), checks, metrics), store, new StableReplicas(client),
                 clock, metrics, tracer);
         return new Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock), applier, live,
-                new DriftChecker(client, live, new SecretMask(), clock), rollouts);
+                new DriftChecker(client, live, new SecretMask(), clock), rollouts, pruner);
     }
 
     /** Closes the informers of every cluster and the clients of the extra ones (the caller owns its own). */

@@ -54,10 +54,12 @@ public final class Reconciler implements UnitScheduler.Work {
     private final Tracer tracer;
     private final AlertTicker alerts;
     private final IncidentRecorder incidents;
+    private final RemovedUnits removed;
 
     Reconciler(ResilientFetcher fetcher, ClusterTargets clusters, UnitSync unitSync, DriftReporter drift,
                ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics, int parallelism,
-               Tracer tracer, AlertTicker alerts, IncidentRecorder incidents) {
+               Tracer tracer, AlertTicker alerts, IncidentRecorder incidents, RemovedUnits removed) {
+        this.removed = removed;
         this.tracer = tracer;
         this.alerts = alerts;
         this.incidents = incidents;
@@ -120,7 +122,20 @@ public final class Reconciler implements UnitScheduler.Work {
                 }
                 return;
             }
-            board.retainOnly(plan.units().stream().map(Unit::id).collect(Collectors.toSet()));
+            java.util.Set<String> shown = plan.units().stream().map(Unit::id).collect(Collectors.toSet());
+            shown.addAll(removed.reconcile(plan, revision.commit()));
+            for (Map.Entry<String, String> refused : plan.refusedCharts().entrySet()) {
+                for (dev.capstan.agent.config.Environment env : plan.config().environments()) {
+                    String id = refused.getKey() + "/" + env.name();
+                    shown.add(id);
+                    board.record(new UnitOutcome.Failed(id, revision.commit(), now, "", UnitOutcome.Stage.RENDER,
+                            refused.getValue()));
+                }
+                if (newCommit) {
+                    LOG.error("{}", refused.getValue());
+                }
+            }
+            board.retainOnly(shown);
             Map<String, String> sources = new HashMap<>();
             plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit,
                     capabilities(unit.env().cluster()))));
@@ -190,7 +205,7 @@ public final class Reconciler implements UnitScheduler.Work {
         Revision revision = lastRevision;
         board.record(new UnitOutcome.Failed(unit.id(), revision == null ? "" : revision.commit(), clock.instant(),
                 lastSources.getOrDefault(unit.id(), ""), UnitOutcome.Stage.APPLY, "internal error ("
-                + error.getClass().getSimpleName() + "); the agent keeps running and tries again at the next change"));
+                + error.getClass().getSimpleName() + "); the agent keeps running and tries again next cycle"));
     }
 
     /** The same chart in the environment before this one, in capstan.yaml's order. */

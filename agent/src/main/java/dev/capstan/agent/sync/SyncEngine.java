@@ -40,7 +40,7 @@ public final class SyncEngine {
                 observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
         this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
                 UNIT_PARALLELISM, observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
-                incidents);
+                incidents, new RemovedUnits(clusters, store, releases, board, clock));
         this.actions = new UnitActions(reconciler, clusters, releases, board, drift, clock);
     }
 

@@ -45,5 +45,17 @@ public sealed interface UnitOutcome {
     record Waiting(String unit, String commit, Instant at, String source, String reason) implements UnitOutcome {
     }
 
+    /**
+     * The unit's chart or environment left the repository ({@code commit} is the first commit without it); what its
+     * last release deployed and is still in the cluster is {@code leftovers}. {@code prune}: whether capstan.yaml
+     * says to delete them ({@code removedUnits: prune}); {@code message} says what was done or why not.
+     */
+    record Removed(String unit, String commit, Instant at, String source, java.util.List<String> leftovers,
+                   boolean prune, String message) implements UnitOutcome {
+        public Removed {
+            leftovers = java.util.List.copyOf(leftovers);
+        }
+    }
+
     enum Stage { RENDER, APPLY }
 }

@@ -137,7 +137,7 @@ final class UnitSync {
             LOG.error("unit failed with {}", e.getClass().getName());
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                     UnitOutcome.Stage.APPLY, "internal error (" + e.getClass().getSimpleName() + ") while working on "
-                    + "the unit; the agent keeps running and tries again at the next change");
+                    + "the unit; the agent keeps running and tries again next cycle");
         } finally {
             MDC.remove("chart");
             MDC.remove("env");

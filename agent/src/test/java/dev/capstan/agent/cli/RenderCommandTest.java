@@ -45,6 +45,24 @@ class RenderCommandTest {
     }
 
     @Test
+    void aRecursiveSchemaFailsItsChartOnlyAndLintWarnsOfSymlinks(@TempDir Path temp) throws IOException {
+        copy(EXAMPLES, temp);
+        Files.writeString(temp.resolve("charts/orders/values.schema.json"),
+                "{\"definitions\": {\"a\": {\"$ref\": \"#/definitions/a\"}}, \"$ref\": \"#/definitions/a\"}");
+        Files.createSymbolicLink(temp.resolve("charts/checkout-api/templates/extra.yaml"), Path.of("/etc/hostname"));
+
+        Result render = run("render", temp.toString(), "--env", "staging");
+        Result lint = run("lint", temp.toString(), "--env", "staging");
+
+        assertThat(render.exit).isEqualTo(1);
+        assertThat(render.err).startsWith("ERROR orders/staging values.schema.json: $ref cycle")
+                .contains("#/definitions/a -> #/definitions/a").doesNotContain("StackOverflow", "\tat ");
+        assertThat(render.out).contains("name: checkout-api").doesNotContain("/etc/hostname");
+        assertThat(lint.out).contains("ERROR orders values.schema.json: $ref cycle",
+                "WARNING checkout-api templates/extra.yaml: symbolic link skipped");
+    }
+
+    @Test
     void aBrokenChartExitsOneNamingFileAndLineWhileOthersStillRender(@TempDir Path temp) throws IOException {
         copy(EXAMPLES, temp);
         Files.writeString(temp.resolve("charts/orders/templates/service.yaml"), "kind: Service\n{{ values.nope }}\n");

@@ -55,4 +55,16 @@ class NativeDefaultsTest {
     private static Map<String, Object> yaml(String text) {
         return Yaml.readMap(text, "test", "test.yaml");
     }
+
+    @Test
+    void stringDataIsSentAsTheDataItBecomes() {
+        Map<String, Object> secret = new java.util.LinkedHashMap<>(Map.of("apiVersion", "v1", "kind", "Secret",
+                "data", Map.of("a", "YQ==", "b", "b2xk"), "stringData", Map.of("b", "new", "c", "é")));
+
+        Map<String, Object> sent = NativeDefaults.apply("Secret", secret);
+
+        assertThat(sent).doesNotContainKey("stringData");
+        assertThat(sent.get("data")).isEqualTo(Map.of("a", "YQ==", "b", "bmV3", "c", "w6k="));
+        assertThat(secret).containsKey("stringData");
+    }
 }

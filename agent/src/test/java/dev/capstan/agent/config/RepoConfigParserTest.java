@@ -100,4 +100,22 @@ class RepoConfigParserTest {
         assertThatThrownBy(() -> RepoConfigParser.parse("environments:\n  - name: dev\n    " + checks + "\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(message);
     }
+
+    @Test
+    void removedUnitsDefaultsToKeepAndAnEnvironmentMayPrune() {
+        RepoConfig config = RepoConfigParser.parse("""
+                removedUnits: keep
+                environments:
+                  - {name: staging, removedUnits: prune}
+                  - {name: production}
+                """);
+
+        assertThat(config.removedUnits("staging")).isEqualTo(RepoConfig.RemovedUnits.PRUNE);
+        assertThat(config.removedUnits("production")).isEqualTo(RepoConfig.RemovedUnits.KEEP);
+        assertThat(config.removedUnits("gone")).isEqualTo(RepoConfig.RemovedUnits.KEEP);
+        assertThat(RepoConfigParser.parse("environments: [{name: a}]\n").removedUnits("a"))
+                .isEqualTo(RepoConfig.RemovedUnits.KEEP);
+        assertThatThrownBy(() -> RepoConfigParser.parse("removedUnits: delete\nenvironments: [{name: a}]\n"))
+                .hasMessageContaining("removedUnits: expected 'keep' or 'prune', found 'delete'");
+    }
 }

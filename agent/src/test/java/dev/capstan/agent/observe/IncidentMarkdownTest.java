@@ -24,10 +24,29 @@ class IncidentMarkdownTest {
 
         String markdown = IncidentMarkdown.render(incident);
 
-        assertThat(markdown).contains("# Incident api-prod-r2: api/prod: automatic rollback",
-                "| 2026-11-22T10:00:02Z | failure detected \\| gate full |", "- Deployment api: CrashLoopBackOff",
-                "**Author:** Ada <ada@example.com>", "**Message:** api: new image", "```diff\n-image: api:1",
+        assertThat(markdown).contains("# Incident api-prod-r2: ` api/prod: automatic rollback `",
+                "| 2026-11-22T10:00:02Z | ` failure detected \\| gate full ` |",
+                "- ` Deployment api: CrashLoopBackOff `", "**Author:** ` Ada <ada@example.com> `",
+                "**Message:** ` api: new image `", "```diff\n-image: api:1",
                 "## What went well\n\n- \n", "## Action items\n\n- \n");
+    }
+
+    @Test
+    void textFromGitIsNeverMarkupHtmlOrALink() {
+        String subject = "fix <img src=x onerror=alert(1)> [click](https://evil.example) ``` **bold** `x`";
+        Incident incident = new Incident("a-r2", "api/prod", "open", T, "api/prod: automatic rollback", "impact",
+                List.of(new Incident.TimelineEntry(T, "commit abc authored by Eve: " + subject)),
+                List.of("<script>alert(1)</script>"), "abc123",
+                new CommitInfo("Eve <b>", "eve@example.com", T, subject + "\n\n# heading"), 2, 1, "", List.of(),
+                List.of(), List.of());
+
+        String markdown = IncidentMarkdown.render(incident);
+
+        assertThat(markdown).contains("**Message:** ```` " + subject + " ````")
+                .contains("- ` <script>alert(1)</script> `")
+                .contains("**Author:** ` Eve <b> <eve@example.com> `");
+        assertThat(markdown.lines().filter(l -> l.contains("onerror"))).allSatisfy(line ->
+                assertThat(line).containsPattern("`{4} .*onerror.* `{4}"));
     }
 
     @Test

@@ -1,0 +1,142 @@
+package dev.capstan.agent.sync;
+
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.config.RepoConfig;
+import dev.capstan.agent.drift.ObjectVerdict;
+import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.plan.Plan;
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.release.StoredManifests;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Units that have release records but left the repository (their chart directory or environment is gone, or
+ * {@code charts:} no longer names them). Each is reported with the objects its last release left in the cluster,
+ * in status and drift; with {@code removedUnits: prune} they are deleted, under the usual prune guards and never
+ * when the commit has no units at all (an emptied or broken repository must not wipe a cluster). Once nothing is
+ * left, its newest release becomes {@code uninstalled} and it is no longer reported. Blocking.
+ */
+final class RemovedUnits {
+    private static final Logger LOG = LoggerFactory.getLogger(RemovedUnits.class);
+
+    private final ClusterTargets clusters;
+    private final ReleaseStore store;
+    private final ReleaseRecorder releases;
+    private final StatusBoard board;
+    private final Clock clock;
+    /** Leftovers of each removed unit, read from its stored manifests once. */
+    private final Map<String, List<RenderedObject>> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+
+    RemovedUnits(ClusterTargets clusters, ReleaseStore store, ReleaseRecorder releases, StatusBoard board,
+                 Clock clock) {
+        this.clusters = clusters;
+        this.store = store;
+        this.releases = releases;
+        this.board = board;
+        this.clock = clock;
+    }
+
+    /** Reports (and prunes, if so configured) every removed unit; returns their ids. */
+    Set<String> reconcile(Plan plan, String commit) {
+        Set<String> planned = new HashSet<>();
+        plan.units().forEach(u -> planned.add(u.id()));
+        Set<String> removed = new HashSet<>();
+        for (Map.Entry<String, List<Release>> entry : board.releases().entrySet()) {
+            List<Release> history = entry.getValue();
+            if (planned.contains(entry.getKey()) || history.isEmpty()
+                    || history.get(history.size() - 1).status() == Release.Status.UNINSTALLED) {
+                if (planned.contains(entry.getKey())) {
+                    manifests.remove(entry.getKey());
+                }
+                continue;
+            }
+            try {
+                if (handle(entry.getKey(), history, plan, commit)) {
+                    removed.add(entry.getKey());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("removed unit {}: {}", entry.getKey(), e.getMessage());
+                removed.add(entry.getKey());
+            }
+        }
+        return removed;
+    }
+
+    /** True while the unit is still reported (objects left). */
+    private boolean handle(String unitId, List<Release> history, Plan plan, String commit) {
+        Release newest = history.get(history.size() - 1);
+        String chart = newest.chart();
+        String env = newest.env();
+        Optional<Environment> environment = plan.config().environments().stream()
+                .filter(e -> e.name().equals(env)).findFirst();
+        ClusterTargets.Target target;
+        try {
+            target = clusters.of(environment.map(Environment::cluster).orElse(ClusterTargets.DEFAULT));
+        } catch (ConfigException e) {
+            board.record(new UnitOutcome.Removed(unitId, commit, clock.instant(), "", List.of(), false,
+                    "removed from git; its cluster is unknown: " + e.getMessage()));
+            return true;
+        }
+        List<RenderedObject> deployed = manifests.computeIfAbsent(unitId, id -> lastDeployed(history));
+        List<ObjectKey> leftovers = new ArrayList<>();
+        for (RenderedObject object : deployed) {
+            Optional<GenericKubernetesResource> live = target.live().get(object.key());
+            if (live.isPresent() && Pruner.mayPrune(live.get(), chart, env)) {
+                leftovers.add(object.key());
+            }
+        }
+        boolean prune = plan.config().removedUnits(env) == RepoConfig.RemovedUnits.PRUNE;
+        String message;
+        if (prune && !leftovers.isEmpty() && plan.units().isEmpty()) {
+            message = "removed from git; not pruned: the commit has no units at all, which looks like a broken "
+                    + "repository rather than an intent to delete everything";
+        } else if (prune && !leftovers.isEmpty()) {
+            List<ObjectKey> pruned = target.pruner().pruneRemoved(chart, env, leftovers);
+            LOG.info("unit {} left the repository: pruned {} objects", unitId, pruned.size());
+            leftovers.removeAll(pruned);
+            message = "removed from git; pruned " + pruned.size() + " objects (removedUnits: prune)";
+        } else {
+            message = "removed from git; its objects stay in the cluster (capstan.yaml removedUnits: keep); delete "
+                    + "them by hand or set removedUnits: prune";
+        }
+        if (leftovers.isEmpty()) {
+            store.save(newest.ended(Release.Status.UNINSTALLED, "unit removed from git at " + shortCommit(commit)
+                    + "; no object left in the cluster", List.of(), clock.instant()));
+            releases.refresh(chart, env);
+            manifests.remove(unitId);
+            LOG.info("unit {} left the repository and nothing of it is left: uninstalled", unitId);
+            return false;
+        }
+        List<String> shown = leftovers.stream().map(ObjectKey::toString).toList();
+        board.record(new UnitOutcome.Removed(unitId, commit, clock.instant(), "", shown, prune, message));
+        board.record(new UnitDrift(unitId, commit, clock.instant(), UnitDrift.State.OutOfSync, message,
+                leftovers.stream().<ObjectVerdict>map(ObjectVerdict.Extra::new).toList(), ""));
+        return true;
+    }
+
+    /** The objects of the newest deployed revision (else of the newest revision: a first deploy that failed). */
+    private List<RenderedObject> lastDeployed(List<Release> history) {
+        Release chosen = history.stream().filter(r -> r.status() == Release.Status.DEPLOYED)
+                .reduce((a, b) -> b).orElse(history.get(history.size() - 1));
+        return store.manifests(chosen.chart(), chosen.env(), chosen.revision())
+                .map(text -> StoredManifests.parse(chosen.chart(), text)).orElse(List.of());
+    }
+
+    private static String shortCommit(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+}
