@@ -236,6 +236,44 @@ class ApiSecurityIT {
         }
     }
 
+    /** Issue 12.10/12.11: blank webhook secrets, JSON for every error, and connections that never finish. */
+    @Test
+    void blankSecretsStopStartupErrorsAreJsonAndStalledClientsAreCut(TestNamespace ns, LocalCluster cluster)
+            throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        Path blank = Files.writeString(temp.resolve("gitlab-secret"), "\n");
+        AgentConfig base = config(repo, cluster, ns, writeTokens(VIEWER, DEPLOYER), ApiConfig.PROBES,
+                Optional.empty());
+        java.util.function.Function<Path, AgentConfig> withGitlab = secret -> new AgentConfig(base.repo(),
+                base.cacheDir(), base.cluster(), base.http(), new dev.capstan.agent.config.WebhookConfig(
+                        java.util.Map.of(dev.capstan.agent.config.WebhookConfig.Provider.GITLAB,
+                                new dev.capstan.agent.config.SecretRef.FromFile(secret)), 20),
+                base.releases(), AlertConfig.none(), AgentConfig.Tracing.off(), base.api());
+
+        assertThatThrownBy(() -> Agent.start(withGitlab.apply(blank))).isInstanceOf(ConfigException.class)
+                .hasMessage("webhooks.gitlab.secretFile: secret file " + blank + " is empty");
+
+        Path secret = Files.writeString(temp.resolve("gitlab-secret-2"), "gitlab-token-0123456789\n");
+        try (Agent agent = Agent.start(withGitlab.apply(secret))) {
+            int port = agent.httpPort();
+            RawHttp.Answer empty = RawHttp.send(port, "POST", "/webhooks/gitlab", null, "{}");
+            assertThat(empty.status()).isEqualTo(401);
+            RawHttp.Answer huge = RawHttp.send(port, "POST", "/webhooks/gitlab", null, "x".repeat(2 * 1024 * 1024));
+            assertThat(huge.status()).isEqualTo(413);
+            assertThat(huge.headers().get("content-type")).isEqualTo("application/json");
+            assertThat(huge.body()).isEqualTo("{\"error\":\"request body too large\"}");
+
+            // A request whose headers never end: the connection is closed, not held.
+            try (java.net.Socket stalled = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                stalled.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII));
+                stalled.setSoTimeout(60_000);
+                assertThat(stalled.getInputStream().read()).as("closed by the agent").isEqualTo(-1);
+            }
+            assertThat(RawHttp.send(port, "GET", "/healthz", null, null).status()).isEqualTo(200);
+        }
+    }
+
     @Test
     void metricsCanRequireATokenAndABadTokensFileStopsStartup(TestNamespace ns, LocalCluster cluster)
             throws Exception {

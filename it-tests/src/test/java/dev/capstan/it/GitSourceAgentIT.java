@@ -202,7 +202,7 @@ class GitSourceAgentIT {
     }
 
     @Test
-    void aChartDroppedFromCapstanYamlLeavesStatusAndDriftReport(TestNamespace ns, LocalCluster cluster) {
+    void aChartDroppedFromCapstanYamlIsReportedAsRemovedWithWhatItLeft(TestNamespace ns, LocalCluster cluster) {
         useNamespaces(ns);
         try (Agent agent = Agent.start(config(cluster, Duration.ofMillis(200)))) {
             awaitAllSynced(agent, repo.remoteHead());
@@ -210,14 +210,23 @@ class GitSourceAgentIT {
 
             repo.write("capstan.yaml", repo.read("capstan.yaml")
                     .replace("charts: [checkout-api, orders]", "charts: [checkout-api]"));
-            repo.commitAndPush("orders is no longer deployed from here");
+            String dropped = repo.commitAndPush("orders is no longer deployed from here");
 
+            // Not forgotten: its objects are still in the cluster (removedUnits defaults to keep).
             await().atMost(WAIT).untilAsserted(() -> {
-                assertThat(agent.status().units().keySet())
-                        .containsExactly("checkout-api/production", "checkout-api/staging");
-                assertThat(agent.status().drift().keySet())
-                        .containsExactly("checkout-api/production", "checkout-api/staging");
+                assertThat(agent.status().units().get("orders/staging")).isInstanceOfSatisfying(
+                        dev.capstan.agent.sync.UnitOutcome.Removed.class, removed -> {
+                            assertThat(removed.commit()).isEqualTo(dropped);
+                            assertThat(removed.prune()).isFalse();
+                            assertThat(removed.leftovers()).isNotEmpty();
+                        });
+                assertThat(agent.status().units().get("orders/production"))
+                        .isInstanceOf(dev.capstan.agent.sync.UnitOutcome.Removed.class);
+                assertThat(agent.status().drift().get("orders/staging").objects()).isNotEmpty().allSatisfy(v ->
+                        assertThat(v).isInstanceOf(dev.capstan.agent.drift.ObjectVerdict.Extra.class));
             });
+            assertThat(agent.status().units().get("checkout-api/staging"))
+                    .isInstanceOf(dev.capstan.agent.sync.UnitOutcome.Synced.class);
         }
     }
 

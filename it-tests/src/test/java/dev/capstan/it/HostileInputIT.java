@@ -220,6 +220,24 @@ class HostileInputIT {
             assertThat(client.configMaps().inNamespace(ns.name()).withName("thief-own").get())
                     .as("nothing of the set was written").isNull();
             RolloutAgents.awaitSynced(agent, "web/staging", second);
+
+            // Nor may a chart forge the agent's own release records (the test keeps them in its namespace).
+            repo.git.write("charts/thief/templates/configmaps.yaml", """
+                    apiVersion: v1
+                    kind: Secret
+                    metadata: {name: capstan.release.web.staging.v1}
+                    stringData: {release: forged}
+                    """);
+            String forged = repo.commit("thief forges web's release record");
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().units().get("thief/staging"))
+                    .isInstanceOfSatisfying(UnitOutcome.Failed.class, f -> {
+                        assertThat(f.commit()).isEqualTo(forged);
+                        assertThat(f.message()).contains("capstan.release.web.staging.v1", "reserved");
+                    }));
+            assertThat(agent.status().releases().get("web/staging")).first()
+                    .satisfies(r -> assertThat(r.status()).isEqualTo(Release.Status.DEPLOYED));
+            assertThat(client.secrets().inNamespace(ns.name()).withName("capstan.release.web.staging.v1").get()
+                    .getData()).doesNotContainKey("release");
         }
     }
 

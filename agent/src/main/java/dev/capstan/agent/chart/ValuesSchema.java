@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A chart's {@code values.schema.json}: JSON Schema draft-07 or 2020-12 (chosen by {@code $schema}, 2020-12 when
- * absent). References are resolved inside the file only: a chart must never make the agent fetch a URL.
+ * absent). References are resolved inside the file only: a chart must never make the agent fetch a URL. Patterns
+ * run in RE2 ({@link Re2Patterns}): linear time, whatever git holds.
  */
 final class ValuesSchema {
     static final String FILE = "values.schema.json";
@@ -50,10 +51,20 @@ final class ValuesSchema {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             throw new ChartException(chart, FILE, line, "invalid JSON: " + e.getOriginalMessage());
         } catch (SchemaException e) {
+            if (e.getCause() instanceof com.google.re2j.PatternSyntaxException pattern) {
+                throw badPattern(chart, pattern);
+            }
             throw new ChartException(chart, FILE, 0, "invalid schema: " + e.getMessage());
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw badPattern(chart, e);
         } catch (StackOverflowError e) {
             throw tooDeep(chart);
         }
+    }
+
+    private static ChartException badPattern(String chart, com.google.re2j.PatternSyntaxException e) {
+        return new ChartException(chart, FILE, 0, "pattern /" + e.getPattern() + "/ is not a valid RE2 regular "
+                + "expression (" + e.getDescription() + "; no backreferences or lookaround)");
     }
 
     /** What no static check caught ($id or $anchor references, dynamic refs): the validator's stack ran out. */
@@ -68,7 +79,12 @@ final class ValuesSchema {
             List<Error> errors = schema.validate(JSON.valueToTree(values));
             return errors.stream().map(e -> e.getInstanceLocation() + ": " + e.getMessage()).sorted().toList();
         } catch (SchemaException e) {
+            if (e.getCause() instanceof com.google.re2j.PatternSyntaxException pattern) {
+                throw badPattern(chart, pattern);
+            }
             return List.of("$: schema could not be applied: " + e.getMessage());
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw badPattern(chart, e);
         } catch (StackOverflowError e) {
             throw tooDeep(chart);
         }
@@ -76,7 +92,8 @@ final class ValuesSchema {
 
     private static synchronized SchemaRegistry registry(SpecificationVersion version) {
         return REGISTRIES.computeIfAbsent(version, v -> SchemaRegistry.withDefaultDialect(v, builder -> builder
-                .schemaRegistryConfig(SchemaRegistryConfig.builder().pathType(PathType.JSON_PATH).build())
+                .schemaRegistryConfig(SchemaRegistryConfig.builder().pathType(PathType.JSON_PATH)
+                        .regularExpressionFactory(Re2Patterns.INSTANCE).build())
                 .schemaLoader(loader -> loader.fetchRemoteResources(false))));
     }
 }

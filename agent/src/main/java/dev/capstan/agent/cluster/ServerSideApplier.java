@@ -39,12 +39,21 @@ public final class ServerSideApplier {
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final CrdReadiness crds;
     private final LiveLookup owners;
+    private final ReservedObjects reserved;
 
-    /** {@code owners}: where live objects are read to check who owns them (the agent's informers). */
-    public ServerSideApplier(KubernetesClient client, LiveLookup owners) {
+    /**
+     * {@code owners}: where live objects are read to check who owns them (the agent's informers);
+     * {@code reserved}: the agent's own objects in this cluster, which no unit may write.
+     */
+    public ServerSideApplier(KubernetesClient client, LiveLookup owners, ReservedObjects reserved) {
         this.client = client;
         this.crds = new CrdReadiness(client);
         this.owners = owners;
+        this.reserved = reserved;
+    }
+
+    public ServerSideApplier(KubernetesClient client, LiveLookup owners) {
+        this(client, owners, ReservedObjects.none());
     }
 
     /** Checks ownership with a GET per object (one-shot use). */
@@ -93,7 +102,16 @@ public final class ServerSideApplier {
 
     /** The first object of the set that another unit owns (checked before anything is written). */
     private Optional<ApplyResult.Rejected> ownershipConflict(List<RenderedObject> objects) {
+        Set<String> definedHere = CrdReadiness.definedKinds(objects);
         for (RenderedObject object : objects) {
+            Optional<String> ours = reserved.reason(object.key());
+            if (ours.isPresent()) {
+                return Optional.of(new ApplyResult.Rejected(object.key(), ours.get()));
+            }
+            if (crds.awaitsDefinition(object.key(), definedHere)) {
+                // Its definition comes in this set and is not served yet: no object of the kind exists.
+                continue;
+            }
             Optional<GenericKubernetesResource> live;
             try {
                 live = owners.get(object.key());

@@ -105,6 +105,11 @@ public final class ReleaseStore {
                 : save(created.ended(status, message, List.of(), clock.instant()));
     }
 
+    /** The namespace the records live in (the agent's own). */
+    public String namespace() {
+        return namespace;
+    }
+
     /** The unit's revisions, oldest first. */
     public List<Release> history(String chart, String env) {
         return client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).withLabel(LABEL_CHART, chart)

@@ -7,6 +7,7 @@ import dev.capstan.agent.cluster.HealthProbe;
 import dev.capstan.agent.cluster.KubernetesClients;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.cluster.ReservedObjects;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.cluster.StableReplicas;
 import dev.capstan.agent.config.AgentConfig;
@@ -81,7 +82,9 @@ public final class ClusterTargets implements AutoCloseable {
 
     private Target build(String name, KubernetesClient client) {
         LiveState live = new LiveState(client);
-        ServerSideApplier applier = new ServerSideApplier(client, live);
+        // Records (and the Lease) live in the agent's own cluster only.
+        ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(DEFAULT)
+                ? new ReservedObjects(store.namespace()) : ReservedObjects.none());
         Pruner pruner = new Pruner(client);
         RolloutController rollouts = new RolloutController(applier, pruner,
                 new Gate(new HealthProbe(client), checks, metrics), store, new StableReplicas(client),

@@ -289,6 +289,25 @@ class ChartRendererTest {
     }
 
     @Test
+    void schemaPatternsFromGitRunInLinearTime() {
+        String schema = """
+                {"properties": {"name": {"type": "string", "pattern": "^(a+)+$"}},
+                 "patternProperties": {"^(x+x+)+y$": {"type": "integer"}}}
+                """;
+        ChartFiles chart = chart(Map.of("values.schema.json", schema,
+                "values.yaml", "name: " + "a".repeat(40) + "b\n" + "x".repeat(40) + ": 1\n",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+        ChartFiles lookaround = chart(Map.of("values.schema.json",
+                "{\"properties\": {\"name\": {\"pattern\": \"(?<=a)b\"}}}", "values.yaml", "name: ab\n",
+                "templates/a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"));
+
+        assertThatThrownBy(() -> render(chart, "dev", "ns", Capabilities.offlineDefault()))
+                .hasMessageStartingWith("demo/dev: values: $.name: ").hasMessageContaining("^(a+)+$");
+        assertThatThrownBy(() -> render(lookaround, "dev", "ns", Capabilities.offlineDefault()))
+                .isInstanceOf(ChartException.class).hasMessageContaining("not a valid RE2 regular expression");
+    }
+
+    @Test
     void aSchemaThatRecursesThroughTheValuesIsFine() {
         String schema = """
                 {"definitions": {"node": {"type": "object", "properties": {"child": {"$ref": "#/definitions/node"},

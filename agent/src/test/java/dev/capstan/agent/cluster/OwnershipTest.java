@@ -39,4 +39,17 @@ class OwnershipTest {
         assertThat(Ownership.conflict(WEB, live(Map.of("app.kubernetes.io/managed-by", "helm",
                 "capstan.dev/chart", "api", "capstan.dev/env", "staging")))).isEmpty();
     }
+
+    @Test
+    void theAgentsOwnRecordsAndLeaseAreReserved() {
+        ReservedObjects reserved = new ReservedObjects("capstan-system");
+
+        assertThat(reserved.reason(new ObjectKey("v1", "Secret", "capstan-system", "capstan.release.web.prod.v3")))
+                .hasValueSatisfying(r -> assertThat(r).contains("release records"));
+        assertThat(reserved.reason(new ObjectKey("coordination.k8s.io/v1", "Lease", "capstan-system", "x")))
+                .isPresent();
+        assertThat(reserved.reason(new ObjectKey("v1", "Secret", "capstan-system", "app-credentials"))).isEmpty();
+        assertThat(reserved.reason(new ObjectKey("v1", "Secret", "prod", "capstan.release.web.prod.v3"))).isEmpty();
+        assertThat(ReservedObjects.none().reason(new ObjectKey("v1", "Secret", "", "capstan.x"))).isEmpty();
+    }
 }
