@@ -1,34 +1,82 @@
 package dev.capstan.agent.chart;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Helm's values layering: maps merge deeply, lists and scalars replace, an explicit {@code null} deletes the key. */
+/**
+ * Helm 3's values coalescing ({@code chartutil.CoalesceValues}, Helm 3.19), with the environment's file as the
+ * user's values over the chart's {@code values.yaml}:
+ * <ul>
+ *   <li>maps merge deeply; lists and scalars replace; a user's scalar or list also replaces a default map, and a
+ *   user's map a default scalar (Helm warns and keeps the user's);</li>
+ *   <li>a user's {@code null} deletes the key; inside a merged map every user {@code null} is dropped, while a
+ *   top-level {@code key: null} with no default to delete stays {@code null};</li>
+ *   <li>nulls left in {@code values.yaml} itself stay (Helm 3; Helm 4.2 removes them).</li>
+ * </ul>
+ * Keys keep their order: the defaults' first, then the user's additions, so output stays stable byte for byte. Pure.
+ */
 public final class ValuesMerger {
     private ValuesMerger() {
     }
 
-    /** Returns a new map: {@code overlay} laid over {@code base}. Neither input is modified. */
+    /** Returns a new map: {@code overlay} (the user's values) laid over {@code base}. Neither is modified. */
     public static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
-        Map<String, Object> result = new LinkedHashMap<>(base);
-        for (Map.Entry<String, Object> entry : overlay.entrySet()) {
-            String key = entry.getKey();
-            Object over = entry.getValue();
-            if (over == null) {
-                result.remove(key);
-            } else if (over instanceof Map<?, ?> overMap && result.get(key) instanceof Map<?, ?> baseMap) {
-                result.put(key, merge(asStringMap(baseMap), asStringMap(overMap)));
-            } else {
-                result.put(key, withoutNulls(over));
+        Map<String, Object> result = new LinkedHashMap<>();
+        base.forEach((key, defaultValue) -> {
+            if (!overlay.containsKey(key)) {
+                result.put(key, copy(defaultValue));
+                return;
             }
-        }
+            Object user = overlay.get(key);
+            if (user == null) {
+                return;
+            }
+            result.put(key, user instanceof Map<?, ?> userMap && defaultValue instanceof Map<?, ?> defaultMap
+                    ? tables(asStringMap(userMap), asStringMap(defaultMap)) : copy(user));
+        });
+        overlay.forEach((key, user) -> {
+            if (!base.containsKey(key)) {
+                result.put(key, copy(user));
+            }
+        });
         return result;
     }
 
-    /** A null inside a map that replaces nothing still means "absent", as in Helm. */
-    private static Object withoutNulls(Object value) {
+    /** Helm's {@code coalesceTablesFullKey} without merge: {@code user} over {@code defaults}, one map deep. */
+    private static Map<String, Object> tables(Map<String, Object> user, Map<String, Object> defaults) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        defaults.forEach((key, defaultValue) -> {
+            if (!user.containsKey(key)) {
+                result.put(key, copy(defaultValue));
+                return;
+            }
+            Object value = user.get(key);
+            if (value == null) {
+                return;
+            }
+            result.put(key, value instanceof Map<?, ?> userMap && defaultValue instanceof Map<?, ?> defaultMap
+                    ? tables(asStringMap(userMap), asStringMap(defaultMap)) : copy(value));
+        });
+        user.forEach((key, value) -> {
+            if (!defaults.containsKey(key) && value != null) {
+                result.put(key, copy(value));
+            }
+        });
+        return result;
+    }
+
+    private static Object copy(Object value) {
         if (value instanceof Map<?, ?> map) {
-            return merge(Map.of(), asStringMap(map));
+            Map<String, Object> copy = new LinkedHashMap<>();
+            asStringMap(map).forEach((k, v) -> copy.put(k, copy(v)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(copy(v)));
+            return copy;
         }
         return value;
     }

@@ -22,6 +22,10 @@ public final class Yaml {
                     .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
                     .build())
             .build();
+    /** For values files: {@code key:} with nothing after it is null, as in YAML and Helm (not an empty string). */
+    private static final ObjectMapper VALUES = YAMLMapper.builder(YAMLFactory.builder()
+                    .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build())
+            .build();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -32,20 +36,23 @@ public final class Yaml {
         return MAPPER;
     }
 
-    /** Parses a YAML mapping; an empty document is an empty map. Errors name chart, file and line. */
+    /**
+     * Parses a YAML mapping (values files, Chart.yaml); an empty document is an empty map, an empty value null.
+     * Errors name chart, file and line.
+     */
     public static Map<String, Object> readMap(String text, String chart, String file) {
         if (text.isBlank()) {
             return Map.of();
         }
         try {
-            Object parsed = MAPPER.readValue(text, Object.class);
+            Object parsed = VALUES.readValue(text, Object.class);
             if (parsed == null) {
                 return Map.of();
             }
             if (!(parsed instanceof Map<?, ?>)) {
                 throw new ChartException(chart, file, 1, "expected a YAML mapping at the top level");
             }
-            return MAPPER.convertValue(parsed, MAP);
+            return VALUES.convertValue(parsed, MAP);
         } catch (JsonProcessingException e) {
             throw new ChartException(chart, file, lineOf(e), "invalid YAML: " + problem(e));
         }

@@ -308,6 +308,28 @@ class ChartRendererTest {
     }
 
     @Test
+    void aTemplateIteratesAMapsKeysAndValuesInFileOrderButCallsNoOtherMethod() {
+        ChartFiles chart = chart(Map.of("values.yaml", "env: {ZONE: eu, LEVEL: debug, PORT: 8080}\n",
+                "templates/cm.yaml", """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: env}
+                        data:
+                        {% for e in values.env %}  {{ e.key }}: {{ e.value | quote }}
+                        {% endfor %}"""));
+        ChartFiles escape = chart(Map.of("values.yaml", "env: {A: b}\n", "templates/cm.yaml",
+                "{% for e in values.env %}{{ e.getClass().getName() }}{% endfor %}\n"));
+
+        DesiredState state = render(chart, "dev", "ns", Capabilities.offlineDefault());
+
+        assertThat(state.objects().get(0).content().get("data")).isEqualTo(Map.of("ZONE", "eu", "LEVEL", "debug",
+                "PORT", "8080"));
+        assertThat(state.manifest()).containsSubsequence("ZONE: eu", "LEVEL: debug", "PORT: \"8080\"");
+        assertThatThrownBy(() -> render(escape, "dev", "ns", Capabilities.offlineDefault()))
+                .isInstanceOf(ChartException.class);
+    }
+
+    @Test
     void aSchemaThatRecursesThroughTheValuesIsFine() {
         String schema = """
                 {"definitions": {"node": {"type": "object", "properties": {"child": {"$ref": "#/definitions/node"},
