@@ -1,6 +1,6 @@
 package dev.capstan.bench;
 
-import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.model.Labels;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
@@ -76,8 +76,8 @@ public final class ApplyBenchmark {
         List<RenderedObject> objects = new ArrayList<>();
         for (int i = 0; i < OBJECTS; i++) {
             String name = "obj-" + i;
-            Map<String, Object> labels = Map.of(ChartRenderer.LABEL_MANAGED_BY, ChartRenderer.MANAGER,
-                    ChartRenderer.LABEL_CHART, "bench", ChartRenderer.LABEL_ENV, "bench");
+            Map<String, Object> labels = Map.of(Labels.MANAGED_BY, Labels.MANAGER,
+                    Labels.CHART, "bench", Labels.ENV, "bench");
             Map<String, Object> metadata = Map.of("name", name, "namespace", namespace, "labels", labels);
             Map<String, Object> content = switch (i % 3) {
                 case 0 -> Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", metadata,

@@ -1,5 +1,6 @@
 package dev.capstan.agent.chart;
 
+import dev.capstan.agent.model.Labels;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
@@ -20,10 +21,6 @@ import java.util.regex.Pattern;
  * same commit always renders to the same bytes. Thread-safe; compiled charts are cached by content digest.
  */
 public final class ChartRenderer {
-    public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
-    public static final String LABEL_CHART = "capstan.dev/chart";
-    public static final String LABEL_ENV = "capstan.dev/env";
-    public static final String MANAGER = "capstan";
 
     private static final int CACHED_CHARTS = 1024;
     private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL_JSON =
@@ -244,9 +241,9 @@ public final class ChartRenderer {
         Object existing = metadata.get("labels");
         Map<String, Object> labels = existing instanceof Map<?, ?> m
                 ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-        labels.put(LABEL_MANAGED_BY, MANAGER);
-        labels.put(LABEL_CHART, request.chart().chartName());
-        labels.put(LABEL_ENV, request.env());
+        labels.put(Labels.MANAGED_BY, Labels.MANAGER);
+        labels.put(Labels.CHART, request.chart().chartName());
+        labels.put(Labels.ENV, request.env());
         // name and namespace first, as kubectl prints them; the rest keeps the template's order.
         Map<String, Object> normalized = new LinkedHashMap<>();
         normalized.put("name", name);

@@ -1,17 +1,15 @@
 package dev.capstan.agent.cli;
 
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.cluster.ClusterCapabilities;
 import dev.capstan.agent.cluster.DirectLookup;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.drift.UnitDrift;
-import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.RepoContentException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -69,12 +67,11 @@ final class DiffCommand implements Callable<Integer> {
             Capabilities capabilities = ClusterCapabilities.discover(client);
             DriftChecker checker = new DriftChecker(client, new DirectLookup(client), new SecretMask(),
                     Clock.systemUTC());
-            ChartRenderer renderer = new ChartRenderer();
+            UnitRenderer renderer = new UnitRenderer();
             for (Unit unit : selection.get().units()) {
                 try {
-                    DesiredState desired = renderer.render(new RenderRequest(
-                            Planner.chartFiles(selection.get().tree(), unit.chart()), unit.env().name(),
-                            unit.env().namespace(), "local", 0, capabilities));
+                    DesiredState desired = renderer.render(selection.get().tree(), unit.chart(), unit.env(),
+                            "local", 0, capabilities).desired();
                     UnitDrift result = checker.check(unit.id(), "local", desired);
                     switch (result.state()) {
                         case InSync -> { }

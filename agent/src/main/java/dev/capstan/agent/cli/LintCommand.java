@@ -1,8 +1,8 @@
 package dev.capstan.agent.cli;
 
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.lint.ChartLinter;
 import dev.capstan.agent.lint.Finding;
@@ -58,7 +58,7 @@ final class LintCommand implements Callable<Integer> {
         DirectoryTree tree = selection.get().tree();
         List<Environment> environments = selection.get().environments();
         List<String> charts = selection.get().charts();
-        ChartLinter linter = new ChartLinter(new ChartRenderer());
+        ChartLinter linter = new ChartLinter(new UnitRenderer());
         List<Finding> findings = new ArrayList<>();
         for (String name : charts) {
             try {

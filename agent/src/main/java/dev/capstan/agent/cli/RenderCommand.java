@@ -1,10 +1,8 @@
 package dev.capstan.agent.cli;
 
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.RenderRequest;
-import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.agent.repo.RepoContentException;
@@ -61,12 +59,12 @@ final class RenderCommand implements Callable<Integer> {
         }
         DirectoryTree tree = selection.get().tree();
         List<Unit> units = selection.get().units();
-        ChartRenderer renderer = new ChartRenderer();
+        UnitRenderer renderer = new UnitRenderer();
         int failures = 0;
         for (Unit unit : units) {
             try {
-                DesiredState state = renderer.render(new RenderRequest(Planner.chartFiles(tree, unit.chart()),
-                        unit.env().name(), unit.env().namespace(), "local", 0, capabilities.capabilities()));
+                DesiredState state = renderer.render(tree, unit.chart(), unit.env(), "local", 0,
+                        capabilities.capabilities()).desired();
                 if (output == null) {
                     out.print(state.manifest());
                 } else {

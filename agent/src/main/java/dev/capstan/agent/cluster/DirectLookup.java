@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.model.Labels;
 import dev.capstan.agent.chart.ObjectKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,9 +32,9 @@ public final class DirectLookup implements LiveLookup {
             int slash = kind.lastIndexOf('/');
             result.addAll(client.genericKubernetesResources(kind.substring(0, slash), kind.substring(slash + 1))
                     .inAnyNamespace()
-                    .withLabel(ChartRenderer.LABEL_MANAGED_BY, ChartRenderer.MANAGER)
-                    .withLabel(ChartRenderer.LABEL_CHART, chart)
-                    .withLabel(ChartRenderer.LABEL_ENV, env)
+                    .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
+                    .withLabel(Labels.CHART, chart)
+                    .withLabel(Labels.ENV, env)
                     .list().getItems());
         }
         return result;

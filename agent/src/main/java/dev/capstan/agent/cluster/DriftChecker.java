@@ -1,8 +1,8 @@
 package dev.capstan.agent.cluster;
 
+import dev.capstan.agent.model.Labels;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
@@ -121,7 +121,7 @@ public final class DriftChecker {
         var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
         var target = key.namespace().isEmpty() ? operation.resource(request)
                 : operation.inNamespace(key.namespace()).resource(request);
-        GenericKubernetesResource dryRun = target.dryRun().fieldManager(ChartRenderer.MANAGER).forceConflicts()
+        GenericKubernetesResource dryRun = target.dryRun().fieldManager(Labels.MANAGER).forceConflicts()
                 .serverSideApply();
         Map<String, Object> owned = ownedFields(dryRun);
         Map<String, Object> desiredMap = mask.mask(key.kind(), serialization.convertValue(dryRun, Map.class));
@@ -142,7 +142,7 @@ public final class DriftChecker {
             return Map.of();
         }
         return entries.stream()
-                .filter(e -> ChartRenderer.MANAGER.equals(e.getManager()) && "Apply".equals(e.getOperation()))
+                .filter(e -> Labels.MANAGER.equals(e.getManager()) && "Apply".equals(e.getOperation()))
                 .findFirst()
                 .map(e -> (Map<String, Object>) serialization.convertValue(e.getFieldsV1(), Map.class))
                 .orElse(Map.of());

@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.model.Labels;
 import dev.capstan.agent.chart.ObjectKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,7 +33,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
         informers.computeIfAbsent(apiVersion + "/" + kind, ignored -> {
             SharedIndexInformer<GenericKubernetesResource> informer = client
                     .genericKubernetesResources(apiVersion, kind).inAnyNamespace()
-                    .withLabel(ChartRenderer.LABEL_MANAGED_BY, ChartRenderer.MANAGER)
+                    .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
                     .inform();
             try {
                 informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -63,8 +63,8 @@ public final class LiveState implements LiveLookup, AutoCloseable {
             }
             for (GenericKubernetesResource item : informer.getStore().list()) {
                 Map<String, String> labels = item.getMetadata().getLabels();
-                if (labels != null && chart.equals(labels.get(ChartRenderer.LABEL_CHART))
-                        && env.equals(labels.get(ChartRenderer.LABEL_ENV))) {
+                if (labels != null && chart.equals(labels.get(Labels.CHART))
+                        && env.equals(labels.get(Labels.ENV))) {
                     result.add(item);
                 }
             }

@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.model.Labels;
 import dev.capstan.agent.chart.RenderedObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.Map;
@@ -19,7 +19,7 @@ final class Ownership {
     /** Why {@code desired} may not be applied over {@code live}; empty when it may. */
     static Optional<String> conflict(RenderedObject desired, GenericKubernetesResource live) {
         Map<String, String> liveLabels = live.getMetadata() == null ? null : live.getMetadata().getLabels();
-        if (liveLabels == null || !ChartRenderer.MANAGER.equals(liveLabels.get(ChartRenderer.LABEL_MANAGED_BY))) {
+        if (liveLabels == null || !Labels.MANAGER.equals(liveLabels.get(Labels.MANAGED_BY))) {
             return Optional.empty();
         }
         String liveUnit = unit(liveLabels);
@@ -33,8 +33,8 @@ final class Ownership {
     }
 
     private static String unit(Map<String, String> labels) {
-        String chart = labels.get(ChartRenderer.LABEL_CHART);
-        String env = labels.get(ChartRenderer.LABEL_ENV);
+        String chart = labels.get(Labels.CHART);
+        String env = labels.get(Labels.ENV);
         return chart == null || env == null ? "" : chart + "/" + env;
     }
 

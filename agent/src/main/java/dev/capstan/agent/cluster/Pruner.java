@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.model.Labels;
 import dev.capstan.agent.chart.ObjectKey;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -76,7 +76,7 @@ public final class Pruner {
     /** Deployments of the unit labelled as canaries (left over by a rollout, or by a crash during one). */
     public List<ObjectKey> canaries(String chart, String env) {
         return client.genericKubernetesResources("apps/v1", "Deployment").inAnyNamespace()
-                .withLabel(ChartRenderer.LABEL_CHART, chart).withLabel(ChartRenderer.LABEL_ENV, env)
+                .withLabel(Labels.CHART, chart).withLabel(Labels.ENV, env)
                 .withLabel(CANARY_TRACK_LABEL, "canary").list().getItems().stream()
                 .map(d -> new ObjectKey("apps/v1", "Deployment", d.getMetadata().getNamespace(),
                         d.getMetadata().getName()))
@@ -86,9 +86,9 @@ public final class Pruner {
     public static boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
         Map<String, String> labels = live.getMetadata().getLabels();
         Map<String, String> annotations = live.getMetadata().getAnnotations();
-        if (labels == null || !ChartRenderer.MANAGER.equals(labels.get(ChartRenderer.LABEL_MANAGED_BY))
-                || !chart.equals(labels.get(ChartRenderer.LABEL_CHART))
-                || !env.equals(labels.get(ChartRenderer.LABEL_ENV)) || labels.containsKey(CANARY_TRACK_LABEL)) {
+        if (labels == null || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY))
+                || !chart.equals(labels.get(Labels.CHART))
+                || !env.equals(labels.get(Labels.ENV)) || labels.containsKey(CANARY_TRACK_LABEL)) {
             return false;
         }
         return annotations == null || !"disabled".equals(annotations.get(PRUNE_ANNOTATION));

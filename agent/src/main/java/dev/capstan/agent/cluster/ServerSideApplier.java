@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.model.Labels;
 import dev.capstan.agent.chart.KindOrder;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
@@ -95,7 +95,7 @@ public final class ServerSideApplier {
         Set<String> definedHere = CrdReadiness.definedKinds(objects);
         return inParallel(objects.stream().filter(o -> !crds.awaitsDefinition(o.key(), definedHere)).toList(),
                 object -> {
-                    target(object).dryRun().fieldManager(ChartRenderer.MANAGER).forceConflicts().serverSideApply();
+                    target(object).dryRun().fieldManager(Labels.MANAGER).forceConflicts().serverSideApply();
                     return "";
                 }, " (dry run: nothing was applied)").rejected();
     }
@@ -148,7 +148,7 @@ public final class ServerSideApplier {
         Map<ObjectKey, String> versions = new HashMap<>();
         for (Map<String, List<RenderedObject>> kinds : byRank.values()) {
             for (List<RenderedObject> sameKind : kinds.values()) {
-                Batch batch = inParallel(sameKind, object -> target(object).fieldManager(ChartRenderer.MANAGER)
+                Batch batch = inParallel(sameKind, object -> target(object).fieldManager(Labels.MANAGER)
                         .forceConflicts().serverSideApply().getMetadata().getResourceVersion(), "");
                 versions.putAll(batch.versions());
                 if (batch.rejected().isPresent()) {

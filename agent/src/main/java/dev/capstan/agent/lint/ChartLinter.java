@@ -1,11 +1,10 @@
 package dev.capstan.agent.lint;
 
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.config.Environment;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,9 @@ import java.util.List;
  * errors), literal secrets in values and templates, and the object rules. Pure: files in, findings out.
  */
 public final class ChartLinter {
-    private final ChartRenderer renderer;
+    private final UnitRenderer renderer;
 
-    public ChartLinter(ChartRenderer renderer) {
+    public ChartLinter(UnitRenderer renderer) {
         this.renderer = renderer;
     }
 
@@ -41,8 +40,7 @@ public final class ChartLinter {
             String envFile = "values." + env.name() + ".yaml";
             try {
                 chart.text(envFile).ifPresent(text -> findings.addAll(LiteralSecrets.inValues(unit, envFile, text)));
-                DesiredState state = renderer.render(new RenderRequest(chart, env.name(), env.namespace(), "lint", 0,
-                        capabilities));
+                DesiredState state = renderer.render(chart, env, "lint", 0, capabilities).desired();
                 findings.addAll(ObjectRules.check(unit, state));
             } catch (ChartException e) {
                 findings.add(fromException(e));

@@ -1,6 +1,7 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.drift.ManifestDiff;
@@ -36,7 +37,7 @@ public final class SyncEngine {
         this.releases = releases;
         this.incidents = incidents;
         this.board = board;
-        UnitSync unitSync = new UnitSync(clusters, renderer, store, releases, board, clock, metrics,
+        UnitSync unitSync = new UnitSync(clusters, new UnitRenderer(renderer), store, releases, board, clock, metrics,
                 observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
         this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
                 UNIT_PARALLELISM, observability.tracer(), new AlertTicker(observability.alerter(), board, clock),

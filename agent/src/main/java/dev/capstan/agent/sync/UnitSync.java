@@ -1,14 +1,11 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartMetadata;
-import dev.capstan.agent.chart.ChartRenderer;
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.git.Revision;
-import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
@@ -42,7 +39,7 @@ final class UnitSync {
     private static final Logger LOG = LoggerFactory.getLogger(UnitSync.class);
 
     private final ClusterTargets clusters;
-    private final ChartRenderer renderer;
+    private final UnitRenderer renderer;
     private final ReleaseStore store;
     private final ReleaseRecorder releases;
     private final StatusBoard board;
@@ -54,7 +51,7 @@ final class UnitSync {
     private final IncidentRecorder incidents;
     private final BiConsumer<String, Map<ObjectKey, String>> awaitApplied;
 
-    UnitSync(ClusterTargets clusters, ChartRenderer renderer, ReleaseStore store, ReleaseRecorder releases,
+    UnitSync(ClusterTargets clusters, UnitRenderer renderer, ReleaseStore store, ReleaseRecorder releases,
              StatusBoard board, Clock clock, MeterRegistry metrics, Tracer tracer, Alerter alerter,
              IncidentRecorder incidents, BiConsumer<String, Map<ObjectKey, String>> awaitApplied) {
         this.awaitApplied = awaitApplied;
@@ -95,11 +92,11 @@ final class UnitSync {
             DesiredState desired;
             ChartMetadata metadata;
             try {
-                ChartFiles files = Planner.chartFiles(revision.tree(), unit.chart());
-                metadata = ChartRenderer.readMetadata(files);
-                desired = Tracing.span(tracer, "capstan.render", Attributes.empty(), () -> renderTimer.record(
-                        () -> renderer.render(new RenderRequest(files, unit.env().name(), unit.env().namespace(),
-                                revision.commit(), 0, target.capabilities().get()))));
+                UnitRenderer.Rendered rendered = Tracing.span(tracer, "capstan.render", Attributes.empty(),
+                        () -> renderTimer.record(() -> renderer.render(revision.tree(), unit.chart(), unit.env(),
+                                revision.commit(), 0, target.capabilities().get())));
+                metadata = rendered.metadata();
+                desired = rendered.desired();
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
                 resumed.ifPresent(r -> store.save(r.ended(Release.Status.FAILED, "render failed: " + e.getMessage(),

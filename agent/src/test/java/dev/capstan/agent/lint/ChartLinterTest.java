@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
@@ -19,7 +18,7 @@ class ChartLinterTest {
     private static final List<Environment> ENVS = List.of(
             new Environment("staging", "staging", "default", Environment.Rollout.rollingDefault()),
             new Environment("production", "production", "default", Environment.Rollout.rollingDefault()));
-    private final ChartLinter linter = new ChartLinter(new ChartRenderer());
+    private final ChartLinter linter = new ChartLinter(new dev.capstan.agent.render.UnitRenderer());
 
     @Test
     void theExampleChartsAreClean() {
