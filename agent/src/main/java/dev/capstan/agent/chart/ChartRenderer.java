@@ -1,15 +1,11 @@
 package dev.capstan.agent.chart;
 
-import dev.capstan.agent.model.Labels;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +19,6 @@ import java.util.regex.Pattern;
 public final class ChartRenderer {
 
     private static final int CACHED_CHARTS = 1024;
-    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL_JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern SEMVER = Pattern.compile(
             "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$");
     private static final Pattern DNS_NAME = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
@@ -92,7 +86,8 @@ public final class ChartRenderer {
                             + limits.maxOutputBytes() + " characters");
                 }
                 for (Object document : parsed.documents(output, unit, template)) {
-                    RenderedObject object = toObject(unit, template, document, request);
+                    RenderedObject object = ObjectAssembly.toObject(unit, template, document,
+                            files.chartName(), request.env(), request.namespace());
                     String previous = seen.putIfAbsent(object.key(), template);
                     if (previous != null) {
                         throw new ChartException(unit, template, 0,
@@ -103,8 +98,7 @@ public final class ChartRenderer {
             }
             return result;
         });
-        objects.sort((a, b) -> KindOrder.INSTALL.compare(a.key(), b.key()));
-        return new DesiredState(files.chartName(), request.env(), request.commit(), objects, digest(objects));
+        return ObjectAssembly.desiredState(files.chartName(), request.env(), request.commit(), objects);
     }
 
     /** The merged values of a unit, checked against the chart's schema when it has one. */
@@ -216,71 +210,6 @@ public final class ChartRenderer {
             return "rendered output exceeds the size limit (" + message.replaceAll("\\D+", "") + " characters)";
         }
         return message;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static RenderedObject toObject(String unit, String template, Object document, RenderRequest request) {
-        if (!(document instanceof Map<?, ?> map)) {
-            throw new ChartException(unit, template, 0, "rendered a document that is not a YAML mapping");
-        }
-        Map<String, Object> content = new LinkedHashMap<>((Map<String, Object>) map);
-        String apiVersion = requiredString(content.get("apiVersion"), unit, template, "apiVersion");
-        String kind = requiredString(content.get("kind"), unit, template, "kind");
-        if (!(content.get("metadata") instanceof Map<?, ?>)) {
-            throw new ChartException(unit, template, 0, kind + " without metadata");
-        }
-        Map<String, Object> metadata = (Map<String, Object>) content.get("metadata");
-        String name = requiredString(metadata.get("name"), unit, template, kind + " metadata.name");
-
-        String namespace = metadata.get("namespace") == null ? "" : metadata.get("namespace").toString();
-        if (KindOrder.isClusterScoped(kind)) {
-            namespace = "";
-        } else if (namespace.isEmpty()) {
-            namespace = request.namespace();
-        }
-        Object existing = metadata.get("labels");
-        Map<String, Object> labels = existing instanceof Map<?, ?> m
-                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
-        labels.put(Labels.MANAGED_BY, Labels.MANAGER);
-        labels.put(Labels.CHART, request.chart().chartName());
-        labels.put(Labels.ENV, request.env());
-        // name and namespace first, as kubectl prints them; the rest keeps the template's order.
-        Map<String, Object> normalized = new LinkedHashMap<>();
-        normalized.put("name", name);
-        if (!namespace.isEmpty()) {
-            normalized.put("namespace", namespace);
-        }
-        metadata.forEach((key, value) -> {
-            if (!key.equals("name") && !key.equals("namespace")) {
-                normalized.put(key, value);
-            }
-        });
-        normalized.put("labels", labels);
-        content.put("metadata", normalized);
-        return new RenderedObject(new ObjectKey(apiVersion, kind, namespace, name), template, content);
-    }
-
-    private static String requiredString(Object value, String unit, String template, String field) {
-        if (value == null || value.toString().isBlank()) {
-            throw new ChartException(unit, template, 0, "rendered an object without " + field);
-        }
-        return value.toString();
-    }
-
-    /** SHA-256 of the objects' canonical JSON: deterministic, since maps keep the rendered order. */
-    private static String digest(List<RenderedObject> objects) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            for (RenderedObject object : objects) {
-                digest.update(CANONICAL_JSON.writeValueAsBytes(object.content()));
-                digest.update((byte) '\n');
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("rendered YAML data is always JSON-serialisable", e);
-        }
     }
 
 }

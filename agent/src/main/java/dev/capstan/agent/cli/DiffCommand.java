@@ -70,7 +70,7 @@ final class DiffCommand implements Callable<Integer> {
             UnitRenderer renderer = new UnitRenderer();
             for (Unit unit : selection.get().units()) {
                 try {
-                    DesiredState desired = renderer.render(selection.get().tree(), unit.chart(), unit.env(),
+                    DesiredState desired = renderer.render(selection.get().tree(), unit,
                             "local", 0, capabilities).desired();
                     UnitDrift result = checker.check(unit.id(), "local", desired);
                     switch (result.state()) {

@@ -1,5 +1,6 @@
 package dev.capstan.agent.cli;
 
+import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
@@ -74,10 +75,18 @@ final class LintCommand implements Callable<Integer> {
                 findings.add(new Finding(Finding.Severity.ERROR, name, "", 0, e.getMessage()));
             }
         }
+        for (Unit app : selection.get().apps()) {
+            findings.addAll(linter.lintManifests(tree, app, capabilities.capabilities()));
+        }
+        selection.get().apps().stream().map(Unit::chart).distinct().forEach(app -> tree.links(Planner.APPS_DIR + "/"
+                + app).forEach(link -> findings.add(new Finding(Finding.Severity.WARNING, app, link, 0,
+                "symbolic link skipped: Capstan never follows links in repository content (the agent ignores this "
+                        + "file)"))));
         findings.forEach(f -> out.println(f.format()));
         long errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
         long warnings = findings.size() - errors;
-        out.println("lint: " + charts.size() + " chart(s) x " + environments.size() + " environment(s): "
+        out.println("lint: " + charts.size() + " chart(s), " + selection.get().apps().stream().map(Unit::chart)
+                .distinct().count() + " manifest dir(s) x " + environments.size() + " environment(s): "
                 + errors + " error(s), " + warnings + " warning(s)");
         out.flush();
         return errors == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;

@@ -63,7 +63,7 @@ final class RenderCommand implements Callable<Integer> {
         int failures = 0;
         for (Unit unit : units) {
             try {
-                DesiredState state = renderer.render(tree, unit.chart(), unit.env(), "local", 0,
+                DesiredState state = renderer.render(tree, unit, "local", 0,
                         capabilities.capabilities()).desired();
                 if (output == null) {
                     out.print(state.manifest());

@@ -42,8 +42,14 @@ record RepoSelection(DirectoryTree tree, List<Unit> units) {
         return Optional.of(new RepoSelection(tree, units));
     }
 
+    /** The selected charts' names (units of kind chart). */
     List<String> charts() {
-        return units.stream().map(Unit::chart).distinct().toList();
+        return units.stream().filter(u -> u.kind() == Unit.Kind.CHART).map(Unit::chart).distinct().toList();
+    }
+
+    /** The selected manifest-directory units. */
+    List<Unit> apps() {
+        return units.stream().filter(u -> u.kind() == Unit.Kind.MANIFESTS).toList();
     }
 
     List<Environment> environments() {

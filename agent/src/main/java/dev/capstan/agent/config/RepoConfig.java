@@ -4,20 +4,23 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code capstan.yaml} at one commit: the environments in promotion order, optionally which charts to deploy
- * (default: every directory under {@code charts/}), and what happens to the objects of a unit that leaves the
- * repository ({@code removedUnits}, default {@code keep}; an environment may say otherwise for itself).
+ * {@code capstan.yaml} at one commit: the environments in promotion order, optionally which charts and which plain
+ * manifest directories to deploy (default: every directory under {@code charts/} and {@code apps/}), and what
+ * happens to the objects of a unit that leaves the repository ({@code removedUnits}, default {@code keep}; an
+ * environment may say otherwise for itself).
  */
-public record RepoConfig(List<Environment> environments, Optional<List<String>> charts, RemovedUnits removedUnits) {
+public record RepoConfig(List<Environment> environments, Optional<List<String>> charts, RemovedUnits removedUnits,
+                         Optional<List<String>> apps) {
     public static final String FILE = "capstan.yaml";
 
     public RepoConfig {
         environments = List.copyOf(environments);
         charts = charts.map(List::copyOf);
+        apps = apps.map(List::copyOf);
     }
 
     public RepoConfig(List<Environment> environments, Optional<List<String>> charts) {
-        this(environments, charts, RemovedUnits.KEEP);
+        this(environments, charts, RemovedUnits.KEEP, Optional.empty());
     }
 
     /** What becomes of the objects of a unit whose chart or environment left the repository. */

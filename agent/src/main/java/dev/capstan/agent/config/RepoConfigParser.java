@@ -13,7 +13,8 @@ public final class RepoConfigParser {
     }
 
     public static RepoConfig parse(String text) {
-        Fields root = Fields.parse(RepoConfig.FILE, text).allowOnly(Set.of("environments", "charts", "removedUnits"));
+        Fields root = Fields.parse(RepoConfig.FILE, text)
+                .allowOnly(Set.of("environments", "charts", "apps", "removedUnits"));
         List<Fields> envFields = root.objectList("environments");
         if (envFields.isEmpty()) {
             throw root.error("environments", "at least one environment is required");
@@ -35,7 +36,9 @@ public final class RepoConfigParser {
         }
         Optional<List<String>> charts = root.optionalStringList("charts");
         charts.ifPresent(list -> list.forEach(chart -> root.dnsLabel("charts", chart)));
-        return new RepoConfig(environments, charts, removedUnits(root).orElse(RepoConfig.RemovedUnits.KEEP));
+        Optional<List<String>> apps = root.optionalStringList("apps");
+        apps.ifPresent(list -> list.forEach(app -> root.dnsLabel("apps", app)));
+        return new RepoConfig(environments, charts, removedUnits(root).orElse(RepoConfig.RemovedUnits.KEEP), apps);
     }
 
     private static Optional<RepoConfig.RemovedUnits> removedUnits(Fields fields) {

@@ -49,6 +49,19 @@ public final class ChartLinter {
         return findings.stream().distinct().sorted(Finding.ORDER).toList();
     }
 
+    /** A manifest directory in one environment: what stops its render, and the object rules on what it renders. */
+    public List<Finding> lintManifests(dev.capstan.agent.repo.RepoTree tree, dev.capstan.agent.plan.Unit unit,
+                                       Capabilities capabilities) {
+        try {
+            return ObjectRules.check(unit.id(), renderer.render(tree, unit, "lint", 0, capabilities).desired());
+        } catch (ChartException e) {
+            return List.of(new Finding(Finding.Severity.ERROR, unit.id(), e.file() == null ? "" : e.file(), e.line(),
+                    e.problem()));
+        } catch (dev.capstan.agent.repo.RepoContentException e) {
+            return List.of(new Finding(Finding.Severity.ERROR, unit.id(), "", 0, e.getMessage()));
+        }
+    }
+
     private static Finding fromException(ChartException e) {
         return new Finding(Finding.Severity.ERROR, e.chart(), e.file() == null ? "" : e.file(), e.line(),
                 e.problem());

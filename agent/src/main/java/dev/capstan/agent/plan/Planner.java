@@ -15,6 +15,7 @@ import java.util.Map;
 /** Turns a repository tree into units: {@code capstan.yaml}'s environments x the charts it deploys. Pure. */
 public final class Planner {
     public static final String CHARTS_DIR = "charts";
+    public static final String APPS_DIR = "apps";
     private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile(
             "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
 
@@ -27,22 +28,36 @@ public final class Planner {
         RepoConfig config = RepoConfigParser.parse(new String(raw, StandardCharsets.UTF_8));
         // A chart named in capstan.yaml but missing still becomes a unit: it fails alone, with a clear message.
         List<String> charts = config.charts().orElseGet(() -> tree.directories(CHARTS_DIR));
+        List<String> apps = config.apps().orElseGet(() -> tree.directories(APPS_DIR));
         Map<String, String> refused = new java.util.TreeMap<>();
-        List<String> valid = new ArrayList<>();
-        for (String chart : charts) {
-            if (DNS_LABEL.matcher(chart).matches()) {
-                valid.add(chart);
-            } else {
-                refused.put(printable(chart), CHARTS_DIR + "/" + printable(chart) + ": a chart directory's name "
-                        + "must be a DNS label (a-z, 0-9 and '-', at most 63 characters, starting and ending with a "
-                        + "letter or digit): it names the release and its objects' labels; rename the directory");
-            }
-        }
+        Map<String, Unit.Kind> sources = new java.util.TreeMap<>();
+        collect(charts, Unit.Kind.CHART, sources, refused);
+        collect(apps, Unit.Kind.MANIFESTS, sources, refused);
         List<Unit> units = new ArrayList<>();
         for (Environment env : config.environments()) {
-            valid.stream().sorted().forEach(chart -> units.add(new Unit(chart, env)));
+            sources.forEach((name, kind) -> units.add(new Unit(name, env, kind)));
         }
         return new Plan(config, units, refused);
+    }
+
+    /** Adds the valid names of one kind; a name that is no DNS label, or is taken by another kind, is refused. */
+    private static void collect(List<String> names, Unit.Kind kind, Map<String, Unit.Kind> sources,
+                                Map<String, String> refused) {
+        for (String name : names) {
+            String shown = kind.dir() + "/" + printable(name);
+            if (!DNS_LABEL.matcher(name).matches()) {
+                refused.put(printable(name), shown + ": a " + (kind == Unit.Kind.CHART ? "chart" : "manifest")
+                        + " directory's name must be a DNS label (a-z, 0-9 and '-', at most 63 characters, "
+                        + "starting and ending with a letter or digit): it names the release and its objects' "
+                        + "labels; rename the directory");
+            } else if (sources.containsKey(name)) {
+                Unit.Kind other = sources.remove(name);
+                refused.put(name, shown + ": the name is also " + other.dir() + "/" + name + "; a unit is named by "
+                        + "its directory, so charts/ and apps/ may not share a name: rename one");
+            } else if (!refused.containsKey(name)) {
+                sources.put(name, kind);
+            }
+        }
     }
 
     /** A name from git as it can be shown: anything outside printable ASCII as a \\uXXXX escape. */
@@ -51,6 +66,15 @@ public final class Planner {
         name.chars().forEach(c -> out.append(c >= 0x20 && c < 0x7f ? String.valueOf((char) c)
                 : String.format("\\u%04x", c)));
         return out.length() > 100 ? out.substring(0, 100) + "..." : out.toString();
+    }
+
+    /** The files of one manifest directory ({@code apps/<app>}), paths relative to it. */
+    public static Map<String, byte[]> appFiles(RepoTree tree, String app) {
+        Map<String, byte[]> files = tree.files(APPS_DIR + "/" + app);
+        if (files.isEmpty()) {
+            throw new ChartException(app, APPS_DIR + "/" + app, 0, "manifest directory not found or empty");
+        }
+        return files;
     }
 
     /** The files of one chart, ready for the renderer. */

@@ -2,9 +2,40 @@ package dev.capstan.agent.plan;
 
 import dev.capstan.agent.config.Environment;
 
-/** One chart in one environment: the thing Capstan renders, diffs, applies and rolls back as a whole. */
-public record Unit(String chart, Environment env) {
+/**
+ * One source in one environment: the thing Capstan renders, diffs, applies and rolls back as a whole. {@code chart}
+ * is the source's name (a chart under {@code charts/}, or a manifest directory under {@code apps/}); it names the
+ * unit and labels its objects.
+ */
+public record Unit(String chart, Environment env, Kind kind) {
+    public Unit(String chart, Environment env) {
+        this(chart, env, Kind.CHART);
+    }
+
     public String id() {
         return chart + "/" + env.name();
+    }
+
+    /** Where the unit's files are in the repository. */
+    public String sourceDir() {
+        return kind.dir() + "/" + chart;
+    }
+
+    /** What renders the unit. */
+    public enum Kind {
+        /** A Capstan chart: {@code charts/<name>/Chart.yaml} ({@code apiVersion: capstan/v1}), Pebble templates. */
+        CHART(Planner.CHARTS_DIR),
+        /** A directory of plain YAML: {@code apps/<name>/*.yaml} for every environment, {@code <env>/} for one. */
+        MANIFESTS(Planner.APPS_DIR);
+
+        private final String dir;
+
+        Kind(String dir) {
+            this.dir = dir;
+        }
+
+        public String dir() {
+            return dir;
+        }
     }
 }

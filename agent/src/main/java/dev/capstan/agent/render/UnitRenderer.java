@@ -7,12 +7,14 @@ import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.manifests.ManifestDirectory;
 import dev.capstan.agent.plan.Planner;
+import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.RepoTree;
 
 /**
- * The one way a unit becomes its desired state, whatever engine its source needs (today Capstan's Pebble charts;
- * Helm charts and plain manifest directories are to come in behind this same door). The agent's unit sync and the
+ * The one way a unit becomes its desired state, whatever engine its source needs: Capstan's Pebble charts or plain
+ * manifest directories today; Helm charts are to come in behind this same door. The agent's unit sync and the
  * {@code render}, {@code diff} and {@code lint} commands all render through here and never pick an engine
  * themselves; everything after it (drift, rollout, health, rollback, records) consumes the {@link DesiredState}.
  * Pure and thread-safe, as the engines are.
@@ -32,10 +34,14 @@ public final class UnitRenderer {
         this.pebble = pebble;
     }
 
-    /** Reads the unit's chart from {@code tree} and renders it for {@code env}. */
-    public Rendered render(RepoTree tree, String chart, Environment env, String commit, int revision,
-                           Capabilities capabilities) {
-        return render(Planner.chartFiles(tree, chart), env, commit, revision, capabilities);
+    /** Reads the unit's source from {@code tree} and renders it with the engine its kind needs. */
+    public Rendered render(RepoTree tree, Unit unit, String commit, int revision, Capabilities capabilities) {
+        return switch (unit.kind()) {
+            case CHART -> render(Planner.chartFiles(tree, unit.chart()), unit.env(), commit, revision, capabilities);
+            case MANIFESTS -> new Rendered(new ChartMetadata(unit.chart(), "", "", ""), ManifestDirectory.render(
+                    unit.chart(), Planner.appFiles(tree, unit.chart()), unit.env().name(), unit.env().namespace(),
+                    commit));
+        };
     }
 
     /** Renders already-read chart files for {@code env}. */

@@ -265,7 +265,7 @@ public final class Reconciler implements UnitScheduler.Work {
      */
     static String source(RepoTree tree, Unit unit, Capabilities capabilities) {
         Optional<String> config = tree.contentId(RepoConfig.FILE);
-        Optional<String> chart = tree.contentId(Planner.CHARTS_DIR + "/" + unit.chart());
+        Optional<String> chart = tree.contentId(unit.sourceDir());
         return config.isPresent() && chart.isPresent()
                 ? config.get() + ":" + chart.get() + ":" + capabilities.fingerprint() : "";
     }

@@ -93,7 +93,7 @@ final class UnitSync {
             ChartMetadata metadata;
             try {
                 UnitRenderer.Rendered rendered = Tracing.span(tracer, "capstan.render", Attributes.empty(),
-                        () -> renderTimer.record(() -> renderer.render(revision.tree(), unit.chart(), unit.env(),
+                        () -> renderTimer.record(() -> renderer.render(revision.tree(), unit,
                                 revision.commit(), 0, target.capabilities().get())));
                 metadata = rendered.metadata();
                 desired = rendered.desired();

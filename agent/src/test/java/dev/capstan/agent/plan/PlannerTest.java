@@ -28,4 +28,20 @@ class PlannerTest {
         assertThat(plan.refusedCharts().get("caf\\u00e9")).startsWith("charts/caf\\u00e9: a chart directory's name "
                 + "must be a DNS label").doesNotContain("\n").hasSizeLessThan(400);
     }
+
+    @Test
+    void manifestDirectoriesAreUnitsTooAndMayNotShareAChartsName(@TempDir Path repo) throws IOException {
+        Files.writeString(repo.resolve("capstan.yaml"), "environments: [{name: staging}, {name: prod}]\n");
+        for (String dir : new String[] {"charts/web", "charts/both", "apps/plain", "apps/both"}) {
+            Files.createDirectories(repo.resolve(dir));
+            Files.writeString(repo.resolve(dir).resolve("x.yaml"), "a: b\n");
+        }
+
+        Plan plan = Planner.plan(new DirectoryTree(repo));
+
+        assertThat(plan.units()).extracting(u -> u.id() + " " + u.kind() + " " + u.sourceDir()).containsExactly(
+                "plain/staging MANIFESTS apps/plain", "web/staging CHART charts/web",
+                "plain/prod MANIFESTS apps/plain", "web/prod CHART charts/web");
+        assertThat(plan.refusedCharts().get("both")).startsWith("apps/both: the name is also charts/both");
+    }
 }
