@@ -125,7 +125,8 @@ public final class Agent implements AutoCloseable {
         ReleaseStore store = new ReleaseStore(client, config.releases().namespace(),
                 config.releases().historyLimit(), Clock.systemUTC());
         ClusterTargets live = new ClusterTargets(client, config.clusters(), store, metrics, tracing.tracer(),
-                Clock.systemUTC(), new CheckRunner(AddressPolicy.allowing(config.checks().allow())));
+                Clock.systemUTC(), new CheckRunner(AddressPolicy.allowing(config.checks().allow())),
+                config.releases().unitsMayDeployHere());
         DriftReporter drift = new DriftReporter(live, board, Clock.systemUTC(), metrics);
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
                 live, new ChartRenderer(), store, drift, board, Clock.systemUTC(),

@@ -40,7 +40,7 @@ class CrashSafetyIT {
                 cacheDir: "%s"
                 cluster: {kubeconfig: "%s"}
                 http: {host: 127.0.0.1, port: 0}
-                releases: {namespace: %s}
+                releases: {namespace: %s, unitsMayDeployHere: true}
                 """.formatted(repo.git.url(), temp.resolve("cache"), cluster.kubeconfig(), ns.name()));
         ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
 

@@ -26,14 +26,15 @@ final class Examples {
 
     /**
      * An agent on a free port polling {@code url} every {@code poll}, against the test cluster, keeping its release
-     * records in the test's namespace (chart names repeat across tests). Its checks may reach loopback, where the
+     * records in the test's namespace (chart names repeat across tests; so units may deploy there too, which a
+     * real install forbids by default: {@code releases.unitsMayDeployHere}). Its checks may reach loopback, where the
      * tests' check servers listen (an operator's {@code checks.allow}); {@code HostileInputIT} uses the default.
      */
     static AgentConfig agentConfig(String url, Duration poll, Path cache, LocalCluster cluster, TestNamespace ns) {
         return new AgentConfig(new AgentConfig.Repo(url, "main", poll), cache,
                 new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
                 new AgentConfig.Http("127.0.0.1", 0), dev.capstan.agent.config.WebhookConfig.none(),
-                new AgentConfig.Releases(ns.name(), 10))
+                new AgentConfig.Releases(ns.name(), 10, true))
                 .withChecks(new AgentConfig.Checks(java.util.List.of("127.0.0.0/8")));
     }
 }

@@ -105,7 +105,7 @@ class FailoverIT {
                 cacheDir: "%s"
                 cluster: {kubeconfig: "%s"}
                 http: {host: 127.0.0.1, port: %d}
-                releases: {namespace: %s}
+                releases: {namespace: %s, unitsMayDeployHere: true}
                 ha: {enabled: true, identity: %s, leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms}
                 """.formatted(repo.git.url(), temp.resolve("cache-" + identity), cluster.kubeconfig(), port,
                 ns.name(), identity));

@@ -254,7 +254,7 @@ class GitSourceAgentIT {
                 new AgentConfig.Cluster(Optional.of(cluster.kubeconfig()), Optional.empty()),
                 new AgentConfig.Http("127.0.0.1", 0),
                 new WebhookConfig(Map.of(WebhookConfig.Provider.GITHUB, new SecretRef.FromFile(secret)), 100),
-                new AgentConfig.Releases(releaseNamespace, 10));
+                new AgentConfig.Releases(releaseNamespace, 10, true));
     }
 
     private static void awaitAllSynced(Agent agent, String commit) {

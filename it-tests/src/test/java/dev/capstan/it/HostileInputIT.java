@@ -242,6 +242,34 @@ class HostileInputIT {
     }
 
     @Test
+    void noUnitWritesIntoTheAgentsOwnNamespace(TestNamespace ns, LocalCluster cluster, KubernetesClient client) {
+        String agentNs = ns.another("agent");
+        RolloutRepo repo = repo(ns);
+        repo.git.write("charts/web/templates/takeover.yaml", """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: capstan-api-tokens, namespace: %s}
+                stringData: {tokens.yaml: "- {name: evil, role: admin, token: evil-token-0123456789}"}
+                """.formatted(agentNs));
+        String commit = repo.commit("web also replaces the agent's API tokens");
+        AgentConfig base = Examples.agentConfig(repo.git.url(), Duration.ofMillis(300), temp.resolve("cache"),
+                cluster, ns);
+        AgentConfig strict = new AgentConfig(base.repo(), base.cacheDir(), base.cluster(), base.http(),
+                base.webhooks(), new AgentConfig.Releases(agentNs, 10), base.alerts(), base.tracing(), base.api(),
+                base.ha(), base.clusters(), AgentConfig.Checks.none());
+        try (Agent agent = Agent.start(strict)) {
+            UnitOutcome.Failed failed = (UnitOutcome.Failed) awaitState(agent, "web/staging",
+                    UnitOutcome.Failed.class);
+            assertThat(failed.commit()).isEqualTo(commit);
+            assertThat(failed.message()).contains("capstan-api-tokens", "namespace " + agentNs + " is the agent's own",
+                    "releases.unitsMayDeployHere");
+            assertThat(client.secrets().inNamespace(agentNs).withName("capstan-api-tokens").get()).isNull();
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("web").get())
+                    .as("nothing of the unit was applied").isNull();
+        }
+    }
+
+    @Test
     void aRemovedUnitIsReportedAndPrunedOnlyWhenSaid(TestNamespace ns, LocalCluster cluster,
                                                      KubernetesClient client) {
         RolloutRepo repo = repo(ns);

@@ -91,8 +91,16 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
         }
     }
 
-    /** Where release records live (the agent's namespace) and how many revisions per unit are kept. */
-    public record Releases(String namespace, int historyLimit) {
+    /**
+     * Where release records live (the agent's namespace) and how many revisions per unit are kept. That namespace
+     * also holds the agent's credentials, tokens and Lease, so no unit may apply objects into it unless
+     * {@code unitsMayDeployHere} (for a setup that deliberately shares it, like the tests').
+     */
+    public record Releases(String namespace, int historyLimit, boolean unitsMayDeployHere) {
+        public Releases(String namespace, int historyLimit) {
+            this(namespace, historyLimit, false);
+        }
+
         public static Releases defaults() {
             return new Releases("capstan-system", 10);
         }

@@ -74,10 +74,15 @@ public final class AgentConfigLoader {
         WebhookConfig webhooks = root.optionalObject("webhooks").map(w -> webhooks(w, baseDir))
                 .orElse(WebhookConfig.none());
         AgentConfig.Releases releases = root.optionalObject("releases").map(r -> {
-            r.allowOnly(Set.of("namespace", "historyLimit"));
+            r.allowOnly(Set.of("namespace", "historyLimit", "unitsMayDeployHere"));
             AgentConfig.Releases d = AgentConfig.Releases.defaults();
+            Object shared = r.raw("unitsMayDeployHere");
+            if (shared != null && !(shared instanceof Boolean)) {
+                throw r.error("unitsMayDeployHere", "expected true or false");
+            }
             return new AgentConfig.Releases(r.dnsLabel("namespace", r.optionalString("namespace")
-                    .orElse(d.namespace())), r.integer("historyLimit", d.historyLimit(), 1, 1000));
+                    .orElse(d.namespace())), r.integer("historyLimit", d.historyLimit(), 1, 1000),
+                    Boolean.TRUE.equals(shared));
         }).orElse(AgentConfig.Releases.defaults());
         AlertConfig alerts = root.optionalObject("alerts").map(a -> AlertConfigParser.parse(a, baseDir))
                 .orElse(AlertConfig.none());

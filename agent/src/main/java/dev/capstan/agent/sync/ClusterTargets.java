@@ -48,10 +48,13 @@ public final class ClusterTargets implements AutoCloseable {
     private final Tracer tracer;
     private final Clock clock;
     private final CheckRunner checks;
+    private final boolean unitsMayDeployInRecords;
 
     public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, ReleaseStore store,
-                          MeterRegistry metrics, Tracer tracer, Clock clock, CheckRunner checks) {
+                          MeterRegistry metrics, Tracer tracer, Clock clock, CheckRunner checks,
+                          boolean unitsMayDeployInRecords) {
         this.checks = checks;
+        this.unitsMayDeployInRecords = unitsMayDeployInRecords;
         this.configured = Map.copyOf(configured);
         this.store = store;
         this.metrics = metrics;
@@ -84,7 +87,7 @@ public final class ClusterTargets implements AutoCloseable {
         LiveState live = new LiveState(client);
         // Records (and the Lease) live in the agent's own cluster only.
         ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(DEFAULT)
-                ? new ReservedObjects(store.namespace()) : ReservedObjects.none());
+                ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
         Pruner pruner = new Pruner(client);
         RolloutController rollouts = new RolloutController(applier, pruner,
                 new Gate(new HealthProbe(client), checks, metrics), store, new StableReplicas(client),

@@ -42,7 +42,8 @@ class OwnershipTest {
 
     @Test
     void theAgentsOwnRecordsAndLeaseAreReserved() {
-        ReservedObjects reserved = new ReservedObjects("capstan-system");
+        ReservedObjects reserved = new ReservedObjects("capstan-system", true);
+        ReservedObjects strict = new ReservedObjects("capstan-system", false);
 
         assertThat(reserved.reason(new ObjectKey("v1", "Secret", "capstan-system", "capstan.release.web.prod.v3")))
                 .hasValueSatisfying(r -> assertThat(r).contains("release records"));
@@ -51,5 +52,9 @@ class OwnershipTest {
         assertThat(reserved.reason(new ObjectKey("v1", "Secret", "capstan-system", "app-credentials"))).isEmpty();
         assertThat(reserved.reason(new ObjectKey("v1", "Secret", "prod", "capstan.release.web.prod.v3"))).isEmpty();
         assertThat(ReservedObjects.none().reason(new ObjectKey("v1", "Secret", "", "capstan.x"))).isEmpty();
+        assertThat(strict.reason(new ObjectKey("v1", "Secret", "capstan-system", "capstan-api-tokens")))
+                .hasValueSatisfying(r -> assertThat(r).contains("the agent's own", "unitsMayDeployHere"));
+        assertThat(strict.reason(new ObjectKey("apps/v1", "Deployment", "capstan-system", "capstan"))).isPresent();
+        assertThat(strict.reason(new ObjectKey("apps/v1", "Deployment", "prod", "capstan"))).isEmpty();
     }
 }
