@@ -63,6 +63,39 @@ class RenderCommandTest {
     }
 
     @Test
+    void manifestDirectoriesRenderAndLintBesideCharts(@TempDir Path temp) throws IOException {
+        copy(EXAMPLES, temp);
+        Files.createDirectories(temp.resolve("apps/plain/production"));
+        Files.writeString(temp.resolve("apps/plain/deployment.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: plain}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: plain}}
+                  template:
+                    metadata: {labels: {app: plain}}
+                    spec: {containers: [{name: c, image: "plain:latest"}]}
+                """);
+        Files.writeString(temp.resolve("apps/plain/production/replicas.yaml"),
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: plain}\nspec: {replicas: 3}\n");
+        Files.writeString(temp.resolve("capstan.yaml"), Files.readString(temp.resolve("capstan.yaml"))
+                .replace("charts: [checkout-api, orders]", "charts: [checkout-api, orders]\napps: [plain]"));
+
+        Result staging = run("render", temp.toString(), "--chart", "plain", "--env", "staging");
+        Result production = run("render", temp.toString(), "--chart", "plain", "--env", "production");
+        Result lint = run("lint", temp.toString(), "--chart", "plain");
+
+        assertThat(staging.exit).isZero();
+        assertThat(staging.out).contains("# Source: plain/deployment.yaml", "namespace: staging", "replicas: 1",
+                "capstan.dev/chart: plain");
+        assertThat(production.out).contains("# Source: plain/deployment.yaml + production/replicas.yaml",
+                "replicas: 3");
+        assertThat(lint.out).contains("WARNING plain/staging", "latest", "WARNING plain/production",
+                "1 manifest dir(s) x 2 environment(s)");
+    }
+
+    @Test
     void aBrokenChartExitsOneNamingFileAndLineWhileOthersStillRender(@TempDir Path temp) throws IOException {
         copy(EXAMPLES, temp);
         Files.writeString(temp.resolve("charts/orders/templates/service.yaml"), "kind: Service\n{{ values.nope }}\n");
