@@ -20,7 +20,8 @@ import java.util.Set;
  * Blocking.
  */
 public final class HealthProbe {
-    private static final Set<String> WITH_PODS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet");
+    private static final Set<String> WITH_PODS = Set.of("apps/v1/Deployment", "apps/v1/StatefulSet",
+            "apps/v1/DaemonSet", "apps/v1/ReplicaSet");
     private static final String REVISION = "deployment.kubernetes.io/revision";
 
     private final KubernetesClient client;
@@ -30,11 +31,11 @@ public final class HealthProbe {
         this.client = client;
     }
 
-    /** Health of every key whose kind has a status contract; others are healthy once applied. In key order. */
+    /** Health of every key that can have a status (built-ins without one are healthy once applied). In order. */
     public Map<ObjectKey, Health> assess(List<ObjectKey> keys) {
         Map<ObjectKey, Health> result = new LinkedHashMap<>();
         for (ObjectKey key : keys) {
-            if (ResourceHealth.ASSESSED_KINDS.contains(key.kind())) {
+            if (ResourceHealth.needsLiveStatus(key.apiVersion(), key.kind())) {
                 result.put(key, assess(key));
             }
         }
@@ -47,9 +48,9 @@ public final class HealthProbe {
             return new Health.Progressing("not found");
         }
         Map<String, Object> object = asMap(live);
-        Health health = ResourceHealth.assess(key.kind(), object);
+        Health health = ResourceHealth.assess(key.apiVersion(), key.kind(), object);
         // Until the controller has observed the newest spec, "current" pods are those of the old one.
-        if (!WITH_PODS.contains(key.kind()) || ResourceHealth.unobserved(object)) {
+        if (!WITH_PODS.contains(key.apiVersion() + "/" + key.kind()) || ResourceHealth.unobserved(object)) {
             return health;
         }
         return ResourceHealth.withPods(health, currentPods(key, live));
