@@ -127,7 +127,7 @@ public final class Agent implements AutoCloseable {
         ClusterTargets live = new ClusterTargets(client, config.clusters(), store, metrics, tracing.tracer(),
                 Clock.systemUTC(), new CheckRunner(AddressPolicy.allowing(config.checks().allow())),
                 config.releases().unitsMayDeployHere());
-        DriftReporter drift = new DriftReporter(live, board, Clock.systemUTC(), metrics);
+        DriftReporter drift = new DriftReporter(live, board, Clock.systemUTC(), metrics, store);
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
                 live, new ChartRenderer(), store, drift, board, Clock.systemUTC(),
                 metrics, new SyncEngine.Observability(tracing.tracer(), alerter,

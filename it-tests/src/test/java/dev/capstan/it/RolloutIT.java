@@ -74,6 +74,13 @@ class RolloutIT {
             assertThat(failed.status()).isEqualTo(Release.Status.FAILED);
             assertThat(failed.hold()).isEqualTo(Release.Hold.QUARANTINED);
             assertThat(failed.failingChecks()).anySatisfy(signal -> assertThat(signal).contains("CrashLoopBackOff"));
+            // Drift is measured against what the unit holds (revision 1), not the commit it refused.
+            await().atMost(ROLLOUT).untilAsserted(() -> assertThat(agent.status().drift().get("web/staging"))
+                    .satisfies(d -> {
+                        assertThat(d.state()).isEqualTo(dev.capstan.agent.drift.UnitDrift.State.InSync);
+                        assertThat(d.reason()).contains("held at commit", "quarantined",
+                                bad.substring(0, 12) + " is not applied");
+                    }));
 
             // A newer commit that does not touch the unit leaves the quarantine in place: no second attempt.
             repo.git.write("README.md", "docs only\n");

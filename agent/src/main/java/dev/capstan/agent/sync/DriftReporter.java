@@ -1,6 +1,10 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.ObjectAssembly;
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.release.StoredManifests;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;
@@ -33,8 +37,13 @@ public final class DriftReporter {
     private final Clock clock;
     private final Timer timer;
     private final MultiGauge objects;
+    private final ReleaseStore store;
+    /** What a held unit holds: the objects of its deployed release, by unit and revision (read once). */
+    private final Map<String, DesiredState> held = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DriftReporter(ClusterTargets clusters, StatusBoard board, Clock clock, MeterRegistry metrics) {
+    public DriftReporter(ClusterTargets clusters, StatusBoard board, Clock clock, MeterRegistry metrics,
+                         ReleaseStore store) {
+        this.store = store;
         this.clusters = clusters;
         this.board = board;
         this.clock = clock;
@@ -65,12 +74,45 @@ public final class DriftReporter {
                 if (outcome instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER) {
                     board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),
                             "render failed: " + failed.message()));
+                } else if (outcome instanceof UnitOutcome.Held hold && holding(unit).isPresent()) {
+                    // Measured against what the unit holds, never against the commit it refused.
+                    DesiredState holds = holding(unit).get();
+                    UnitDrift drift = check(unit, holds.commit(), holds);
+                    board.record(drift.state() == UnitDrift.State.Unknown ? drift : new UnitDrift(drift.unit(),
+                            drift.commit(), drift.checkedAt(), drift.state(), "held at commit "
+                            + shortCommit(holds.commit()) + " (" + hold.hold().label() + "); commit "
+                            + shortCommit(hold.commit()) + " is not applied", drift.objects(), drift.diff()));
                 } else if (state != null && outcome != null) {
                     board.record(check(unit, outcome.commit(), state));
                 }
             }
         });
         publish();
+    }
+
+    /** The objects of the held unit's deployed release (the last good one, or the pinned one). */
+    private java.util.Optional<DesiredState> holding(Unit unit) {
+        List<Release> history = board.releases().getOrDefault(unit.id(), List.of());
+        java.util.Optional<Release> deployed = history.stream().filter(r -> r.status() == Release.Status.DEPLOYED)
+                .reduce((a, b) -> b);
+        if (deployed.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Release release = deployed.get();
+        String key = unit.id() + "@" + release.revision();
+        DesiredState known = held.get(key);
+        if (known != null) {
+            return java.util.Optional.of(known);
+        }
+        java.util.Optional<DesiredState> read = store.manifests(release.chart(), release.env(), release.revision())
+                .map(text -> ObjectAssembly.desiredState(release.chart(), release.env(), release.commit(),
+                        StoredManifests.parse(release.chart(), text)));
+        read.ifPresent(state -> held.put(key, state));
+        return read;
+    }
+
+    private static String shortCommit(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
     }
 
     private UnitDrift check(Unit unit, String commit, DesiredState state) {
