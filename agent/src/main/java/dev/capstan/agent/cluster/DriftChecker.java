@@ -34,6 +34,7 @@ import java.util.Set;
  */
 public final class DriftChecker {
     private static final int CACHED_VERDICTS = 50_000;
+    static final int PARALLELISM = 8;
 
     private final KubernetesClient client;
     private final LiveLookup live;
@@ -69,7 +70,8 @@ public final class DriftChecker {
             for (RenderedObject object : desired.objects()) {
                 wanted.add(object.key());
                 kinds.add(object.key().apiVersion() + "/" + object.key().kind());
-                Compared compared = compare(object);
+            }
+            for (Compared compared : compareAll(desired.objects())) {
                 verdicts.add(compared.verdict());
                 diff.append(compared.diff());
             }
@@ -92,25 +94,82 @@ public final class DriftChecker {
         }
     }
 
-    private Compared compare(RenderedObject object) {
+    /**
+     * Every object compared, in order. Cached verdicts cost nothing; the dry runs a cold check needs go out
+     * {@value #PARALLELISM} at a time, so a cold check of a large unit is not one round trip after another.
+     */
+    private List<Compared> compareAll(List<RenderedObject> objects) {
+        List<Optional<Compared>> known = objects.stream().map(this::withoutServer).toList();
+        if (known.stream().filter(Optional::isEmpty).count() <= 1) {
+            List<Compared> compared = new ArrayList<>(objects.size());
+            for (int i = 0; i < objects.size(); i++) {
+                RenderedObject object = objects.get(i);
+                compared.add(known.get(i).orElseGet(() -> compareWithDryRun(object)));
+            }
+            return compared;
+        }
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(PARALLELISM);
+        List<java.util.concurrent.Future<Compared>> futures = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < objects.size(); i++) {
+                RenderedObject object = objects.get(i);
+                Optional<Compared> cached = known.get(i);
+                futures.add(cached.isPresent() ? java.util.concurrent.CompletableFuture.completedFuture(cached.get())
+                        : threads.submit(() -> {
+                            slots.acquire();
+                            try {
+                                return compareWithDryRun(object);
+                            } finally {
+                                slots.release();
+                            }
+                        }));
+            }
+        }
+        List<Compared> compared = new ArrayList<>(objects.size());
+        for (java.util.concurrent.Future<Compared> future : futures) {
+            try {
+                compared.add(future.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        return compared;
+    }
+
+    /** The comparison when no API call is needed: the object is missing, or neither side changed since last time. */
+    private Optional<Compared> withoutServer(RenderedObject object) {
         ObjectKey key = object.key();
         Optional<GenericKubernetesResource> current = live.get(key);
         if (current.isEmpty()) {
             String desiredYaml = yaml(mask.mask(key.kind(), NativeDefaults.apply(key.kind(), object.content())));
-            return new Compared(new ObjectVerdict.Missing(key), unified(key, "", desiredYaml));
+            return Optional.of(new Compared(new ObjectVerdict.Missing(key), unified(key, "", desiredYaml)));
         }
-        String cacheKey = contentDigest(object) + "@" + current.get().getMetadata().getResourceVersion();
         synchronized (cache) {
-            Compared cached = cache.get(cacheKey);
-            if (cached != null) {
-                return cached;
-            }
+            return Optional.ofNullable(cache.get(cacheKey(object, current.get())));
         }
-        Compared compared = compareWithDryRun(object, current.get());
+    }
+
+    /** A dry run against the live object, remembered by (desired content, live resourceVersion). */
+    private Compared compareWithDryRun(RenderedObject object) {
+        GenericKubernetesResource current = live.get(object.key()).orElse(null);
+        if (current == null) {
+            return withoutServer(object).orElseThrow();
+        }
+        Compared compared = compareWithDryRun(object, current);
         synchronized (cache) {
-            cache.put(cacheKey, compared);
+            cache.put(cacheKey(object, current), compared);
         }
         return compared;
+    }
+
+    private String cacheKey(RenderedObject object, GenericKubernetesResource current) {
+        return contentDigest(object) + "@" + current.getMetadata().getResourceVersion();
     }
 
     @SuppressWarnings("unchecked")
