@@ -23,29 +23,15 @@ public final class ValuesMerger {
 
     /** Returns a new map: {@code overlay} (the user's values) laid over {@code base}. Neither is modified. */
     public static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
-        Map<String, Object> result = new LinkedHashMap<>();
-        base.forEach((key, defaultValue) -> {
-            if (!overlay.containsKey(key)) {
-                result.put(key, copy(defaultValue));
-                return;
-            }
-            Object user = overlay.get(key);
-            if (user == null) {
-                return;
-            }
-            result.put(key, user instanceof Map<?, ?> userMap && defaultValue instanceof Map<?, ?> defaultMap
-                    ? tables(asStringMap(userMap), asStringMap(defaultMap)) : copy(user));
-        });
-        overlay.forEach((key, user) -> {
-            if (!base.containsKey(key)) {
-                result.put(key, copy(user));
-            }
-        });
-        return result;
+        return coalesce(overlay, base, true);
     }
 
-    /** Helm's {@code coalesceTablesFullKey} without merge: {@code user} over {@code defaults}, one map deep. */
-    private static Map<String, Object> tables(Map<String, Object> user, Map<String, Object> defaults) {
+    /**
+     * Helm's {@code coalesceValues} at the top level and {@code coalesceTablesFullKey} (without merge) below it:
+     * they differ only in that a user's {@code null} with no default to delete stays at the top level.
+     */
+    private static Map<String, Object> coalesce(Map<String, Object> user, Map<String, Object> defaults,
+                                                boolean topLevel) {
         Map<String, Object> result = new LinkedHashMap<>();
         defaults.forEach((key, defaultValue) -> {
             if (!user.containsKey(key)) {
@@ -57,10 +43,10 @@ public final class ValuesMerger {
                 return;
             }
             result.put(key, value instanceof Map<?, ?> userMap && defaultValue instanceof Map<?, ?> defaultMap
-                    ? tables(asStringMap(userMap), asStringMap(defaultMap)) : copy(value));
+                    ? coalesce(asStringMap(userMap), asStringMap(defaultMap), false) : copy(value));
         });
         user.forEach((key, value) -> {
-            if (!defaults.containsKey(key) && value != null) {
+            if (!defaults.containsKey(key) && (topLevel || value != null)) {
                 result.put(key, copy(value));
             }
         });
