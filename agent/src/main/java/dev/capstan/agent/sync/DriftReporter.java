@@ -74,9 +74,9 @@ public final class DriftReporter {
                 if (outcome instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER) {
                     board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),
                             "render failed: " + failed.message()));
-                } else if (outcome instanceof UnitOutcome.Held hold && holding(unit).isPresent()) {
+                } else if (outcome instanceof UnitOutcome.Held hold
+                        && holding(unit).orElse(null) instanceof DesiredState holds) {
                     // Measured against what the unit holds, never against the commit it refused.
-                    DesiredState holds = holding(unit).get();
                     UnitDrift drift = check(unit, holds.commit(), holds);
                     board.record(drift.state() == UnitDrift.State.Unknown ? drift : new UnitDrift(drift.unit(),
                             drift.commit(), drift.checkedAt(), drift.state(), "held at commit "
@@ -92,7 +92,7 @@ public final class DriftReporter {
 
     /** The objects of the held unit's deployed release (the last good one, or the pinned one). */
     private java.util.Optional<DesiredState> holding(Unit unit) {
-        List<Release> history = board.releases().getOrDefault(unit.id(), List.of());
+        List<Release> history = board.releases(unit.id());
         java.util.Optional<Release> deployed = history.stream().filter(r -> r.status() == Release.Status.DEPLOYED)
                 .reduce((a, b) -> b);
         if (deployed.isEmpty()) {

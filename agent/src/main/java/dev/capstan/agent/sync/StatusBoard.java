@@ -110,6 +110,11 @@ public final class StatusBoard {
         releases.put(unit, java.util.List.copyOf(history));
     }
 
+    /** One unit's release history as last read, oldest first (no copy of the whole board: asked per unit). */
+    java.util.List<dev.capstan.agent.release.Release> releases(String unitId) {
+        return releases.getOrDefault(unitId, java.util.List.of());
+    }
+
     /** Each unit's release history as last read from the cluster, oldest first; sorted by unit. */
     public Map<String, java.util.List<dev.capstan.agent.release.Release>> releases() {
         return new TreeMap<>(releases);
