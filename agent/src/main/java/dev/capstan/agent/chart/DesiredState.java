@@ -7,10 +7,22 @@ import java.util.List;
  * SHA-256 digest of their canonical JSON. Same commit in, same objects and digest out. The YAML manifest is made
  * on demand ({@link #manifest()}): the reconcile path needs only objects and digest.
  */
-public record DesiredState(String chart, String env, String commit, List<RenderedObject> objects, String digest) {
+public record DesiredState(String chart, String env, String commit, List<RenderedObject> objects, String digest,
+                           List<Hook> hooks) {
 
     public DesiredState {
         objects = List.copyOf(objects);
+        hooks = List.copyOf(hooks);
+    }
+
+    /** A desired state without hooks (every engine but Helm's). */
+    public DesiredState(String chart, String env, String commit, List<RenderedObject> objects, String digest) {
+        this(chart, env, commit, objects, digest, List.of());
+    }
+
+    /** The same objects with {@code hooks} to run around their rollout. */
+    public DesiredState withHooks(List<Hook> hooks) {
+        return new DesiredState(chart, env, commit, objects, digest, hooks);
     }
 
     /** Multi-document YAML, each document headed by {@code # Source: chart/templates/file.yaml}, like helm. */

@@ -24,8 +24,15 @@ public final class ObjectAssembly {
 
     /** The objects in install order (then namespace/name), with their digest. */
     public static DesiredState desiredState(String chartName, String env, String commit, List<RenderedObject> objects) {
+        return desiredState(chartName, env, commit, List.of(), objects);
+    }
+
+    /** As {@link #desiredState(String, String, String, List)}, with {@code first} ahead of all, in their order. */
+    public static DesiredState desiredState(String chartName, String env, String commit, List<RenderedObject> first,
+                                            List<RenderedObject> objects) {
         List<RenderedObject> sorted = new ArrayList<>(objects);
         sorted.sort((a, b) -> KindOrder.INSTALL.compare(a.key(), b.key()));
+        sorted.addAll(0, first);
         return new DesiredState(chartName, env, commit, sorted, digest(sorted));
     }
 

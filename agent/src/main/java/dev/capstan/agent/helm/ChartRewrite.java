@@ -1,0 +1,116 @@
+package dev.capstan.agent.helm;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The two changes Capstan makes to a Helm chart's files before Helm's engine sees them, each undone or made exact in
+ * the output:
+ * <ul>
+ * <li>every {@code helm.sh/hook} in the chart's text files becomes {@code capstan-held.helm.sh/hook}, so that Helm
+ * leaves hook objects in its output (helm-java returns no hooks) and {@link #restore} turns the keys back. The
+ * prefix is undone exactly, even where a chart already contained it. A key assembled at render time from pieces is
+ * not seen: such a hook is dropped, as {@code helm template} without hooks would.</li>
+ * <li>{@code .Capabilities.APIVersions.Has ...} in templates is answered from the target cluster's discovery
+ * (group/versions and group/version/Kinds, as {@code helm install} sees them), not from the library's built-in
+ * list.</li>
+ * </ul>
+ */
+final class ChartRewrite {
+    static final String HOOK_KEY = "helm.sh/hook";
+    static final String HELD_PREFIX = "capstan-held.";
+    private static final Pattern HAS_CALL = Pattern.compile("[$\\w.]*\\.Capabilities\\.APIVersions\\.Has\\b");
+    private static final long MAX_ARCHIVE_BYTES = 64L * 1024 * 1024;
+
+    private ChartRewrite() {
+    }
+
+    /** The chart's files as Helm's engine is to see them. */
+    static Map<String, byte[]> rewrite(String chart, Map<String, byte[]> files, Capabilities capabilities) {
+        String hasReplacement = hasReplacement(capabilities);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        files.forEach((path, bytes) -> {
+            if (path.endsWith(".tgz") && path.startsWith("charts/")) {
+                refuseArchivedHooks(chart, path, bytes);
+                out.put(path, bytes);
+                return;
+            }
+            String text = utf8(bytes);
+            if (text == null) {
+                out.put(path, bytes);
+                return;
+            }
+            String rewritten = text.replace(HOOK_KEY, HELD_PREFIX + HOOK_KEY);
+            if (isTemplate(path)) {
+                rewritten = HAS_CALL.matcher(rewritten).replaceAll(Matcher.quoteReplacement(hasReplacement));
+            }
+            out.put(path, rewritten.getBytes(StandardCharsets.UTF_8));
+        });
+        return out;
+    }
+
+    /** The rendered output with the chart's own hook annotation keys back. */
+    static String restore(String rendered) {
+        return rendered.replace(HELD_PREFIX + HOOK_KEY, HOOK_KEY);
+    }
+
+    private static boolean isTemplate(String path) {
+        return path.startsWith("templates/") || path.matches("(charts/[^/]+/)+templates/.*");
+    }
+
+    /** {@code hasKey (dict "apps/v1" true ...)}: a Sprig call Helm's engine has, taking the argument that follows. */
+    private static String hasReplacement(Capabilities capabilities) {
+        StringBuilder dict = new StringBuilder("hasKey (dict");
+        for (String version : capabilities.apiVersions().sorted()) {
+            dict.append(" \"").append(version.replace("\\", "").replace("\"", "")).append("\" true");
+        }
+        return dict.append(')').toString();
+    }
+
+    /**
+     * A packaged subchart cannot be rewritten in place; one that carries hooks is refused rather than deployed with
+     * its hooks silently missing.
+     */
+    private static void refuseArchivedHooks(String chart, String path, byte[] bytes) {
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            ByteArrayOutputStream content = new ByteArrayOutputStream();
+            byte[] buffer = new byte[64 * 1024];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                content.write(buffer, 0, read);
+                if (content.size() > MAX_ARCHIVE_BYTES) {
+                    throw new ChartException(chart, path, 0, "packaged subchart unpacks to more than "
+                            + (MAX_ARCHIVE_BYTES >> 20) + " MiB");
+                }
+            }
+            if (content.toString(StandardCharsets.ISO_8859_1).contains(HOOK_KEY)) {
+                throw new ChartException(chart, path, 0, "this packaged subchart contains Helm hooks ("
+                        + HOOK_KEY + "), which Capstan can only run from an unpacked subchart: unpack it into "
+                        + "charts/<name>/ (tar xzf) and commit the directory");
+            }
+        } catch (IOException e) {
+            throw new ChartException(chart, path, 0, "not a readable .tgz subchart: " + e.getMessage());
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.capstan.agent.helm;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.chart.ChartFiles;
+import dev.capstan.agent.chart.ChartMetadata;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.Hook;
+import dev.capstan.agent.chart.ObjectAssembly;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.model.Labels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Renders an unmodified Helm chart ({@code Chart.yaml} {@code apiVersion: v1} or {@code v2}) for one environment
+ * with Helm's own engine: release name = the chart's directory, namespace = the environment's, values =
+ * {@code values.yaml} then {@code values.<env>.yaml} coalesced by Helm. On top of {@code helm template}'s output:
+ * the {@code crds/} files (applied first, never pruned) and the hooks, which helm-java leaves out (see
+ * {@link ChartRewrite}). {@code lookup} answers an empty map: a render reads no cluster. Pure and thread-safe; the
+ * chart is written out to a directory the engine owns and removed after the render.
+ */
+public final class HelmChartRenderer {
+    private static final Pattern SOURCE = Pattern.compile("(?m)^# Source: (\\S+)\\s*$");
+    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+    private static final Pattern PATH_SEGMENT = Pattern.compile("[^/\\\\\\x00]+");
+
+    private final HelmEngine engine;
+
+    public HelmChartRenderer(HelmEngine engine) {
+        this.engine = engine;
+    }
+
+    /** Whether {@code Chart.yaml}'s text declares a Helm chart ({@code apiVersion: v1} or {@code v2}). */
+    public static boolean isHelmChart(String chartYaml) {
+        try {
+            Object apiVersion = Yaml.readMap(chartYaml, "", "Chart.yaml").get("apiVersion");
+            return "v1".equals(apiVersion) || "v2".equals(apiVersion);
+        } catch (ChartException e) {
+            return false;
+        }
+    }
+
+    public static ChartMetadata readMetadata(ChartFiles files) {
+        String chart = files.chartName();
+        String text = files.text("Chart.yaml").orElseThrow(() ->
+                new ChartException(chart, "Chart.yaml", 0, "missing: every chart needs a Chart.yaml"));
+        Map<String, Object> raw = Yaml.readMap(text, chart, "Chart.yaml");
+        return new ChartMetadata(string(raw.get("name"), chart), string(raw.get("version"), ""),
+                string(raw.get("appVersion"), ""), string(raw.get("description"), ""));
+    }
+
+    public DesiredState render(ChartFiles files, String env, String namespace, String commit,
+                               Capabilities capabilities) {
+        String chart = files.chartName();
+        ChartMetadata metadata = readMetadata(files);
+        Path job = engine.newJobDirectory();
+        try {
+            Path dir = job.resolve(chart);
+            write(chart, dir, ChartRewrite.rewrite(chart, files.files(), capabilities));
+            List<Path> values = new ArrayList<>();
+            String envValues = "values." + env + ".yaml";
+            if (files.bytes(envValues).isPresent()) {
+                values.add(dir.resolve(envValues));
+            }
+            String rendered;
+            try {
+                rendered = engine.template(new HelmEngine.TemplateJob(dir, chart, namespace,
+                        capabilities.kubeVersion(), values));
+            } catch (HelmEngineException e) {
+                throw located(chart, metadata.name(), e.getMessage());
+            }
+            return assemble(chart, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered), files);
+        } finally {
+            deleteTree(job);
+        }
+    }
+
+    /** Helm's lint findings for the chart as committed (rewritten as for a render), one line each. */
+    public List<String> lint(ChartFiles files, Capabilities capabilities) {
+        String chart = files.chartName();
+        Path job = engine.newJobDirectory();
+        try {
+            Path dir = job.resolve(chart);
+            write(chart, dir, ChartRewrite.rewrite(chart, files.files(), capabilities));
+            return engine.lint(dir).stream().map(ChartRewrite::restore).toList();
+        } finally {
+            deleteTree(job);
+        }
+    }
+
+    private DesiredState assemble(String chart, String chartName, String env, String namespace, String commit,
+                                  String rendered, ChartFiles files) {
+        List<RenderedObject> objects = new ArrayList<>();
+        List<Hook> hooks = new ArrayList<>();
+        for (String chunk : DOCUMENT_SEPARATOR.split(rendered)) {
+            Matcher source = SOURCE.matcher(chunk);
+            String file = source.find() ? withoutChartName(source.group(1), chartName) : "(rendered output)";
+            for (Object document : Yaml.readDocuments(chunk, chart, file)) {
+                if (document == null) {
+                    continue;
+                }
+                RenderedObject object = ObjectAssembly.toObject(chart, file, document, chart, env, namespace);
+                Optional<HelmHooks.Parsed> hook = HelmHooks.parse(chart, file, object);
+                if (hook.isEmpty()) {
+                    objects.add(object);
+                } else if (hook.get().hook().isPresent()) {
+                    hooks.add(hook.get().hook().get().withObject(asHook(hook.get().hook().get().object(), chart,
+                            env)));
+                }
+            }
+        }
+        hooks.sort(Comparator.comparingInt(Hook::weight).thenComparing(h -> h.object().key().toString()));
+        return ObjectAssembly.desiredState(chart, env, commit, crds(chart, env, namespace, files), objects)
+                .withHooks(hooks);
+    }
+
+    /**
+     * A hook is not one of the unit's objects: it carries no unit labels (so it is neither drift nor pruned) but says
+     * whose hook it is.
+     */
+    @SuppressWarnings("unchecked")
+    private static RenderedObject asHook(RenderedObject object, String chart, String env) {
+        Map<String, Object> content = new LinkedHashMap<>(object.content());
+        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
+        Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) metadata.get("labels"));
+        labels.remove(Labels.CHART);
+        labels.remove(Labels.ENV);
+        metadata.put("labels", labels);
+        Map<String, Object> annotations = metadata.get("annotations") instanceof Map<?, ?> a
+                ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
+        annotations.put(HelmHooks.HOOK_OF, chart + "/" + env);
+        metadata.put("annotations", annotations);
+        content.put("metadata", metadata);
+        return new RenderedObject(object.key(), object.sourceTemplate(), content);
+    }
+
+    /**
+     * The files of {@code crds/} (the chart's and its unpacked subcharts'), as Helm installs them: plain YAML, not
+     * templates, applied before everything else, and annotated so that no prune or rollback ever deletes them.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<RenderedObject> crds(String chart, String env, String namespace, ChartFiles files) {
+        List<RenderedObject> crds = new ArrayList<>();
+        for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
+            String path = file.getKey();
+            if (!path.matches("(charts/[^/]+/)*crds/[^/]+\\.(yaml|yml|json)")) {
+                continue;
+            }
+            String text = new String(file.getValue(), java.nio.charset.StandardCharsets.UTF_8);
+            for (Object document : Yaml.readDocuments(text, chart, path)) {
+                if (document == null) {
+                    continue;
+                }
+                RenderedObject object = ObjectAssembly.toObject(chart, path, document, chart, env, namespace);
+                Map<String, Object> content = new LinkedHashMap<>(object.content());
+                Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
+                Map<String, Object> annotations = metadata.get("annotations") instanceof Map<?, ?> a
+                        ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
+                annotations.put(Pruner.PRUNE_ANNOTATION, "disabled");
+                metadata.put("annotations", annotations);
+                content.put("metadata", metadata);
+                crds.add(new RenderedObject(object.key(), path, content));
+            }
+        }
+        return crds;
+    }
+
+    private static String withoutChartName(String source, String chartName) {
+        return source.startsWith(chartName + "/") ? source.substring(chartName.length() + 1) : source;
+    }
+
+    /** Helm names the failing file as {@code chart/templates/x.yaml:12:3}; the unit's error names it the same way. */
+    static ChartException located(String chart, String chartName, String message) {
+        Matcher at = Pattern.compile(Pattern.quote(chartName) + "/((?:charts/[^/]+/)*templates/[^:\\s)]+):(\\d+)")
+                .matcher(message);
+        if (at.find()) {
+            return new ChartException(chart, at.group(1), Integer.parseInt(at.group(2)), message);
+        }
+        return new ChartException(chart, "", 0, message);
+    }
+
+    /** Writes the chart's files under {@code dir}; a path from git that would leave it is refused. */
+    private static void write(String chart, Path dir, Map<String, byte[]> files) {
+        try {
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                String path = file.getKey();
+                for (String segment : path.split("/", -1)) {
+                    if (!PATH_SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+                        throw new ChartException(chart, path, 0, "not a plain relative path inside the chart");
+                    }
+                }
+                Path target = dir.resolve(path).normalize();
+                if (!target.startsWith(dir)) {
+                    throw new ChartException(chart, path, 0, "not a plain relative path inside the chart");
+                }
+                Files.createDirectories(target.getParent());
+                Files.write(target, file.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write chart " + chart + " out for Helm's engine", e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // The engine's directory is removed as a whole at shutdown.
+        }
+    }
+
+    private static String string(Object value, String fallback) {
+        return value == null ? fallback : value.toString();
+    }
+}

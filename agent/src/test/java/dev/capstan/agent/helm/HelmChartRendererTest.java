@@ -1,0 +1,301 @@
+package dev.capstan.agent.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.capstan.agent.chart.Capabilities;
+import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.chart.ChartFiles;
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.Hook;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.model.Labels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real Helm charts through Helm's real engine, in its own process, as the agent renders them. */
+class HelmChartRendererTest {
+    private static final Path CHARTS = Path.of("src/test/resources/helm-charts");
+    private static final Capabilities KUBE_1_20 = Capabilities.offlineDefault();
+    private static final Capabilities KUBE_1_30 = new Capabilities("v1.30.0", new Capabilities.ApiVersions(Set.of(
+            "v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "policy/v1", "autoscaling/v2",
+            "rbac.authorization.k8s.io/v1", "admissionregistration.k8s.io/v1", "policy/v1/PodDisruptionBudget",
+            "autoscaling/v2/HorizontalPodAutoscaler", "apps/v1/Deployment")));
+
+    private static HelmProcess engine;
+    private static HelmChartRenderer renderer;
+
+    @BeforeAll
+    static void startEngine() {
+        engine = new HelmProcess(HelmProcess.Settings.defaults());
+        renderer = new HelmChartRenderer(engine);
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        engine.close();
+        assertThat(engine.root()).doesNotExist();
+    }
+
+    @Test
+    void rendersCheckoutApiForEachEnvironmentWithItsValuesAndTheClustersApiVersions() {
+        DesiredState staging = renderer.render(fixture("checkout-api"), "staging", "shop-staging", "c1", KUBE_1_20);
+        DesiredState production = renderer.render(fixture("checkout-api"), "production", "shop", "c1", KUBE_1_30);
+
+        assertThat(kinds(staging)).contains("apps/v1 Deployment", "v1 Service", "v1 ConfigMap",
+                "policy/v1beta1 PodDisruptionBudget");
+        // The chart picks its PDB's API from .Capabilities.APIVersions.Has "policy/v1/PodDisruptionBudget": the
+        // cluster's discovery answers, not the library's built-in list (which has no kinds at all).
+        assertThat(kinds(production)).contains("policy/v1 PodDisruptionBudget",
+                "autoscaling/v2 HorizontalPodAutoscaler");
+        assertThat(staging.objects()).allSatisfy(o -> {
+            assertThat(labels(o)).containsEntry(Labels.CHART, "checkout-api").containsEntry(Labels.ENV, "staging");
+            assertThat(o.key().namespace()).isIn("shop-staging", "");
+        });
+        assertThat(maxReplicas(production)).isEqualTo(12);
+        assertThat(maxReplicas(staging)).isEqualTo(3);
+        assertThat(staging.objects()).extracting(RenderedObject::sourceTemplate).allMatch(s -> s.startsWith(
+                "templates/"));
+    }
+
+    @Test
+    void refusesChartsWhoseKubeVersionExcludesTheClusterWithHelmsError() {
+        assertThatThrownBy(() -> renderer.render(fixture("podinfo"), "staging", "web", "c1", KUBE_1_20))
+                .isInstanceOf(ChartException.class).hasMessageContaining("podinfo")
+                .hasMessageContaining("kubeVersion").hasMessageContaining("1.20");
+        assertThatThrownBy(() -> renderer.render(fixture("ingress-nginx"), "staging", "web", "c1", KUBE_1_20))
+                .isInstanceOf(ChartException.class).hasMessageContaining("kubeVersion");
+    }
+
+    @Test
+    void podinfoRendersForANewerClusterWithoutItsTestHooks() {
+        DesiredState podinfo = renderer.render(fixture("podinfo"), "staging", "web", "c1", KUBE_1_30);
+
+        assertThat(kinds(podinfo)).contains("apps/v1 Deployment", "v1 Service");
+        assertThat(podinfo.objects()).noneMatch(o -> o.key().kind().equals("Pod"));
+        assertThat(podinfo.hooks()).isEmpty();
+    }
+
+    @Test
+    void recoversIngressNginxsHookObjectsInWeightOrder() {
+        DesiredState nginx = renderer.render(fixture("ingress-nginx"), "staging", "web", "c1", KUBE_1_30);
+
+        assertThat(nginx.hooks()).extracting(h -> h.object().key().kind()).contains("Job", "ServiceAccount",
+                "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding");
+        assertThat(nginx.hooks()).hasSize(7);
+        assertThat(nginx.hooks()).extracting(Hook::weight).isSorted();
+        assertThat(nginx.hooks()).allSatisfy(h -> {
+            assertThat(labels(h.object())).doesNotContainKeys(Labels.CHART, Labels.ENV);
+            assertThat(annotations(h.object())).containsEntry(HelmHooks.HOOK_OF, "ingress-nginx/staging")
+                    .containsKey("helm.sh/hook");
+        });
+        assertThat(nginx.objects()).noneMatch(o -> annotations(o).containsKey("helm.sh/hook"));
+        Hook patch = nginx.hooks().stream().filter(h -> h.object().key().name().endsWith("admission-patch"))
+                .findFirst().orElseThrow();
+        assertThat(patch.events()).containsExactlyInAnyOrder(Hook.Event.POST_INSTALL, Hook.Event.POST_UPGRADE);
+        assertThat(patch.deletePolicies()).contains(Hook.DeletePolicy.BEFORE_HOOK_CREATION,
+                Hook.DeletePolicy.HOOK_SUCCEEDED);
+    }
+
+    @Test
+    void lookupAnswersEmptyAndReadsNoCluster() {
+        ChartFiles chart = chart("lookups", Map.of("templates/cm.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: found
+                data:
+                  secret: {{ empty (lookup "v1" "Secret" "kube-system" "anything") | quote }}
+                  all: {{ empty (lookup "v1" "Namespace" "" "") | quote }}
+                """));
+
+        DesiredState desired = renderer.render(chart, "staging", "app", "c1", KUBE_1_20);
+
+        assertThat(data(desired.objects().get(0))).containsEntry("secret", "true").containsEntry("all", "true");
+    }
+
+    @Test
+    void valuesForTheEnvironmentCoalesceAsHelmDoes() {
+        ChartFiles chart = chart("layered", Map.of(
+                "values.yaml", "greeting: hello\nextra: {a: 1, b: 2}\n",
+                "values.production.yaml", "greeting: hi\nextra: {a: null}\n",
+                "templates/cm.yaml", """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: layered
+                        data:
+                          greeting: {{ .Values.greeting }}
+                          keys: {{ keys .Values.extra | sortAlpha | join "," | quote }}
+                        """));
+
+        assertThat(data(renderer.render(chart, "staging", "app", "c1", KUBE_1_20).objects().get(0)))
+                .containsEntry("greeting", "hello").containsEntry("keys", "a,b");
+        assertThat(data(renderer.render(chart, "production", "app", "c1", KUBE_1_20).objects().get(0)))
+                .containsEntry("greeting", "hi").containsEntry("keys", "b");
+    }
+
+    @Test
+    void aMissingDependencyIsAnErrorNamingIt() {
+        ChartFiles chart = chart("needs-redis", Map.of("Chart.yaml", """
+                apiVersion: v2
+                name: needs-redis
+                version: 1.0.0
+                dependencies:
+                - name: redis
+                  version: 17.0.0
+                  repository: https://charts.example.com
+                """, "templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"));
+
+        assertThatThrownBy(() -> renderer.render(chart, "staging", "app", "c1", KUBE_1_20))
+                .isInstanceOf(ChartException.class).hasMessageContaining("needs-redis").hasMessageContaining("redis")
+                .hasMessageContaining("charts/");
+    }
+
+    @Test
+    void crdsComeFirstAndAreNeverPruned() {
+        ChartFiles chart = chart("with-crd", Map.of(
+                "crds/widgets.yaml", """
+                        apiVersion: apiextensions.k8s.io/v1
+                        kind: CustomResourceDefinition
+                        metadata:
+                          name: widgets.example.com
+                        spec:
+                          group: example.com
+                          names: {kind: Widget, plural: widgets}
+                          scope: Namespaced
+                          versions: [{name: v1, served: true, storage: true}]
+                        """,
+                "templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"));
+
+        DesiredState desired = renderer.render(chart, "staging", "app", "c1", KUBE_1_20);
+
+        RenderedObject crd = desired.objects().get(0);
+        assertThat(crd.key().kind()).isEqualTo("CustomResourceDefinition");
+        assertThat(crd.sourceTemplate()).isEqualTo("crds/widgets.yaml");
+        assertThat(annotations(crd)).containsEntry(Pruner.PRUNE_ANNOTATION, "disabled");
+    }
+
+    @Test
+    void templateErrorsNameTheFileAndLine() {
+        ChartFiles chart = chart("broken", Map.of("templates/cm.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: {{ required "name is required" .Values.name }}
+                """));
+
+        assertThatThrownBy(() -> renderer.render(chart, "staging", "app", "c1", KUBE_1_20))
+                .isInstanceOf(ChartException.class)
+                .satisfies(e -> {
+                    ChartException error = (ChartException) e;
+                    assertThat(error.file()).isEqualTo("templates/cm.yaml");
+                    assertThat(error.line()).isEqualTo(4);
+                    assertThat(error.getMessage()).contains("name is required")
+                            .doesNotContain(engine.root().toString());
+                });
+    }
+
+    @Test
+    void concurrentRendersGiveTheSameOutputAsOne() throws Exception {
+        ChartFiles checkout = fixture("checkout-api");
+        String alone = renderer.render(checkout, "production", "shop", "c1", KUBE_1_30).manifest();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<String>> renders = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                renders.add(pool.submit(() -> renderer.render(checkout, "production", "shop", "c1", KUBE_1_30)
+                        .manifest()));
+            }
+            Set<String> outputs = new HashSet<>();
+            for (Future<String> render : renders) {
+                outputs.add(render.get());
+            }
+            assertThat(outputs).containsExactly(alone);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aRenderPastItsDeadlineIsStoppedAndTheNextRenderWorks() {
+        try (HelmProcess quick = new HelmProcess(new HelmProcess.Settings(java.time.Duration.ofSeconds(3),
+                768L << 20, 100, 1))) {
+            HelmChartRenderer withDeadline = new HelmChartRenderer(quick);
+            ChartFiles endless = chart("endless", Map.of("templates/cm.yaml", """
+                    {{- range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: never
+                    """));
+
+            assertThatThrownBy(() -> withDeadline.render(endless, "staging", "app", "c1", KUBE_1_20))
+                    .isInstanceOf(ChartException.class).hasMessageContaining("did not finish within 3 s");
+            assertThat(withDeadline.render(fixture("checkout-api"), "staging", "shop", "c1", KUBE_1_20).objects())
+                    .isNotEmpty();
+            assertThat(quick.processesStarted()).isEqualTo(2);
+        }
+    }
+
+    private static ChartFiles fixture(String name) {
+        Path dir = CHARTS.resolve(name);
+        Map<String, byte[]> files = new HashMap<>();
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(path).toString(), Files.readAllBytes(path));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ChartFiles.of(name, files);
+    }
+
+    static ChartFiles chart(String name, Map<String, String> files) {
+        Map<String, byte[]> bytes = new HashMap<>();
+        bytes.put("Chart.yaml", ("apiVersion: v2\nname: " + name + "\nversion: 0.1.0\n").getBytes());
+        files.forEach((path, text) -> bytes.put(path, text.getBytes()));
+        return ChartFiles.of(name, bytes);
+    }
+
+    private static List<String> kinds(DesiredState desired) {
+        return desired.objects().stream().map(o -> o.key().apiVersion() + " " + o.key().kind()).toList();
+    }
+
+    private static Object maxReplicas(DesiredState desired) {
+        return desired.objects().stream().filter(o -> o.key().kind().equals("HorizontalPodAutoscaler")).findFirst()
+                .map(o -> ((Map<?, ?>) o.content().get("spec")).get("maxReplicas")).orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> labels(RenderedObject object) {
+        return (Map<String, Object>) ((Map<String, Object>) object.content().get("metadata")).get("labels");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> annotations(RenderedObject object) {
+        Object annotations = ((Map<String, Object>) object.content().get("metadata")).get("annotations");
+        return annotations instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> data(RenderedObject object) {
+        return (Map<String, Object>) object.content().get("data");
+    }
+}
