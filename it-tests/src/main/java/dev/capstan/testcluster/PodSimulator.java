@@ -136,6 +136,14 @@ public final class PodSimulator implements AutoCloseable {
 
     private void run(Pod pod, SimulatedBehaviour behaviour) {
         String podIp = "10.244.0." + (nextIp.getAndIncrement() % 250 + 2);
+        boolean runsToCompletion = !"Always".equals(pod.getSpec().getRestartPolicy());
+        if (runsToCompletion && (behaviour == SimulatedBehaviour.READY || behaviour == SimulatedBehaviour.FAIL)) {
+            patchStatus(pod, status(pod, podIp, false, 0, null));
+            executor.schedule(() -> ifStillThere(pod, () -> patchStatus(pod, completed(pod, podIp,
+                    behaviour == SimulatedBehaviour.READY))), SimulatedBehaviour.readyDelay(pod).toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
         switch (behaviour) {
             case READY -> {
                 patchStatus(pod, status(pod, podIp, false, 0, null));
@@ -143,7 +151,7 @@ public final class PodSimulator implements AutoCloseable {
                         SimulatedBehaviour.readyDelay(pod).toMillis(), TimeUnit.MILLISECONDS);
             }
             case NEVER_READY -> patchStatus(pod, status(pod, podIp, false, 0, null));
-            case CRASHLOOP -> crashLoop(pod, podIp, 1);
+            case CRASHLOOP, FAIL -> crashLoop(pod, podIp, 1);
             case IMAGE_PULL_BACKOFF -> patchStatus(pod, new PodStatusBuilder(status(pod, null, false, 0,
                     "ImagePullBackOff")).withPhase("Pending").build());
             case PENDING -> { }
@@ -165,6 +173,19 @@ public final class PodSimulator implements AutoCloseable {
                 started.remove(pod.getMetadata().getUid());
             }
         }
+    }
+
+    /** A run-to-completion pod's end: every container terminated with 0 (Succeeded) or 1 (Failed). */
+    private static PodStatus completed(Pod pod, String podIp, boolean succeeded) {
+        String time = now();
+        List<ContainerStatus> containers = pod.getSpec().getContainers().stream().map(c -> new ContainerStatusBuilder()
+                .withName(c.getName()).withImage(c.getImage()).withImageID("sim://" + c.getImage())
+                .withReady(false).withStarted(false).withRestartCount(0)
+                .withNewState().withNewTerminated().withExitCode(succeeded ? 0 : 1)
+                .withReason(succeeded ? "Completed" : "Error").withFinishedAt(time).endTerminated().endState()
+                .build()).toList();
+        return new PodStatusBuilder(status(pod, podIp, false, 0, null)).withPhase(succeeded ? "Succeeded" : "Failed")
+                .withContainerStatuses(containers).build();
     }
 
     private static PodStatus status(Pod pod, String podIp, boolean ready, int restarts, String waitingReason) {

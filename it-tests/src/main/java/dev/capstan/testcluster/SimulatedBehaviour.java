@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What the simulated kubelet does with a pod, chosen by the annotation {@value #MODE_ANNOTATION} or by the image tag
- * of the first container ({@code app:crashloop}). Default: Running and Ready after {@link #DEFAULT_READY_DELAY}.
+ * of the first container ({@code app:crashloop}). Default: Running and Ready after {@link #DEFAULT_READY_DELAY}; a pod
+ * that runs to completion ({@code restartPolicy} Never or OnFailure, as a Job's) then ends Succeeded.
  */
 public enum SimulatedBehaviour {
     /** Running, containers ready after the delay. */
@@ -20,7 +21,9 @@ public enum SimulatedBehaviour {
     /** The image cannot be pulled: Pending, waiting in ImagePullBackOff. */
     IMAGE_PULL_BACKOFF,
     /** Never scheduled: stays Pending with PodScheduled=False (Unschedulable). */
-    PENDING;
+    PENDING,
+    /** The container exits with 1: a run-to-completion pod (a Job's) ends Failed; any other crash-loops. */
+    FAIL;
 
     public static final String MODE_ANNOTATION = "sim.capstan.dev/mode";
     public static final String READY_DELAY_ANNOTATION = "sim.capstan.dev/ready-after-ms";
@@ -57,6 +60,7 @@ public enum SimulatedBehaviour {
             case "crashloop", "crashloopbackoff" -> CRASHLOOP;
             case "imagepullbackoff", "image-pull-backoff" -> IMAGE_PULL_BACKOFF;
             case "pending" -> PENDING;
+            case "fail" -> FAIL;
             default -> READY;
         };
     }

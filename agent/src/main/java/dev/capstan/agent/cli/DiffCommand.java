@@ -63,11 +63,10 @@ final class DiffCommand implements Callable<Integer> {
         }
         boolean drift = false;
         boolean failed = false;
-        try (KubernetesClient client = cluster.client()) {
+        try (KubernetesClient client = cluster.client(); UnitRenderer renderer = new UnitRenderer()) {
             Capabilities capabilities = ClusterCapabilities.discover(client);
             DriftChecker checker = new DriftChecker(client, new DirectLookup(client), new SecretMask(),
                     Clock.systemUTC());
-            UnitRenderer renderer = new UnitRenderer();
             for (Unit unit : selection.get().units()) {
                 try {
                     DesiredState desired = renderer.render(selection.get().tree(), unit,

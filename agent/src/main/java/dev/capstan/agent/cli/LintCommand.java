@@ -59,12 +59,29 @@ final class LintCommand implements Callable<Integer> {
         DirectoryTree tree = selection.get().tree();
         List<Environment> environments = selection.get().environments();
         List<String> charts = selection.get().charts();
-        ChartLinter linter = new ChartLinter(new UnitRenderer());
+        List<Finding> findings;
+        try (UnitRenderer renderer = new UnitRenderer()) {
+            findings = lintAll(new ChartLinter(renderer), tree, selection.get(), capabilities.capabilities());
+        }
+        findings.forEach(f -> out.println(f.format()));
+        long errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
+        long warnings = findings.size() - errors;
+        out.println("lint: " + charts.size() + " chart(s), " + selection.get().apps().stream().map(Unit::chart)
+                .distinct().count() + " manifest dir(s) x " + environments.size() + " environment(s): "
+                + errors + " error(s), " + warnings + " warning(s)");
+        out.flush();
+        return errors == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;
+    }
+
+    private static List<Finding> lintAll(ChartLinter linter, DirectoryTree tree, RepoSelection selection,
+                                         dev.capstan.agent.chart.Capabilities capabilities) {
+        List<Environment> environments = selection.environments();
+        List<String> charts = selection.charts();
         List<Finding> findings = new ArrayList<>();
         for (String name : charts) {
             try {
                 ChartFiles files = Planner.chartFiles(tree, name);
-                findings.addAll(linter.lint(files, environments, capabilities.capabilities()));
+                findings.addAll(linter.lint(files, environments, capabilities));
                 for (String link : tree.links(Planner.CHARTS_DIR + "/" + name)) {
                     findings.add(new Finding(Finding.Severity.WARNING, name, link, 0, "symbolic link skipped: "
                             + "Capstan never follows links in repository content (the agent ignores this file)"));
@@ -75,20 +92,13 @@ final class LintCommand implements Callable<Integer> {
                 findings.add(new Finding(Finding.Severity.ERROR, name, "", 0, e.getMessage()));
             }
         }
-        for (Unit app : selection.get().apps()) {
-            findings.addAll(linter.lintManifests(tree, app, capabilities.capabilities()));
+        for (Unit app : selection.apps()) {
+            findings.addAll(linter.lintManifests(tree, app, capabilities));
         }
-        selection.get().apps().stream().map(Unit::chart).distinct().forEach(app -> tree.links(Planner.APPS_DIR + "/"
+        selection.apps().stream().map(Unit::chart).distinct().forEach(app -> tree.links(Planner.APPS_DIR + "/"
                 + app).forEach(link -> findings.add(new Finding(Finding.Severity.WARNING, app, link, 0,
                 "symbolic link skipped: Capstan never follows links in repository content (the agent ignores this "
                         + "file)"))));
-        findings.forEach(f -> out.println(f.format()));
-        long errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
-        long warnings = findings.size() - errors;
-        out.println("lint: " + charts.size() + " chart(s), " + selection.get().apps().stream().map(Unit::chart)
-                .distinct().count() + " manifest dir(s) x " + environments.size() + " environment(s): "
-                + errors + " error(s), " + warnings + " warning(s)");
-        out.flush();
-        return errors == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;
+        return findings;
     }
 }

@@ -59,7 +59,19 @@ final class RenderCommand implements Callable<Integer> {
         }
         DirectoryTree tree = selection.get().tree();
         List<Unit> units = selection.get().units();
-        UnitRenderer renderer = new UnitRenderer();
+        int failures = 0;
+        try (UnitRenderer renderer = new UnitRenderer()) {
+            failures = renderAll(renderer, tree, units, out, err);
+        } catch (IOException e) {
+            err.println("capstan render: cannot write to " + output + ": " + e.getMessage());
+            return CapstanCli.USAGE;
+        }
+        out.flush();
+        return failures == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;
+    }
+
+    private int renderAll(UnitRenderer renderer, DirectoryTree tree, List<Unit> units, PrintWriter out,
+                          PrintWriter err) throws IOException {
         int failures = 0;
         for (Unit unit : units) {
             try {
@@ -72,9 +84,6 @@ final class RenderCommand implements Callable<Integer> {
                     Files.createDirectories(file.getParent());
                     Files.writeString(file, state.manifest());
                 }
-            } catch (IOException e) {
-                err.println("capstan render: cannot write to " + output + ": " + e.getMessage());
-                return CapstanCli.USAGE;
             } catch (ChartException e) {
                 failures++;
                 err.println("ERROR " + new ChartException(unit.id(), e.file(), e.line(), e.problem()).getMessage());
@@ -89,7 +98,6 @@ final class RenderCommand implements Callable<Integer> {
                 }
             }
         }
-        out.flush();
-        return failures == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;
+        return failures;
     }
 }

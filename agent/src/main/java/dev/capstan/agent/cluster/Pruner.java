@@ -91,6 +91,8 @@ public final class Pruner {
                 || !env.equals(labels.get(Labels.ENV)) || labels.containsKey(CANARY_TRACK_LABEL)) {
             return false;
         }
-        return annotations == null || !"disabled".equals(annotations.get(PRUNE_ANNOTATION));
+        // Helm's "keep" resource policy means the same to a Helm chart's user as capstan.dev/prune: disabled.
+        return annotations == null || !"disabled".equals(annotations.get(PRUNE_ANNOTATION))
+                && !"keep".equals(annotations.get("helm.sh/resource-policy"));
     }
 }

@@ -11,9 +11,13 @@ import java.util.List;
 
 /**
  * Lints one chart for the given environments: everything that stops a render (YAML, template, schema, duplicate
- * errors), literal secrets in values and templates, and the object rules. Pure: files in, findings out.
+ * errors), literal secrets in values and templates, and the object rules on the render of every environment with
+ * its own values; for a Helm chart also Helm's own lint (which sees only {@code values.yaml}). Pure: files in,
+ * findings out.
  */
 public final class ChartLinter {
+    private static final java.util.regex.Pattern HELM_FINDING = java.util.regex.Pattern.compile(
+            "\\[(ERROR|WARNING|INFO)\\] (?:([^:\\s]+): )?(.*)");
     private final UnitRenderer renderer;
 
     public ChartLinter(UnitRenderer renderer) {
@@ -32,6 +36,7 @@ public final class ChartLinter {
                             findings.addAll(LiteralSecrets.inTemplate(name, template, text)));
                 }
             }
+            findings.addAll(helmLint(chart, capabilities));
         } catch (ChartException e) {
             findings.add(fromException(e));
         }
@@ -60,6 +65,25 @@ public final class ChartLinter {
         } catch (dev.capstan.agent.repo.RepoContentException e) {
             return List.of(new Finding(Finding.Severity.ERROR, unit.id(), "", 0, e.getMessage()));
         }
+    }
+
+    /** Helm's own lint of a Helm chart ({@code [ERROR]}/{@code [WARNING]} lines; {@code [INFO]} is left out). */
+    private List<Finding> helmLint(ChartFiles chart, Capabilities capabilities) {
+        List<Finding> findings = new ArrayList<>();
+        try {
+            for (String line : renderer.helmLint(chart, capabilities)) {
+                java.util.regex.Matcher m = HELM_FINDING.matcher(line.trim());
+                if (m.matches() && !m.group(1).equals("INFO")) {
+                    findings.add(new Finding(m.group(1).equals("ERROR") ? Finding.Severity.ERROR
+                            : Finding.Severity.WARNING, chart.chartName(), m.group(2) == null ? "" : m.group(2), 0,
+                            "helm lint: " + m.group(3)));
+                }
+            }
+        } catch (dev.capstan.agent.helm.HelmEngineException e) {
+            findings.add(new Finding(Finding.Severity.ERROR, chart.chartName(), "", 0, "helm lint: "
+                    + e.getMessage()));
+        }
+        return findings;
     }
 
     private static Finding fromException(ChartException e) {

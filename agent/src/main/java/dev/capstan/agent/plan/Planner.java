@@ -6,6 +6,7 @@ import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.RepoConfig;
 import dev.capstan.agent.config.RepoConfigParser;
+import dev.capstan.agent.helm.HelmChartRenderer;
 import dev.capstan.agent.repo.RepoTree;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class Planner {
         Map<String, Unit.Kind> sources = new java.util.TreeMap<>();
         collect(charts, Unit.Kind.CHART, sources, refused);
         collect(apps, Unit.Kind.MANIFESTS, sources, refused);
+        sources.replaceAll((name, kind) -> kind == Unit.Kind.CHART && isHelmChart(tree, name) ? Unit.Kind.HELM : kind);
         List<Unit> units = new ArrayList<>();
         for (Environment env : config.environments()) {
             sources.forEach((name, kind) -> units.add(new Unit(name, env, kind)));
@@ -58,6 +60,12 @@ public final class Planner {
                 sources.put(name, kind);
             }
         }
+    }
+
+    private static boolean isHelmChart(RepoTree tree, String chart) {
+        return tree.read(CHARTS_DIR + "/" + chart + "/Chart.yaml")
+                .map(bytes -> HelmChartRenderer.isHelmChart(new String(bytes, StandardCharsets.UTF_8)))
+                .orElse(false);
     }
 
     /** A name from git as it can be shown: anything outside printable ASCII as a \\uXXXX escape. */

@@ -25,6 +25,8 @@ public record Unit(String chart, Environment env, Kind kind) {
     public enum Kind {
         /** A Capstan chart: {@code charts/<name>/Chart.yaml} ({@code apiVersion: capstan/v1}), Pebble templates. */
         CHART(Planner.CHARTS_DIR),
+        /** A Helm chart: {@code charts/<name>/Chart.yaml} with {@code apiVersion: v1} or {@code v2}, unmodified. */
+        HELM(Planner.CHARTS_DIR),
         /** A directory of plain YAML: {@code apps/<name>/*.yaml} for every environment, {@code <env>/} for one. */
         MANIFESTS(Planner.APPS_DIR);
 

@@ -7,49 +7,91 @@ import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.helm.HelmChartRenderer;
+import dev.capstan.agent.helm.HelmEngine;
+import dev.capstan.agent.helm.HelmProcess;
 import dev.capstan.agent.manifests.ManifestDirectory;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.RepoTree;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * The one way a unit becomes its desired state, whatever engine its source needs: Capstan's Pebble charts or plain
- * manifest directories today; Helm charts are to come in behind this same door. The agent's unit sync and the
- * {@code render}, {@code diff} and {@code lint} commands all render through here and never pick an engine
- * themselves; everything after it (drift, rollout, health, rollback, records) consumes the {@link DesiredState}.
- * Pure and thread-safe, as the engines are.
+ * The one way a unit becomes its desired state, whatever engine its source needs: Capstan's Pebble charts
+ * ({@code chart}), Helm charts ({@code helm}, Helm's engine in a child process started on the first Helm render)
+ * and plain manifest directories ({@code manifests}). The agent's unit sync and the {@code render}, {@code diff}
+ * and {@code lint} commands all render through here and never pick an engine themselves; everything after it
+ * (drift, rollout, health, rollback, records) consumes the {@link DesiredState}. Pure and thread-safe, as the
+ * engines are. Closing it stops Helm's render process and removes its files.
  */
-public final class UnitRenderer {
+public final class UnitRenderer implements AutoCloseable {
     /** A unit's render: its chart's metadata (for the release record) and its objects. */
     public record Rendered(ChartMetadata metadata, DesiredState desired) {
     }
 
     private final ChartRenderer pebble;
+    private final Supplier<HelmEngine> helmEngine;
+    private HelmEngine helm;
 
     public UnitRenderer() {
         this(new ChartRenderer());
     }
 
     public UnitRenderer(ChartRenderer pebble) {
+        this(pebble, () -> new HelmProcess(HelmProcess.Settings.defaults()));
+    }
+
+    public UnitRenderer(ChartRenderer pebble, Supplier<HelmEngine> helmEngine) {
         this.pebble = pebble;
+        this.helmEngine = helmEngine;
     }
 
     /** Reads the unit's source from {@code tree} and renders it with the engine its kind needs. */
     public Rendered render(RepoTree tree, Unit unit, String commit, int revision, Capabilities capabilities) {
         return switch (unit.kind()) {
-            case CHART -> render(Planner.chartFiles(tree, unit.chart()), unit.env(), commit, revision, capabilities);
+            case CHART, HELM -> render(Planner.chartFiles(tree, unit.chart()), unit.env(), commit, revision,
+                    capabilities);
             case MANIFESTS -> new Rendered(new ChartMetadata(unit.chart(), "", "", ""), ManifestDirectory.render(
                     unit.chart(), Planner.appFiles(tree, unit.chart()), unit.env().name(), unit.env().namespace(),
                     commit));
         };
     }
 
-    /** Renders already-read chart files for {@code env}. */
+    /** Renders already-read chart files for {@code env}, with Helm's engine if {@code Chart.yaml} says Helm. */
     public Rendered render(ChartFiles files, Environment env, String commit, int revision,
                            Capabilities capabilities) {
+        if (isHelm(files)) {
+            return new Rendered(HelmChartRenderer.readMetadata(files), helm().render(files, env.name(),
+                    env.namespace(), commit, capabilities));
+        }
         ChartMetadata metadata = ChartRenderer.readMetadata(files);
         DesiredState desired = pebble.render(new RenderRequest(files, env.name(), env.namespace(), commit, revision,
                 capabilities));
         return new Rendered(metadata, desired);
+    }
+
+    /** Helm's own lint findings for a Helm chart ({@code [ERROR] ...} lines); none for other charts. */
+    public List<String> helmLint(ChartFiles files, Capabilities capabilities) {
+        return isHelm(files) ? helm().lint(files, capabilities) : List.of();
+    }
+
+    public static boolean isHelm(ChartFiles files) {
+        return files.text("Chart.yaml").map(HelmChartRenderer::isHelmChart).orElse(false);
+    }
+
+    private synchronized HelmChartRenderer helm() {
+        if (helm == null) {
+            helm = helmEngine.get();
+        }
+        return new HelmChartRenderer(helm);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (helm != null) {
+            helm.close();
+            helm = null;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.capstan.agent.rollout;
 
+import dev.capstan.agent.chart.Hook;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
@@ -46,11 +47,13 @@ public final class RolloutController {
     private final Timer rollbackTimer;
 
     private final Tracer tracer;
+    private final HookRunner hooks;
 
     public RolloutController(ServerSideApplier applier, Pruner pruner, Gate gate, ReleaseStore store,
                              Function<ObjectKey, Integer> stableReplicas, Clock clock, MeterRegistry metrics,
-                             Tracer tracer) {
+                             Tracer tracer, HookRunner hooks) {
         this.tracer = tracer;
+        this.hooks = hooks;
         this.applier = applier;
         this.pruner = pruner;
         this.gate = gate;
@@ -88,6 +91,11 @@ public final class RolloutController {
         MDC.put("revision", String.valueOf(release.revision()));
         try {
             Map<ObjectKey, String> versions = Map.of();
+            boolean upgrade = lastGood.isPresent();
+            List<String> preHooks = runHooks(request, upgrade ? Hook.Event.PRE_UPGRADE : Hook.Event.PRE_INSTALL);
+            if (!preHooks.isEmpty()) {
+                return hookFailed(release, steps.get(0), preHooks, request, lastGood, lastGoodObjects);
+            }
             for (Step step : steps) {
                 release = store.save(release.withPhase(step.phase(), clock.instant()));
                 request.observer().stepStarted(step.phase());
@@ -111,6 +119,11 @@ public final class RolloutController {
                 versions = ((ApplyResult.Applied) applied).versions();
                 LOG.info("health gate of step {} passed in {} ms", step.phase(), result.took().toMillis());
             }
+            List<String> postHooks = runHooks(request, upgrade ? Hook.Event.POST_UPGRADE : Hook.Event.POST_INSTALL);
+            if (!postHooks.isEmpty()) {
+                return hookFailed(release, steps.get(steps.size() - 1), postHooks, request, lastGood,
+                        lastGoodObjects);
+            }
             applier.delete(pruner.canaries(chart, env));
             List<ObjectKey> pruned = pruner.prune(chart, env, keys(request.desired().objects()),
                     keys(lastGoodObjects));
@@ -124,6 +137,27 @@ public final class RolloutController {
         } finally {
             MDC.remove("revision");
         }
+    }
+
+    /** The chart's hooks for {@code event}, under the step timeout; the failure signals, empty when all passed. */
+    private List<String> runHooks(RolloutRequest request, Hook.Event event) {
+        if (request.desired().hooks().stream().noneMatch(h -> h.events().contains(event))) {
+            return List.of();
+        }
+        request.observer().stepStarted(event.helmName() + " hooks");
+        return Tracing.span(tracer, "capstan.hooks", io.opentelemetry.api.common.Attributes.of(
+                io.opentelemetry.api.common.AttributeKey.stringKey("capstan.phase"), event.helmName()),
+                () -> hooks.run(request.desired().hooks(), java.util.Set.of(event),
+                        request.env().rollout().stepTimeout()));
+    }
+
+    /** A failed hook fails the revision as a failed health gate of {@code step} would: back to the last good. */
+    private RolloutResult hookFailed(Release release, Step step, List<String> signals, RolloutRequest request,
+                                     Optional<Release> lastGood, List<RenderedObject> lastGoodObjects) {
+        LOG.error("hook failed: {}", signals);
+        request.observer().gateFailed(step.phase(), signals);
+        return Tracing.span(tracer, "capstan.rollback", phase(step), () -> rollBack(release, step, signals,
+                request.desired().objects(), lastGood, lastGoodObjects, request.env(), request.observer()));
     }
 
     /**

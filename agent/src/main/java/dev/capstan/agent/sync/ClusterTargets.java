@@ -91,7 +91,7 @@ public final class ClusterTargets implements AutoCloseable {
         Pruner pruner = new Pruner(client);
         RolloutController rollouts = new RolloutController(applier, pruner,
                 new Gate(new HealthProbe(client), checks, metrics), store, new StableReplicas(client),
-                clock, metrics, tracer);
+                clock, metrics, tracer, new dev.capstan.agent.rollout.HookRunner(client, applier));
         return new Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock), applier, live,
                 new DriftChecker(client, live, new SecretMask(), clock), rollouts, pruner);
     }

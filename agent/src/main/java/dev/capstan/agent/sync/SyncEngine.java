@@ -28,6 +28,8 @@ public final class SyncEngine {
     private final IncidentRecorder incidents;
     private final StatusBoard board;
 
+    private final UnitRenderer unitRenderer;
+
     public SyncEngine(ResilientFetcher fetcher, ClusterTargets clusters, ChartRenderer renderer, ReleaseStore store,
                       DriftReporter drift, StatusBoard board, Clock clock, MeterRegistry metrics,
                       Observability observability) {
@@ -37,7 +39,8 @@ public final class SyncEngine {
         this.releases = releases;
         this.incidents = incidents;
         this.board = board;
-        UnitSync unitSync = new UnitSync(clusters, new UnitRenderer(renderer), store, releases, board, clock, metrics,
+        this.unitRenderer = new UnitRenderer(renderer);
+        UnitSync unitSync = new UnitSync(clusters, unitRenderer, store, releases, board, clock, metrics,
                 observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
         this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
                 UNIT_PARALLELISM, observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
@@ -64,5 +67,6 @@ public final class SyncEngine {
     /** Stops the unit workers, waiting at most {@code timeout} for rollouts under way. */
     public void stop(Duration timeout) {
         reconciler.stop(timeout);
+        unitRenderer.close();
     }
 }

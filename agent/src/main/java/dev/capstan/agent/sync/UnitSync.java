@@ -10,6 +10,7 @@ import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.release.StoredManifests;
 import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.rollout.RolloutRequest;
 import dev.capstan.agent.rollout.RolloutResult;
@@ -91,12 +92,15 @@ final class UnitSync {
             Optional<Release> resumed = finishInterrupted(unit, source, target);
             DesiredState desired;
             ChartMetadata metadata;
+            Optional<DesiredState> deployedFromSource = resumed.isPresent() ? Optional.empty()
+                    : deployedFrom(unit, source, revision.commit());
             try {
-                UnitRenderer.Rendered rendered = Tracing.span(tracer, "capstan.render", Attributes.empty(),
-                        () -> renderTimer.record(() -> renderer.render(revision.tree(), unit,
-                                revision.commit(), 0, target.capabilities().get())));
-                metadata = rendered.metadata();
-                desired = rendered.desired();
+                UnitRenderer.Rendered rendered = deployedFromSource.isPresent() ? null
+                        : Tracing.span(tracer, "capstan.render", Attributes.empty(),
+                                () -> renderTimer.record(() -> renderer.render(revision.tree(), unit,
+                                        revision.commit(), 0, target.capabilities().get())));
+                metadata = rendered == null ? null : rendered.metadata();
+                desired = rendered == null ? deployedFromSource.get() : rendered.desired();
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
                 resumed.ifPresent(r -> store.save(r.ended(Release.Status.FAILED, "render failed: " + e.getMessage(),
@@ -173,6 +177,28 @@ final class UnitSync {
         store.save(newest.ended(Release.Status.FAILED, "interrupted by an agent restart; superseded by a newer "
                 + "commit", List.of(), clock.instant()));
         return Optional.empty();
+    }
+
+    /**
+     * The desired state of the unit's deployed revision when it was rendered from exactly this source (chart files,
+     * capstan.yaml and cluster capabilities): taken from its stored manifests, not rendered again. A render is pure,
+     * except for charts that call random functions ({@code randAlphaNum}, {@code genCA}): those must not become a new
+     * revision, or drift, every time the agent restarts. Rendering only when a source changes also bounds the work.
+     */
+    private Optional<DesiredState> deployedFrom(Unit unit, String source, String commit) {
+        if (source.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Release> history = store.history(unit.chart(), unit.env().name());
+        if (history.isEmpty()) {
+            return Optional.empty();
+        }
+        Release latest = history.get(history.size() - 1);
+        if (latest.status() != Release.Status.DEPLOYED || !source.equals(latest.source())) {
+            return Optional.empty();
+        }
+        return store.manifests(unit.chart(), unit.env().name(), latest.revision()).map(text -> new DesiredState(
+                unit.chart(), unit.env().name(), commit, StoredManifests.parse(unit.chart(), text), latest.digest()));
     }
 
     /**

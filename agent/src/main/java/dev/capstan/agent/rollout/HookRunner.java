@@ -1,0 +1,127 @@
+package dev.capstan.agent.rollout;
+
+import dev.capstan.agent.chart.Hook;
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a release's hooks for one event, as Helm (and Argo CD, for Helm charts) do: in weight order, one after the
+ * other; each is deleted first under {@code before-hook-creation}, applied, and waited for — a Job until it completes
+ * or fails, a Pod until it succeeds or fails, anything else until it exists — then deleted under
+ * {@code hook-succeeded} / {@code hook-failed}. The first failure stops the run. Blocking.
+ */
+public final class HookRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
+
+    private final KubernetesClient client;
+    private final ServerSideApplier applier;
+
+    public HookRunner(KubernetesClient client, ServerSideApplier applier) {
+        this.client = client;
+        this.applier = applier;
+    }
+
+    /** Runs the hooks registered for any of {@code events}; the failure signals, empty when every hook passed. */
+    public List<String> run(List<Hook> hooks, Set<Hook.Event> events, Duration timeout) {
+        for (Hook hook : hooks) {
+            if (hook.events().stream().noneMatch(events::contains)) {
+                continue;
+            }
+            Optional<String> failure = runOne(hook, timeout);
+            if (failure.isPresent()) {
+                return List.of(failure.get());
+            }
+        }
+        return List.of();
+    }
+
+    private Optional<String> runOne(Hook hook, Duration timeout) {
+        ObjectKey key = hook.object().key();
+        String name = "hook " + key.kind() + " " + key.name();
+        Resource<GenericKubernetesResource> resource = resource(key);
+        try {
+            if (hook.deletePolicies().contains(Hook.DeletePolicy.BEFORE_HOOK_CREATION) && resource.get() != null) {
+                resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND)
+                        .delete();
+                resource.waitUntilCondition(r -> r == null, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            LOG.info("running {} (weight {})", name, hook.weight());
+            ApplyResult applied = applier.apply(List.of(hook.object()));
+            if (applied instanceof ApplyResult.Rejected rejected) {
+                return Optional.of(name + " was rejected: " + rejected.message());
+            }
+            Optional<String> failure = awaitDone(resource, key, timeout).map(why -> name + " failed: " + why);
+            boolean delete = failure.isPresent() ? hook.deletePolicies().contains(Hook.DeletePolicy.HOOK_FAILED)
+                    : hook.deletePolicies().contains(Hook.DeletePolicy.HOOK_SUCCEEDED);
+            if (delete) {
+                resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
+                        .delete();
+            }
+            return failure;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientTimeoutException e) {
+            return Optional.of(name + " did not finish within " + timeout.toSeconds() + " s");
+        } catch (KubernetesClientException e) {
+            return Optional.of(name + ": " + e.getMessage());
+        }
+    }
+
+    /** Empty once the hook succeeded; why it failed otherwise. */
+    private Optional<String> awaitDone(Resource<GenericKubernetesResource> resource, ObjectKey key,
+                                       Duration timeout) {
+        if (!key.kind().equals("Job") && !key.kind().equals("Pod")) {
+            return Optional.empty();
+        }
+        GenericKubernetesResource done = resource.waitUntilCondition(r -> r != null && outcome(key.kind(), r)
+                .isPresent(), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return outcome(key.kind(), done).orElse(Optional.empty());
+    }
+
+    /** Empty while running; then empty-inside for success, or the reason for a failure. */
+    @SuppressWarnings("unchecked")
+    static Optional<Optional<String>> outcome(String kind, GenericKubernetesResource live) {
+        Object status = live.getAdditionalProperties().get("status");
+        if (!(status instanceof Map<?, ?> statusMap)) {
+            return Optional.empty();
+        }
+        if (kind.equals("Pod")) {
+            Object phase = statusMap.get("phase");
+            return "Succeeded".equals(phase) ? Optional.of(Optional.empty())
+                    : "Failed".equals(phase) ? Optional.of(Optional.of("pod phase Failed")) : Optional.empty();
+        }
+        List<Map<String, Object>> conditions = statusMap.get("conditions") instanceof List<?> list
+                ? (List<Map<String, Object>>) list : new ArrayList<>();
+        for (Map<String, Object> condition : conditions) {
+            if (!"True".equals(condition.get("status"))) {
+                continue;
+            }
+            if ("Complete".equals(condition.get("type"))) {
+                return Optional.of(Optional.empty());
+            }
+            if ("Failed".equals(condition.get("type"))) {
+                return Optional.of(Optional.of("job failed: " + condition.getOrDefault("reason", "")
+                        + " " + condition.getOrDefault("message", "")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Resource<GenericKubernetesResource> resource(ObjectKey key) {
+        var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
+        return key.namespace().isEmpty() ? operation.withName(key.name())
+                : operation.inNamespace(key.namespace()).withName(key.name());
+    }
+}
