@@ -1,0 +1,162 @@
+package dev.capstan.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.capstan.agent.Agent;
+import dev.capstan.agent.sync.UnitOutcome;
+import dev.capstan.testcluster.ClusterBinaries;
+import dev.capstan.testcluster.LocalCluster;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unmodified Helm charts through the running agent on the test control plane: the field guide's checkout-api with
+ * a canary step, broken and rolled back like a Pebble chart; podinfo, which needs Kubernetes 1.23, refused with
+ * Helm's kubeVersion error and nothing applied while the other units deploy; hooks run around the rollout.
+ */
+@KubernetesCluster
+class HelmChartsIT {
+    private static final Duration WITHIN = Duration.ofSeconds(120);
+    private static final Path CHARTS = ClusterBinaries.repoRoot().resolve("agent/src/test/resources/helm-charts");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void checkoutApiDeploysCanaryFirstAndRollsBackWhilePodinfoIsRefusedAlone(TestNamespace ns, LocalCluster cluster,
+                                                                           KubernetesClient client) {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]",
+                "charts: [web, checkout-api, podinfo]"));
+        copyChart("checkout-api", repo);
+        copyChart("podinfo", repo);
+        String first = repo.commit("two Helm charts as they are");
+
+        try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+            RolloutAgents.awaitSynced(agent, "checkout-api/staging", first);
+            RolloutAgents.awaitSynced(agent, "web/staging", first);
+            assertThat(RolloutAgents.image(client, ns.name(), "checkout-api")).endsWith(":2.7.1");
+            assertThat(client.policy().v1beta1().podDisruptionBudget().inNamespace(ns.name())
+                    .withName("checkout-api").get()).isNotNull();
+            assertThat(client.configMaps().inNamespace(ns.name()).withName("checkout-api-config").get().getData())
+                    .containsEntry("LOG_LEVEL", "debug");
+
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().units().get("podinfo/staging"))
+                    .isInstanceOfSatisfying(UnitOutcome.Failed.class, failed -> {
+                        assertThat(failed.stage()).isEqualTo(UnitOutcome.Stage.RENDER);
+                        assertThat(failed.message()).contains("kubeVersion").contains("1.20");
+                    }));
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("podinfo").get()).isNull();
+            assertThat(client.services().inNamespace(ns.name()).withName("podinfo").get()).isNull();
+
+            repo.git.write("charts/checkout-api/values.staging.yaml", repo.git.read(
+                    "charts/checkout-api/values.staging.yaml") + "image: {tag: crashloop}\n");
+            String broken = repo.commit("checkout-api: crash-looping image");
+            UnitOutcome.Held held = RolloutAgents.awaitHeld(agent, "checkout-api/staging", broken);
+            assertThat(held.message()).contains("CrashLoopBackOff");
+            assertThat(RolloutAgents.image(client, ns.name(), "checkout-api")).endsWith(":2.7.1");
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("checkout-api-canary").get())
+                    .isNull();
+            assertThat(RolloutAgents.history(agent, "checkout-api/staging")).containsExactly("1 deployed",
+                    "2 failed");
+            assertThat(agent.status().units().get("web/staging")).isInstanceOf(UnitOutcome.Synced.class);
+        }
+    }
+
+    @Test
+    void hooksRunAroundTheRolloutAndAFailingHookQuarantinesTheCommit(TestNamespace ns, LocalCluster cluster,
+                                                                    KubernetesClient client) {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]", "charts: [hooked]"));
+        repo.git.write("charts/hooked/Chart.yaml", "apiVersion: v2\nname: hooked\nversion: 1.0.0\n");
+        repo.git.write("charts/hooked/values.yaml", "image: \"registry.example.com/app:1\"\n"
+                + "migrationImage: \"registry.example.com/migrate:1\"\n");
+        repo.git.write("charts/hooked/templates/deployment.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: hooked}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: hooked}}
+                  template:
+                    metadata: {labels: {app: hooked}}
+                    spec:
+                      containers: [{name: app, image: {{ .Values.image | quote }}}]
+                """);
+        repo.git.write("charts/hooked/templates/migrate.yaml", """
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  name: hooked-migrate
+                  annotations:
+                    "helm.sh/hook": pre-install,pre-upgrade
+                    "helm.sh/hook-weight": "-5"
+                spec:
+                  backoffLimit: 0
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: migrate, image: {{ .Values.migrationImage | quote }}}]
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: hooked-done
+                  annotations: {"helm.sh/hook": post-install,post-upgrade}
+                data: {image: {{ .Values.image | quote }}}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: hooked-test
+                  annotations: {"helm.sh/hook": test}
+                spec:
+                  containers: [{name: t, image: busybox}]
+                """);
+        String first = repo.commit("a chart with hooks");
+
+        try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+            RolloutAgents.awaitSynced(agent, "hooked/staging", first);
+            Job migrate = client.batch().v1().jobs().inNamespace(ns.name()).withName("hooked-migrate").get();
+            assertThat(migrate.getStatus().getSucceeded()).isEqualTo(1);
+            // pre-install ran (and finished) before the release's objects were applied.
+            assertThat(migrate.getStatus().getCompletionTime()).isLessThanOrEqualTo(client.apps().deployments()
+                    .inNamespace(ns.name()).withName("hooked").get().getMetadata().getCreationTimestamp());
+            assertThat(client.configMaps().inNamespace(ns.name()).withName("hooked-done").get().getData())
+                    .containsEntry("image", "registry.example.com/app:1");
+            assertThat(client.pods().inNamespace(ns.name()).withName("hooked-test").get()).isNull();
+            assertThat(agent.status().drift().get("hooked/staging")).satisfies(d -> assertThat(d.objects())
+                    .noneMatch(v -> v.key().name().startsWith("hooked-migrate") || v.key().name().equals(
+                            "hooked-done")));
+
+            repo.git.write("charts/hooked/values.yaml", "image: \"registry.example.com/app:2\"\n"
+                    + "migrationImage: \"registry.example.com/migrate:fail\"\n");
+            String failing = repo.commit("a migration that fails");
+            UnitOutcome.Held held = RolloutAgents.awaitHeld(agent, "hooked/staging", failing);
+            assertThat(held.message()).contains("hook Job hooked-migrate failed");
+            assertThat(RolloutAgents.image(client, ns.name(), "hooked")).endsWith("app:1");
+            assertThat(client.configMaps().inNamespace(ns.name()).withName("hooked-done").get().getData())
+                    .containsEntry("image", "registry.example.com/app:1");
+        }
+    }
+
+    private static void copyChart(String name, RolloutRepo repo) {
+        Path dir = CHARTS.resolve(name);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                repo.git.write("charts/" + name + "/" + dir.relativize(file), Files.readString(file));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
