@@ -7,6 +7,7 @@ import dev.capstan.agent.Agent;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
+import dev.capstan.testcluster.TetheredProcess;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -14,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,6 +149,57 @@ class HelmChartsIT {
             assertThat(RolloutAgents.image(client, ns.name(), "hooked")).endsWith("app:1");
             assertThat(client.configMaps().inNamespace(ns.name()).withName("hooked-done").get().getData())
                     .containsEntry("image", "registry.example.com/app:1");
+        }
+    }
+
+    /**
+     * Helm's Go runtime takes SIGTERM and SIGINT in any process that loads it; Capstan loads it only in its render
+     * process, so the agent still shuts down on SIGTERM after Helm renders, runs its shutdown hook, and leaves no
+     * render process or files behind.
+     */
+    @Test
+    void sigtermAfterAHelmRenderStopsTheAgentGracefully(TestNamespace ns, LocalCluster cluster,
+                                                        KubernetesClient client) throws Exception {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]",
+                "charts: [checkout-api]"));
+        copyChart("checkout-api", repo);
+        repo.commit("checkout-api");
+        Path config = temp.resolve("agent.yaml");
+        Files.writeString(config, """
+                repo: {url: "%s", branch: main, pollInterval: 300ms}
+                cacheDir: "%s"
+                cluster: {kubeconfig: "%s"}
+                http: {host: 127.0.0.1, port: 0}
+                releases: {namespace: %s, unitsMayDeployHere: true}
+                """.formatted(repo.git.url(), temp.resolve("cache"), cluster.kubeconfig(), ns.name()));
+        Path jar = ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        try (TetheredProcess process = TetheredProcess.start("helm-agent", temp, List.of(java, "-jar",
+                jar.toString(), "run", "--config", config.toString()))) {
+            await().atMost(WITHIN).until(() -> client.apps().deployments().inNamespace(ns.name())
+                    .withName("checkout-api").get() != null);
+            ProcessHandle agent = process.child().orElseThrow();
+            ProcessHandle renderProcess = agent.children().filter(p -> p.info().commandLine().orElse("")
+                    .contains("HelmWorker")).findFirst().orElseThrow();
+
+            agent.destroy();
+
+            assertThat(agent.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(Files.readString(temp.resolve("helm-agent.log"))).contains("shutdown complete");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !renderProcess.isAlive());
+            try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertThat(dirs.filter(d -> d.getFileName().toString().startsWith("capstan-helm-"))
+                        .filter(d -> ownedBy(d, agent.pid()))).isEmpty();
+            }
+        }
+    }
+
+    private static boolean ownedBy(Path dir, long pid) {
+        try {
+            return Files.readString(dir.resolve("owner.pid")).trim().equals(Long.toString(pid));
+        } catch (IOException e) {
+            return false;
         }
     }
 

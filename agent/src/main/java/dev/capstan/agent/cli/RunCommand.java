@@ -51,6 +51,7 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("shutdown complete");
             stopped.countDown();
         }, "capstan-shutdown"));
         stopped.await();
