@@ -1,6 +1,8 @@
 package dev.capstan.bench;
 
 import com.marcnuri.helm.Helm;
+import dev.capstan.agent.helm.HelmChartRenderer;
+import dev.capstan.agent.helm.HelmProcess;
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartRenderer;
@@ -20,6 +22,7 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -40,6 +43,9 @@ public class RenderBenchmark {
     private ChartRenderer warm;
     private ChartRenderer warmWithoutParseCache;
     private Path helmChart;
+    private HelmProcess helmProcess;
+    private HelmChartRenderer helmUnits;
+    private ChartFiles fieldGuideChart;
 
     @Setup
     public void setUp() {
@@ -52,6 +58,25 @@ public class RenderBenchmark {
         warmWithoutParseCache = new ChartRenderer(RenderLimits.defaults().withoutParseCache());
         warmWithoutParseCache.render(request);
         helmChart = root.resolve("it-tests/src/test/resources/bench/helm/checkout-api");
+        helmProcess = new HelmProcess(HelmProcess.Settings.defaults());
+        helmUnits = new HelmChartRenderer(helmProcess);
+        fieldGuideChart = HelmRenderSoak.chartFiles(root.resolve("agent/src/test/resources/helm-charts"),
+                "checkout-api");
+        helmUnits.render(fieldGuideChart, "production", "production", "c1", Capabilities.offlineDefault());
+    }
+
+    @TearDown
+    public void tearDown() {
+        helmProcess.close();
+    }
+
+    /**
+     * A Helm unit as the agent renders it: the field guide's checkout-api written out, rendered by Helm's engine in
+     * Capstan's render process, hooks and crds/ recovered, parsed into the desired state.
+     */
+    @Benchmark
+    public DesiredState capstanHelmUnit() {
+        return helmUnits.render(fieldGuideChart, "production", "production", "c1", Capabilities.offlineDefault());
     }
 
     /**
