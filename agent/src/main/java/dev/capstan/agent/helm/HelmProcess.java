@@ -48,7 +48,7 @@ public final class HelmProcess implements HelmEngine {
      */
     public record Settings(Duration renderTimeout, long maxRss, int recycleAfter, int threads) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(60), 768L * 1024 * 1024, 2_000, 2);
+            return new Settings(Duration.ofSeconds(60), 384L * 1024 * 1024, 2_000, 2);
         }
     }
 
