@@ -77,7 +77,7 @@ class HelmChartsIT {
 
     @Test
     void hooksRunAroundTheRolloutAndAFailingHookQuarantinesTheCommit(TestNamespace ns, LocalCluster cluster,
-                                                                    KubernetesClient client) {
+                                                                    KubernetesClient client) throws Exception {
         RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
         repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]", "charts: [hooked]"));
         repo.git.write("charts/hooked/Chart.yaml", "apiVersion: v2\nname: hooked\nversion: 1.0.0\n");
@@ -125,6 +125,20 @@ class HelmChartsIT {
                 spec:
                   containers: [{name: t, image: busybox}]
                 """);
+        repo.git.write("charts/hooked/crds/widgets.yaml", """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.hooked.example.com}
+                spec:
+                  group: hooked.example.com
+                  scope: Namespaced
+                  names: {kind: Widget, plural: widgets, singular: widget}
+                  versions:
+                    - name: v1
+                      served: true
+                      storage: true
+                      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                """);
         String first = repo.commit("a chart with hooks");
 
         try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
@@ -149,6 +163,63 @@ class HelmChartsIT {
             assertThat(RolloutAgents.image(client, ns.name(), "hooked")).endsWith("app:1");
             assertThat(client.configMaps().inNamespace(ns.name()).withName("hooked-done").get().getData())
                     .containsEntry("image", "registry.example.com/app:1");
+            assertThat(crd(client)).as("crds/ survive a rollback").isNotNull();
+
+            java.nio.file.Files.delete(repo.git.file("charts/hooked/crds/widgets.yaml"));
+            repo.git.write("charts/hooked/values.yaml", "image: \"registry.example.com/app:3\"\n"
+                    + "migrationImage: \"registry.example.com/migrate:3\"\n");
+            String third = repo.commit("no more crds/, a migration that works");
+            RolloutAgents.awaitSynced(agent, "hooked/staging", third);
+            assertThat(RolloutAgents.image(client, ns.name(), "hooked")).endsWith("app:3");
+            assertThat(crd(client)).as("crds/ are never pruned").isNotNull();
+            assertThat(crd(client).getMetadata().getAnnotations()).containsEntry("capstan.dev/prune", "disabled");
+        } finally {
+            client.apiextensions().v1().customResourceDefinitions().withName("widgets.hooked.example.com").delete();
+        }
+    }
+
+    private static io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition crd(
+            KubernetesClient client) {
+        return client.apiextensions().v1().customResourceDefinitions().withName("widgets.hooked.example.com").get();
+    }
+
+    /**
+     * A chart that draws random values (a generated password) renders differently every time: an agent restart must
+     * not make that a new revision, a rollout or drift.
+     */
+    @Test
+    void randomValuesMakeNoNewRevisionOrDriftAcrossRestarts(TestNamespace ns, LocalCluster cluster,
+                                                           KubernetesClient client) {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]",
+                "charts: [web, random]"));
+        repo.git.write("charts/random/Chart.yaml", "apiVersion: v2\nname: random\nversion: 1.0.0\n");
+        repo.git.write("charts/random/templates/secret.yaml", """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: random-password}
+                data:
+                  password: {{ randAlphaNum 24 | b64enc }}
+                """);
+        String first = repo.commit("a generated password");
+        String password;
+        try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+            RolloutAgents.awaitSynced(agent, "random/staging", first);
+            password = client.secrets().inNamespace(ns.name()).withName("random-password").get().getData()
+                    .get("password");
+            String other = repo.image("2", "web 2: leaves the random chart alone");
+            RolloutAgents.awaitSynced(agent, "web/staging", other);
+            RolloutAgents.awaitSynced(agent, "random/staging", other);
+        }
+        try (Agent restarted = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(restarted.status().units().get("random/staging"))
+                    .isInstanceOf(UnitOutcome.Synced.class));
+            await().atMost(WITHIN).until(() -> restarted.status().drift().get("random/staging") != null
+                    && restarted.status().drift().get("random/staging").state()
+                    == dev.capstan.agent.drift.UnitDrift.State.InSync);
+            assertThat(RolloutAgents.history(restarted, "random/staging")).containsExactly("1 deployed");
+            assertThat(client.secrets().inNamespace(ns.name()).withName("random-password").get().getData()
+                    .get("password")).isEqualTo(password);
         }
     }
 

@@ -81,7 +81,7 @@ public final class HelmChartRenderer {
                 rendered = engine.template(new HelmEngine.TemplateJob(dir, chart, namespace,
                         capabilities.kubeVersion(), values));
             } catch (HelmEngineException e) {
-                throw located(chart, metadata.name(), e.getMessage());
+                throw located(chart + "/" + env, metadata.name(), e.getMessage());
             }
             return assemble(chart, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered), files);
         } finally {
@@ -104,17 +104,18 @@ public final class HelmChartRenderer {
 
     private DesiredState assemble(String chart, String chartName, String env, String namespace, String commit,
                                   String rendered, ChartFiles files) {
+        String unit = chart + "/" + env;
         List<RenderedObject> objects = new ArrayList<>();
         List<Hook> hooks = new ArrayList<>();
         for (String chunk : DOCUMENT_SEPARATOR.split(rendered)) {
             Matcher source = SOURCE.matcher(chunk);
             String file = source.find() ? withoutChartName(source.group(1), chartName) : "(rendered output)";
-            for (Object document : Yaml.readDocuments(chunk, chart, file)) {
+            for (Object document : Yaml.readDocuments(chunk, unit, file)) {
                 if (document == null) {
                     continue;
                 }
-                RenderedObject object = ObjectAssembly.toObject(chart, file, document, chart, env, namespace);
-                Optional<HelmHooks.Parsed> hook = HelmHooks.parse(chart, file, object);
+                RenderedObject object = ObjectAssembly.toObject(unit, file, document, chart, env, namespace);
+                Optional<HelmHooks.Parsed> hook = HelmHooks.parse(unit, file, object);
                 if (hook.isEmpty()) {
                     objects.add(object);
                 } else if (hook.get().hook().isPresent()) {
@@ -184,7 +185,9 @@ public final class HelmChartRenderer {
     }
 
     /** Helm names the failing file as {@code chart/templates/x.yaml:12:3}; the unit's error names it the same way. */
-    static ChartException located(String chart, String chartName, String message) {
+    static ChartException located(String chart, String chartName, String engineMessage) {
+        // helm-java appends a hint meant for the helm CLI.
+        String message = engineMessage.replace("\n\nUse --debug flag to render out invalid YAML", "").strip();
         Matcher at = Pattern.compile(Pattern.quote(chartName) + "/((?:charts/[^/]+/)*templates/[^:\\s)]+):(\\d+)")
                 .matcher(message);
         if (at.find()) {

@@ -197,6 +197,12 @@ final class UnitSync {
         if (latest.status() != Release.Status.DEPLOYED || !source.equals(latest.source())) {
             return Optional.empty();
         }
+        // A rollback holds another revision's manifests (a manual one under the current source, as a pin): they are
+        // this source's render only if the revision it returned to was rendered from this source too.
+        if (latest.rollbackTo() > 0 && history.stream().noneMatch(r -> r.revision() == latest.rollbackTo()
+                && source.equals(r.source()))) {
+            return Optional.empty();
+        }
         return store.manifests(unit.chart(), unit.env().name(), latest.revision()).map(text -> new DesiredState(
                 unit.chart(), unit.env().name(), commit, StoredManifests.parse(unit.chart(), text), latest.digest()));
     }

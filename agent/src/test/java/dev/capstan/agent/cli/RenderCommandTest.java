@@ -133,6 +133,40 @@ class RenderCommandTest {
         return new Result(exit, out.toString(), err.toString());
     }
 
+    @Test
+    void helmChartsRenderLikeHelmTemplateForTheKubeVersionGiven(@TempDir Path temp) throws IOException {
+        copy(EXAMPLES, temp);
+        Path helmCharts = Path.of("src/test/resources/helm-charts");
+        deleteTree(temp.resolve("charts/checkout-api"));
+        copy(helmCharts.resolve("checkout-api"), temp.resolve("charts/checkout-api"));
+        copy(helmCharts.resolve("podinfo"), temp.resolve("charts/podinfo"));
+        Files.writeString(temp.resolve("capstan.yaml"), Files.readString(temp.resolve("capstan.yaml"))
+                .replace("charts: [checkout-api, orders]", "charts: [checkout-api, orders, podinfo]"));
+
+        Result old = run("render", temp.toString(), "--env", "production");
+        Result modern = run("render", temp.toString(), "--env", "production", "--chart", "podinfo",
+                "--kube-version", "1.30.0");
+        Result lint = run("lint", temp.toString(), "--chart", "checkout-api");
+
+        assertThat(old.exit).isEqualTo(1);
+        assertThat(old.err.strip()).startsWith("ERROR podinfo/production").contains("kubeVersion")
+                .doesNotContain("\n");
+        assertThat(old.out).contains("# Source: checkout-api/templates/deployment.yaml", "kind: Deployment",
+                "apiVersion: policy/v1beta1", "name: orders").doesNotContain("podinfo");
+        assertThat(modern.exit).isZero();
+        assertThat(modern.out).contains("# Source: podinfo/templates/deployment.yaml", "namespace: production");
+        assertThat(lint.exit).isZero();
+        assertThat(lint.out).contains("0 error(s)");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private static void copy(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : paths.toList()) {

@@ -85,11 +85,13 @@ class HelmChartRendererTest {
 
     @Test
     void podinfoRendersForANewerClusterWithoutItsTestHooks() {
-        DesiredState podinfo = renderer.render(fixture("podinfo"), "staging", "web", "c1", KUBE_1_30);
+        for (String env : List.of("staging", "production")) {
+            DesiredState podinfo = renderer.render(fixture("podinfo"), env, "web", "c1", KUBE_1_30);
 
-        assertThat(kinds(podinfo)).contains("apps/v1 Deployment", "v1 Service");
-        assertThat(podinfo.objects()).noneMatch(o -> o.key().kind().equals("Pod"));
-        assertThat(podinfo.hooks()).isEmpty();
+            assertThat(kinds(podinfo)).contains("apps/v1 Deployment", "v1 Service");
+            assertThat(podinfo.objects()).noneMatch(o -> o.key().kind().equals("Pod"));
+            assertThat(podinfo.hooks()).isEmpty();
+        }
     }
 
     @Test
@@ -123,11 +125,67 @@ class HelmChartRendererTest {
                 data:
                   secret: {{ empty (lookup "v1" "Secret" "kube-system" "anything") | quote }}
                   all: {{ empty (lookup "v1" "Namespace" "" "") | quote }}
+                  dns: {{ getHostByName "example.com" | quote }}
                 """));
 
         DesiredState desired = renderer.render(chart, "staging", "app", "c1", KUBE_1_20);
 
-        assertThat(data(desired.objects().get(0))).containsEntry("secret", "true").containsEntry("all", "true");
+        assertThat(data(desired.objects().get(0))).containsEntry("secret", "true").containsEntry("all", "true")
+                .containsEntry("dns", "");
+    }
+
+    @Test
+    void vendoredSubchartsRenderWithTheirOwnAndGlobalValues() {
+        ChartFiles chart = chart("umbrella", Map.of(
+                "Chart.yaml", """
+                        apiVersion: v2
+                        name: umbrella
+                        version: 1.0.0
+                        dependencies: [{name: cache, version: 0.1.0}]
+                        """,
+                "values.yaml", "global: {team: shop}\ncache: {size: 2}\n",
+                "values.production.yaml", "cache: {size: 8}\n",
+                "charts/cache/Chart.yaml", "apiVersion: v2\nname: cache\nversion: 0.1.0\n",
+                "charts/cache/values.yaml", "size: 1\n",
+                "charts/cache/templates/cm.yaml", """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata:
+                          name: cache
+                        data:
+                          size: {{ .Values.size | quote }}
+                          team: {{ .Values.global.team }}
+                        """));
+
+        RenderedObject cache = renderer.render(chart, "production", "app", "c1", KUBE_1_20).objects().get(0);
+
+        assertThat(cache.sourceTemplate()).isEqualTo("charts/cache/templates/cm.yaml");
+        assertThat(data(cache)).containsEntry("size", "8").containsEntry("team", "shop");
+    }
+
+    @Test
+    void aRenderProcessOverItsMemoryLimitIsKilledAndSaysSo() {
+        try (HelmProcess small = new HelmProcess(new HelmProcess.Settings(java.time.Duration.ofSeconds(30),
+                40L << 20, 100, 1))) {
+            assertThatThrownBy(() -> new HelmChartRenderer(small).render(fixture("checkout-api"), "staging", "shop",
+                    "c1", KUBE_1_20)).isInstanceOf(ChartException.class)
+                    .hasMessageContaining("more than its memory limit of 40 MiB");
+        }
+    }
+
+    @Test
+    void outputBeyondTheLimitIsAnErrorOfTheChart() {
+        ChartFiles huge = chart("huge", Map.of("templates/cm.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: huge
+                data:
+                  blob: {{ repeat 17000000 "a" }}
+                """));
+
+        assertThatThrownBy(() -> renderer.render(huge, "staging", "app", "c1", KUBE_1_20))
+                .isInstanceOf(ChartException.class).hasMessageContaining("more than 16 MiB");
     }
 
     @Test
