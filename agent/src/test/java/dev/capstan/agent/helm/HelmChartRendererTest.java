@@ -184,8 +184,14 @@ class HelmChartRendererTest {
                   blob: {{ repeat 17000000 "a" }}
                 """));
 
+        // Given the memory to build it (the default limit kills the process first, which is as good an answer).
+        try (HelmProcess roomy = new HelmProcess(new HelmProcess.Settings(java.time.Duration.ofSeconds(30),
+                1L << 30, 100, 1))) {
+            assertThatThrownBy(() -> new HelmChartRenderer(roomy).render(huge, "staging", "app", "c1", KUBE_1_20))
+                    .isInstanceOf(ChartException.class).hasMessageContaining("more than 16 MiB");
+        }
         assertThatThrownBy(() -> renderer.render(huge, "staging", "app", "c1", KUBE_1_20))
-                .isInstanceOf(ChartException.class).hasMessageContaining("more than 16 MiB");
+                .isInstanceOf(ChartException.class).hasMessageContaining("huge/staging");
     }
 
     @Test
