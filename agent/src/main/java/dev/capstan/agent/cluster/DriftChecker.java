@@ -61,6 +61,27 @@ public final class DriftChecker {
     private record Compared(ObjectVerdict verdict, String diff) {
     }
 
+    /**
+     * The objects whose live state differs from what applying them would make it: missing, or modified in a field
+     * Capstan owns. What a rollout needs to send; an unchanged object costs no write. Verdicts are shared with the
+     * drift checks (an object neither side changed costs no API call). If the comparison itself fails (the cluster
+     * refuses a dry run), every object is returned and the rollout's own dry run says why.
+     */
+    public List<RenderedObject> changed(List<RenderedObject> objects) {
+        try {
+            List<Compared> compared = compareAll(objects);
+            List<RenderedObject> changed = new ArrayList<>();
+            for (int i = 0; i < objects.size(); i++) {
+                if (!(compared.get(i).verdict() instanceof ObjectVerdict.InSync)) {
+                    changed.add(objects.get(i));
+                }
+            }
+            return changed;
+        } catch (KubernetesClientException | IllegalStateException e) {
+            return objects;
+        }
+    }
+
     public UnitDrift check(String unit, String commit, DesiredState desired) {
         try {
             List<ObjectVerdict> verdicts = new ArrayList<>();

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -48,12 +49,18 @@ public final class RolloutController {
 
     private final Tracer tracer;
     private final HookRunner hooks;
+    private final UnaryOperator<List<RenderedObject>> changedOnly;
 
+    /**
+     * @param changedOnly of a list of objects, those whose live state differs (see
+     *                    {@link dev.capstan.agent.cluster.DriftChecker#changed}): only they are sent
+     */
     public RolloutController(ServerSideApplier applier, Pruner pruner, Gate gate, ReleaseStore store,
                              Function<ObjectKey, Integer> stableReplicas, Clock clock, MeterRegistry metrics,
-                             Tracer tracer, HookRunner hooks) {
+                             Tracer tracer, HookRunner hooks, UnaryOperator<List<RenderedObject>> changedOnly) {
         this.tracer = tracer;
         this.hooks = hooks;
+        this.changedOnly = changedOnly;
         this.applier = applier;
         this.pruner = pruner;
         this.gate = gate;
@@ -80,7 +87,10 @@ public final class RolloutController {
         List<Step> steps = RolloutPlanner.plan(request.env().rollout(), request.desired().objects(),
                 lastGoodObjects, stableReplicas);
         List<RenderedObject> everything = steps.stream().flatMap(s -> s.apply().stream()).distinct().toList();
-        Optional<ApplyResult.Rejected> rejected = applier.dryRun(everything);
+        // Only what differs from the live state is sent: dry-run all of it first (all or nothing), then step by step.
+        java.util.Set<RenderedObject> changed = new java.util.HashSet<>(changedOnly.apply(everything));
+        Optional<ApplyResult.Rejected> rejected = changed.isEmpty() ? Optional.empty()
+                : applier.dryRun(everything.stream().filter(changed::contains).toList());
         if (rejected.isPresent()) {
             String message = rejected.get().object() + ": " + rejected.get().message();
             count("rejected");
@@ -99,9 +109,11 @@ public final class RolloutController {
             for (Step step : steps) {
                 release = store.save(release.withPhase(step.phase(), clock.instant()));
                 request.observer().stepStarted(step.phase());
-                LOG.info("rollout step {}: applying {} objects", step.phase(), step.apply().size());
+                List<RenderedObject> toSend = step.apply().stream().filter(changed::contains).toList();
+                LOG.info("rollout step {}: applying {} of {} objects (the rest are unchanged)", step.phase(),
+                        toSend.size(), step.apply().size());
                 ApplyResult applied = Tracing.span(tracer, "capstan.apply", phase(step),
-                        () -> countApplied(applier.apply(step.apply())));
+                        () -> countApplied(applier.apply(toSend)));
                 GateResult result = applied instanceof ApplyResult.Rejected r
                         ? new GateResult.Failed(Duration.ZERO, List.of(r.object() + ": " + r.message()))
                         : Tracing.span(tracer, "capstan.gate", phase(step), () -> gate.await(step.gated(),

@@ -89,11 +89,12 @@ public final class ClusterTargets implements AutoCloseable {
         ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(DEFAULT)
                 ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
         Pruner pruner = new Pruner(client);
+        DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
         RolloutController rollouts = new RolloutController(applier, pruner,
                 new Gate(new HealthProbe(client), checks, metrics), store, new StableReplicas(client),
-                clock, metrics, tracer, new dev.capstan.agent.rollout.HookRunner(client, applier));
+                clock, metrics, tracer, new dev.capstan.agent.rollout.HookRunner(client, applier), drift::changed);
         return new Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock), applier, live,
-                new DriftChecker(client, live, new SecretMask(), clock), rollouts, pruner);
+                drift, rollouts, pruner);
     }
 
     /** Closes the informers of every cluster and the clients of the extra ones (the caller owns its own). */

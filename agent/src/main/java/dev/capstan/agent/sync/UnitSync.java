@@ -223,12 +223,14 @@ final class UnitSync {
 
     private UnitOutcome adopt(Unit unit, String commit, String source, DesiredState desired, Release deployed,
                               ClusterTargets.Target target) {
-        return switch (target.applier().validateAndApply(desired.objects())) {
+        // Only what differs from the live state is written: an unchanged unit sends no write.
+        List<dev.capstan.agent.chart.RenderedObject> changed = target.drift().changed(desired.objects());
+        return switch (target.applier().validateAndApply(changed)) {
             case ApplyResult.Applied applied -> {
                 awaitApplied.accept(target.name(), applied.versions());
-                LOG.info("revision {} is already deployed; re-applied {} objects", deployed.revision(),
-                        applied.objects());
-                yield new UnitOutcome.Synced(unit.id(), commit, clock.instant(), source, applied.objects(),
+                LOG.info("revision {} is already deployed; re-applied the {} of {} objects that differed",
+                        deployed.revision(), applied.objects(), desired.objects().size());
+                yield new UnitOutcome.Synced(unit.id(), commit, clock.instant(), source, desired.objects().size(),
                         desired.digest(), deployed.revision());
             }
             case ApplyResult.Rejected rejected -> new UnitOutcome.Failed(unit.id(), commit, clock.instant(), source,
