@@ -181,7 +181,7 @@ class DriftIT {
     }
 
     private LocalGitRepo exampleRepo(TestNamespace ns) {
-        return Examples.repo(temp.resolve("git"), ns);
+        return Examples.reportingRepo(temp.resolve("git"), ns);
     }
 
     private AgentConfig config(LocalGitRepo repo, LocalCluster cluster, TestNamespace ns) {

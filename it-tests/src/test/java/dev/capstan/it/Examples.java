@@ -24,6 +24,15 @@ final class Examples {
         return repo;
     }
 
+    /** The examples with every environment in {@code drift: report}: drift is shown and left as it is. */
+    static LocalGitRepo reportingRepo(Path dir, TestNamespace ns) {
+        LocalGitRepo repo = repo(dir, ns);
+        repo.write("capstan.yaml", repo.read("capstan.yaml").replace("    rollout:",
+                "    drift: report\n    rollout:"));
+        repo.commitAndPush("drift: report");
+        return repo;
+    }
+
     /**
      * An agent on a free port polling {@code url} every {@code poll}, against the test cluster, keeping its release
      * records in the test's namespace (chart names repeat across tests; so units may deploy there too, which a

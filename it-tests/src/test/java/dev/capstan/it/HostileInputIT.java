@@ -327,6 +327,8 @@ class HostileInputIT {
                 """);
         repo.git.write("charts/web/values.yaml", repo.git.read("charts/web/values.yaml")
                 + "token: first-token-value\n");
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("    rollout:",
+                "    drift: report\n    rollout:"));
         String first = repo.commit("web with a token");
         try (Agent agent = start(repo, cluster, ns, AgentConfig.Checks.none())) {
             RolloutAgents.awaitSynced(agent, "web/staging", first);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.Agent;
-import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.LocalCluster;
@@ -17,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A plain manifest directory ({@code apps/<app>/} for every environment, {@code apps/<app>/<env>/} patches) goes
- * through the same canary rollout, health gates, drift and automatic rollback as a chart (part of issue 13).
+ * through the same canary rollout, health gates, drift healing and automatic rollback as a chart (part of issue 13).
  */
 @KubernetesCluster
 class ManifestDirectoryIT {
@@ -85,9 +84,12 @@ class ManifestDirectoryIT {
                         c.getData().put("level", "trace");
                         return c;
                     });
-            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().drift().get("plain/staging"))
-                    .satisfies(d -> assertThat(d.objects()).filteredOn(ObjectVerdict.Modified.class::isInstance)
-                            .singleElement().satisfies(v -> assertThat(v.key().name()).isEqualTo("plain-config"))));
+            // drift: heal is the default: the hand edit is corrected and the correction recorded on the release.
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().releases().get("plain/staging"))
+                    .last().satisfies(r -> assertThat(r.corrections()).singleElement().satisfies(c ->
+                            assertThat(c.object()).isEqualTo("ConfigMap " + ns.name() + "/plain-config"))));
+            assertThat(client.configMaps().inNamespace(ns.name()).withName("plain-config").get().getData())
+                    .containsEntry("level", "debug");
 
             // A crash-looping image for staging only: the canary fails its gate, the stable one never moves.
             repo.git.write("apps/plain/staging/image.yaml", """

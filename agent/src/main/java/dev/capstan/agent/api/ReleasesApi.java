@@ -28,6 +28,15 @@ final class ReleasesApi {
         });
     }
 
+    /** Drift healed while the revision was deployed: when, which object and fields, changed by whom. */
+    private static JsonArray corrections(Release release) {
+        JsonArray corrections = new JsonArray();
+        release.corrections().forEach(c -> corrections.add(new JsonObject().put("at", c.at().toString())
+                .put("object", c.object()).put("fields", new JsonArray(c.fields()))
+                .put("changedBy", c.changedBy().isEmpty() ? null : c.changedBy())));
+        return corrections;
+    }
+
     private static void answer(RoutingContext ctx, Map<String, List<Release>> histories) {
         JsonArray units = new JsonArray();
         histories.forEach((unit, history) -> {
@@ -41,7 +50,8 @@ final class ReleasesApi {
                     .put("phase", r.phase().isEmpty() ? null : r.phase())
                     .put("failingChecks", r.failingChecks().isEmpty() ? null : new JsonArray(r.failingChecks()))
                     .put("rollbackTo", r.rollbackTo() == 0 ? null : r.rollbackTo())
-                    .put("hold", r.hold() == Release.Hold.NONE ? null : r.hold().label())));
+                    .put("hold", r.hold() == Release.Hold.NONE ? null : r.hold().label())
+                    .put("corrections", r.corrections().isEmpty() ? null : corrections(r))));
             units.add(new JsonObject().put("unit", unit).put("releases", revisions));
         });
         ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("units", units)

@@ -33,7 +33,10 @@ import java.util.Set;
  * costs no API call. Secret values are masked before anything is compared or shown. Blocking.
  */
 public final class DriftChecker {
+    /** On an object: drift neither reports nor heals it ({@code ignore}). */
+    public static final String IGNORE_ANNOTATION = "capstan.dev/drift";
     private static final int CACHED_VERDICTS = 50_000;
+    private static final java.util.function.Predicate<ObjectVerdict> ALWAYS = verdict -> true;
     static final int PARALLELISM = 8;
 
     private final KubernetesClient client;
@@ -68,11 +71,22 @@ public final class DriftChecker {
      * refuses a dry run), every object is returned and the rollout's own dry run says why.
      */
     public List<RenderedObject> changed(List<RenderedObject> objects) {
+        return changed(objects, ALWAYS);
+    }
+
+    /**
+     * As {@link #changed(List)}, keeping only the differences {@code matters} accepts (a re-sync leaves out what
+     * drift rules ignore) and never an object annotated {@value #IGNORE_ANNOTATION}: {@code ignore}.
+     */
+    public List<RenderedObject> changed(List<RenderedObject> objects,
+                                        java.util.function.Predicate<ObjectVerdict> matters) {
         try {
             List<Compared> compared = compareAll(objects);
             List<RenderedObject> changed = new ArrayList<>();
             for (int i = 0; i < objects.size(); i++) {
-                if (!(compared.get(i).verdict() instanceof ObjectVerdict.InSync)) {
+                ObjectVerdict verdict = compared.get(i).verdict();
+                boolean ignoredObject = matters != ALWAYS && ignored(objects.get(i).content());
+                if (!(verdict instanceof ObjectVerdict.InSync) && !ignoredObject && matters.test(verdict)) {
                     changed.add(objects.get(i));
                 }
             }
@@ -88,20 +102,24 @@ public final class DriftChecker {
             StringBuilder diff = new StringBuilder();
             Set<ObjectKey> wanted = new HashSet<>();
             Set<String> kinds = new HashSet<>();
+            List<RenderedObject> compared = new ArrayList<>();
             for (RenderedObject object : desired.objects()) {
                 wanted.add(object.key());
                 kinds.add(object.key().apiVersion() + "/" + object.key().kind());
+                if (!ignored(object.content())) {
+                    compared.add(object);
+                }
             }
-            for (Compared compared : compareAll(desired.objects())) {
-                verdicts.add(compared.verdict());
-                diff.append(compared.diff());
+            for (Compared result : compareAll(compared)) {
+                verdicts.add(result.verdict());
+                diff.append(result.diff());
             }
             if (live instanceof LiveState state) {
                 kinds.addAll(state.kinds());
             }
             for (GenericKubernetesResource extra : live.managedBy(desired.chart(), desired.env(), kinds)) {
                 ObjectKey key = keyOf(extra);
-                if (!wanted.contains(key) && !isCanary(extra)) {
+                if (!wanted.contains(key) && !isCanary(extra) && !ignoredLive(extra.getMetadata().getAnnotations())) {
                     verdicts.add(new ObjectVerdict.Extra(key));
                     diff.append(unified(key, yaml(ownedProjection(extra)), ""));
                 }
@@ -263,6 +281,59 @@ public final class DriftChecker {
         List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("live/" + name, "desired/" + name, before,
                 DiffUtils.diff(before, after), 3);
         return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+    }
+
+    /** Annotated {@value #IGNORE_ANNOTATION}: {@code ignore}, on the object as applied or as it is live. */
+    private static boolean ignored(Map<String, Object> content) {
+        return content.get("metadata") instanceof Map<?, ?> metadata
+                && metadata.get("annotations") instanceof Map<?, ?> annotations
+                && "ignore".equals(annotations.get(IGNORE_ANNOTATION));
+    }
+
+    private static boolean ignoredLive(Map<String, String> annotations) {
+        return annotations != null && "ignore".equals(annotations.get(IGNORE_ANNOTATION));
+    }
+
+    /**
+     * Who last changed {@code key} other than Capstan, as the API server's managed fields say (manager and
+     * operation, e.g. {@code kubectl-edit (Update)}); empty when the object is gone or nobody else wrote to it.
+     */
+    public String changedBy(ObjectKey key, List<String> paths) {
+        List<ManagedFieldsEntry> others = live.get(key).map(object -> object.getMetadata().getManagedFields())
+                .orElse(List.of()).stream().filter(e -> !Labels.MANAGER.equals(e.getManager())).toList();
+        java.util.Comparator<ManagedFieldsEntry> newest = java.util.Comparator.comparing(e -> e.getTime() == null
+                ? "" : e.getTime());
+        // The manager that now owns a changed field said it; else the latest writer that is not a status updater.
+        Optional<ManagedFieldsEntry> owner = others.stream().filter(e -> paths.stream().anyMatch(path ->
+                owns(e, path))).max(newest);
+        return owner.or(() -> others.stream().filter(e -> !ownsOnlyStatus(e)).max(newest))
+                .map(e -> e.getManager() + (e.getOperation() == null ? "" : " (" + e.getOperation() + ")"))
+                .orElse("");
+    }
+
+    /** Whether the entry's fieldsV1 holds {@code path} (segments by '.', list items matched by any key). */
+    @SuppressWarnings("unchecked")
+    private boolean owns(ManagedFieldsEntry entry, String path) {
+        Object node = entry.getFieldsV1() == null ? null : serialization.convertValue(entry.getFieldsV1(), Map.class);
+        for (String segment : path.split("\\.")) {
+            String name = segment.replaceAll("\\[.*", "");
+            if (!(node instanceof Map<?, ?> map) || !map.containsKey("f:" + name)) {
+                return false;
+            }
+            node = map.get("f:" + name);
+            if (segment.contains("[") && node instanceof Map<?, ?> items) {
+                node = items.values().stream().findFirst().orElse(null);
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private boolean ownsOnlyStatus(ManagedFieldsEntry entry) {
+        Object fields = entry.getFieldsV1() == null ? null : serialization.convertValue(entry.getFieldsV1(),
+                Map.class);
+        return fields instanceof Map<?, ?> map && map.keySet().stream().allMatch(k -> k.equals("f:status")
+                || k.equals("f:metadata"));
     }
 
     /** A rollout's canary is not drift: it exists only while its rollout runs, and the rollout removes it. */

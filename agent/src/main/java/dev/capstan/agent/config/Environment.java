@@ -9,14 +9,32 @@ import java.util.List;
  * @param cluster kubeconfig context name, or {@code in-cluster}; {@code default} means the agent's own cluster
  */
 public record Environment(String name, String namespace, String cluster, Rollout rollout, List<Check> checks,
-                          java.util.Optional<RepoConfig.RemovedUnits> removedUnits) {
+                          java.util.Optional<RepoConfig.RemovedUnits> removedUnits, DriftMode drift) {
 
     public Environment {
         checks = List.copyOf(checks);
+        drift = drift == null ? DriftMode.HEAL : drift;
+    }
+
+    public Environment(String name, String namespace, String cluster, Rollout rollout, List<Check> checks,
+                       java.util.Optional<RepoConfig.RemovedUnits> removedUnits) {
+        this(name, namespace, cluster, rollout, checks, removedUnits, DriftMode.HEAL);
     }
 
     public Environment(String name, String namespace, String cluster, Rollout rollout, List<Check> checks) {
         this(name, namespace, cluster, rollout, checks, java.util.Optional.empty());
+    }
+
+    /**
+     * What the agent does when the live objects of a unit in this environment differ from its deployed release:
+     * {@code heal} re-applies the drifted objects (the default, as Flux); {@code report} only says so.
+     */
+    public enum DriftMode {
+        HEAL, REPORT;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public Environment(String name, String namespace, String cluster, Rollout rollout) {

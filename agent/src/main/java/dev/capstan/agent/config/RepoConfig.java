@@ -7,16 +7,22 @@ import java.util.Optional;
  * {@code capstan.yaml} at one commit: the environments in promotion order, optionally which charts and which plain
  * manifest directories to deploy (default: every directory under {@code charts/} and {@code apps/}), and what
  * happens to the objects of a unit that leaves the repository ({@code removedUnits}, default {@code keep}; an
- * environment may say otherwise for itself).
+ * environment may say otherwise for itself), and which differences drift ignores ({@code ignoreDifferences}).
  */
 public record RepoConfig(List<Environment> environments, Optional<List<String>> charts, RemovedUnits removedUnits,
-                         Optional<List<String>> apps) {
+                         Optional<List<String>> apps, List<IgnoreRule> ignoreDifferences) {
     public static final String FILE = "capstan.yaml";
 
     public RepoConfig {
         environments = List.copyOf(environments);
         charts = charts.map(List::copyOf);
         apps = apps.map(List::copyOf);
+        ignoreDifferences = ignoreDifferences == null ? List.of() : List.copyOf(ignoreDifferences);
+    }
+
+    public RepoConfig(List<Environment> environments, Optional<List<String>> charts, RemovedUnits removedUnits,
+                      Optional<List<String>> apps) {
+        this(environments, charts, removedUnits, apps, List.of());
     }
 
     public RepoConfig(List<Environment> environments, Optional<List<String>> charts) {

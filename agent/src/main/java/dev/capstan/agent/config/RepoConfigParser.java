@@ -14,7 +14,7 @@ public final class RepoConfigParser {
 
     public static RepoConfig parse(String text) {
         Fields root = Fields.parse(RepoConfig.FILE, text)
-                .allowOnly(Set.of("environments", "charts", "apps", "removedUnits"));
+                .allowOnly(Set.of("environments", "charts", "apps", "removedUnits", "ignoreDifferences"));
         List<Fields> envFields = root.objectList("environments");
         if (envFields.isEmpty()) {
             throw root.error("environments", "at least one environment is required");
@@ -22,7 +22,8 @@ public final class RepoConfigParser {
         List<Environment> environments = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Fields env : envFields) {
-            env.allowOnly(Set.of("name", "namespace", "cluster", "rollout", "smoke", "prometheus", "removedUnits"));
+            env.allowOnly(Set.of("name", "namespace", "cluster", "rollout", "smoke", "prometheus", "removedUnits",
+                    "drift"));
             String name = env.dnsLabel("name", env.requiredString("name"));
             if (!names.add(name)) {
                 throw env.error("name", "duplicate environment '" + name + "'");
@@ -32,13 +33,41 @@ public final class RepoConfigParser {
             Environment.Rollout rollout = env.optionalObject("rollout").map(RepoConfigParser::rollout)
                     .orElse(Environment.Rollout.rollingDefault());
             environments.add(new Environment(name, namespace, cluster, rollout, ChecksParser.parse(env),
-                    removedUnits(env)));
+                    removedUnits(env), driftMode(env)));
         }
         Optional<List<String>> charts = root.optionalStringList("charts");
         charts.ifPresent(list -> list.forEach(chart -> root.dnsLabel("charts", chart)));
         Optional<List<String>> apps = root.optionalStringList("apps");
         apps.ifPresent(list -> list.forEach(app -> root.dnsLabel("apps", app)));
-        return new RepoConfig(environments, charts, removedUnits(root).orElse(RepoConfig.RemovedUnits.KEEP), apps);
+        return new RepoConfig(environments, charts, removedUnits(root).orElse(RepoConfig.RemovedUnits.KEEP), apps,
+                ignoreDifferences(root));
+    }
+
+    private static Environment.DriftMode driftMode(Fields env) {
+        return env.optionalString("drift").map(text -> switch (text) {
+            case "heal" -> Environment.DriftMode.HEAL;
+            case "report" -> Environment.DriftMode.REPORT;
+            default -> throw env.error("drift", "expected 'heal' or 'report', found '" + text + "'");
+        }).orElse(Environment.DriftMode.HEAL);
+    }
+
+    private static List<IgnoreRule> ignoreDifferences(Fields root) {
+        List<IgnoreRule> rules = new ArrayList<>();
+        for (Fields rule : root.objectList("ignoreDifferences")) {
+            rule.allowOnly(Set.of("chart", "env", "kind", "name", "fields"));
+            List<String> fields = rule.optionalStringList("fields").orElse(List.of());
+            if (fields.isEmpty()) {
+                throw rule.error("fields", "list at least one field to ignore, e.g. [spec.replicas]");
+            }
+            for (String field : fields) {
+                if (field.isBlank() || field.length() > 200 || field.startsWith(".") || field.endsWith(".")) {
+                    throw rule.error("fields", "'" + field + "' is not a field path like spec.replicas");
+                }
+            }
+            rules.add(new IgnoreRule(rule.optionalString("chart"), rule.optionalString("env"),
+                    rule.optionalString("kind"), rule.optionalString("name"), fields));
+        }
+        return rules;
     }
 
     private static Optional<RepoConfig.RemovedUnits> removedUnits(Fields fields) {

@@ -11,8 +11,10 @@ public enum AlertEvent {
     QUARANTINED(Severity.HIGH),
     /** A unit has been failing (render or apply) for longer than {@code alerts.failingFor}. */
     UNIT_FAILING(Severity.HIGH),
-    /** The cluster differs from git: Capstan reports drift and does not revert it by itself. */
+    /** The cluster differs from git for a while: drift is only reported there, or healing could not fix it. */
     DRIFT(Severity.MEDIUM),
+    /** Something keeps changing an object back after Capstan corrected it; healing of that object stopped. */
+    DRIFT_FIGHT(Severity.MEDIUM),
     /** No successful fetch for longer than {@code alerts.gitUnreachableFor}. */
     GIT_UNREACHABLE(Severity.MEDIUM),
     /** A release was deployed and passed its gates. */

@@ -55,9 +55,16 @@ public final class Alerter implements AutoCloseable {
         fire(new Alert(AlertEvent.QUARANTINED, unit, commit, clock.instant(), summary, signals, incident, false));
     }
 
+    /** Healing gave up on an object another field manager keeps changing (medium). */
+    public void driftFight(String unit, String commit, String summary) {
+        fire(new Alert(AlertEvent.DRIFT_FIGHT, unit, commit, clock.instant(), summary, List.of(), Optional.empty(),
+                false));
+    }
+
     /** A release passed its gates: the unit's open incidents are resolved, and a low-severity note goes out. */
     public void deployed(String unit, String commit, int revision) {
-        book.resolve(unit, EnumSet.of(AlertEvent.ROLLBACK, AlertEvent.QUARANTINED, AlertEvent.UNIT_FAILING),
+        book.resolve(unit, EnumSet.of(AlertEvent.ROLLBACK, AlertEvent.QUARANTINED, AlertEvent.UNIT_FAILING,
+                AlertEvent.DRIFT_FIGHT),
                 clock.instant(), "revision " + revision + " deployed and healthy").forEach(this::emit);
         failingSince.remove(unit);
         fire(new Alert(AlertEvent.DEPLOYED, unit, commit, clock.instant(), "revision " + revision + " deployed",

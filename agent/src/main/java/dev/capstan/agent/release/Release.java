@@ -14,10 +14,14 @@ import java.util.Locale;
  * @param failingChecks the gate's failure signals, when it failed
  * @param rollbackTo    the revision whose manifests this one re-applied; 0 for a forward release
  * @param hold          whether this revision keeps auto-sync away from its source (quarantined, pinned)
+ * @param corrections   drift healed while this revision was deployed, newest last (at most
+ *                      {@value #MAX_CORRECTIONS})
  */
 public record Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
                       Status status, Instant startedAt, Instant updatedAt, String digest, String message,
-                      String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold) {
+                      String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold,
+                      List<Correction> corrections) {
+    public static final int MAX_CORRECTIONS = 20;
 
     public Release {
         message = message == null ? "" : message;
@@ -25,6 +29,33 @@ public record Release(String chart, String env, int revision, String commit, Str
         phase = phase == null ? "" : phase;
         failingChecks = failingChecks == null ? List.of() : List.copyOf(failingChecks);
         hold = hold == null ? Hold.NONE : hold;
+        corrections = corrections == null ? List.of() : List.copyOf(corrections);
+    }
+
+    public Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
+                   Status status, Instant startedAt, Instant updatedAt, String digest, String message,
+                   String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold) {
+        this(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt, digest, message,
+                source, phase, failingChecks, rollbackTo, hold, List.of());
+    }
+
+    /**
+     * Drift Capstan corrected: when, which object, which fields had changed, and who had changed them (the other
+     * field manager, as the API server recorded it; empty when unknown, e.g. a deleted object).
+     */
+    public record Correction(Instant at, String object, List<String> fields, String changedBy) {
+        public Correction {
+            fields = List.copyOf(fields);
+        }
+    }
+
+    /** This revision with {@code correction} added (the oldest dropped past {@value #MAX_CORRECTIONS}). */
+    public Release withCorrection(Correction correction) {
+        List<Correction> all = new java.util.ArrayList<>(corrections);
+        all.add(correction);
+        List<Correction> kept = all.subList(Math.max(0, all.size() - MAX_CORRECTIONS), all.size());
+        return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt,
+                digest, message, source, phase, failingChecks, rollbackTo, hold, kept);
     }
 
     public enum Status {
@@ -57,22 +88,22 @@ public record Release(String chart, String env, int revision, String commit, Str
 
     public Release withStatus(Status newStatus, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
-                message, source, phase, failingChecks, rollbackTo, hold);
+                message, source, phase, failingChecks, rollbackTo, hold, corrections);
     }
 
     public Release withPhase(String newPhase, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
-                message, source, newPhase, failingChecks, rollbackTo, hold);
+                message, source, newPhase, failingChecks, rollbackTo, hold, corrections);
     }
 
     public Release withHold(Hold newHold, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
-                message, source, phase, failingChecks, rollbackTo, newHold);
+                message, source, phase, failingChecks, rollbackTo, newHold, corrections);
     }
 
     /** Ends a rollout: final status, what it says, the failing checks (empty unless it failed). */
     public Release ended(Status newStatus, String newMessage, List<String> checks, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
-                newMessage, source, "", checks, rollbackTo, hold);
+                newMessage, source, "", checks, rollbackTo, hold, corrections);
     }
 }

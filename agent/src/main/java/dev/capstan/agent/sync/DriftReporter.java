@@ -24,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks drift of every unit after each cycle and publishes it (status board, metrics). Units whose render failed
- * are Unknown with that reason. Objects just applied are awaited in the informer caches first, so a fresh apply is
- * not reported as drift. Blocking.
+ * Checks drift of every unit after each cycle and publishes it (status board, metrics), leaving out what
+ * {@code ignoreDifferences} says to; in {@code drift: heal} environments it corrects the drift first
+ * ({@link DriftHealer}). Units whose render failed are Unknown with that reason. Objects just applied are awaited
+ * in the informer caches first, so a fresh apply is not reported as drift. Blocking.
  */
 public final class DriftReporter {
     private static final Logger LOG = LoggerFactory.getLogger(DriftReporter.class);
@@ -40,6 +41,8 @@ public final class DriftReporter {
     private final ReleaseStore store;
     /** What a held unit holds: the objects of its deployed release, by unit and revision (read once). */
     private final Map<String, DesiredState> held = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile List<dev.capstan.agent.config.IgnoreRule> rules = List.of();
+    private DriftHealer healer;
 
     public DriftReporter(ClusterTargets clusters, StatusBoard board, Clock clock, MeterRegistry metrics,
                          ReleaseStore store) {
@@ -52,6 +55,20 @@ public final class DriftReporter {
         this.objects = MultiGauge.builder("capstan_drift_objects")
                 .description("Objects per unit by drift verdict (InSync, Modified, Missing, Extra)")
                 .register(metrics);
+    }
+
+    /** The current capstan.yaml's {@code ignoreDifferences}. */
+    void rules(List<dev.capstan.agent.config.IgnoreRule> ignoreDifferences) {
+        this.rules = List.copyOf(ignoreDifferences);
+    }
+
+    List<dev.capstan.agent.config.IgnoreRule> rules() {
+        return rules;
+    }
+
+    /** From now on, drift of units in {@code drift: heal} environments is corrected by {@code driftHealer}. */
+    synchronized void healWith(DriftHealer driftHealer) {
+        this.healer = driftHealer;
     }
 
     /** Waits (briefly) until the informers see what an apply just wrote. */
@@ -76,12 +93,15 @@ public final class DriftReporter {
                             "render failed: " + failed.message()));
                 } else if (outcome instanceof UnitOutcome.Held hold
                         && holding(unit).orElse(null) instanceof DesiredState holds) {
-                    // Measured against what the unit holds, never against the commit it refused.
-                    UnitDrift drift = check(unit, holds.commit(), holds);
+                    // Measured (and healed) against what the unit holds, never against the commit it refused.
+                    UnitDrift drift = checkAndHeal(unit, holds.commit(), holds, holds.digest());
                     board.record(drift.state() == UnitDrift.State.Unknown ? drift : new UnitDrift(drift.unit(),
-                            drift.commit(), drift.checkedAt(), drift.state(), "held at commit "
+                            drift.commit(), drift.checkedAt(), drift.state(), join("held at commit "
                             + shortCommit(holds.commit()) + " (" + hold.hold().label() + "); commit "
-                            + shortCommit(hold.commit()) + " is not applied", drift.objects(), drift.diff()));
+                            + shortCommit(hold.commit()) + " is not applied", drift.reason()), drift.objects(),
+                            drift.diff()));
+                } else if (state != null && outcome instanceof UnitOutcome.Synced) {
+                    board.record(checkAndHeal(unit, outcome.commit(), state, state.digest()));
                 } else if (state != null && outcome != null) {
                     board.record(check(unit, outcome.commit(), state));
                 }
@@ -115,6 +135,37 @@ public final class DriftReporter {
         return commit.length() > 12 ? commit.substring(0, 12) : commit;
     }
 
+    /**
+     * The unit's drift; in a {@code drift: heal} environment, what drifted is corrected first and checked again.
+     * Healing needs the unit's deployed release to be exactly {@code state} ({@code digest}): it never moves a unit
+     * anywhere but where it is.
+     */
+    private UnitDrift checkAndHeal(Unit unit, String commit, DesiredState state, String digest) {
+        UnitDrift drift = check(unit, commit, state);
+        if (drift.state() != UnitDrift.State.OutOfSync || healer == null
+                || unit.env().drift() != dev.capstan.agent.config.Environment.DriftMode.HEAL) {
+            return drift;
+        }
+        java.util.Optional<Release> deployed = board.releases(unit.id()).stream()
+                .filter(r -> r.status() == Release.Status.DEPLOYED).reduce((a, b) -> b)
+                .filter(r -> r.digest().equals(digest));
+        if (deployed.isEmpty()) {
+            return drift;
+        }
+        DriftHealer.Outcome healed = healer.heal(unit, drift, state, deployed.get());
+        if (!healed.corrected().isEmpty()) {
+            awaitApplied(unit.env().cluster(), healed.versions());
+            drift = check(unit, commit, state);
+        }
+        String notes = String.join("; ", healed.notes());
+        return new UnitDrift(drift.unit(), drift.commit(), drift.checkedAt(), drift.state(),
+                join(drift.reason(), notes), drift.objects(), drift.diff());
+    }
+
+    private static String join(String first, String second) {
+        return first.isEmpty() ? second : second.isEmpty() ? first : first + "; " + second;
+    }
+
     private UnitDrift check(Unit unit, String commit, DesiredState state) {
         DriftChecker checker;
         try {
@@ -122,7 +173,9 @@ public final class DriftReporter {
         } catch (dev.capstan.agent.config.ConfigException e) {
             return UnitDrift.unknown(unit.id(), commit, clock.instant(), e.getMessage());
         }
-        return checker.check(unit.id(), commit, state);
+        String[] parts = unit.id().split("/", 2);
+        return dev.capstan.agent.drift.DriftFilter.apply(checker.check(unit.id(), commit, state), rules, parts[0],
+                parts[1]);
     }
 
     private void publish() {

@@ -141,6 +141,7 @@ public final class Reconciler implements UnitScheduler.Work {
                     capabilities(unit.env().cluster()))));
             previousOf = previousEnvironments(plan);
             lastPlan = plan;
+            drift.rules(plan.config().ignoreDifferences());
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
             scheduler.offer(revision, plan.units(), sources);

@@ -41,11 +41,12 @@ public final class SyncEngine {
         this.board = board;
         this.unitRenderer = new UnitRenderer(renderer);
         UnitSync unitSync = new UnitSync(clusters, unitRenderer, store, releases, board, clock, metrics,
-                observability.tracer(), observability.alerter(), incidents, drift::awaitApplied);
+                observability.tracer(), observability.alerter(), incidents, drift::awaitApplied, drift::rules);
         this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
                 UNIT_PARALLELISM, observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
                 incidents, new RemovedUnits(clusters, store, releases, board, clock));
         this.actions = new UnitActions(reconciler, clusters, releases, board, drift, clock);
+        drift.healWith(new DriftHealer(clusters, store, releases::refresh, observability.alerter(), metrics, clock));
     }
 
     /** One cycle: fetch, plan, hand the units to their workers. Blocking; never waits for a rollout. */

@@ -23,6 +23,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.config.ConfigException;
 import java.util.List;
 import java.util.Map;
@@ -51,11 +52,14 @@ final class UnitSync {
     private final Alerter alerter;
     private final IncidentRecorder incidents;
     private final BiConsumer<String, Map<ObjectKey, String>> awaitApplied;
+    private final java.util.function.Supplier<List<dev.capstan.agent.config.IgnoreRule>> ignoreRules;
 
     UnitSync(ClusterTargets clusters, UnitRenderer renderer, ReleaseStore store, ReleaseRecorder releases,
              StatusBoard board, Clock clock, MeterRegistry metrics, Tracer tracer, Alerter alerter,
-             IncidentRecorder incidents, BiConsumer<String, Map<ObjectKey, String>> awaitApplied) {
+             IncidentRecorder incidents, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
+             java.util.function.Supplier<List<dev.capstan.agent.config.IgnoreRule>> ignoreRules) {
         this.awaitApplied = awaitApplied;
+        this.ignoreRules = ignoreRules;
         this.metrics = metrics;
         this.tracer = tracer;
         this.alerter = alerter;
@@ -223,8 +227,13 @@ final class UnitSync {
 
     private UnitOutcome adopt(Unit unit, String commit, String source, DesiredState desired, Release deployed,
                               ClusterTargets.Target target) {
-        // Only what differs from the live state is written: an unchanged unit sends no write.
-        List<dev.capstan.agent.chart.RenderedObject> changed = target.drift().changed(desired.objects());
+        // Only what differs from the live state is written: an unchanged unit sends no write. A re-sync heals, so
+        // it writes nothing where drift is only reported, and leaves alone what drift rules ignore.
+        List<dev.capstan.agent.chart.RenderedObject> changed = unit.env().drift()
+                == dev.capstan.agent.config.Environment.DriftMode.REPORT ? missingOnly(target, desired)
+                : target.drift().changed(desired.objects(), verdict -> !(verdict instanceof ObjectVerdict.Modified m)
+                        || !dev.capstan.agent.drift.DriftFilter.ignoresAll(m, ignoreRules.get(), unit.chart(),
+                        unit.env().name()));
         return switch (target.applier().validateAndApply(changed)) {
             case ApplyResult.Applied applied -> {
                 awaitApplied.accept(target.name(), applied.versions());
@@ -236,6 +245,12 @@ final class UnitSync {
             case ApplyResult.Rejected rejected -> new UnitOutcome.Failed(unit.id(), commit, clock.instant(), source,
                     UnitOutcome.Stage.APPLY, rejected.object() + ": " + rejected.message());
         };
+    }
+
+    /** In a {@code drift: report} environment a re-sync only recreates what is gone. */
+    private static List<dev.capstan.agent.chart.RenderedObject> missingOnly(ClusterTargets.Target target,
+                                                                            DesiredState desired) {
+        return target.drift().changed(desired.objects(), ObjectVerdict.Missing.class::isInstance);
     }
 
     /** The timeline so far: the commit's authoring, its arrival, the render. */
