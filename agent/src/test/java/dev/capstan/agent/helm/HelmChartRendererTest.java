@@ -167,8 +167,16 @@ class HelmChartRendererTest {
     void aRenderProcessOverItsMemoryLimitIsKilledAndSaysSo() {
         try (HelmProcess small = new HelmProcess(new HelmProcess.Settings(java.time.Duration.ofSeconds(30),
                 40L << 20, 100, 1))) {
-            assertThatThrownBy(() -> new HelmChartRenderer(small).render(fixture("checkout-api"), "staging", "shop",
-                    "c1", KUBE_1_20)).isInstanceOf(ChartException.class)
+            // A render that takes its time, so the limit is met while it runs whatever the machine's speed.
+            ChartFiles slow = chart("slow", Map.of("templates/cm.yaml", """
+                    {{- range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: slow
+                    """));
+            assertThatThrownBy(() -> new HelmChartRenderer(small).render(slow, "staging", "shop", "c1", KUBE_1_20))
+                    .isInstanceOf(ChartException.class)
                     .hasMessageContaining("more than its memory limit of 40 MiB");
         }
     }
