@@ -65,7 +65,12 @@ class CrashSafetyIT {
             assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":2");
             Release resumed = records.history("web", "staging").get(1);
             assertThat(resumed.phase()).isEmpty();
-            assertThat(Files.readString(temp.resolve("agent-2.log"))).contains("resuming revision 2");
+            String log = Files.readString(temp.resolve("agent-2.log"));
+            assertThat(log).contains("resuming revision 2");
+            if (killAt.equals("full")) {
+                // Resumed at the step its record says it reached, not at the first.
+                assertThat(log).contains("resuming at step full (recorded)").doesNotContain("rollout step canary");
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.testcluster.ApiRequests;
 import dev.capstan.testcluster.LocalCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;

@@ -12,7 +12,13 @@ public sealed interface ApplyResult {
         }
     }
 
-    /** The API server rejected {@code object}; objects before it in install order were applied. */
-    record Rejected(ObjectKey object, String message) implements ApplyResult {
+    /**
+     * The API server rejected {@code object}; objects before it in install order were applied. {@code transient}:
+     * it failed in a way that says nothing about the object (5xx, 429, no answer) and still did after retries.
+     */
+    record Rejected(ObjectKey object, String message, boolean transientFailure) implements ApplyResult {
+        public Rejected(ObjectKey object, String message) {
+            this(object, message, false);
+        }
     }
 }

@@ -34,6 +34,8 @@ import java.util.concurrent.Semaphore;
  */
 public final class ServerSideApplier {
     static final int PARALLELISM = 8;
+    /** Writes that fail transiently (5xx, 429, no answer) are tried again before they count. */
+    private final io.github.resilience4j.retry.Retry retry = Transience.retry("apply");
 
     private final KubernetesClient client;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
@@ -72,7 +74,8 @@ public final class ServerSideApplier {
 
     /** The server may quote a Secret's key or value in its message: never repeat one. */
     private static ApplyResult.Rejected masked(ApplyResult.Rejected rejected, List<RenderedObject> objects) {
-        return new ApplyResult.Rejected(rejected.object(), SecretValues.of(objects).mask(rejected.message()));
+        return new ApplyResult.Rejected(rejected.object(), SecretValues.of(objects).mask(rejected.message()),
+                rejected.transientFailure());
     }
 
     private Optional<ApplyResult.Rejected> dryRunUnmasked(List<RenderedObject> objects) {
@@ -148,8 +151,9 @@ public final class ServerSideApplier {
         Map<ObjectKey, String> versions = new HashMap<>();
         for (Map<String, List<RenderedObject>> kinds : byRank.values()) {
             for (List<RenderedObject> sameKind : kinds.values()) {
-                Batch batch = inParallel(sameKind, object -> target(object).fieldManager(Labels.MANAGER)
-                        .forceConflicts().serverSideApply().getMetadata().getResourceVersion(), "");
+                Batch batch = inParallel(sameKind, object -> retry.executeSupplier(() -> target(object)
+                        .fieldManager(Labels.MANAGER).forceConflicts().serverSideApply().getMetadata()
+                        .getResourceVersion()), "");
                 versions.putAll(batch.versions());
                 if (batch.rejected().isPresent()) {
                     return batch.rejected().get();
@@ -196,7 +200,7 @@ public final class ServerSideApplier {
                 return new Batch(versions, Optional.empty());
             } catch (KubernetesClientException e) {
                 return new Batch(versions, Optional.of(new ApplyResult.Rejected(objects.get(0).key(),
-                        describe(e) + suffix)));
+                        describe(e) + suffix, Transience.isTransient(e))));
             }
         }
         Semaphore slots = new Semaphore(PARALLELISM);
@@ -219,8 +223,10 @@ public final class ServerSideApplier {
             } catch (ExecutionException e) {
                 String message = e.getCause() instanceof KubernetesClientException k ? describe(k)
                         : String.valueOf(e.getCause().getMessage());
+                boolean transientFailure = e.getCause() instanceof KubernetesClientException k
+                        && Transience.isTransient(k);
                 return new Batch(versions, Optional.of(new ApplyResult.Rejected(objects.get(i).key(),
-                        message + suffix)));
+                        message + suffix, transientFailure)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Batch(versions, Optional.of(new ApplyResult.Rejected(objects.get(i).key(),

@@ -106,7 +106,7 @@ public final class RolloutController {
             if (!preHooks.isEmpty()) {
                 return hookFailed(release, steps.get(0), preHooks, request, lastGood, lastGoodObjects);
             }
-            for (Step step : steps) {
+            for (Step step : resumeFrom(steps, request.resumed())) {
                 release = store.save(release.withPhase(step.phase(), clock.instant()));
                 request.observer().stepStarted(step.phase());
                 List<RenderedObject> toSend = step.apply().stream().filter(changed::contains).toList();
@@ -114,6 +114,9 @@ public final class RolloutController {
                         toSend.size(), step.apply().size());
                 ApplyResult applied = Tracing.span(tracer, "capstan.apply", phase(step),
                         () -> countApplied(applier.apply(toSend)));
+                if (applied instanceof ApplyResult.Rejected r && r.transientFailure()) {
+                    return applyFailed(release, r, request, lastGood, lastGoodObjects);
+                }
                 GateResult result = applied instanceof ApplyResult.Rejected r
                         ? new GateResult.Failed(Duration.ZERO, List.of(r.object() + ": " + r.message()))
                         : Tracing.span(tracer, "capstan.gate", phase(step), () -> gate.await(step.gated(),
@@ -149,6 +152,49 @@ public final class RolloutController {
         } finally {
             MDC.remove("revision");
         }
+    }
+
+    /**
+     * A write the API server failed for reasons of its own (5xx, 429, no answer) even after retries: not the
+     * commit's fault, so no quarantine and no incident. The unit is put back where it was (canaries removed, the last
+     * good release re-applied, what this revision added pruned) and the revision ends failed; the unit is
+     * {@code Failed} at APPLY with the server's message and the next cycle tries again.
+     */
+    private RolloutResult applyFailed(Release release, ApplyResult.Rejected rejected, RolloutRequest request,
+                                      Optional<Release> lastGood, List<RenderedObject> lastGoodObjects) {
+        String server = rejected.object() + ": " + rejected.message();
+        LOG.error("apply failed, the API server did not take it: {}", server);
+        applier.delete(pruner.canaries(release.chart(), release.env()));
+        String where = "nothing was deployed before";
+        if (lastGood.isPresent()) {
+            ApplyResult restored = applier.apply(lastGoodObjects);
+            pruner.prune(release.chart(), release.env(), keys(lastGoodObjects), keys(request.desired().objects()));
+            where = restored instanceof ApplyResult.Applied ? "revision " + lastGood.get().revision()
+                    + " is in place again" : "revision " + lastGood.get().revision() + " could not be re-applied "
+                    + "either";
+        }
+        String message = "apply failed (the API server: " + server + "); " + where + "; tried again next cycle";
+        count("failed");
+        return new RolloutResult.Rejected(store.save(release.ended(Release.Status.FAILED, message, List.of(),
+                clock.instant())), message);
+    }
+
+    /**
+     * The steps still to go: all of them, or — for a revision an earlier agent left progressing — from the step its
+     * record says it reached (that step again: it may have been cut off mid-apply or mid-gate), as Argo Rollouts
+     * resumes at the step recorded in its status. The steps before it were applied and passed their gates.
+     */
+    static List<Step> resumeFrom(List<Step> steps, Optional<Release> resumed) {
+        String reached = resumed.map(Release::phase).orElse("");
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).phase().equals(reached)) {
+                if (i > 0) {
+                    LOG.info("resuming at step {} (recorded), not at the first", reached);
+                }
+                return steps.subList(i, steps.size());
+            }
+        }
+        return steps;
     }
 
     /** The chart's hooks for {@code event}, under the step timeout; the failure signals, empty when all passed. */

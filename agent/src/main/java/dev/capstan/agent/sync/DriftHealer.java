@@ -59,6 +59,18 @@ final class DriftHealer {
 
     /** Heals what {@code drift} found modified or missing in {@code state}, on {@code release}. */
     Outcome heal(Unit unit, UnitDrift drift, DesiredState state, Release release) {
+        try (var chart = org.slf4j.MDC.putCloseable("chart", unit.chart());
+                var env = org.slf4j.MDC.putCloseable("env", unit.env().name());
+                var commit = org.slf4j.MDC.putCloseable("commit", shortCommit(release.commit()))) {
+            return healLogged(unit, drift, state, release);
+        }
+    }
+
+    private static String shortCommit(String commit) {
+        return commit.length() > 12 ? commit.substring(0, 12) : commit;
+    }
+
+    private Outcome healLogged(Unit unit, UnitDrift drift, DesiredState state, Release release) {
         String prefix = unit.id() + "|";
         if (!Integer.valueOf(release.revision()).equals(healedRevision.put(unit.id(), release.revision()))) {
             // Another revision: what was corrected before says nothing about this one.

@@ -1,11 +1,11 @@
-package dev.capstan.it;
+package dev.capstan.testcluster;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Counts of requests the API server has served, from its own {@code apiserver_request_total}. */
-final class ApiRequests {
+public final class ApiRequests {
     private static final Pattern SAMPLE = Pattern.compile("^apiserver_request_total\\{([^}]*)} ([0-9.e+]+)$");
 
     private ApiRequests() {
@@ -15,7 +15,7 @@ final class ApiRequests {
      * Requests of {@code verb} (a server-side apply counts as {@code APPLY}) on {@code resource} so far;
      * {@code dryRun} true counts only dry runs, false only real writes.
      */
-    static long count(KubernetesClient client, String verb, String resource, boolean dryRun) {
+    public static long count(KubernetesClient client, String verb, String resource, boolean dryRun) {
         String metrics = client.raw(client.getMasterUrl().toString().replaceAll("/$", "") + "/metrics");
         long total = 0;
         for (String line : metrics.split("\n")) {

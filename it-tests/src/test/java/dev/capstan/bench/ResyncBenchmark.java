@@ -1,0 +1,150 @@
+package dev.capstan.bench;
+
+import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.DriftChecker;
+import dev.capstan.agent.cluster.LiveState;
+import dev.capstan.agent.cluster.Namespaces;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.testcluster.ApiRequests;
+import dev.capstan.testcluster.ClusterBinaries;
+import dev.capstan.testcluster.LocalCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scripted measurement (run: {@code bin/bench resync}): a 1,000-object unit (ConfigMaps) already applied, then one
+ * object changed in git. Capstan sends only what differs (the drift verdicts say which; dry run of the changed set,
+ * then its apply); {@code kubectl apply --server-side} sends the unit's file. Then the same unit re-synced unchanged.
+ * Time and write requests of each side, side by side in one run against one control plane; writes counted from the
+ * API server's own {@code apiserver_request_total} (verb APPLY).
+ */
+public final class ResyncBenchmark {
+    private static final int OBJECTS = 1000;
+    private static final int ROUNDS = 3;
+
+    private ResyncBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        Path work = Files.createTempDirectory("capstan-resync-bench-");
+        try (LocalCluster cluster = LocalCluster.start(ClusterBinaries.locate(ClusterBinaries.repoRoot()),
+                work.resolve("cluster"));
+                KubernetesClient client = cluster.newClient();
+                LiveState live = new LiveState(client)) {
+            ServerSideApplier applier = new ServerSideApplier(client, live);
+            DriftChecker drift = new DriftChecker(client, live, new SecretMask(), Clock.systemUTC());
+            live.watch("v1", "ConfigMap");
+            Namespaces.ensure(client, "resync-capstan");
+            Namespaces.ensure(client, "resync-kubectl");
+            Path file = work.resolve("unit.yaml");
+            List<RenderedObject> unit = objects("resync-capstan", 0);
+            require(applier.validateAndApply(unit));
+            Files.writeString(file, manifest(objects("resync-kubectl", 0)));
+            kubectl(cluster, file);
+            // The agent's drift check after the rollout: it knows every object's verdict from here on.
+            awaitInformers(live, unit);
+            drift.check("bench/bench", "c0", state(unit));
+            out.printf("re-sync of a %d-object unit, %d rounds (writes = APPLY requests, dry runs apart):%n",
+                    OBJECTS, ROUNDS);
+            for (int round = 1; round <= ROUNDS; round++) {
+                List<RenderedObject> changed = objects("resync-capstan", round);
+                Counted capstan = counted(client, () -> require(applier.validateAndApply(drift.changed(changed))));
+                Files.writeString(file, manifest(objects("resync-kubectl", round)));
+                Counted kubectl = counted(client, () -> kubectl(cluster, file));
+                out.printf("  one object changed: Capstan %.3f s, %d write(s), %d dry run(s); kubectl %.3f s, %d "
+                        + "write(s): %.0fx faster%n", capstan.seconds, capstan.writes, capstan.dryRuns,
+                        kubectl.seconds, kubectl.writes, kubectl.seconds / capstan.seconds);
+                awaitInformers(live, changed);
+                drift.check("bench/bench", "c" + round, state(changed));
+                Counted unchanged = counted(client, () -> require(applier.validateAndApply(drift.changed(changed))));
+                Counted kubectlUnchanged = counted(client, () -> kubectl(cluster, file));
+                out.printf("  unchanged:          Capstan %.3f s, %d write(s), %d dry run(s); kubectl %.3f s, %d "
+                        + "write(s)%n", unchanged.seconds, unchanged.writes, unchanged.dryRuns,
+                        kubectlUnchanged.seconds, kubectlUnchanged.writes);
+            }
+        }
+    }
+
+    private record Counted(double seconds, long writes, long dryRuns) {
+    }
+
+    private static Counted counted(KubernetesClient client, Runnable action) {
+        long writes = ApiRequests.count(client, "APPLY", "configmaps", false);
+        long dryRuns = ApiRequests.count(client, "APPLY", "configmaps", true);
+        long start = System.nanoTime();
+        action.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Counted(seconds, ApiRequests.count(client, "APPLY", "configmaps", false) - writes,
+                ApiRequests.count(client, "APPLY", "configmaps", true) - dryRuns);
+    }
+
+    /** Object 0 carries the round number: each round changes exactly one object. */
+    private static List<RenderedObject> objects(String namespace, int round) {
+        List<RenderedObject> objects = new ArrayList<>();
+        for (int i = 0; i < OBJECTS; i++) {
+            String name = "cm-" + i;
+            Map<String, Object> metadata = new LinkedHashMap<>(Map.of("name", name, "namespace", namespace,
+                    "labels", Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.CHART, "bench", Labels.ENV,
+                            "bench")));
+            Map<String, Object> content = new LinkedHashMap<>();
+            content.put("apiVersion", "v1");
+            content.put("kind", "ConfigMap");
+            content.put("metadata", metadata);
+            content.put("data", Map.of("value", i == 0 ? "round-" + round : "v" + i, "other", "x".repeat(200)));
+            objects.add(new RenderedObject(new ObjectKey("v1", "ConfigMap", namespace, name), "unit.yaml", content));
+        }
+        return objects;
+    }
+
+    private static DesiredState state(List<RenderedObject> objects) {
+        return new DesiredState("bench", "bench", "c", objects, "d");
+    }
+
+    private static String manifest(List<RenderedObject> objects) {
+        return state(objects).manifest();
+    }
+
+    private static void awaitInformers(LiveState live, List<RenderedObject> objects) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (objects.stream().anyMatch(o -> live.get(o.key()).map(l -> !o.content().get("data").equals(
+                l.getAdditionalProperties().get("data"))).orElse(true)) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // a benchmark harness waiting for the informers, not a test
+        }
+    }
+
+    private static void require(ApplyResult result) {
+        if (!(result instanceof ApplyResult.Applied)) {
+            throw new IllegalStateException("apply rejected: " + result);
+        }
+    }
+
+    private static void kubectl(LocalCluster cluster, Path file) {
+        try {
+            Process process = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(),
+                    "apply", "--server-side", "--force-conflicts", "--field-manager", "kubectl-bench", "-f",
+                    file.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("kubectl apply failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
