@@ -59,7 +59,7 @@ public final class ApplyBenchmark {
                         }
                     }));
                     seconds.computeIfAbsent("kubectl " + pass, k -> new ArrayList<>()).add(time(() ->
-                            kubectl(cluster, files)));
+                            KubectlApply.serverSide(cluster, files)));
                 }
             }
             out.printf("apply %d objects (ConfigMap, Service, Secret), median of %d rounds:%n", OBJECTS, ROUNDS);
@@ -93,23 +93,6 @@ public final class ApplyBenchmark {
         }
         objects.sort((a, b) -> dev.capstan.agent.chart.KindOrder.INSTALL.compare(a.key(), b.key()));
         return objects;
-    }
-
-    private static void kubectl(LocalCluster cluster, Path files) {
-        try {
-            Process process = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(),
-                    "apply", "--server-side", "--force-conflicts", "--field-manager", "kubectl-bench", "-f",
-                    files.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("kubectl apply failed");
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static double time(Runnable action) {

@@ -53,7 +53,7 @@ public final class ResyncBenchmark {
             List<RenderedObject> unit = objects("resync-capstan", 0);
             require(applier.validateAndApply(unit));
             Files.writeString(file, manifest(objects("resync-kubectl", 0)));
-            kubectl(cluster, file);
+            KubectlApply.serverSide(cluster, file);
             // The agent's drift check after the rollout: it knows every object's verdict from here on.
             awaitInformers(live, unit);
             drift.check("bench/bench", "c0", state(unit));
@@ -63,14 +63,14 @@ public final class ResyncBenchmark {
                 List<RenderedObject> changed = objects("resync-capstan", round);
                 Counted capstan = counted(client, () -> require(applier.validateAndApply(drift.changed(changed))));
                 Files.writeString(file, manifest(objects("resync-kubectl", round)));
-                Counted kubectl = counted(client, () -> kubectl(cluster, file));
+                Counted kubectl = counted(client, () -> KubectlApply.serverSide(cluster, file));
                 out.printf("  one object changed: Capstan %.3f s, %d write(s), %d dry run(s); kubectl %.3f s, %d "
                         + "write(s): %.0fx faster%n", capstan.seconds, capstan.writes, capstan.dryRuns,
                         kubectl.seconds, kubectl.writes, kubectl.seconds / capstan.seconds);
                 awaitInformers(live, changed);
                 drift.check("bench/bench", "c" + round, state(changed));
                 Counted unchanged = counted(client, () -> require(applier.validateAndApply(drift.changed(changed))));
-                Counted kubectlUnchanged = counted(client, () -> kubectl(cluster, file));
+                Counted kubectlUnchanged = counted(client, () -> KubectlApply.serverSide(cluster, file));
                 out.printf("  unchanged:          Capstan %.3f s, %d write(s), %d dry run(s); kubectl %.3f s, %d "
                         + "write(s)%n", unchanged.seconds, unchanged.writes, unchanged.dryRuns,
                         kubectlUnchanged.seconds, kubectlUnchanged.writes);
@@ -131,20 +131,4 @@ public final class ResyncBenchmark {
         }
     }
 
-    private static void kubectl(LocalCluster cluster, Path file) {
-        try {
-            Process process = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(),
-                    "apply", "--server-side", "--force-conflicts", "--field-manager", "kubectl-bench", "-f",
-                    file.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("kubectl apply failed");
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
