@@ -24,8 +24,26 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     private final KubernetesClient client;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
 
+    private final List<java.util.function.BiConsumer<String, String>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public LiveState(KubernetesClient client) {
         this.client = client;
+    }
+
+    /**
+     * Calls {@code listener} with the unit ({@code chart}, {@code env} labels) of every object that changed or went
+     * away in the cluster, on the informer's thread: it must only hand the news on.
+     */
+    public void onChange(java.util.function.BiConsumer<String, String> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(GenericKubernetesResource object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        if (labels != null && labels.get(Labels.CHART) != null && labels.get(Labels.ENV) != null) {
+            listeners.forEach(l -> l.accept(labels.get(Labels.CHART), labels.get(Labels.ENV)));
+        }
     }
 
     /** Ensures an informer for {@code apiVersion/kind} runs and has listed once. Blocking (first time only). */
@@ -35,6 +53,25 @@ public final class LiveState implements LiveLookup, AutoCloseable {
                     .genericKubernetesResources(apiVersion, kind).inAnyNamespace()
                     .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
                     .inform();
+            informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                @Override
+                public void onAdd(GenericKubernetesResource object) {
+                    // The initial list and Capstan's own creations: nothing drifted.
+                }
+
+                @Override
+                public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource now) {
+                    if (!java.util.Objects.equals(old.getMetadata().getResourceVersion(),
+                            now.getMetadata().getResourceVersion())) {
+                        changed(now);
+                    }
+                }
+
+                @Override
+                public void onDelete(GenericKubernetesResource object, boolean unknownFinalState) {
+                    changed(object);
+                }
+            });
             try {
                 informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {

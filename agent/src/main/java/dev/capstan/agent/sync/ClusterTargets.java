@@ -49,6 +49,8 @@ public final class ClusterTargets implements AutoCloseable {
     private final Clock clock;
     private final CheckRunner checks;
     private final boolean unitsMayDeployInRecords;
+    private final java.util.List<java.util.function.BiConsumer<String, String>> liveListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, ReleaseStore store,
                           MeterRegistry metrics, Tracer tracer, Clock clock, CheckRunner checks,
@@ -83,8 +85,15 @@ public final class ClusterTargets implements AutoCloseable {
         return names;
     }
 
+    /** Told of every change to a unit's live object in any cluster, with the unit's chart and environment. */
+    public synchronized void onLiveChange(java.util.function.BiConsumer<String, String> listener) {
+        liveListeners.add(listener);
+        targets.values().forEach(t -> t.live().onChange(listener));
+    }
+
     private Target build(String name, KubernetesClient client) {
         LiveState live = new LiveState(client);
+        liveListeners.forEach(live::onChange);
         // Records (and the Lease) live in the agent's own cluster only.
         ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(DEFAULT)
                 ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());

@@ -49,6 +49,12 @@ public final class Reconciler implements UnitScheduler.Work {
     private volatile Plan lastPlan;
     private volatile Revision lastRevision;
     private volatile Map<String, String> lastSources = Map.of();
+    /** How long informer events of one unit are gathered before its drift is checked. */
+    private static final Duration NUDGE_DELAY = Duration.ofMillis(100);
+    private final java.util.concurrent.ScheduledExecutorService nudges =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
+                    .name("capstan-drift-nudge").factory());
+    private final java.util.Set<String> nudged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Map<String, Unit> previousOf = Map.of();
 
     private final Tracer tracer;
@@ -257,7 +263,29 @@ public final class Reconciler implements UnitScheduler.Work {
     }
 
     void stop(Duration timeout) {
+        nudges.shutdownNow();
         scheduler.stop(timeout);
+    }
+
+    /**
+     * A live object of {@code chart}/{@code env} changed in the cluster (an informer event): its drift is checked
+     * (and healed) now rather than at the next poll — unless a rollout of it is under way. Events of one unit that
+     * come together are handled once. Called on informer threads: it only schedules.
+     */
+    void liveChanged(String chart, String env) {
+        String unit = chart + "/" + env;
+        if (nudged.add(unit)) {
+            try {
+                nudges.schedule(() -> {
+                    nudged.remove(unit);
+                    planned(chart, env).map(PlannedUnit::unit).filter(u -> !scheduler.busy(u.id())
+                            && !(board.unit(u.id()) instanceof UnitOutcome.Progressing))
+                            .ifPresent(u -> drift.report(List.of(u)));
+                }, NUDGE_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                nudged.remove(unit);
+            }
+        }
     }
 
     /**

@@ -47,6 +47,8 @@ public final class SyncEngine {
                 incidents, new RemovedUnits(clusters, store, releases, board, clock));
         this.actions = new UnitActions(reconciler, clusters, releases, board, drift, clock);
         drift.healWith(new DriftHealer(clusters, store, releases::refresh, observability.alerter(), metrics, clock));
+        // A hand edit is seen (and healed) within a moment of the informer's event, not at the next poll.
+        clusters.onLiveChange(reconciler::liveChanged);
     }
 
     /** One cycle: fetch, plan, hand the units to their workers. Blocking; never waits for a rollout. */
