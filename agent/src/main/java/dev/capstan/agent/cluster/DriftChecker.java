@@ -29,8 +29,9 @@ import java.util.Set;
 /**
  * Desired vs live for one unit, by what Capstan owns: the desired object is server-side-applied as a dry run
  * (field manager capstan), and only the fields the capstan manager would own are compared with the live object.
- * The verdict of an object is cached by (desired content, live resourceVersion): a check where neither side changed
- * costs no API call. Secret values are masked before anything is compared or shown. Blocking.
+ * The verdict of an object is cached by (desired content, live version: generation and metadata where the kind has
+ * a generation, else resourceVersion): a check where neither side changed, or only the live status did, costs no API
+ * call. Secret values are masked before anything is compared or shown. Blocking.
  */
 public final class DriftChecker {
     /** On an object: drift neither reports nor heals it ({@code ignore}). */
@@ -194,7 +195,7 @@ public final class DriftChecker {
         }
     }
 
-    /** A dry run against the live object, remembered by (desired content, live resourceVersion). */
+    /** A dry run against the live object, remembered by (desired content, live version). */
     private Compared compareWithDryRun(RenderedObject object) {
         GenericKubernetesResource current = live.get(object.key()).orElse(null);
         if (current == null) {
@@ -207,8 +208,9 @@ public final class DriftChecker {
         return compared;
     }
 
+    /** Neither side changed: the same desired content, and no live change but status (see LiveState#versionOf). */
     private String cacheKey(RenderedObject object, GenericKubernetesResource current) {
-        return contentDigest(object) + "@" + current.getMetadata().getResourceVersion();
+        return contentDigest(object) + "@" + LiveState.versionOf(current);
     }
 
     @SuppressWarnings("unchecked")

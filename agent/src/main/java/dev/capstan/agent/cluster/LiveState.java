@@ -39,6 +39,21 @@ public final class LiveState implements LiveLookup, AutoCloseable {
         listeners.add(listener);
     }
 
+    /**
+     * What a change Capstan cares about changes: for objects with a {@code generation} (which the API server bumps
+     * on spec changes) the generation with the labels and annotations, so that status updates — a Deployment's on
+     * every pod change — are not news; for the others the resourceVersion.
+     */
+    public static String versionOf(GenericKubernetesResource object) {
+        Long generation = object.getMetadata().getGeneration();
+        if (generation == null || generation == 0) {
+            return object.getMetadata().getResourceVersion();
+        }
+        return "g" + generation + "/" + java.util.Objects.hash(object.getMetadata().getLabels(),
+                object.getMetadata().getAnnotations(), object.getMetadata().getOwnerReferences(),
+                object.getMetadata().getFinalizers(), object.getMetadata().getDeletionTimestamp());
+    }
+
     private void changed(GenericKubernetesResource object) {
         Map<String, String> labels = object.getMetadata().getLabels();
         if (labels != null && labels.get(Labels.CHART) != null && labels.get(Labels.ENV) != null) {
@@ -61,8 +76,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
 
                 @Override
                 public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource now) {
-                    if (!java.util.Objects.equals(old.getMetadata().getResourceVersion(),
-                            now.getMetadata().getResourceVersion())) {
+                    if (!java.util.Objects.equals(versionOf(old), versionOf(now))) {
                         changed(now);
                     }
                 }
