@@ -122,7 +122,7 @@ public final class Agent implements AutoCloseable {
         KubernetesClient client = KubernetesClients.create(config.cluster());
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
-        ReleaseStore store = new ReleaseStore(client, config.releases().namespace(),
+        ReleaseStore store = ReleaseStore.remembering(client, config.releases().namespace(),
                 config.releases().historyLimit(), Clock.systemUTC());
         ClusterTargets live = new ClusterTargets(client, config.clusters(), store, metrics, tracing.tracer(),
                 Clock.systemUTC(), new CheckRunner(AddressPolicy.allowing(config.checks().allow())),
@@ -160,7 +160,7 @@ public final class Agent implements AutoCloseable {
             List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
-                reporters.add(0, campaign(config, client, board, vertx, worker, loop, engine, closing,
+                reporters.add(0, campaign(config, client, board, vertx, worker, loop, engine, closing, store,
                         onLostLeadership));
             } else {
                 loop.start();
@@ -192,7 +192,7 @@ public final class Agent implements AutoCloseable {
      */
     private static Leadership campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
                                        WorkerExecutor worker, SyncLoop loop, SyncEngine engine, AtomicBoolean closing,
-                                       Runnable onLostLeadership) {
+                                       ReleaseStore store, Runnable onLostLeadership) {
         String me = config.ha().identity();
         board.leadership(new StatusBoard.Leadership(true, me, false, ""));
         Runnable refresh = () -> worker.executeBlocking(() -> {
@@ -206,6 +206,8 @@ public final class Agent implements AutoCloseable {
         Leadership leadership = new Leadership(client, config.releases().namespace(), config.ha(),
                 () -> {
                     LOG.info("{} leads: reconciling", me);
+                    // What this replica read as a standby may predate the last writes of the replica it replaces.
+                    store.invalidate();
                     board.leadership(new StatusBoard.Leadership(true, me, true, me));
                     loop.start();
                 },

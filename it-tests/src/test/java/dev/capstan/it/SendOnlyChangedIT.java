@@ -40,6 +40,7 @@ class SendOnlyChangedIT {
             awaitInSync(agent);
             long writes = ApiRequests.count(client, "APPLY", "configmaps", false);
             long dryRuns = ApiRequests.count(client, "APPLY", "configmaps", true);
+            long recordLists = ApiRequests.count(client, "LIST", "secrets", false);
 
             repo.git.write("apps/many/cm-7.yaml", configMap(7, "two"));
             String second = repo.commit("one ConfigMap changes");
@@ -53,6 +54,8 @@ class SendOnlyChangedIT {
             assertThat(ApiRequests.count(client, "APPLY", "configmaps", true) - dryRuns).isBetween(1L, 4L);
             assertThat(RolloutAgents.history(agent, "many/staging")).containsExactly("1 superseded",
                     "2 deployed");
+            assertThat(ApiRequests.count(client, "LIST", "secrets", false) - recordLists)
+                    .as("release records are read once per unit, then kept by the agent's own writes").isZero();
         }
 
         long writes = ApiRequests.count(client, "APPLY", "configmaps", false);

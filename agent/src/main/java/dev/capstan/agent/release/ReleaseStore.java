@@ -40,12 +40,34 @@ public final class ReleaseStore {
     private final int historyLimit;
     private final Clock clock;
     private boolean namespaceChecked;
+    /**
+     * Each unit's records as last read or written by this store: read once per unit with one LIST, then kept up to
+     * date by this store's own writes (the leader is the only writer of records). {@link #all()} re-reads everything;
+     * {@link #invalidate()} forgets it, for a replica that just took the lead from another.
+     */
+    private final java.util.Map<String, java.util.NavigableMap<Integer, Release>> cache =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final boolean remembers;
+
+    /** A store that reads the cluster on every call: for readers beside the agent (the CLI, tests). */
     public ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock) {
+        this(client, namespace, historyLimit, clock, false);
+    }
+
+    private ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock,
+                         boolean remembers) {
         this.client = client;
         this.namespace = namespace;
         this.historyLimit = historyLimit;
         this.clock = clock;
+        this.remembers = remembers;
+    }
+
+    /** The agent's store: each unit's records read once, then kept by its own writes (see {@code cache}). */
+    public static ReleaseStore remembering(KubernetesClient client, String namespace, int historyLimit,
+                                           Clock clock) {
+        return new ReleaseStore(client, namespace, historyLimit, clock, true);
     }
 
     /**
@@ -69,12 +91,17 @@ public final class ReleaseStore {
                 .addToData(RECORD, base64(json(release)))
                 .addToData(MANIFESTS, Base64.getEncoder().encodeToString(gzip(draft.manifests())))
                 .build()).create();
+        java.util.NavigableMap<Integer, Release> known = cached(draft.chart(), draft.env());
+        known.put(revision, release);
         history.stream()
                 .filter(r -> r.status() != Release.Status.PROGRESSING && r.status() != Release.Status.DEPLOYED)
                 .sorted(Comparator.comparingInt(Release::revision).reversed())
                 .skip(Math.max(0, historyLimit - 2))
-                .forEach(r -> client.secrets().inNamespace(namespace).withName(name(draft.chart(), draft.env(),
-                        r.revision())).delete());
+                .forEach(r -> {
+                    client.secrets().inNamespace(namespace).withName(name(draft.chart(), draft.env(),
+                            r.revision())).delete();
+                    known.remove(r.revision());
+                });
         return release;
     }
 
@@ -95,6 +122,10 @@ public final class ReleaseStore {
     public Release save(Release release) {
         client.secrets().inNamespace(namespace).withName(name(release.chart(), release.env(), release.revision()))
                 .edit(s -> new SecretBuilder(s).addToData(RECORD, base64(json(release))).build());
+        java.util.NavigableMap<Integer, Release> known = cache.get(unit(release.chart(), release.env()));
+        if (known != null) {
+            known.put(release.revision(), release);
+        }
         return release;
     }
 
@@ -112,19 +143,47 @@ public final class ReleaseStore {
 
     /** The unit's revisions, oldest first. */
     public List<Release> history(String chart, String env) {
-        return client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).withLabel(LABEL_CHART, chart)
-                .withLabel(LABEL_ENV, env).list().getItems().stream()
-                .map(ReleaseStore::release)
-                .sorted(Comparator.comparingInt(Release::revision))
-                .toList();
+        return List.copyOf(cached(chart, env).values());
     }
 
-    /** Every unit's revisions, by unit then revision. */
+    /** Every unit's revisions, by unit then revision, read afresh (and remembered). */
     public List<Release> all() {
-        return client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).list().getItems().stream()
-                .map(ReleaseStore::release)
+        List<Release> all = client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).list().getItems()
+                .stream().map(ReleaseStore::release)
                 .sorted(Comparator.comparing(Release::unit).thenComparingInt(Release::revision))
                 .toList();
+        java.util.Map<String, java.util.NavigableMap<Integer, Release>> read = new java.util.HashMap<>();
+        all.forEach(r -> read.computeIfAbsent(r.unit(), u -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                .put(r.revision(), r));
+        if (remembers) {
+            cache.clear();
+            cache.putAll(read);
+        }
+        return all;
+    }
+
+    /** Forgets what was read: the next reads go to the cluster (after another replica may have written). */
+    public void invalidate() {
+        cache.clear();
+    }
+
+    private java.util.NavigableMap<Integer, Release> cached(String chart, String env) {
+        if (!remembers) {
+            return read(chart, env);
+        }
+        return cache.computeIfAbsent(unit(chart, env), u -> read(chart, env));
+    }
+
+    private java.util.NavigableMap<Integer, Release> read(String chart, String env) {
+        java.util.NavigableMap<Integer, Release> read = new java.util.concurrent.ConcurrentSkipListMap<>();
+        client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).withLabel(LABEL_CHART, chart)
+                .withLabel(LABEL_ENV, env).list().getItems().stream().map(ReleaseStore::release)
+                .forEach(r -> read.put(r.revision(), r));
+        return read;
+    }
+
+    private static String unit(String chart, String env) {
+        return chart + "/" + env;
     }
 
     /** The exact manifests of a revision, as they were applied. */
