@@ -47,7 +47,7 @@ class CrashSafetyIT {
         try (TetheredProcess first = agent(config, "agent-1")) {
             await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 deployed")));
             // Slow pods give the kill a window inside the step.
-            repo.git.write("charts/web/values.staging.yaml", "image: {tag: \"2\"}\nreadyAfterMs: 2500\n");
+            repo.git.write("charts/web/values.staging.yaml", "image: {tag: \"2\"}\nreadyAfterMs: 5000\n");
             repo.commit("web 2, slow to start");
             await().atMost(WAIT).until(() -> records.history("web", "staging").stream().anyMatch(r ->
                     r.revision() == 2 && r.status() == Release.Status.PROGRESSING && r.phase().equals(killAt))

@@ -118,6 +118,15 @@ class HelmChartsIT {
                 data: {image: {{ .Values.image | quote }}}
                 ---
                 apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: hooked-ephemeral
+                  annotations:
+                    "helm.sh/hook": pre-install,pre-upgrade
+                    "helm.sh/hook-delete-policy": hook-succeeded
+                data: {lives: briefly}
+                ---
+                apiVersion: v1
                 kind: Pod
                 metadata:
                   name: hooked-test
@@ -140,8 +149,22 @@ class HelmChartsIT {
                       schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
                 """);
         String first = repo.commit("a chart with hooks");
+        java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+        try (var seen = client.configMaps().inNamespace(ns.name()).watch(new io.fabric8.kubernetes.client
+                .Watcher<io.fabric8.kubernetes.api.model.ConfigMap>() {
+                    @Override
+                    public void eventReceived(Action action, io.fabric8.kubernetes.api.model.ConfigMap map) {
+                        if (action == Action.ADDED) {
+                            created.add(map.getMetadata().getName());
+                        }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                    }
+                });
+                Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
             RolloutAgents.awaitSynced(agent, "hooked/staging", first);
             Job migrate = client.batch().v1().jobs().inNamespace(ns.name()).withName("hooked-migrate").get();
             assertThat(migrate.getStatus().getSucceeded()).isEqualTo(1);
@@ -151,6 +174,10 @@ class HelmChartsIT {
             assertThat(client.configMaps().inNamespace(ns.name()).withName("hooked-done").get().getData())
                     .containsEntry("image", "registry.example.com/app:1");
             assertThat(client.pods().inNamespace(ns.name()).withName("hooked-test").get()).isNull();
+            // hook-succeeded: applied, then deleted once it succeeded.
+            await().atMost(WITHIN).until(() -> client.configMaps().inNamespace(ns.name())
+                    .withName("hooked-ephemeral").get() == null);
+            assertThat(created).contains("hooked-ephemeral", "hooked-done");
             assertThat(agent.status().drift().get("hooked/staging")).satisfies(d -> assertThat(d.objects())
                     .noneMatch(v -> v.key().name().startsWith("hooked-migrate") || v.key().name().equals(
                             "hooked-done")));

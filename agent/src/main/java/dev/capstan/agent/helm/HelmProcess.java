@@ -298,12 +298,20 @@ public final class HelmProcess implements HelmEngine {
                     StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
-                    if (!line.startsWith(WorkerProtocol.PREFIX)) {
+                    // Anywhere in the line: something may have printed to stdout without ending its line.
+                    int at = line.indexOf(WorkerProtocol.PREFIX);
+                    if (at < 0) {
                         LOG.debug("helm: {}", truncate(line));
                         continue;
                     }
-                    WorkerProtocol.Response response = json.readValue(
-                            line.substring(WorkerProtocol.PREFIX.length()), WorkerProtocol.Response.class);
+                    WorkerProtocol.Response response;
+                    try {
+                        response = json.readValue(line.substring(at + WorkerProtocol.PREFIX.length()),
+                                WorkerProtocol.Response.class);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        LOG.warn("unreadable answer from the Helm render process: {}", truncate(line));
+                        continue;
+                    }
                     CompletableFuture<WorkerProtocol.Response> answer = pending.remove(response.id());
                     if (answer != null) {
                         answer.complete(response);

@@ -1,20 +1,15 @@
 package dev.capstan.agent.release;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.capstan.agent.cluster.Namespaces;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import dev.capstan.agent.cluster.SecretRecords;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -26,20 +21,15 @@ import java.util.zip.GZIPOutputStream;
  * Only the newest {@code historyLimit} revisions of a unit are kept. Blocking.
  */
 public final class ReleaseStore {
-    static final String LABEL_OWNER = "capstan.dev/owner";
     static final String OWNER = "capstan-releases";
     static final String LABEL_CHART = "capstan.dev/release-chart";
     static final String LABEL_ENV = "capstan.dev/release-env";
     private static final String RECORD = "release.json";
     private static final String MANIFESTS = "manifests.yaml.gz";
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private final KubernetesClient client;
-    private final String namespace;
+    private final SecretRecords records;
     private final int historyLimit;
     private final Clock clock;
-    private boolean namespaceChecked;
     /**
      * Each unit's records as last read or written by this store: read once per unit with one LIST, then kept up to
      * date by this store's own writes (the leader is the only writer of records). {@link #all()} re-reads everything;
@@ -57,8 +47,7 @@ public final class ReleaseStore {
 
     private ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock,
                          boolean remembers) {
-        this.client = client;
-        this.namespace = namespace;
+        this.records = new SecretRecords(client, namespace, OWNER, "capstan.dev/release.v1");
         this.historyLimit = historyLimit;
         this.clock = clock;
         this.remembers = remembers;
@@ -75,22 +64,15 @@ public final class ReleaseStore {
      * revisions beyond the history limit are deleted, never a progressing or the deployed one.
      */
     public synchronized Release create(NewRelease draft, Release.Status status) {
-        ensureNamespace();
         List<Release> history = history(draft.chart(), draft.env());
         int revision = history.stream().mapToInt(Release::revision).max().orElse(0) + 1;
         var now = clock.instant();
         Release release = new Release(draft.chart(), draft.env(), revision, draft.commit(), draft.chartVersion(),
                 draft.appVersion(), status, now, now, draft.digest(), draft.message(), draft.source(), "", List.of(),
                 draft.rollbackTo(), Release.Hold.NONE);
-        client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-                .withNewMetadata().withName(name(draft.chart(), draft.env(), revision))
-                .addToLabels(LABEL_OWNER, OWNER).addToLabels(LABEL_CHART, draft.chart())
-                .addToLabels(LABEL_ENV, draft.env())
-                .endMetadata()
-                .withType("capstan.dev/release.v1")
-                .addToData(RECORD, base64(json(release)))
-                .addToData(MANIFESTS, Base64.getEncoder().encodeToString(gzip(draft.manifests())))
-                .build()).create();
+        records.create(name(draft.chart(), draft.env(), revision),
+                Map.of(LABEL_CHART, draft.chart(), LABEL_ENV, draft.env()),
+                Map.of(RECORD, SecretRecords.json(release), MANIFESTS, gzip(draft.manifests())));
         java.util.NavigableMap<Integer, Release> known = cached(draft.chart(), draft.env());
         known.put(revision, release);
         history.stream()
@@ -98,8 +80,7 @@ public final class ReleaseStore {
                 .sorted(Comparator.comparingInt(Release::revision).reversed())
                 .skip(Math.max(0, historyLimit - 2))
                 .forEach(r -> {
-                    client.secrets().inNamespace(namespace).withName(name(draft.chart(), draft.env(),
-                            r.revision())).delete();
+                    records.delete(name(draft.chart(), draft.env(), r.revision()));
                     known.remove(r.revision());
                 });
         return release;
@@ -120,8 +101,8 @@ public final class ReleaseStore {
 
     /** Writes a changed record (status, phase, hold...). Returns it. */
     public Release save(Release release) {
-        client.secrets().inNamespace(namespace).withName(name(release.chart(), release.env(), release.revision()))
-                .edit(s -> new SecretBuilder(s).addToData(RECORD, base64(json(release))).build());
+        records.update(name(release.chart(), release.env(), release.revision()), RECORD,
+                SecretRecords.json(release));
         java.util.NavigableMap<Integer, Release> known = cache.get(unit(release.chart(), release.env()));
         if (known != null) {
             known.put(release.revision(), release);
@@ -138,7 +119,7 @@ public final class ReleaseStore {
 
     /** The namespace the records live in (the agent's own). */
     public String namespace() {
-        return namespace;
+        return records.namespace();
     }
 
     /** The unit's revisions, oldest first. */
@@ -148,8 +129,7 @@ public final class ReleaseStore {
 
     /** Every unit's revisions, by unit then revision, read afresh (and remembered). */
     public List<Release> all() {
-        List<Release> all = client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).list().getItems()
-                .stream().map(ReleaseStore::release)
+        List<Release> all = records.list(Map.of()).stream().map(ReleaseStore::release)
                 .sorted(Comparator.comparing(Release::unit).thenComparingInt(Release::revision))
                 .toList();
         java.util.Map<String, java.util.NavigableMap<Integer, Release>> read = new java.util.HashMap<>();
@@ -176,8 +156,7 @@ public final class ReleaseStore {
 
     private java.util.NavigableMap<Integer, Release> read(String chart, String env) {
         java.util.NavigableMap<Integer, Release> read = new java.util.concurrent.ConcurrentSkipListMap<>();
-        client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, OWNER).withLabel(LABEL_CHART, chart)
-                .withLabel(LABEL_ENV, env).list().getItems().stream().map(ReleaseStore::release)
+        records.list(Map.of(LABEL_CHART, chart, LABEL_ENV, env)).stream().map(ReleaseStore::release)
                 .forEach(r -> read.put(r.revision(), r));
         return read;
     }
@@ -188,42 +167,16 @@ public final class ReleaseStore {
 
     /** The exact manifests of a revision, as they were applied. */
     public Optional<String> manifests(String chart, String env, int revision) {
-        Secret secret = client.secrets().inNamespace(namespace).withName(name(chart, env, revision)).get();
-        if (secret == null || secret.getData() == null || !secret.getData().containsKey(MANIFESTS)) {
-            return Optional.empty();
-        }
-        return Optional.of(gunzip(Base64.getDecoder().decode(secret.getData().get(MANIFESTS))));
-    }
-
-    private void ensureNamespace() {
-        if (!namespaceChecked) {
-            Namespaces.ensure(client, namespace);
-            namespaceChecked = true;
-        }
+        return records.get(name(chart, env, revision)).flatMap(secret -> SecretRecords.entry(secret, MANIFESTS))
+                .map(ReleaseStore::gunzip);
     }
 
     static String name(String chart, String env, int revision) {
         return "capstan.release." + chart + "." + env + ".v" + revision;
     }
 
-    private static Release release(Secret secret) {
-        try {
-            return JSON.readValue(Base64.getDecoder().decode(secret.getData().get(RECORD)), Release.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("release record " + secret.getMetadata().getName() + " is unreadable", e);
-        }
-    }
-
-    private static String json(Release release) {
-        try {
-            return JSON.writeValueAsString(release);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    private static Release release(io.fabric8.kubernetes.api.model.Secret secret) {
+        return SecretRecords.fromJson(secret, RECORD, Release.class);
     }
 
     static byte[] gzip(String text) {

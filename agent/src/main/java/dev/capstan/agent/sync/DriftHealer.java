@@ -112,8 +112,8 @@ final class DriftHealer {
                     alerter.driftFight(unit.id(), drift.commit(), message);
                     notes.add(message);
                 }
-                case HealPolicy.Abandoned abandoned -> notes.add(what + ": not healed (it keeps being changed by "
-                        + (changedBy.isEmpty() ? "something else" : changedBy) + ")");
+                case HealPolicy.Abandoned abandoned -> notes.add(what + " keeps being changed by "
+                        + (changedBy.isEmpty() ? "something else" : changedBy) + ": healing of it stopped");
             }
         }
         if (toHeal.isEmpty()) {

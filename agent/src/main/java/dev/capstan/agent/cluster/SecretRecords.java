@@ -1,0 +1,121 @@
+package dev.capstan.agent.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Records Capstan keeps in Secrets of its own namespace (release records, incidents): one Secret per record, found by
+ * an owner label, holding JSON (and other entries) base64-encoded. Secrets, because records may hold what a chart
+ * put in Secrets. The one place that knows how records are written and read. Blocking.
+ */
+public final class SecretRecords {
+    public static final String LABEL_OWNER = "capstan.dev/owner";
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String owner;
+    private final String type;
+    private boolean namespaceChecked;
+
+    /**
+     * @param owner the value of {@value #LABEL_OWNER} on every record of this kind (never {@code managed-by=capstan}:
+     *              records are no unit's objects)
+     * @param type  the Secret type, e.g. {@code capstan.dev/release.v1}
+     */
+    public SecretRecords(KubernetesClient client, String namespace, String owner, String type) {
+        this.client = client;
+        this.namespace = namespace;
+        this.owner = owner;
+        this.type = type;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Creates record {@code name} with extra {@code labels} and {@code entries} (raw bytes, encoded here). */
+    public void create(String name, Map<String, String> labels, Map<String, byte[]> entries) {
+        ensureNamespace();
+        client.secrets().inNamespace(namespace).resource(secret(name, labels, entries)).create();
+    }
+
+    /** Creates or replaces record {@code name} (server-side apply). */
+    public void put(String name, Map<String, String> labels, Map<String, byte[]> entries) {
+        ensureNamespace();
+        client.secrets().inNamespace(namespace).resource(secret(name, labels, entries)).fieldManager("capstan")
+                .forceConflicts().serverSideApply();
+    }
+
+    /** Replaces one entry of record {@code name}, keeping the others. */
+    public void update(String name, String entry, byte[] value) {
+        client.secrets().inNamespace(namespace).withName(name).edit(s -> new SecretBuilder(s)
+                .addToData(entry, Base64.getEncoder().encodeToString(value)).build());
+    }
+
+    /** The records of this kind carrying {@code labels} (all of them when empty). */
+    public List<Secret> list(Map<String, String> labels) {
+        var query = client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, owner);
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            query = query.withLabel(label.getKey(), label.getValue());
+        }
+        return query.list().getItems();
+    }
+
+    public Optional<Secret> get(String name) {
+        return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+    }
+
+    public void delete(String name) {
+        client.secrets().inNamespace(namespace).withName(name).delete();
+    }
+
+    /** An entry of a record, decoded; empty when the record has no such entry. */
+    public static Optional<byte[]> entry(Secret secret, String entry) {
+        if (secret.getData() == null || !secret.getData().containsKey(entry)) {
+            return Optional.empty();
+        }
+        return Optional.of(Base64.getDecoder().decode(secret.getData().get(entry)));
+    }
+
+    public static byte[] json(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static <T> T fromJson(Secret secret, String entry, Class<T> type) {
+        try {
+            return JSON.readValue(entry(secret, entry).orElseThrow(() -> new IOException("no " + entry)), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("record " + secret.getMetadata().getName() + " is unreadable", e);
+        }
+    }
+
+    private Secret secret(String name, Map<String, String> labels, Map<String, byte[]> entries) {
+        SecretBuilder builder = new SecretBuilder().withNewMetadata().withName(name).addToLabels(LABEL_OWNER, owner)
+                .addToLabels(labels).endMetadata().withType(type);
+        entries.forEach((key, value) -> builder.addToData(key, Base64.getEncoder().encodeToString(value)));
+        return builder.build();
+    }
+
+    private synchronized void ensureNamespace() {
+        if (!namespaceChecked) {
+            Namespaces.ensure(client, namespace);
+            namespaceChecked = true;
+        }
+    }
+}
