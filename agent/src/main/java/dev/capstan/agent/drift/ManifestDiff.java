@@ -4,7 +4,7 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.chart.Yaml;
-import dev.capstan.agent.release.StoredManifests;
+import dev.capstan.agent.chart.StoredManifests;
 import java.util.List;
 
 /**

@@ -11,7 +11,7 @@ import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.release.StoredManifests;
+import dev.capstan.agent.chart.StoredManifests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Tracer;

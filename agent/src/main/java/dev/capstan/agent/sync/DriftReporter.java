@@ -4,7 +4,7 @@ import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.ObjectAssembly;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.release.StoredManifests;
+import dev.capstan.agent.chart.StoredManifests;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;

@@ -11,7 +11,7 @@ import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.plan.Plan;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.release.StoredManifests;
+import dev.capstan.agent.chart.StoredManifests;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Clock;
 import java.util.ArrayList;

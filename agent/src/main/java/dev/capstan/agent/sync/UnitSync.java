@@ -10,7 +10,7 @@ import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.release.StoredManifests;
+import dev.capstan.agent.chart.StoredManifests;
 import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.rollout.RolloutRequest;
 import dev.capstan.agent.rollout.RolloutResult;

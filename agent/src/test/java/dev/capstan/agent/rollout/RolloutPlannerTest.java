@@ -6,7 +6,7 @@ import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.config.Environment;
-import dev.capstan.agent.release.StoredManifests;
+import dev.capstan.agent.chart.StoredManifests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,5 @@
-package dev.capstan.agent.release;
+package dev.capstan.agent.chart;
 
-import dev.capstan.agent.chart.KindOrder;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
