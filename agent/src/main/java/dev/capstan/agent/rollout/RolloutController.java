@@ -47,6 +47,7 @@ public final class RolloutController {
     private final MeterRegistry metrics;
     private final Timer rollbackTimer;
 
+    private static final String TRANSIENT_FAILURE = "apply failed (the API server: ";
     private final Tracer tracer;
     private final HookRunner hooks;
     private final UnaryOperator<List<RenderedObject>> changedOnly;
@@ -96,8 +97,8 @@ public final class RolloutController {
             count("rejected");
             return new RolloutResult.Rejected(recordRejection(request, message), message);
         }
-        Release release = request.resumed().orElseGet(() -> store.create(request.draft(),
-                Release.Status.PROGRESSING));
+        Release release = request.resumed().or(() -> retryOfTransientFailure(request))
+                .orElseGet(() -> store.create(request.draft(), Release.Status.PROGRESSING));
         MDC.put("revision", String.valueOf(release.revision()));
         try {
             Map<ObjectKey, String> versions = Map.of();
@@ -173,7 +174,7 @@ public final class RolloutController {
                     + " is in place again" : "revision " + lastGood.get().revision() + " could not be re-applied "
                     + "either";
         }
-        String message = "apply failed (the API server: " + server + "); " + where + "; tried again next cycle";
+        String message = TRANSIENT_FAILURE + server + "); " + where + "; tried again next cycle";
         count("failed");
         return new RolloutResult.Rejected(store.save(release.ended(Release.Status.FAILED, message, List.of(),
                 clock.instant())), message);
@@ -195,6 +196,25 @@ public final class RolloutController {
             }
         }
         return steps;
+    }
+
+    /**
+     * The unit's latest revision when it is this same source's attempt that the API server failed transiently: the
+     * retry goes on under its number (progressing again), so a server that stays down for a while does not fill the
+     * history with one failed revision per cycle.
+     */
+    private Optional<Release> retryOfTransientFailure(RolloutRequest request) {
+        List<Release> history = store.history(request.desired().chart(), request.desired().env());
+        if (history.isEmpty()) {
+            return Optional.empty();
+        }
+        Release latest = history.get(history.size() - 1);
+        if (latest.status() != Release.Status.FAILED || !latest.source().equals(request.draft().source())
+                || !latest.message().startsWith(TRANSIENT_FAILURE) || latest.hold() != Release.Hold.NONE) {
+            return Optional.empty();
+        }
+        LOG.info("trying revision {} again (the API server failed it last time)", latest.revision());
+        return Optional.of(store.save(latest.withStatus(Release.Status.PROGRESSING, clock.instant())));
     }
 
     /** The chart's hooks for {@code event}, under the step timeout; the failure signals, empty when all passed. */
