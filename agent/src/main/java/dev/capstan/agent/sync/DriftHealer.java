@@ -80,6 +80,7 @@ final class DriftHealer {
         Instant now = clock.instant();
         List<RenderedObject> toHeal = new ArrayList<>();
         List<Release.Correction> corrections = new ArrayList<>();
+        List<String> correctedIds = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         for (ObjectVerdict verdict : drift.objects()) {
             String id = prefix + verdict.key();
@@ -101,6 +102,7 @@ final class DriftHealer {
                 case HealPolicy.Heal heal -> {
                     toHeal.add(object.get());
                     corrections.add(new Release.Correction(now, what, fields(verdict), changedBy));
+                    correctedIds.add(id);
                 }
                 case HealPolicy.Wait wait -> notes.add(what + ": corrected moments ago; next correction at "
                         + wait.until());
@@ -122,8 +124,8 @@ final class DriftHealer {
         return switch (target.applier().validateAndApply(toHeal)) {
             case ApplyResult.Applied applied -> {
                 Release recorded = release;
+                correctedIds.forEach(id -> policy.corrected(id, now));
                 for (Release.Correction correction : corrections) {
-                    policy.corrected(prefix + keyOf(correction, toHeal), now);
                     recorded = recorded.withCorrection(correction);
                     LOG.info("corrected drift of {} ({}){}", correction.object(), String.join(", ",
                             correction.fields()), correction.changedBy().isEmpty() ? ""
@@ -141,11 +143,6 @@ final class DriftHealer {
                 yield new Outcome(List.of(), Map.of(), notes);
             }
         };
-    }
-
-    private static ObjectKey keyOf(Release.Correction correction, List<RenderedObject> healed) {
-        return healed.stream().map(RenderedObject::key).filter(k -> describe(k).equals(correction.object()))
-                .findFirst().orElseThrow();
     }
 
     private static List<String> fields(ObjectVerdict verdict) {
