@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  */
 public final class HelmRenderSoak {
     private static final int RENDERS = 5_000;
+    private static final java.io.PrintStream OUT = System.out;
 
     private HelmRenderSoak() {
     }
@@ -37,7 +38,7 @@ public final class HelmRenderSoak {
         Path charts = root.resolve("agent/src/test/resources/helm-charts");
         ChartFiles chart = chartFiles(charts, "checkout-api");
         long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.printf("%-10s before any render: JVM RSS %d MiB%n", mode, rss("self") >> 20);
+        OUT.printf("%-10s before any render: JVM RSS %d MiB%n", mode, rss("self") >> 20);
         if (mode.equals("in-process")) {
             inProcess(charts.resolve("checkout-api"), jvmStart);
         } else {
@@ -53,7 +54,7 @@ public final class HelmRenderSoak {
             HelmChartRenderer renderer = new HelmChartRenderer(process);
             long first = System.nanoTime();
             renderer.render(chart, "production", "shop", "c1", Capabilities.offlineDefault());
-            System.out.printf("capstan    first Helm render (render process start + engine load): %d ms; "
+            OUT.printf("capstan    first Helm render (render process start + engine load): %d ms; "
                     + "JVM start to first render answered: %d ms%n", (System.nanoTime() - first) / 1_000_000,
                     System.currentTimeMillis() - jvmStart);
             long start = System.nanoTime();
@@ -62,12 +63,12 @@ public final class HelmRenderSoak {
                         Capabilities.offlineDefault());
                 if (i % 1_000 == 0) {
                     long worker = process.pid().map(pid -> rss(Long.toString(pid))).orElse(0L);
-                    System.out.printf("capstan    after %5d renders: agent JVM RSS %3d MiB (heap in use after GC "
+                    OUT.printf("capstan    after %5d renders: agent JVM RSS %3d MiB (heap in use after GC "
                             + "%2d MiB), render process RSS %3d MiB, render processes started %d%n", i,
                             rss("self") >> 20, heapAfterGc() >> 20, worker >> 20, process.processesStarted());
                 }
             }
-            System.out.printf("capstan    %d renders in %d ms: %.2f ms a render (unit render: write out, Helm, "
+            OUT.printf("capstan    %d renders in %d ms: %.2f ms a render (unit render: write out, Helm, "
                     + "parse)%n", RENDERS, (System.nanoTime() - start) / 1_000_000,
                     (System.nanoTime() - start) / 1e6 / RENDERS);
         }
@@ -76,17 +77,17 @@ public final class HelmRenderSoak {
     private static void inProcess(Path chart, long jvmStart) {
         long first = System.nanoTime();
         template(chart, 0);
-        System.out.printf("in-process first Helm render (library load): %d ms; JVM start to first render: %d ms%n",
+        OUT.printf("in-process first Helm render (library load): %d ms; JVM start to first render: %d ms%n",
                 (System.nanoTime() - first) / 1_000_000, System.currentTimeMillis() - jvmStart);
         long start = System.nanoTime();
         for (int i = 1; i <= RENDERS; i++) {
             template(chart, i);
             if (i % 1_000 == 0) {
-                System.out.printf("in-process after %5d renders: JVM RSS %3d MiB (heap in use after GC %2d MiB)%n",
+                OUT.printf("in-process after %5d renders: JVM RSS %3d MiB (heap in use after GC %2d MiB)%n",
                         i, rss("self") >> 20, heapAfterGc() >> 20);
             }
         }
-        System.out.printf("in-process %d renders in %d ms: %.2f ms a render (helm template only)%n", RENDERS,
+        OUT.printf("in-process %d renders in %d ms: %.2f ms a render (helm template only)%n", RENDERS,
                 (System.nanoTime() - start) / 1_000_000, (System.nanoTime() - start) / 1e6 / RENDERS);
     }
 
@@ -108,7 +109,7 @@ public final class HelmRenderSoak {
         for (int i = 0; i < RENDERS; i++) {
             pebble.render(request);
         }
-        System.out.printf("pebble     the Pebble twin: first render %.1f ms, then %.3f ms a render%n", cold / 1e6,
+        OUT.printf("pebble     the Pebble twin: first render %.1f ms, then %.3f ms a render%n", cold / 1e6,
                 (System.nanoTime() - start) / 1e6 / RENDERS);
     }
 

@@ -117,12 +117,9 @@ public final class ResyncBenchmark {
         return state(objects).manifest();
     }
 
-    private static void awaitInformers(LiveState live, List<RenderedObject> objects) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (objects.stream().anyMatch(o -> live.get(o.key()).map(l -> !o.content().get("data").equals(
-                l.getAdditionalProperties().get("data"))).orElse(true)) && System.nanoTime() < deadline) {
-            Thread.sleep(50); // a benchmark harness waiting for the informers, not a test
-        }
+    private static void awaitInformers(LiveState live, List<RenderedObject> objects) {
+        Measure.waitFor(() -> objects.stream().allMatch(o -> live.get(o.key()).map(l -> o.content().get("data")
+                .equals(l.getAdditionalProperties().get("data"))).orElse(false)));
     }
 
     private static void require(ApplyResult result) {

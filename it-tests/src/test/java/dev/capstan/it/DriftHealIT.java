@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,30 +70,27 @@ class DriftHealIT {
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
         try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns)) {
             awaitInSync(agent);
-            AtomicBoolean fighting = new AtomicBoolean(true);
-            Thread fighter = Thread.ofVirtual().start(() -> {
-                while (fighting.get()) {
-                    try {
-                        client.configMaps().inNamespace(ns.name()).withName("web-config").edit(c -> {
-                            c.getData().put("greeting", "mine");
-                            return c;
-                        });
-                        Thread.sleep(200); // the other controller's own loop, not a wait of this test
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException e) {
-                        // a conflict with Capstan's write: try again
-                    }
+            // Another controller that sets the field back every 200 ms.
+            java.util.concurrent.ScheduledExecutorService fighter = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor();
+            fighter.scheduleWithFixedDelay(() -> {
+                try {
+                    client.configMaps().inNamespace(ns.name()).withName("web-config").edit(c -> {
+                        c.getData().put("greeting", "mine");
+                        return c;
+                    });
+                } catch (RuntimeException e) {
+                    // a conflict with Capstan's write: the next round tries again
                 }
-            });
+            }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
             try {
                 await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().drift().get("web/staging")
                         .reason()).contains("keeps being changed by fabric8-kubernetes-client",
                         "healing of it stopped"));
                 assertThat(agent.status().releases().get("web/staging").get(0).corrections()).hasSize(3);
             } finally {
-                fighting.set(false);
-                fighter.join();
+                fighter.shutdownNow();
+                fighter.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
             }
             assertThat(agent.status().drift().get("web/staging").state()).isEqualTo(UnitDrift.State.OutOfSync);
         }

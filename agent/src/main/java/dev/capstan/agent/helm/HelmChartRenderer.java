@@ -135,15 +135,25 @@ public final class HelmChartRenderer {
      */
     @SuppressWarnings("unchecked")
     private static RenderedObject asHook(RenderedObject object, String chart, String env) {
-        Map<String, Object> content = new LinkedHashMap<>(object.content());
+        RenderedObject annotated = withAnnotation(object, HelmHooks.HOOK_OF, chart + "/" + env);
+        Map<String, Object> content = new LinkedHashMap<>(annotated.content());
         Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
         Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) metadata.get("labels"));
         labels.remove(Labels.CHART);
         labels.remove(Labels.ENV);
         metadata.put("labels", labels);
+        content.put("metadata", metadata);
+        return new RenderedObject(object.key(), object.sourceTemplate(), content);
+    }
+
+    /** {@code object} with one more annotation. */
+    @SuppressWarnings("unchecked")
+    private static RenderedObject withAnnotation(RenderedObject object, String key, String value) {
+        Map<String, Object> content = new LinkedHashMap<>(object.content());
+        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
         Map<String, Object> annotations = metadata.get("annotations") instanceof Map<?, ?> a
                 ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
-        annotations.put(HelmHooks.HOOK_OF, chart + "/" + env);
+        annotations.put(key, value);
         metadata.put("annotations", annotations);
         content.put("metadata", metadata);
         return new RenderedObject(object.key(), object.sourceTemplate(), content);
@@ -153,7 +163,6 @@ public final class HelmChartRenderer {
      * The files of {@code crds/} (the chart's and its unpacked subcharts'), as Helm installs them: plain YAML, not
      * templates, applied before everything else, and annotated so that no prune or rollback ever deletes them.
      */
-    @SuppressWarnings("unchecked")
     private static List<RenderedObject> crds(String chart, String env, String namespace, ChartFiles files) {
         List<RenderedObject> crds = new ArrayList<>();
         for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
@@ -166,15 +175,8 @@ public final class HelmChartRenderer {
                 if (document == null) {
                     continue;
                 }
-                RenderedObject object = ObjectAssembly.toObject(chart, path, document, chart, env, namespace);
-                Map<String, Object> content = new LinkedHashMap<>(object.content());
-                Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
-                Map<String, Object> annotations = metadata.get("annotations") instanceof Map<?, ?> a
-                        ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
-                annotations.put(Pruner.PRUNE_ANNOTATION, "disabled");
-                metadata.put("annotations", annotations);
-                content.put("metadata", metadata);
-                crds.add(new RenderedObject(object.key(), path, content));
+                crds.add(withAnnotation(ObjectAssembly.toObject(chart, path, document, chart, env, namespace),
+                        Pruner.PRUNE_ANNOTATION, "disabled"));
             }
         }
         return crds;
