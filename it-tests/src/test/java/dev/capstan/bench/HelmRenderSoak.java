@@ -11,12 +11,8 @@ import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.testcluster.ClusterBinaries;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * 5,000 renders of the field guide's checkout-api Helm chart, measuring resident memory (VmRSS) as they go. Mode
@@ -114,16 +110,7 @@ public final class HelmRenderSoak {
     }
 
     static ChartFiles chartFiles(Path charts, String name) {
-        Path dir = charts.resolve(name);
-        Map<String, byte[]> files = new HashMap<>();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.filter(Files::isRegularFile).toList()) {
-                files.put(dir.relativize(path).toString(), Files.readAllBytes(path));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ChartFiles.of(name, files);
+        return ChartFiles.of(name, new DirectoryTree(charts).files(name));
     }
 
     private static long heapAfterGc() {

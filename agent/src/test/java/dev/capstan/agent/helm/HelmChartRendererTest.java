@@ -11,9 +11,6 @@ import dev.capstan.agent.chart.Hook;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.model.Labels;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -327,16 +323,7 @@ class HelmChartRendererTest {
     }
 
     private static ChartFiles fixture(String name) {
-        Path dir = CHARTS.resolve(name);
-        Map<String, byte[]> files = new HashMap<>();
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.filter(Files::isRegularFile).toList()) {
-                files.put(dir.relativize(path).toString(), Files.readAllBytes(path));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ChartFiles.of(name, files);
+        return ChartFiles.of(name, new dev.capstan.agent.repo.DirectoryTree(CHARTS).files(name));
     }
 
     static ChartFiles chart(String name, Map<String, String> files) {

@@ -73,16 +73,8 @@ class HelmLintTest {
     /** The real chart from the test resources. */
     static final class HelmRenderSoakFixture {
         static ChartFiles checkoutApi() {
-            Path dir = Path.of("src/test/resources/helm-charts/checkout-api");
-            Map<String, byte[]> files = new HashMap<>();
-            try (var paths = java.nio.file.Files.walk(dir)) {
-                for (Path p : paths.filter(java.nio.file.Files::isRegularFile).toList()) {
-                    files.put(dir.relativize(p).toString(), java.nio.file.Files.readAllBytes(p));
-                }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            return ChartFiles.of("checkout-api", files);
+            return ChartFiles.of("checkout-api", new dev.capstan.agent.repo.DirectoryTree(
+                    Path.of("src/test/resources/helm-charts")).files("checkout-api"));
         }
     }
 }
