@@ -38,11 +38,7 @@ public final class HealLatency {
                 KubernetesClient client = cluster.newClient();
                 PodSimulator simulator = PodSimulator.start(client);
                 GitHttpServer server = GitHttpServer.start(work.resolve("git"))) {
-            LocalGitRepo repo = LocalGitRepo.fromDirectory(root.resolve("it-tests/src/test/resources/rollout-repo"),
-                    work.resolve("git"));
-            String config = repo.read("capstan.yaml");
-            repo.write("capstan.yaml", config.substring(0, config.indexOf("  - name: production"))
-                    .replace("STAGING_NS", "bench") + "charts: [web]\n");
+            LocalGitRepo repo = Measure.stagingRepo(root, work);
             for (int i = 0; i < RUNS; i++) {
                 repo.write("charts/web/templates/cm-" + i + ".yaml", "apiVersion: v1\nkind: ConfigMap\n"
                         + "metadata: {name: heal-" + i + "}\ndata: {greeting: hello}\n");

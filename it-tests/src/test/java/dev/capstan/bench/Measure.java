@@ -57,6 +57,16 @@ final class Measure {
                 new WebhookConfig(Map.of(WebhookConfig.Provider.GITHUB, new SecretRef.FromFile(secret)), 1000));
     }
 
+    /** The rollout fixture's repo with staging alone, its namespace {@code bench}, not committed yet. */
+    static dev.capstan.testcluster.LocalGitRepo stagingRepo(Path root, Path work) {
+        dev.capstan.testcluster.LocalGitRepo repo = dev.capstan.testcluster.LocalGitRepo.fromDirectory(
+                root.resolve("it-tests/src/test/resources/rollout-repo"), work.resolve("git"));
+        String config = repo.read("capstan.yaml");
+        repo.write("capstan.yaml", config.substring(0, config.indexOf("  - name: production"))
+                .replace("STAGING_NS", "bench") + "charts: [web]\n");
+        return repo;
+    }
+
     static double millis(long nanos) {
         return nanos / 1_000_000.0;
     }

@@ -52,11 +52,7 @@ public final class RolloutLatency {
                 KubernetesClient client = cluster.newClient();
                 PodSimulator simulator = PodSimulator.start(client);
                 GitHttpServer server = GitHttpServer.start(work.resolve("git"))) {
-            LocalGitRepo repo = LocalGitRepo.fromDirectory(root.resolve("it-tests/src/test/resources/rollout-repo"),
-                    work.resolve("git"));
-            String config = repo.read("capstan.yaml");
-            repo.write("capstan.yaml", config.substring(0, config.indexOf("  - name: production"))
-                    .replace("STAGING_NS", "bench") + "charts: [web]\n");
+            LocalGitRepo repo = Measure.stagingRepo(root, work);
             repo.write("charts/web/values.staging.yaml", "image: {tag: \"0\"}\nreadyAfterMs: 0\n");
             repo.commitAndPush("bench: staging only, pods ready at once");
             repo.pushTo(server.url("remote.git"));

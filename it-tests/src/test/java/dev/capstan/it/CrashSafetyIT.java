@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.TetheredProcess;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -34,14 +33,7 @@ class CrashSafetyIT {
     void anAgentKilledMidRolloutIsFinishedByTheNextOne(String killAt, KubernetesClient client, TestNamespace ns,
                                                        LocalCluster cluster) throws Exception {
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
-        Path config = temp.resolve("agent.yaml");
-        Files.writeString(config, """
-                repo: {url: "%s", branch: main, pollInterval: 300ms}
-                cacheDir: "%s"
-                cluster: {kubeconfig: "%s"}
-                http: {host: 127.0.0.1, port: 0}
-                releases: {namespace: %s, unitsMayDeployHere: true}
-                """.formatted(repo.git.url(), temp.resolve("cache"), cluster.kubeconfig(), ns.name()));
+        Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
         ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
 
         try (TetheredProcess first = agent(config, "agent-1")) {
@@ -75,10 +67,7 @@ class CrashSafetyIT {
     }
 
     private TetheredProcess agent(Path config, String name) throws Exception {
-        Path jar = ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return TetheredProcess.start(name, temp, List.of(java, "-jar", jar.toString(), "run", "--config",
-                config.toString()));
+        return AgentProcesses.start(name, temp, config);
     }
 
     private static List<String> statuses(ReleaseStore records) {

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -263,18 +262,8 @@ class HelmChartsIT {
                 "charts: [checkout-api]"));
         copyChart("checkout-api", repo);
         repo.commit("checkout-api");
-        Path config = temp.resolve("agent.yaml");
-        Files.writeString(config, """
-                repo: {url: "%s", branch: main, pollInterval: 300ms}
-                cacheDir: "%s"
-                cluster: {kubeconfig: "%s"}
-                http: {host: 127.0.0.1, port: 0}
-                releases: {namespace: %s, unitsMayDeployHere: true}
-                """.formatted(repo.git.url(), temp.resolve("cache"), cluster.kubeconfig(), ns.name()));
-        Path jar = ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        try (TetheredProcess process = TetheredProcess.start("helm-agent", temp, List.of(java, "-jar",
-                jar.toString(), "run", "--config", config.toString()))) {
+        Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
+        try (TetheredProcess process = AgentProcesses.start("helm-agent", temp, config)) {
             await().atMost(WITHIN).until(() -> client.apps().deployments().inNamespace(ns.name())
                     .withName("checkout-api").get() != null);
             ProcessHandle agent = process.child().orElseThrow();
