@@ -25,10 +25,13 @@ public final class TetheredProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private TetheredProcess(String name, Process process, Path log) {
+    private final String executable;
+
+    private TetheredProcess(String name, Process process, Path log, String executable) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.executable = executable;
     }
 
     public static TetheredProcess start(String name, Path workDir, List<String> command) throws IOException {
@@ -41,12 +44,34 @@ public final class TetheredProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new TetheredProcess(name, process, log);
+        return new TetheredProcess(name, process, log, resolve(command.get(0)));
     }
 
-    /** The process the guard runs (the child that must not outlive the JVM). */
+    /**
+     * The process the guard runs (the child that must not outlive the JVM) — never the guard's own {@code sleep},
+     * which is a child too, now and then.
+     */
     public java.util.Optional<ProcessHandle> child() {
-        return process.children().findFirst();
+        return process.children().filter(c -> c.info().command().map(cmd -> cmd.equals(executable)).orElse(false))
+                .findFirst();
+    }
+
+    /** The absolute path the OS reports for the started command. */
+    private static String resolve(String command) {
+        Path path = Path.of(command);
+        if (!path.isAbsolute()) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+                if (Files.isExecutable(Path.of(dir, command))) {
+                    path = Path.of(dir, command);
+                    break;
+                }
+            }
+        }
+        try {
+            return path.toRealPath().toString();
+        } catch (IOException e) {
+            return path.toString();
+        }
     }
 
     boolean isAlive() {
