@@ -119,7 +119,8 @@ public final class Agent implements AutoCloseable {
                 .build();
         Tracing tracing = Tracing.create(config.tracing());
         Alerter alerter = new Alerter(config.alerts(), metrics, Clock.systemUTC());
-        KubernetesClient client = KubernetesClients.create(config.cluster());
+        KubernetesClient client = KubernetesClients.create(config.cluster(),
+                new dev.capstan.agent.cluster.RequestCounter(metrics, ClusterTargets.DEFAULT));
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
         ReleaseStore store = ReleaseStore.remembering(client, config.releases().namespace(),

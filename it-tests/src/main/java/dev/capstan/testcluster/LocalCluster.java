@@ -37,7 +37,11 @@ public final class LocalCluster implements AutoCloseable {
     private final List<TetheredProcess> processes;
     private final Path kubeconfig;
 
-    private LocalCluster(Path workDir, String token, int apiPort, List<TetheredProcess> processes, Path kubeconfig) {
+    private final List<String> apiServerCommand;
+
+    private LocalCluster(Path workDir, String token, int apiPort, List<TetheredProcess> processes, Path kubeconfig,
+                         List<String> apiServerCommand) {
+        this.apiServerCommand = apiServerCommand;
         this.workDir = workDir;
         this.token = token;
         this.apiPort = apiPort;
@@ -47,6 +51,11 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts the three processes and returns once the API server answers and the token controller works. */
     public static LocalCluster start(Path binDir, Path workDir) {
+        return start(binDir, workDir, List.of());
+    }
+
+    /** As {@link #start(Path, Path)}, with extra flags for kube-controller-manager (a benchmark's client limits). */
+    public static LocalCluster start(Path binDir, Path workDir, List<String> controllerManagerFlags) {
         List<TetheredProcess> started = new ArrayList<>();
         try {
             Files.createDirectories(workDir);
@@ -73,7 +82,7 @@ public final class LocalCluster implements AutoCloseable {
                     "--initial-cluster", "capstan-test=" + peerUrl,
                     "--log-level", "warn")));
 
-            started.add(TetheredProcess.start("kube-apiserver", workDir, List.of(
+            List<String> apiServer = List.of(
                     binDir.resolve("kube-apiserver").toString(),
                     "--etcd-servers", etcdUrl,
                     "--secure-port", Integer.toString(apiPort),
@@ -89,10 +98,11 @@ public final class LocalCluster implements AutoCloseable {
                     "--service-cluster-ip-range", "10.96.0.0/16",
                     "--allow-privileged",
                     "--enable-priority-and-fairness=false",
-                    "--v", "1")));
+                    "--v", "1");
+            started.add(TetheredProcess.start("kube-apiserver", workDir, apiServer));
 
             Path kubeconfig = workDir.resolve("kubeconfig");
-            LocalCluster cluster = new LocalCluster(workDir, token, apiPort, started, kubeconfig);
+            LocalCluster cluster = new LocalCluster(workDir, token, apiPort, started, kubeconfig, apiServer);
             // The apiserver writes its self-signed serving cert at startup; clients trust exactly that cert.
             awaitCondition(started, Duration.ofSeconds(60), "the API server's serving certificate",
                     () -> Files.exists(certDir.resolve("apiserver.crt")));
@@ -102,7 +112,7 @@ public final class LocalCluster implements AutoCloseable {
             }
             Files.writeString(kubeconfig, cluster.kubeconfigYaml());
 
-            started.add(TetheredProcess.start("kube-controller-manager", workDir, List.of(
+            List<String> controllerManager = new ArrayList<>(List.of(
                     binDir.resolve("kube-controller-manager").toString(),
                     "--kubeconfig", kubeconfig.toString(),
                     "--controllers", "*,-nodelifecycle",
@@ -113,7 +123,9 @@ public final class LocalCluster implements AutoCloseable {
                     "--secure-port", "0",
                     "--concurrent-deployment-syncs", "10",
                     "--concurrent-replicaset-syncs", "10",
-                    "--v", "1")));
+                    "--v", "1"));
+            controllerManager.addAll(controllerManagerFlags);
+            started.add(TetheredProcess.start("kube-controller-manager", workDir, controllerManager));
             try (KubernetesClient client = cluster.newClient()) {
                 awaitCondition(started, Duration.ofSeconds(60), "the token controller to issue a token",
                         () -> exists(() -> {
@@ -129,6 +141,21 @@ public final class LocalCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             started.forEach(TetheredProcess::close);
             throw e;
+        }
+    }
+
+    /**
+     * Stops kube-apiserver and starts it again on the same port, certificates and etcd (a control-plane upgrade or
+     * crash, as its clients see it); returns once it serves again.
+     */
+    public synchronized void restartApiServer() throws IOException {
+        int index = processes.indexOf(processes.stream().filter(p -> p.name().equals("kube-apiserver"))
+                .findFirst().orElseThrow());
+        processes.get(index).close();
+        processes.set(index, TetheredProcess.start("kube-apiserver", workDir, apiServerCommand));
+        try (KubernetesClient client = newClient()) {
+            awaitCondition(processes, Duration.ofSeconds(60), "the API server to serve again",
+                    () -> exists(() -> client.namespaces().withName("default").get() != null));
         }
     }
 

@@ -15,6 +15,11 @@ public final class KubernetesClients {
     }
 
     public static KubernetesClient create(AgentConfig.Cluster cluster) {
+        return create(cluster, null);
+    }
+
+    /** A client whose every request is counted by {@code counter} (none: {@code null}). */
+    public static KubernetesClient create(AgentConfig.Cluster cluster, RequestCounter counter) {
         Config config;
         if (cluster.kubeconfig().isPresent()) {
             Path file = cluster.kubeconfig().get();
@@ -26,16 +31,25 @@ public final class KubernetesClients {
             // In a pod: the service account; elsewhere: ~/.kube/config, as kubectl does.
             config = Config.autoConfigure(cluster.context().orElse(null));
         }
-        return create(config);
+        return create(config, counter);
     }
 
     public static KubernetesClient create(Config config) {
+        return create(config, null);
+    }
+
+    public static KubernetesClient create(Config config, RequestCounter counter) {
         // No transport-level retries: fabric8 would retry a deterministic 500 (a rejected apply) ten times with
         // backoff, ~20 s per object. Retrying is the reconcile loop's decision, made once per unit.
         config.setRequestRetryBackoffLimit(0);
         return new KubernetesClientBuilder()
                 .withConfig(config)
-                .withHttpClientFactory(new JdkHttpClientFactory())
+                .withHttpClientFactory(counter == null ? new JdkHttpClientFactory() : new JdkHttpClientFactory() {
+                    @Override
+                    public io.fabric8.kubernetes.client.http.HttpClient.Builder newBuilder(Config clientConfig) {
+                        return super.newBuilder(clientConfig).addOrReplaceInterceptor("capstan-requests", counter);
+                    }
+                })
                 .build();
     }
 }

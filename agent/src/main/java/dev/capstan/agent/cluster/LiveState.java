@@ -27,6 +27,9 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     private final List<java.util.function.BiConsumer<String, String>> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final List<java.util.function.Consumer<String>> eventListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public LiveState(KubernetesClient client) {
         this.client = client;
     }
@@ -37,6 +40,19 @@ public final class LiveState implements LiveLookup, AutoCloseable {
      */
     public void onChange(java.util.function.BiConsumer<String, String> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Calls {@code listener} with the namespace of every event of every watched object, status updates included
+     * (health gates wake on them), on the informer's thread: it must only hand the news on.
+     */
+    public void onAnyEvent(java.util.function.Consumer<String> listener) {
+        eventListeners.add(listener);
+    }
+
+    private void event(GenericKubernetesResource object) {
+        String namespace = object.getMetadata().getNamespace();
+        eventListeners.forEach(l -> l.accept(namespace == null ? "" : namespace));
     }
 
     /**
@@ -72,10 +88,12 @@ public final class LiveState implements LiveLookup, AutoCloseable {
                 @Override
                 public void onAdd(GenericKubernetesResource object) {
                     // The initial list and Capstan's own creations: nothing drifted.
+                    event(object);
                 }
 
                 @Override
                 public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource now) {
+                    event(now);
                     if (!java.util.Objects.equals(versionOf(old), versionOf(now))) {
                         changed(now);
                     }
@@ -83,6 +101,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
 
                 @Override
                 public void onDelete(GenericKubernetesResource object, boolean unknownFinalState) {
+                    event(object);
                     changed(object);
                 }
             });

@@ -67,6 +67,21 @@ public final class ResourceHealth {
         };
     }
 
+    /**
+     * Whether the workload's current pods have a say ({@link #withPods}): apps workloads whose controller has observed
+     * the newest spec (before that, "current" pods are the old spec's) and that want pods at all.
+     */
+    public static boolean judgedWithPods(String apiVersion, String kind, Map<String, Object> object) {
+        if (!"apps".equals(group(apiVersion)) || unobserved(object)) {
+            return false;
+        }
+        return switch (kind) {
+            case "DaemonSet" -> true;
+            case "Deployment", "StatefulSet", "ReplicaSet" -> number(map(object, "spec"), "replicas", 1) > 0;
+            default -> false;
+        };
+    }
+
     /** The API group of {@code group/version}; empty for the core group ({@code v1}). */
     static String group(String apiVersion) {
         int slash = apiVersion.indexOf('/');

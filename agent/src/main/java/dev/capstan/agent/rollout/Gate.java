@@ -1,35 +1,46 @@
 package dev.capstan.agent.rollout;
 
 import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.cluster.HealthProbe;
 import dev.capstan.agent.config.Check;
 import dev.capstan.agent.health.CheckResult;
 import dev.capstan.agent.health.CheckRunner;
 import dev.capstan.agent.health.Health;
+import dev.capstan.agent.health.LiveHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A health gate: polls the live status of the step's objects until all are healthy and then runs the declared
- * checks until each has its consecutive successes. Fails fast on a clear signal (a Degraded object, a Prometheus
- * sample out of range); otherwise fails when {@code timeout} runs out, naming what was still not there. Blocking.
+ * A health gate: waits until all of a step's objects are healthy as the watches see them, then runs the declared
+ * checks until each has its consecutive successes. Driven by events: it looks again when the informers report a
+ * change to the objects' namespaces (or a check is due), not on a timer, and sends no request to look. Fails fast on
+ * a clear signal (a Degraded object, a Prometheus sample out of range); otherwise fails when {@code timeout} runs
+ * out, naming what was still not there. Blocks a virtual thread while it waits, giving its work slot up.
  */
 public final class Gate {
-    static final Duration POLL = Duration.ofMillis(150);
+    /** A look without news now and then: a safety net, should an informer miss an event while it re-lists. */
+    static final Duration RECHECK = Duration.ofSeconds(5);
 
-    private final HealthProbe probe;
+    private final Duration recheck;
+
+    private final LiveHealth health;
     private final CheckRunner checks;
     private final MeterRegistry metrics;
+    private final WorkSlots slots;
 
-    public Gate(HealthProbe probe, CheckRunner checks, MeterRegistry metrics) {
-        this.probe = probe;
+    public Gate(LiveHealth health, CheckRunner checks, MeterRegistry metrics, WorkSlots slots) {
+        this(health, checks, metrics, slots, RECHECK);
+    }
+
+    Gate(LiveHealth health, CheckRunner checks, MeterRegistry metrics, WorkSlots slots, Duration recheck) {
+        this.recheck = recheck;
+        this.health = health;
         this.checks = checks;
         this.metrics = metrics;
+        this.slots = slots;
         // Every series exists from the start: a dashboard or rule sees 0, not "no data".
         for (String type : List.of("smoke", "prometheus")) {
             for (String result : List.of("passed", "not_yet", "failed")) {
@@ -38,87 +49,109 @@ public final class Gate {
         }
     }
 
-    public GateResult await(List<ObjectKey> objects, List<Check> declared, Duration timeout) {
+    /**
+     * @param applied the resourceVersion each object was just applied at (judged only once the watch has it); objects
+     *                not in it were not sent and are judged as they are
+     */
+    public GateResult await(List<ObjectKey> objects, Map<ObjectKey, String> applied, List<Check> declared,
+                            Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         Map<String, Integer> streaks = new HashMap<>();
         Map<String, Long> nextRun = new HashMap<>();
         // What each check said last: a gate that times out between two runs still names why.
         Map<String, String> lastSaid = new HashMap<>();
-        List<String> waitingFor = List.of();
-        while (true) {
-            Map<ObjectKey, Health> health = probe.assess(objects);
-            List<String> degraded = new ArrayList<>();
-            List<String> progressing = new ArrayList<>();
-            health.forEach((key, h) -> {
-                switch (h) {
-                    case Health.Degraded d -> degraded.add(key + ": " + d.reason());
-                    case Health.Progressing p -> progressing.add(key + ": " + p.reason());
-                    case Health.Healthy ignored -> { }
+        List<String> waitingFor;
+        try (LiveHealth.Changes changes = health.changes(objects)) {
+            while (true) {
+                long wakeAt = System.nanoTime() + recheck.toNanos();
+                Map<ObjectKey, Health> now = health.assess(objects, applied);
+                List<String> degraded = new ArrayList<>();
+                List<String> progressing = new ArrayList<>();
+                now.forEach((key, h) -> {
+                    switch (h) {
+                        case Health.Degraded d -> degraded.add(key + ": " + d.reason());
+                        case Health.Progressing p -> progressing.add(key + ": " + p.reason());
+                        case Health.Healthy ignored -> { }
+                    }
+                });
+                if (!degraded.isEmpty()) {
+                    return new GateResult.Failed(since(start), degraded);
                 }
-            });
-            if (!degraded.isEmpty()) {
-                return new GateResult.Failed(since(start), degraded);
-            }
-            if (progressing.isEmpty()) {
-                List<String> pending = new ArrayList<>();
-                for (Check check : declared) {
-                    if (streaks.getOrDefault(check.name(), 0) >= successesNeeded(check)) {
-                        continue;
-                    }
-                    if (System.nanoTime() < nextRun.getOrDefault(check.name(), 0L)
-                            || System.nanoTime() >= deadline && lastSaid.containsKey(check.name())) {
-                        pending.add("check " + check.name() + ": " + lastSaid.getOrDefault(check.name(),
-                                "waiting for its next run"));
-                        continue;
-                    }
-                    nextRun.put(check.name(), System.nanoTime() + interval(check).toNanos());
-                    CheckResult outcome = checks.run(check, deadline);
-                    metrics.counter("capstan_health_checks_total", "type",
-                            check instanceof Check.Http ? "smoke" : "prometheus", "result", switch (outcome) {
-                                case CheckResult.Passed p -> "passed";
-                                case CheckResult.NotYet n -> "not_yet";
-                                case CheckResult.Failed f -> "failed";
-                            }).increment();
-                    switch (outcome) {
-                        case CheckResult.Failed failed -> {
-                            return new GateResult.Failed(since(start), List.of("check " + check.name() + ": "
-                                    + failed.detail()));
+                if (progressing.isEmpty()) {
+                    List<String> pending = new ArrayList<>();
+                    for (Check check : declared) {
+                        if (streaks.getOrDefault(check.name(), 0) >= successesNeeded(check)) {
+                            continue;
                         }
-                        case CheckResult.NotYet notYet -> {
-                            streaks.put(check.name(), 0);
-                            lastSaid.put(check.name(), notYet.detail());
-                            pending.add("check " + check.name() + ": " + notYet.detail());
+                        long due = nextRun.getOrDefault(check.name(), 0L);
+                        if (System.nanoTime() < due
+                                || System.nanoTime() >= deadline && lastSaid.containsKey(check.name())) {
+                            pending.add("check " + check.name() + ": " + lastSaid.getOrDefault(check.name(),
+                                    "waiting for its next run"));
+                            wakeAt = Math.min(wakeAt, due);
+                            continue;
                         }
-                        case CheckResult.Passed passed -> {
-                            int streak = streaks.merge(check.name(), 1, Integer::sum);
-                            if (streak < successesNeeded(check)) {
-                                pending.add("check " + check.name() + ": " + streak + " of "
-                                        + successesNeeded(check) + " successes");
+                        nextRun.put(check.name(), System.nanoTime() + interval(check).toNanos());
+                        wakeAt = Math.min(wakeAt, nextRun.get(check.name()));
+                        // A check is a network wait: the slot is someone else's meanwhile.
+                        CheckResult outcome = slots.waiting(() -> checks.run(check, deadline));
+                        count(check, outcome);
+                        switch (outcome) {
+                            case CheckResult.Failed failed -> {
+                                return new GateResult.Failed(since(start), List.of("check " + check.name() + ": "
+                                        + failed.detail()));
+                            }
+                            case CheckResult.NotYet notYet -> {
+                                streaks.put(check.name(), 0);
+                                lastSaid.put(check.name(), notYet.detail());
+                                pending.add("check " + check.name() + ": " + notYet.detail());
+                            }
+                            case CheckResult.Passed passed -> {
+                                int streak = streaks.merge(check.name(), 1, Integer::sum);
+                                if (streak < successesNeeded(check)) {
+                                    pending.add("check " + check.name() + ": " + streak + " of "
+                                            + successesNeeded(check) + " successes");
+                                }
                             }
                         }
                     }
+                    if (pending.isEmpty()) {
+                        return new GateResult.Passed(since(start));
+                    }
+                    waitingFor = pending;
+                } else {
+                    // Objects regressed (a pod died): the checks start counting again once all are healthy.
+                    streaks.clear();
+                    waitingFor = progressing;
                 }
-                if (pending.isEmpty()) {
-                    return new GateResult.Passed(since(start));
+                if (System.nanoTime() >= deadline) {
+                    List<String> signals = new ArrayList<>();
+                    signals.add("not healthy within " + timeout.toSeconds() + "s");
+                    signals.addAll(waitingFor);
+                    return new GateResult.Failed(since(start), signals);
                 }
-                waitingFor = pending;
-            } else {
-                // Objects regressed (a pod died): the checks start counting again once all are healthy.
-                streaks.clear();
-                waitingFor = progressing;
-            }
-            if (System.nanoTime() >= deadline) {
-                List<String> signals = new ArrayList<>();
-                signals.add("not healthy within " + timeout.toSeconds() + "s");
-                signals.addAll(waitingFor);
-                return new GateResult.Failed(since(start), signals);
-            }
-            LockSupport.parkNanos(POLL.toNanos());
-            if (Thread.currentThread().isInterrupted()) {
-                return new GateResult.Failed(since(start), List.of("interrupted: the agent is stopping"));
+                long wait = Math.min(wakeAt, deadline) - System.nanoTime();
+                try {
+                    slots.waiting(() -> {
+                        changes.await(Duration.ofNanos(wait));
+                        return null;
+                    });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new GateResult.Failed(since(start), List.of("interrupted: the agent is stopping"));
+                }
             }
         }
+    }
+
+    private void count(Check check, CheckResult outcome) {
+        metrics.counter("capstan_health_checks_total", "type", check instanceof Check.Http ? "smoke" : "prometheus",
+                "result", switch (outcome) {
+                    case CheckResult.Passed p -> "passed";
+                    case CheckResult.NotYet n -> "not_yet";
+                    case CheckResult.Failed f -> "failed";
+                }).increment();
     }
 
     private static int successesNeeded(Check check) {

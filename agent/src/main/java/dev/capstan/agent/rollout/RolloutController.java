@@ -121,7 +121,7 @@ public final class RolloutController {
                 GateResult result = applied instanceof ApplyResult.Rejected r
                         ? new GateResult.Failed(Duration.ZERO, List.of(r.object() + ": " + r.message()))
                         : Tracing.span(tracer, "capstan.gate", phase(step), () -> gate.await(step.gated(),
-                                request.env().checks(), request.env().rollout().stepTimeout()));
+                                versions(applied), request.env().checks(), request.env().rollout().stepTimeout()));
                 gateMetric(result);
                 if (result instanceof GateResult.Failed failed) {
                     LOG.error("health gate of step {} failed: {}", step.phase(), failed.signals());
@@ -245,8 +245,7 @@ public final class RolloutController {
     public RolloutResult resumeRollback(Release rollback, Environment env) {
         applier.delete(pruner.canaries(rollback.chart(), rollback.env()));
         List<RenderedObject> objects = objectsOf(rollback);
-        applier.apply(objects);
-        return finishRollback(rollback, objects, env);
+        return finishRollback(rollback, objects, versions(applier.apply(objects)), env);
     }
 
     /**
@@ -271,9 +270,9 @@ public final class RolloutController {
         Release rollback = store.save(store.create(draft, Release.Status.PROGRESSING)
                 .withHold(Release.Hold.PINNED, clock.instant()));
         metrics.counter("capstan_rollbacks_total", "kind", "manual").increment();
-        applier.apply(objects);
+        ApplyResult applied = applier.apply(objects);
         pruner.prune(chart, unitEnv, keys(objects), current.map(r -> keys(objectsOf(r))).orElse(List.of()));
-        return finishRollback(rollback, objects, env);
+        return finishRollback(rollback, objects, versions(applied), env);
     }
 
     private RolloutResult rollBack(Release failing, Step step, List<String> signals, List<RenderedObject> desired,
@@ -312,13 +311,14 @@ public final class RolloutController {
         if (rollback.isEmpty()) {
             return new RolloutResult.RolledBack(failed, Optional.empty(), signals, true);
         }
-        RolloutResult restored = finishRollback(rollback.get(), lastGoodObjects, env);
+        RolloutResult restored = finishRollback(rollback.get(), lastGoodObjects, versions(reapplied), env);
         observer.recovery(restored.release().revision(), restored instanceof RolloutResult.Deployed);
         return new RolloutResult.RolledBack(failed, Optional.of(restored.release()), signals, true);
     }
 
-    private RolloutResult finishRollback(Release rollback, List<RenderedObject> objects, Environment env) {
-        GateResult result = gate.await(keys(objects), List.<Check>of(), env.rollout().stepTimeout());
+    private RolloutResult finishRollback(Release rollback, List<RenderedObject> objects,
+                                         Map<ObjectKey, String> applied, Environment env) {
+        GateResult result = gate.await(keys(objects), applied, List.<Check>of(), env.rollout().stepTimeout());
         gateMetric(result);
         if (result instanceof GateResult.Failed failed) {
             LOG.error("rollback to revision {} is not healthy either: {}", rollback.rollbackTo(), failed.signals());
@@ -352,6 +352,11 @@ public final class RolloutController {
     private List<RenderedObject> objectsOf(Release release) {
         return store.manifests(release.chart(), release.env(), release.revision())
                 .map(text -> StoredManifests.parse(release.chart(), text)).orElse(List.of());
+    }
+
+    /** The versions an apply left the objects at; none for a rejected one (the gate judges what is there). */
+    private static Map<ObjectKey, String> versions(ApplyResult result) {
+        return result instanceof ApplyResult.Applied applied ? applied.versions() : Map.of();
     }
 
     private static List<ObjectKey> keys(List<RenderedObject> objects) {

@@ -63,7 +63,7 @@ public final class Reconciler implements UnitScheduler.Work {
     private final RemovedUnits removed;
 
     Reconciler(ResilientFetcher fetcher, ClusterTargets clusters, UnitSync unitSync, DriftReporter drift,
-               ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics, int parallelism,
+               ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics,
                Tracer tracer, AlertTicker alerts, IncidentRecorder incidents, RemovedUnits removed) {
         this.removed = removed;
         this.tracer = tracer;
@@ -79,7 +79,7 @@ public final class Reconciler implements UnitScheduler.Work {
         this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
                 .description("Duration of a cycle: fetch, plan, and handing the units to their workers")
                 .register(metrics);
-        this.scheduler = new UnitScheduler(parallelism, this, unit -> {
+        this.scheduler = new UnitScheduler(clusters.slots(), this, unit -> {
             drift.report(List.of(unit));
             alerts.tick();
         });

@@ -19,7 +19,7 @@ public final class SyncEngine {
     public record Observability(Tracer tracer, Alerter alerter, IncidentStore incidents) {
     }
 
-    /** Units worked on at once; the rest queue. Each may hold a thread while it waits on a health gate. */
+    /** Units at work at once (rendering, applying); units waiting in health gates do not count. */
     static final int UNIT_PARALLELISM = 8;
 
     private final Reconciler reconciler;
@@ -43,7 +43,7 @@ public final class SyncEngine {
         UnitSync unitSync = new UnitSync(clusters, unitRenderer, store, releases, board, clock, metrics,
                 observability.tracer(), observability.alerter(), incidents, drift::awaitApplied, drift::rules);
         this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
-                UNIT_PARALLELISM, observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
+                observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
                 incidents, new RemovedUnits(clusters, store, releases, board, clock));
         this.actions = new UnitActions(reconciler, clusters, releases, board, drift, clock);
         drift.healWith(new DriftHealer(clusters, store, releases::refresh, observability.alerter(), metrics, clock));

@@ -2,6 +2,7 @@ package dev.capstan.agent.sync;
 
 import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.rollout.WorkSlots;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -19,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each unit's work on its own, at most one piece of work per unit at a time and at most {@code parallelism}
- * units at once, so a unit waiting on a health gate never holds up another. The newest offered revision wins: a
+ * Runs each unit's work on its own virtual thread, at most one piece of work per unit at a time and at most as many
+ * units at work at once as there are {@link WorkSlots}; a unit waiting in a health gate gives its slot up, so it
+ * never holds up another and hundreds can wait at once. The newest offered revision wins: a
  * unit busy with an older commit picks up the newest one when it finishes. Operator actions (rollback, resume) queue
  * per unit and run before its next sync.
  */
@@ -42,6 +44,7 @@ final class UnitScheduler {
     }
 
     private final ExecutorService executor;
+    private final WorkSlots slots;
     private final Work work;
     private final Set<String> running = new HashSet<>();
     private final Map<String, Queue<Runnable>> actions = new HashMap<>();
@@ -52,9 +55,9 @@ final class UnitScheduler {
     private long offers;
     private boolean stopped;
 
-    UnitScheduler(int parallelism, Work work, Consumer<Unit> afterEach) {
-        this.executor = Executors.newFixedThreadPool(parallelism, Thread.ofPlatform().name("capstan-unit-", 0)
-                .daemon(true).factory());
+    UnitScheduler(WorkSlots slots, Work work, Consumer<Unit> afterEach) {
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("capstan-unit-", 0).factory());
+        this.slots = slots;
         this.work = work;
         this.afterEach = afterEach;
     }
@@ -102,7 +105,7 @@ final class UnitScheduler {
         try {
             executor.execute(() -> {
                 try {
-                    task.run();
+                    slots.run(task);
                 } catch (RuntimeException | Error e) {
                     // Whatever escaped the unit's own handling still ends as this unit's failure, never a stale state.
                     LOG.error("work on {} failed: {}", unitId, e.getClass().getName());

@@ -1,0 +1,259 @@
+package dev.capstan.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.capstan.agent.cluster.Namespaces;
+import dev.capstan.testcluster.ClusterBinaries;
+import dev.capstan.testcluster.LocalCluster;
+import dev.capstan.testcluster.LocalGitRepo;
+import dev.capstan.testcluster.TetheredProcess;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Scripted measurement (run: {@code bin/bench scale [N ...]}, default 1000): N apps of the Flux benchmark's shape (a
+ * Deployment scaled to 0, a ServiceAccount, a Service, an Ingress), one Capstan chart each, one commit. The agent
+ * runs as its own process with the install's JVM settings under a 768 MiB container-like budget; reported: time from
+ * start to all objects applied and to all units Synced, peak and settled RSS, the agent's requests by verb, and an
+ * idle minute (CPU, requests). Baseline in the same run on the same control plane: {@code kubectl apply
+ * --server-side} of the same objects, then {@code kubectl wait} for the Deployments. kube-controller-manager runs
+ * with raised client limits ({@value #CONTROLLER_QPS} qps) for both sides, so that the tools are measured, not the
+ * controller's default 20 qps.
+ */
+public final class ScaleBenchmark {
+    static final String CONTROLLER_QPS = "500";
+    private static final Duration IDLE = Duration.ofSeconds(60);
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+    private static final Duration LIMIT = Duration.ofMinutes(20);
+    /** The install's JVM flags (manifests/deployment.yaml) in its memory limit. */
+    private static final List<String> JVM = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=50");
+
+    private ScaleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = System.out;
+        List<Integer> sizes = args.length == 0 ? List.of(1000)
+                : java.util.Arrays.stream(args).map(Integer::parseInt).toList();
+        Path work = Files.createTempDirectory("capstan-scale-bench-");
+        try (LocalCluster cluster = LocalCluster.start(ClusterBinaries.locate(ClusterBinaries.repoRoot()),
+                work.resolve("cluster"), List.of("--kube-api-qps", CONTROLLER_QPS, "--kube-api-burst",
+                        CONTROLLER_QPS));
+                KubernetesClient client = cluster.newClient()) {
+            out.printf("%d-core machine, kube-controller-manager --kube-api-qps/--kube-api-burst %s, agent JVM %s%n",
+                    Runtime.getRuntime().availableProcessors(), CONTROLLER_QPS, String.join(" ", JVM));
+            for (int n : sizes) {
+                double kubectl = kubectl(cluster, client, work, n);
+                Capstan capstan = capstan(cluster, client, work, n);
+                out.printf("N=%d apps (%d objects)%n", n, 4 * n);
+                out.printf("  kubectl apply --server-side + kubectl wait: %.1f s%n", kubectl);
+                out.printf("  Capstan: all objects applied %.1f s, all units Synced %.1f s (%.2fx kubectl)%n",
+                        capstan.applied, capstan.synced, capstan.synced / kubectl);
+                out.printf("  Capstan RSS: peak %d MiB, settled %d MiB (heap max %s)%n", capstan.peakRssMib,
+                        capstan.settledRssMib, "384 MiB");
+                out.printf("  Capstan requests to the API server until Synced: %s%n", capstan.syncRequests);
+                out.printf("  idle %d s (poll every 30 s): CPU %.2f s (%.1f%% of a core), requests %s%n",
+                        IDLE.toSeconds(), capstan.idleCpuSeconds, 100 * capstan.idleCpuSeconds / IDLE.toSeconds(),
+                        capstan.idleRequests);
+            }
+        }
+    }
+
+    private record Capstan(double applied, double synced, long peakRssMib, long settledRssMib,
+                           Map<String, Long> syncRequests, double idleCpuSeconds, Map<String, Long> idleRequests) {
+    }
+
+    private static double kubectl(LocalCluster cluster, KubernetesClient client, Path work, int n) throws Exception {
+        String namespace = "scale-kubectl-" + n;
+        Namespaces.ensure(client, namespace);
+        Path file = work.resolve("kubectl-" + n + ".yaml");
+        Files.writeString(file, IntStream.range(0, n).mapToObj(i -> app("app-" + i, namespace))
+                .collect(Collectors.joining("---\n")));
+        long start = System.nanoTime();
+        KubectlApply.serverSide(cluster, file);
+        run(List.of("kubectl", "--kubeconfig", cluster.kubeconfig().toString(), "wait", "-n", namespace,
+                "--for=condition=available", "deployment", "--all", "--timeout=1200s"));
+        return seconds(start);
+    }
+
+    private static Capstan capstan(LocalCluster cluster, KubernetesClient client, Path work, int n) throws Exception {
+        String namespace = "scale-capstan-" + n;
+        Namespaces.ensure(client, namespace);
+        Path dir = work.resolve("capstan-" + n);
+        LocalGitRepo repo = LocalGitRepo.fromDirectory(generate(dir.resolve("source"), n, namespace),
+                dir.resolve("git"));
+        BenchAgent agentConfig = BenchAgent.configure(Files.createDirectories(dir.resolve("agent")), repo.url(),
+                cluster, "30s", "{namespace: scale-records-" + n + "}");
+        List<SharedIndexInformer<?>> watches = List.of(
+                client.apps().deployments().inNamespace(namespace).inform(),
+                client.serviceAccounts().inNamespace(namespace).withLabel("capstan.dev/env").inform(),
+                client.services().inNamespace(namespace).inform(),
+                client.network().v1().ingresses().inNamespace(namespace).inform());
+        try (TetheredProcess agent = agentConfig.start("capstan-" + n, JVM)) {
+            long pid = agent.child().orElseThrow().pid();
+            long start = System.nanoTime();
+            double applied = -1;
+            while (true) {
+                if (applied < 0 && watches.stream().mapToInt(w -> w.getStore().list().size()).sum() >= 4 * n) {
+                    applied = seconds(start);
+                }
+                if (applied >= 0 && synced(agentConfig) >= n) {
+                    break;
+                }
+                if (System.nanoTime() - start > LIMIT.toNanos()) {
+                    throw new IllegalStateException("not all " + n + " units Synced within " + LIMIT);
+                }
+                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+            }
+            double synced = seconds(start);
+            Map<String, Long> syncRequests = requests(agentConfig);
+            LockSupport.parkNanos(SETTLE.toNanos());
+            long cpuBefore = cpuTicks(pid);
+            Map<String, Long> idleBefore = requests(agentConfig);
+            LockSupport.parkNanos(IDLE.toNanos());
+            double idleCpu = (cpuTicks(pid) - cpuBefore) / 100.0;
+            Map<String, Long> idleAfter = requests(agentConfig);
+            Map<String, Long> idle = new TreeMap<>();
+            idleAfter.forEach((verb, count) -> idle.put(verb, count - idleBefore.getOrDefault(verb, 0L)));
+            idle.values().removeIf(v -> v == 0);
+            return new Capstan(applied, synced, procStatus(pid, "VmHWM") / 1024, procStatus(pid, "VmRSS") / 1024,
+                    syncRequests, idleCpu, idle);
+        } finally {
+            watches.forEach(SharedIndexInformer::close);
+        }
+    }
+
+    /** Units the agent reports Synced; 0 while it does not answer yet. */
+    private static int synced(BenchAgent agent) {
+        JsonNode status = agent.json("/api/status");
+        int count = 0;
+        for (JsonNode unit : status == null ? List.<JsonNode>of() : status.path("units")) {
+            if ("Synced".equals(unit.path("state").asText())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The agent's own count of its requests to the API server, by verb ({@code capstan_kube_requests_total}). */
+    private static Map<String, Long> requests(BenchAgent agent) {
+        String metrics = agent.text("/metrics");
+        Map<String, Long> byVerb = new TreeMap<>();
+        java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+                "^capstan_kube_requests_total\\{.*verb=\"([A-Z]+)\".*} ([0-9.eE+]+)$");
+        for (String line : metrics.split("\n")) {
+            java.util.regex.Matcher m = sample.matcher(line);
+            if (m.matches() && Double.parseDouble(m.group(2)) > 0) {
+                byVerb.merge(m.group(1), (long) Double.parseDouble(m.group(2)), Long::sum);
+            }
+        }
+        return byVerb;
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** A {@code /proc/<pid>/status} value in KiB. */
+    private static long procStatus(long pid, String field) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(line -> line.startsWith(field + ":"))
+                .map(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElse(0L);
+    }
+
+    /** The repo: N charts of one app each, one environment. */
+    private static Path generate(Path root, int n, String namespace) throws IOException {
+        List<String> charts = IntStream.range(0, n).mapToObj(i -> "app-" + i).toList();
+        Files.createDirectories(root);
+        Files.writeString(root.resolve("capstan.yaml"), """
+                environments:
+                  - name: bench
+                    namespace: %s
+                    rollout: {strategy: rolling, stepTimeout: 600s}
+                charts: [%s]
+                """.formatted(namespace, String.join(", ", charts)));
+        for (String chart : charts) {
+            Path templates = Files.createDirectories(root.resolve("charts/" + chart + "/templates"));
+            Files.writeString(root.resolve("charts/" + chart + "/Chart.yaml"),
+                    "apiVersion: capstan/v1\nname: " + chart + "\nversion: 1.0.0\nappVersion: \"1\"\n");
+            Files.writeString(root.resolve("charts/" + chart + "/values.yaml"), "replicas: 0\nport: 8080\n");
+            Files.writeString(templates.resolve("app.yaml"), app("{{ release.name }}", null)
+                    .replace("replicas: 0", "replicas: {{ values.replicas }}")
+                    .replace("targetPort: 8080", "targetPort: {{ values.port }}"));
+        }
+        return root;
+    }
+
+    /** One app of the Flux benchmark's shape; {@code namespace} null leaves it to the environment. */
+    static String app(String name, String namespace) {
+        String ns = namespace == null ? "" : "\n  namespace: " + namespace;
+        return """
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata:
+                  name: NAMENS
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: NAMENS
+                spec:
+                  replicas: 0
+                  selector: {matchLabels: {app: NAME}}
+                  template:
+                    metadata: {labels: {app: NAME}}
+                    spec:
+                      serviceAccountName: NAME
+                      containers:
+                        - name: app
+                          image: ghcr.io/stefanprodan/podinfo:6.7.0
+                          ports: [{containerPort: 8080}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: NAMENS
+                spec:
+                  selector: {app: NAME}
+                  ports: [{port: 80, targetPort: 8080}]
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: NAMENS
+                spec:
+                  rules:
+                    - host: NAME.example.com
+                      http:
+                        paths:
+                          - path: /
+                            pathType: Prefix
+                            backend: {service: {name: NAME, port: {number: 80}}}
+                """.replace("NAMENS", name + ns).replace("NAME", name);
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed");
+        }
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
