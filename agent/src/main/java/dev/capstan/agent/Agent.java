@@ -1,13 +1,12 @@
 package dev.capstan.agent;
 
 import dev.capstan.agent.api.HttpApi;
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.cluster.KubernetesClients;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
-import dev.capstan.agent.sync.DriftReporter;
 import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.sync.AgentRole;
 import dev.capstan.agent.sync.ClusterTargets;
 import dev.capstan.agent.sync.SyncEngine;
 import dev.capstan.agent.sync.StatusBoard;
@@ -29,8 +28,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import dev.capstan.agent.api.ApiTokens;
 import dev.capstan.agent.api.SlowClients;
-import dev.capstan.agent.health.AddressPolicy;
-import dev.capstan.agent.health.CheckRunner;
 import dev.capstan.agent.config.ApiConfig;
 import dev.capstan.agent.config.ConfigException;
 import io.vertx.core.Vertx;
@@ -77,14 +74,13 @@ public final class Agent implements AutoCloseable {
     private final HttpServer server;
     private final SyncLoop loop;
     private final PrometheusMeterRegistry metrics;
-    private final ClusterTargets live;
     private final SyncEngine engine;
     private final List<AutoCloseable> reporters;
     private final AtomicBoolean closing;
 
     private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
-                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, ClusterTargets live,
-                  SyncEngine engine, List<AutoCloseable> reporters, AtomicBoolean closing) {
+                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, SyncEngine engine,
+                  List<AutoCloseable> reporters, AtomicBoolean closing) {
         this.reporters = reporters;
         this.closing = closing;
         this.engine = engine;
@@ -96,7 +92,6 @@ public final class Agent implements AutoCloseable {
         this.server = server;
         this.loop = loop;
         this.metrics = metrics;
-        this.live = live;
     }
 
     /** Starts the agent; returns once the HTTP server listens. The first cycle starts immediately. */
@@ -125,19 +120,15 @@ public final class Agent implements AutoCloseable {
         StatusBoard board = new StatusBoard();
         ReleaseStore store = ReleaseStore.remembering(client, config.releases().namespace(),
                 config.releases().historyLimit(), Clock.systemUTC());
-        ClusterTargets live = new ClusterTargets(client, config.clusters(), store, metrics, tracing.tracer(),
-                Clock.systemUTC(), new CheckRunner(AddressPolicy.allowing(config.checks().allow())),
-                config.releases().unitsMayDeployHere());
-        DriftReporter drift = new DriftReporter(live, board, Clock.systemUTC(), metrics, store);
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
-                live, new ChartRenderer(), store, drift, board, Clock.systemUTC(),
-                metrics, new SyncEngine.Observability(tracing.tracer(), alerter,
+                client, config, store, board, Clock.systemUTC(), metrics,
+                new SyncEngine.Observability(tracing.tracer(), alerter,
                         new IncidentStore(client, config.releases().namespace(), INCIDENT_LIMIT)));
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
         SyncLoop loop = new SyncLoop(vertx, worker, engine::reconcile, config.repo().pollInterval());
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
                 () -> {
-                    board.webhookReceived(java.time.Instant.now());
+                    board.repoBoard().webhookReceived(java.time.Instant.now());
                     loop.trigger();
                 }, config.webhooks(), metrics);
         Optional<ApiTokens> tokens = config.api().tokensFile().map(file -> new ApiTokens(file, metrics));
@@ -169,10 +160,11 @@ public final class Agent implements AutoCloseable {
             LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}, ha {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
                     config.webhooks().secrets().keySet(), config.ha().enabled() ? config.ha().identity() : "off");
-            return new Agent(vertx, worker, client, source, board, server, loop, metrics, live, engine,
+            return new Agent(vertx, worker, client, source, board, server, loop, metrics, engine,
                     reporters, closing);
         } catch (ExecutionException | TimeoutException | ConfigException e) {
             vertx.close();
+            engine.close();
             client.close();
             if (e instanceof ConfigException invalid) {
                 throw invalid;
@@ -182,6 +174,7 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             vertx.close();
+            engine.close();
             client.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
@@ -195,7 +188,7 @@ public final class Agent implements AutoCloseable {
                                        WorkerExecutor worker, SyncLoop loop, SyncEngine engine, AtomicBoolean closing,
                                        ReleaseStore store, Runnable onLostLeadership) {
         String me = config.ha().identity();
-        board.leadership(new StatusBoard.Leadership(true, me, false, ""));
+        board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
         Runnable refresh = () -> worker.executeBlocking(() -> {
             if (!board.leadership().leader()) {
                 engine.refreshRecords();
@@ -209,11 +202,11 @@ public final class Agent implements AutoCloseable {
                     LOG.info("{} leads: reconciling", me);
                     // What this replica read as a standby may predate the last writes of the replica it replaces.
                     store.invalidate();
-                    board.leadership(new StatusBoard.Leadership(true, me, true, me));
+                    board.role().leadership(new AgentRole.Leadership(true, me, true, me));
                     loop.start();
                 },
                 () -> {
-                    board.leadership(new StatusBoard.Leadership(true, me, false, ""));
+                    board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
                     if (!closing.get()) {
                         LOG.error("{} stopped leading: stopping reconciliation", me);
                         loop.stop(Duration.ofSeconds(5));
@@ -221,7 +214,7 @@ public final class Agent implements AutoCloseable {
                         onLostLeadership.run();
                     }
                 },
-                leader -> board.leadership(new StatusBoard.Leadership(true, me, leader.equals(me), leader)));
+                leader -> board.role().leadership(new AgentRole.Leadership(true, me, leader.equals(me), leader)));
         leadership.start();
         return leadership;
     }
@@ -288,7 +281,7 @@ public final class Agent implements AutoCloseable {
                     LOG.warn("{} did not close cleanly: {}", reporter.getClass().getSimpleName(), e.toString());
                 }
             }
-            live.close();
+            engine.close();
             source.close();
             client.close();
         }

@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * Soak under faults (run: {@code bin/bench soak [kills] [seed]}, default 50 kills, seed 14): the agent as its own
  * process on the rollout fixture (staging, then production, canary steps), while a driver pushes good commits,
  * crash-looping commits (canary fails, rollback, quarantine) and edits live objects by hand (heal), and kills the
- * agent with {@code kill -9} after a random delay each time, restarting it at once; the API server is restarted once,
+ * agent with {@code kill -9} after a random delay (0-6 s) each time, restarting it at once and acting again once it
+ * is ready; the API server is restarted once,
  * mid-rollout. Then one last good commit, and the checks: every unit converges to it, no canary is left, no revision
  * is duplicated, skipped or left progressing, and no record seen during the run is lost. Bounded: loopback only,
  * about six minutes.
@@ -61,6 +62,8 @@ public final class CrashSoak {
             TetheredProcess agent = agentConfig.start("agent-0", List.of());
             long restartApiServerAt = kills / 2;
             for (int round = 0; round < kills; round++) {
+                // Each kill lands in the agent's work, not in its JVM's start: act once it is ready.
+                Measure.waitFor(() -> agentConfig.text("/readyz") != null);
                 String action = switch (round % 4) {
                     case 1 -> {
                         repo.write("charts/web/values.yaml", repo.read("charts/web/values.yaml")
@@ -84,7 +87,8 @@ public final class CrashSoak {
                         yield "push good " + repo.commitAndPush("good image " + round).substring(0, 7);
                     }
                 };
-                LockSupport.parkNanos(Duration.ofMillis(random.nextInt(3000)).toNanos());
+                // Up to 6 s: long enough, now and then, for staging to finish and production to take its turn.
+                LockSupport.parkNanos(Duration.ofMillis(random.nextInt(6000)).toNanos());
                 if (round == restartApiServerAt) {
                     cluster.restartApiServer();
                     out.printf("round %d: API server restarted%n", round);
@@ -93,7 +97,9 @@ public final class CrashSoak {
                 String where = phases(agentConfig);
                 recordSeen(agentConfig, seen);
                 killedIn.merge(where, 1, Integer::sum);
-                agent.child().orElseThrow().destroyForcibly();
+                TetheredProcess running = agent;
+                Measure.waitFor(() -> running.child().isPresent());
+                running.child().orElseThrow().destroyForcibly();
                 agent.close();
                 out.printf("round %2d: %-26s kill -9 during %s%n", round, action, where);
                 agent = agentConfig.start("agent-" + (round + 1), List.of());

@@ -12,10 +12,13 @@ final class KubectlApply {
         try {
             Process process = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(),
                     "apply", "--server-side", "--force-conflicts", "--field-manager", "kubectl-bench", "-f",
-                    file.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    file.toString()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
-                throw new IllegalStateException("kubectl apply failed");
+                throw new IllegalStateException("kubectl apply failed: " + output.lines()
+                        .filter(line -> !line.endsWith(" serverside-applied")).limit(20)
+                        .collect(java.util.stream.Collectors.joining("\n")));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -53,10 +53,10 @@ public final class ScaleBenchmark {
             out.printf("%d-core machine, kube-controller-manager --kube-api-qps/--kube-api-burst %s, agent JVM %s%n",
                     Runtime.getRuntime().availableProcessors(), CONTROLLER_QPS, String.join(" ", JVM));
             for (int n : sizes) {
-                double kubectl = kubectl(cluster, client, work, n);
-                Capstan capstan = capstan(cluster, client, work, n);
                 out.printf("N=%d apps (%d objects)%n", n, 4 * n);
+                double kubectl = kubectl(cluster, client, work, n);
                 out.printf("  kubectl apply --server-side + kubectl wait: %.1f s%n", kubectl);
+                Capstan capstan = capstan(cluster, client, work, n);
                 out.printf("  Capstan: all objects applied %.1f s, all units Synced %.1f s (%.2fx kubectl)%n",
                         capstan.applied, capstan.synced, capstan.synced / kubectl);
                 out.printf("  Capstan RSS: peak %d MiB, settled %d MiB (heap max %s)%n", capstan.peakRssMib,
@@ -100,6 +100,7 @@ public final class ScaleBenchmark {
                 client.services().inNamespace(namespace).inform(),
                 client.network().v1().ingresses().inNamespace(namespace).inform());
         try (TetheredProcess agent = agentConfig.start("capstan-" + n, JVM)) {
+            Measure.waitFor(() -> agent.child().isPresent());
             long pid = agent.child().orElseThrow().pid();
             long start = System.nanoTime();
             double applied = -1;
@@ -220,7 +221,7 @@ public final class ScaleBenchmark {
                       containers:
                         - name: app
                           image: ghcr.io/stefanprodan/podinfo:6.7.0
-                          ports: [{containerPort: 8080}]
+                          ports: [{containerPort: 8080, protocol: TCP}]
                 ---
                 apiVersion: v1
                 kind: Service
@@ -228,7 +229,7 @@ public final class ScaleBenchmark {
                   name: NAMENS
                 spec:
                   selector: {app: NAME}
-                  ports: [{port: 80, targetPort: 8080}]
+                  ports: [{port: 80, targetPort: 8080, protocol: TCP}]
                 ---
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress

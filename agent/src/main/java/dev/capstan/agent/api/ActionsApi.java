@@ -24,7 +24,7 @@ final class ActionsApi {
     static void mount(Router router, UnitActions actions, Runnable syncNow, StatusBoard board) {
         // Only the leader acts; a standby says who does.
         router.post("/api/*").handler(ctx -> {
-            StatusBoard.Leadership leadership = board.leadership();
+            dev.capstan.agent.sync.AgentRole.Leadership leadership = board.leadership();
             if (leadership.ha() && !leadership.leader()) {
                 HttpApi.json(ctx, 503, new JsonObject().put("error", "this replica (" + leadership.identity()
                         + ") is a standby; the leader is " + (leadership.currentLeader().isEmpty() ? "not known yet"

@@ -53,7 +53,7 @@ public final class HttpApi {
                 .put("lastSuccess", repo.lastSuccess().toString());
         JsonArray units = new JsonArray();
         board.units().values().forEach(outcome -> units.add(unit(outcome)));
-        StatusBoard.Leadership leadership = board.leadership();
+        dev.capstan.agent.sync.AgentRole.Leadership leadership = board.leadership();
         JsonObject agent = new JsonObject().put("role", !leadership.ha() ? "single" : leadership.leader() ? "leader"
                 : "standby").put("identity", leadership.identity())
                 .put("leader", leadership.currentLeader().isEmpty() ? null : leadership.currentLeader());

@@ -3,6 +3,7 @@ package dev.capstan.agent.cluster;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.http.StandardHttpRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -29,8 +30,11 @@ public final class RequestCounter implements Interceptor {
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        counters.get(verb(request.method(), request.uri().getPath(), request.uri().getRawQuery(),
-                request.header("Content-Type"))).increment();
+        // The body's content type is kept apart from the headers until the request is sent.
+        String contentType = request instanceof StandardHttpRequest standard && standard.getContentType() != null
+                ? standard.getContentType() : request.header("Content-Type");
+        counters.get(verb(request.method(), request.uri().getPath(), request.uri().getRawQuery(), contentType))
+                .increment();
     }
 
     /** The API server's name for a request: a GET of a collection is a LIST, a PATCH of apply-patch an APPLY. */

@@ -18,7 +18,7 @@ import java.util.Optional;
  * an owner label, holding JSON (and other entries) base64-encoded. Secrets, because records may hold what a chart
  * put in Secrets. The one place that knows how records are written and read. Blocking.
  */
-public final class SecretRecords {
+public final class SecretRecords implements RecordStorage {
     public static final String LABEL_OWNER = "capstan.dev/owner";
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -41,17 +41,20 @@ public final class SecretRecords {
         this.type = type;
     }
 
+    @Override
     public String namespace() {
         return namespace;
     }
 
     /** Creates record {@code name} with extra {@code labels} and {@code entries} (raw bytes, encoded here). */
+    @Override
     public void create(String name, Map<String, String> labels, Map<String, byte[]> entries) {
         ensureNamespace();
         client.secrets().inNamespace(namespace).resource(secret(name, labels, entries)).create();
     }
 
     /** Creates or replaces record {@code name} (server-side apply). */
+    @Override
     public void put(String name, Map<String, String> labels, Map<String, byte[]> entries) {
         ensureNamespace();
         client.secrets().inNamespace(namespace).resource(secret(name, labels, entries)).fieldManager("capstan")
@@ -59,12 +62,14 @@ public final class SecretRecords {
     }
 
     /** Replaces one entry of record {@code name}, keeping the others. */
+    @Override
     public void update(String name, String entry, byte[] value) {
         client.secrets().inNamespace(namespace).withName(name).edit(s -> new SecretBuilder(s)
                 .addToData(entry, Base64.getEncoder().encodeToString(value)).build());
     }
 
     /** The records of this kind carrying {@code labels} (all of them when empty). */
+    @Override
     public List<Secret> list(Map<String, String> labels) {
         var query = client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, owner);
         for (Map.Entry<String, String> label : labels.entrySet()) {
@@ -73,10 +78,12 @@ public final class SecretRecords {
         return query.list().getItems();
     }
 
+    @Override
     public Optional<Secret> get(String name) {
         return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
     }
 
+    @Override
     public void delete(String name) {
         client.secrets().inNamespace(namespace).withName(name).delete();
     }

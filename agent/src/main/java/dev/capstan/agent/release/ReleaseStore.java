@@ -1,5 +1,6 @@
 package dev.capstan.agent.release;
 
+import dev.capstan.agent.cluster.RecordStorage;
 import dev.capstan.agent.cluster.SecretRecords;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,7 @@ public final class ReleaseStore {
     private static final String RECORD = "release.json";
     private static final String MANIFESTS = "manifests.yaml.gz";
 
-    private final SecretRecords records;
+    private final RecordStorage records;
     private final int historyLimit;
     private final Clock clock;
     /**
@@ -47,7 +48,16 @@ public final class ReleaseStore {
 
     private ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock,
                          boolean remembers) {
-        this.records = new SecretRecords(client, namespace, OWNER, "capstan.dev/release.v1");
+        this(new SecretRecords(client, namespace, OWNER, "capstan.dev/release.v1"), historyLimit, clock, remembers);
+    }
+
+    /** A store over {@code records} (memory in a test of the rollout's decisions); remembers like the agent's. */
+    public static ReleaseStore over(RecordStorage records, int historyLimit, Clock clock) {
+        return new ReleaseStore(records, historyLimit, clock, true);
+    }
+
+    private ReleaseStore(RecordStorage records, int historyLimit, Clock clock, boolean remembers) {
+        this.records = records;
         this.historyLimit = historyLimit;
         this.clock = clock;
         this.remembers = remembers;

@@ -139,7 +139,7 @@ public final class Gate {
                     });
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return new GateResult.Failed(since(start), List.of("interrupted: the agent is stopping"));
+                    return new GateResult.Interrupted(since(start));
                 }
             }
         }

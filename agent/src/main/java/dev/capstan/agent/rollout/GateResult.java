@@ -10,6 +10,13 @@ public sealed interface GateResult {
     record Passed(Duration took) implements GateResult {
     }
 
+    /**
+     * The agent is stopping: nothing was decided about the step. Its revision stays {@code progressing} at this step,
+     * and the next agent resumes it there.
+     */
+    record Interrupted(Duration took) implements GateResult {
+    }
+
     /** {@code signals}: each failing object or check with its reason, the root-cause signal of an incident. */
     record Failed(Duration took, List<String> signals) implements GateResult {
         public Failed {

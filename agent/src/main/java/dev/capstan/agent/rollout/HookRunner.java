@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * or fails, a Pod until it succeeds or fails, anything else until it exists — then deleted under
  * {@code hook-succeeded} / {@code hook-failed}. The first failure stops the run. Blocking.
  */
-public final class HookRunner {
+public final class HookRunner implements Hooks {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
 
     private final KubernetesClient client;
@@ -36,6 +36,7 @@ public final class HookRunner {
     }
 
     /** Runs the hooks registered for any of {@code events}; the failure signals, empty when every hook passed. */
+    @Override
     public List<String> run(List<Hook> hooks, Set<Hook.Event> events, Duration timeout) {
         for (Hook hook : hooks) {
             if (hook.events().stream().noneMatch(events::contains)) {

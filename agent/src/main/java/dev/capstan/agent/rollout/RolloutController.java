@@ -4,8 +4,6 @@ import dev.capstan.agent.chart.Hook;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
-import dev.capstan.agent.cluster.Pruner;
-import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.config.Check;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.release.NewRelease;
@@ -38,8 +36,7 @@ import org.slf4j.MDC;
 public final class RolloutController {
     private static final Logger LOG = LoggerFactory.getLogger(RolloutController.class);
 
-    private final ServerSideApplier applier;
-    private final Pruner pruner;
+    private final UnitWrites writes;
     private final Gate gate;
     private final ReleaseStore store;
     private final Function<ObjectKey, Integer> stableReplicas;
@@ -49,21 +46,20 @@ public final class RolloutController {
 
     private static final String TRANSIENT_FAILURE = "apply failed (the API server: ";
     private final Tracer tracer;
-    private final HookRunner hooks;
+    private final Hooks hooks;
     private final UnaryOperator<List<RenderedObject>> changedOnly;
 
     /**
      * @param changedOnly of a list of objects, those whose live state differs (see
      *                    {@link dev.capstan.agent.cluster.DriftChecker#changed}): only they are sent
      */
-    public RolloutController(ServerSideApplier applier, Pruner pruner, Gate gate, ReleaseStore store,
+    public RolloutController(UnitWrites writes, Gate gate, ReleaseStore store,
                              Function<ObjectKey, Integer> stableReplicas, Clock clock, MeterRegistry metrics,
-                             Tracer tracer, HookRunner hooks, UnaryOperator<List<RenderedObject>> changedOnly) {
+                             Tracer tracer, Hooks hooks, UnaryOperator<List<RenderedObject>> changedOnly) {
         this.tracer = tracer;
         this.hooks = hooks;
         this.changedOnly = changedOnly;
-        this.applier = applier;
-        this.pruner = pruner;
+        this.writes = writes;
         this.gate = gate;
         this.store = store;
         this.stableReplicas = stableReplicas;
@@ -84,14 +80,14 @@ public final class RolloutController {
         String env = request.desired().env();
         Optional<Release> lastGood = lastGood(chart, env);
         List<RenderedObject> lastGoodObjects = lastGood.map(this::objectsOf).orElse(List.of());
-        applier.delete(pruner.canaries(chart, env));
+        writes.delete(writes.canaries(chart, env));
         List<Step> steps = RolloutPlanner.plan(request.env().rollout(), request.desired().objects(),
                 lastGoodObjects, stableReplicas);
         List<RenderedObject> everything = steps.stream().flatMap(s -> s.apply().stream()).distinct().toList();
         // Only what differs from the live state is sent: dry-run all of it first (all or nothing), then step by step.
         java.util.Set<RenderedObject> changed = new java.util.HashSet<>(changedOnly.apply(everything));
         Optional<ApplyResult.Rejected> rejected = changed.isEmpty() ? Optional.empty()
-                : applier.dryRun(everything.stream().filter(changed::contains).toList());
+                : writes.dryRun(everything.stream().filter(changed::contains).toList());
         if (rejected.isPresent()) {
             String message = rejected.get().object() + ": " + rejected.get().message();
             count("rejected");
@@ -114,7 +110,7 @@ public final class RolloutController {
                 LOG.info("rollout step {}: applying {} of {} objects (the rest are unchanged)", step.phase(),
                         toSend.size(), step.apply().size());
                 ApplyResult applied = Tracing.span(tracer, "capstan.apply", phase(step),
-                        () -> countApplied(applier.apply(toSend)));
+                        () -> countApplied(writes.apply(toSend)));
                 if (applied instanceof ApplyResult.Rejected r && r.transientFailure()) {
                     return applyFailed(release, r, request, lastGood, lastGoodObjects);
                 }
@@ -123,6 +119,11 @@ public final class RolloutController {
                         : Tracing.span(tracer, "capstan.gate", phase(step), () -> gate.await(step.gated(),
                                 versions(applied), request.env().checks(), request.env().rollout().stepTimeout()));
                 gateMetric(result);
+                if (result instanceof GateResult.Interrupted) {
+                    LOG.warn("the agent is stopping during the gate of step {}: revision {} stays progressing there",
+                            step.phase(), release.revision());
+                    return new RolloutResult.Interrupted(release);
+                }
                 if (result instanceof GateResult.Failed failed) {
                     LOG.error("health gate of step {} failed: {}", step.phase(), failed.signals());
                     request.observer().gateFailed(step.phase(), failed.signals());
@@ -140,8 +141,8 @@ public final class RolloutController {
                 return hookFailed(release, steps.get(steps.size() - 1), postHooks, request, lastGood,
                         lastGoodObjects);
             }
-            applier.delete(pruner.canaries(chart, env));
-            List<ObjectKey> pruned = pruner.prune(chart, env, keys(request.desired().objects()),
+            writes.delete(writes.canaries(chart, env));
+            List<ObjectKey> pruned = writes.prune(chart, env, keys(request.desired().objects()),
                     keys(lastGoodObjects));
             if (!pruned.isEmpty()) {
                 LOG.info("pruned {}", pruned);
@@ -165,11 +166,11 @@ public final class RolloutController {
                                       Optional<Release> lastGood, List<RenderedObject> lastGoodObjects) {
         String server = rejected.object() + ": " + rejected.message();
         LOG.error("apply failed, the API server did not take it: {}", server);
-        applier.delete(pruner.canaries(release.chart(), release.env()));
+        writes.delete(writes.canaries(release.chart(), release.env()));
         String where = "nothing was deployed before";
         if (lastGood.isPresent()) {
-            ApplyResult restored = applier.apply(lastGoodObjects);
-            pruner.prune(release.chart(), release.env(), keys(lastGoodObjects), keys(request.desired().objects()));
+            ApplyResult restored = writes.apply(lastGoodObjects);
+            writes.prune(release.chart(), release.env(), keys(lastGoodObjects), keys(request.desired().objects()));
             where = restored instanceof ApplyResult.Applied ? "revision " + lastGood.get().revision()
                     + " is in place again" : "revision " + lastGood.get().revision() + " could not be re-applied "
                     + "either";
@@ -243,9 +244,9 @@ public final class RolloutController {
      * gate them.
      */
     public RolloutResult resumeRollback(Release rollback, Environment env) {
-        applier.delete(pruner.canaries(rollback.chart(), rollback.env()));
+        writes.delete(writes.canaries(rollback.chart(), rollback.env()));
         List<RenderedObject> objects = objectsOf(rollback);
-        return finishRollback(rollback, objects, versions(applier.apply(objects)), env);
+        return finishRollback(rollback, objects, versions(writes.apply(objects)), env);
     }
 
     /**
@@ -257,8 +258,8 @@ public final class RolloutController {
         String unitEnv = target.env();
         List<RenderedObject> objects = objectsOf(target);
         Optional<Release> current = lastGood(chart, unitEnv);
-        applier.delete(pruner.canaries(chart, unitEnv));
-        Optional<ApplyResult.Rejected> rejected = applier.dryRun(objects);
+        writes.delete(writes.canaries(chart, unitEnv));
+        Optional<ApplyResult.Rejected> rejected = writes.dryRun(objects);
         String manifests = store.manifests(chart, unitEnv, target.revision()).orElseThrow();
         NewRelease draft = new NewRelease(chart, unitEnv, target.commit(), target.chartVersion(),
                 target.appVersion(), target.digest(), manifests, holdSource, target.revision(),
@@ -270,8 +271,8 @@ public final class RolloutController {
         Release rollback = store.save(store.create(draft, Release.Status.PROGRESSING)
                 .withHold(Release.Hold.PINNED, clock.instant()));
         metrics.counter("capstan_rollbacks_total", "kind", "manual").increment();
-        ApplyResult applied = applier.apply(objects);
-        pruner.prune(chart, unitEnv, keys(objects), current.map(r -> keys(objectsOf(r))).orElse(List.of()));
+        ApplyResult applied = writes.apply(objects);
+        writes.prune(chart, unitEnv, keys(objects), current.map(r -> keys(objectsOf(r))).orElse(List.of()));
         return finishRollback(rollback, objects, versions(applied), env);
     }
 
@@ -279,7 +280,7 @@ public final class RolloutController {
                                    Optional<Release> lastGood, List<RenderedObject> lastGoodObjects,
                                    Environment env, RolloutObserver observer) {
         long detected = System.nanoTime();
-        applier.delete(pruner.canaries(failing.chart(), failing.env()));
+        writes.delete(writes.canaries(failing.chart(), failing.env()));
         String what = "health gate of step " + step.phase() + " failed";
         if (lastGood.isEmpty()) {
             count("failed");
@@ -299,8 +300,8 @@ public final class RolloutController {
         Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; "
                 + (rollback.isPresent() ? "rolled back to revision " + good.revision() : "canary removed"),
                 signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
-        ApplyResult reapplied = applier.apply(lastGoodObjects);
-        pruner.prune(failing.chart(), failing.env(), keys(lastGoodObjects), keys(desired));
+        ApplyResult reapplied = writes.apply(lastGoodObjects);
+        writes.prune(failing.chart(), failing.env(), keys(lastGoodObjects), keys(desired));
         long nanos = System.nanoTime() - detected;
         rollbackTimer.record(Duration.ofNanos(nanos));
         metrics.counter("capstan_rollbacks_total", "kind", "automatic").increment();
@@ -320,6 +321,10 @@ public final class RolloutController {
                                          Map<ObjectKey, String> applied, Environment env) {
         GateResult result = gate.await(keys(objects), applied, List.<Check>of(), env.rollout().stepTimeout());
         gateMetric(result);
+        if (result instanceof GateResult.Interrupted) {
+            // Left progressing: the next agent finishes the rollback from the stored manifests.
+            return new RolloutResult.Interrupted(rollback);
+        }
         if (result instanceof GateResult.Failed failed) {
             LOG.error("rollback to revision {} is not healthy either: {}", rollback.rollbackTo(), failed.signals());
             Release ended = store.save(rollback.ended(Release.Status.FAILED, rollback.message()
@@ -383,6 +388,9 @@ public final class RolloutController {
     }
 
     private void gateMetric(GateResult result) {
+        if (result instanceof GateResult.Interrupted) {
+            return;
+        }
         Timer.builder("capstan_health_gate_seconds").description("Health gates by result: how long each waited")
                 .tag("result", result instanceof GateResult.Passed ? "passed" : "failed")
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(30))

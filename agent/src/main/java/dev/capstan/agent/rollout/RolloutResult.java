@@ -33,6 +33,13 @@ public sealed interface RolloutResult {
         }
     }
 
+    /**
+     * The agent stopped while {@code release} waited in a gate: it stays {@code progressing} at its step, neither
+     * failed nor quarantined; the next agent resumes it from its record.
+     */
+    record Interrupted(Release release) implements RolloutResult {
+    }
+
     /** The API server rejected the change set in the dry run: nothing was applied. */
     record Rejected(Release release, String message) implements RolloutResult {
     }

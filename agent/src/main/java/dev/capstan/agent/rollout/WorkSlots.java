@@ -1,34 +1,42 @@
 package dev.capstan.agent.rollout;
 
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * At most {@code slots} units at work at once (rendering, dry runs, applies), however many are waiting: a unit whose
  * gate waits for the cluster gives its slot up and takes one again when it has something to do. Units run on virtual
  * threads, so a waiting unit holds neither a slot nor a platform thread, and hundreds can wait in their gates while a
- * few work.
+ * few work. A unit coming back from a wait goes before units that have not started: it is closer to done, and
+ * finishing it frees what it holds (its rendered state, its place in the gates).
  */
 public final class WorkSlots {
     private final int slots;
-    private final Semaphore free;
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition forReturning = lock.newCondition();
+    private final Condition forNew = lock.newCondition();
+    private int free;
+    /** Units back from a wait, queued for a slot. */
+    private int returning;
+    private final AtomicInteger waiting = new AtomicInteger();
     /** Whether this thread holds a slot: only then does waiting give one up. */
     private final ThreadLocal<Boolean> holding = ThreadLocal.withInitial(() -> false);
 
     public WorkSlots(int slots) {
         this.slots = slots;
-        this.free = new Semaphore(slots, true);
+        this.free = slots;
     }
 
     /** Runs {@code work} in a slot, waiting for one first. */
     public void run(Runnable work) {
-        free.acquireUninterruptibly();
+        acquire(false);
         holding.set(true);
         try {
             work.run();
         } finally {
             holding.remove();
-            free.release();
+            release();
         }
     }
 
@@ -41,28 +49,71 @@ public final class WorkSlots {
         waiting.incrementAndGet();
         boolean gaveUp = holding.get();
         if (gaveUp) {
-            free.release();
             holding.set(false);
+            release();
         }
         try {
             return wait.get();
         } finally {
             waiting.decrementAndGet();
             if (gaveUp) {
-                free.acquireUninterruptibly();
+                acquire(true);
                 holding.set(true);
             }
         }
     }
 
+    private void acquire(boolean back) {
+        lock.lock();
+        try {
+            if (back) {
+                returning++;
+                while (free == 0) {
+                    forReturning.awaitUninterruptibly();
+                }
+                returning--;
+            } else {
+                while (free == 0 || returning > 0) {
+                    forNew.awaitUninterruptibly();
+                }
+            }
+            free--;
+            wakeNext();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release() {
+        lock.lock();
+        try {
+            free++;
+            wakeNext();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** With a slot free, the next in line: a returning unit first. Under the lock. */
+    private void wakeNext() {
+        if (free > 0) {
+            (returning > 0 ? forReturning : forNew).signal();
+        }
+    }
+
     /** Slots free now. */
     public int free() {
-        return free.availablePermits();
+        lock.lock();
+        try {
+            return free;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Units at work now (holding a slot). */
     public int working() {
-        return slots - free.availablePermits();
+        return slots - free();
     }
 
     /** Units waiting now (in a gate, on a check). */

@@ -1,28 +1,17 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.chart.Capabilities;
-import dev.capstan.agent.cluster.DiscoveryCache;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.KubernetesClients;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
-import dev.capstan.agent.cluster.ReservedObjects;
 import dev.capstan.agent.cluster.ServerSideApplier;
-import dev.capstan.agent.cluster.StableReplicas;
 import dev.capstan.agent.cluster.WatchedHealth;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.ConfigException;
-import dev.capstan.agent.drift.SecretMask;
-import dev.capstan.agent.health.CheckRunner;
-import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.rollout.Gate;
 import dev.capstan.agent.rollout.RolloutController;
-import dev.capstan.agent.rollout.WorkSlots;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.trace.Tracer;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -42,35 +31,24 @@ public final class ClusterTargets implements AutoCloseable {
                          Pruner pruner, WatchedHealth health) {
     }
 
+    /** Builds everything that talks to one cluster, around its client and informers (see {@link SyncEngine}). */
+    @FunctionalInterface
+    public interface Wiring {
+        Target build(String name, KubernetesClient client, LiveState live);
+    }
+
     private final Map<String, AgentConfig.Cluster> configured;
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
-    private final ReleaseStore store;
     private final MeterRegistry metrics;
-    private final Tracer tracer;
-    private final Clock clock;
-    private final CheckRunner checks;
-    private final boolean unitsMayDeployInRecords;
-    /** Shared by every cluster's gates and the unit scheduler: how many units work at once, wherever they deploy. */
-    private final WorkSlots slots = new WorkSlots(SyncEngine.UNIT_PARALLELISM);
+    private final Wiring wiring;
     private final java.util.List<java.util.function.BiConsumer<String, String>> liveListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, ReleaseStore store,
-                          MeterRegistry metrics, Tracer tracer, Clock clock, CheckRunner checks,
-                          boolean unitsMayDeployInRecords) {
-        this.checks = checks;
-        this.unitsMayDeployInRecords = unitsMayDeployInRecords;
-        io.micrometer.core.instrument.Gauge.builder("capstan_units_working", slots, WorkSlots::working)
-                .description("Units at work now: rendering, comparing, applying (at most the work slots)")
-                .register(metrics);
-        io.micrometer.core.instrument.Gauge.builder("capstan_units_waiting", slots, WorkSlots::waiting)
-                .description("Units waiting now in a health gate or on a check, holding no work slot")
-                .register(metrics);
+    public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, MeterRegistry metrics,
+                          Wiring wiring) {
         this.configured = Map.copyOf(configured);
-        this.store = store;
         this.metrics = metrics;
-        this.tracer = tracer;
-        this.clock = clock;
+        this.wiring = wiring;
         targets.put(DEFAULT, build(DEFAULT, own));
     }
 
@@ -95,11 +73,6 @@ public final class ClusterTargets implements AutoCloseable {
         return names;
     }
 
-    /** The work slots units take turns in (see {@link WorkSlots}). */
-    WorkSlots slots() {
-        return slots;
-    }
-
     /** Told of every change to a unit's live object in any cluster, with the unit's chart and environment. */
     public synchronized void onLiveChange(java.util.function.BiConsumer<String, String> listener) {
         liveListeners.add(listener);
@@ -109,17 +82,7 @@ public final class ClusterTargets implements AutoCloseable {
     private Target build(String name, KubernetesClient client) {
         LiveState live = new LiveState(client);
         liveListeners.forEach(live::onChange);
-        // Records (and the Lease) live in the agent's own cluster only.
-        ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(DEFAULT)
-                ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
-        Pruner pruner = new Pruner(client);
-        DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
-        WatchedHealth health = new WatchedHealth(client, live);
-        RolloutController rollouts = new RolloutController(applier, pruner,
-                new Gate(health, checks, metrics, slots), store, new StableReplicas(client),
-                clock, metrics, tracer, new dev.capstan.agent.rollout.HookRunner(client, applier), drift::changed);
-        return new Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock), applier, live,
-                drift, rollouts, pruner, health);
+        return wiring.build(name, client, live);
     }
 
     /** Closes the informers of every cluster and the clients of the extra ones (the caller owns its own). */

@@ -34,7 +34,9 @@ public final class DriftReporter {
     private static final Duration APPLIED_VISIBLE_WITHIN = Duration.ofSeconds(5);
 
     private final ClusterTargets clusters;
-    private final StatusBoard board;
+    private final DriftBoard board;
+    private final UnitStates unitStates;
+    private final ReleaseHistories histories;
     private final Clock clock;
     private final Timer timer;
     private final MultiGauge objects;
@@ -44,11 +46,14 @@ public final class DriftReporter {
     private volatile List<dev.capstan.agent.config.IgnoreRule> rules = List.of();
     private DriftHealer healer;
 
-    public DriftReporter(ClusterTargets clusters, StatusBoard board, Clock clock, MeterRegistry metrics,
+    public DriftReporter(ClusterTargets clusters, StatusBoard status, Clock clock, MeterRegistry metrics,
                          ReleaseStore store) {
         this.store = store;
         this.clusters = clusters;
-        this.board = board;
+        // Writes only the drift board; reads where units stand and what they hold.
+        this.board = status.driftBoard();
+        this.unitStates = status.unitStates();
+        this.histories = status.histories();
         this.clock = clock;
         this.timer = Timer.builder("capstan_drift_seconds").description("Duration of a drift check of every unit")
                 .register(metrics);
@@ -86,7 +91,7 @@ public final class DriftReporter {
         timer.record(() -> {
             Map<String, DesiredState> desired = board.desired();
             for (Unit unit : units) {
-                UnitOutcome outcome = board.unit(unit.id());
+                UnitOutcome outcome = unitStates.unit(unit.id());
                 DesiredState state = desired.get(unit.id());
                 if (outcome instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER) {
                     board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),
@@ -112,7 +117,7 @@ public final class DriftReporter {
 
     /** The objects of the held unit's deployed release (the last good one, or the pinned one). */
     private java.util.Optional<DesiredState> holding(Unit unit) {
-        List<Release> history = board.releases(unit.id());
+        List<Release> history = histories.of(unit.id());
         java.util.Optional<Release> deployed = history.stream().filter(r -> r.status() == Release.Status.DEPLOYED)
                 .reduce((a, b) -> b);
         if (deployed.isEmpty()) {
@@ -146,7 +151,7 @@ public final class DriftReporter {
                 || unit.env().drift() != dev.capstan.agent.config.Environment.DriftMode.HEAL) {
             return drift;
         }
-        java.util.Optional<Release> deployed = board.releases(unit.id()).stream()
+        java.util.Optional<Release> deployed = histories.of(unit.id()).stream()
                 .filter(r -> r.status() == Release.Status.DEPLOYED).reduce((a, b) -> b)
                 .filter(r -> r.digest().equals(digest));
         if (deployed.isEmpty()) {
@@ -180,7 +185,7 @@ public final class DriftReporter {
 
     private void publish() {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (UnitDrift drift : board.drift().values()) {
+        for (UnitDrift drift : board.all().values()) {
             String[] parts = drift.unit().split("/", 2);
             for (String verdict : List.of("InSync", "Modified", "Missing", "Extra")) {
                 long count = drift.objects().stream().map(ObjectVerdict::name).filter(verdict::equals).count();

@@ -24,16 +24,16 @@ final class IncidentRecorder {
     private final IncidentStore incidents;
     private final ReleaseStore releases;
     private final ManifestDiff diff;
-    private final StatusBoard board;
+    private final IncidentLog log;
     private final Clock clock;
     private volatile boolean loaded;
 
-    IncidentRecorder(IncidentStore incidents, ReleaseStore releases, ManifestDiff diff, StatusBoard board,
+    IncidentRecorder(IncidentStore incidents, ReleaseStore releases, ManifestDiff diff, IncidentLog log,
                      Clock clock) {
         this.incidents = incidents;
         this.releases = releases;
         this.diff = diff;
-        this.board = board;
+        this.log = log;
         this.clock = clock;
     }
 
@@ -47,7 +47,7 @@ final class IncidentRecorder {
     /** Re-reads every stored incident (a standby keeps its reads current this way); whether it could. */
     boolean reloadAll() {
         try {
-            incidents.all().forEach(board::record);
+            incidents.all().forEach(log::record);
             return true;
         } catch (RuntimeException e) {
             LOG.warn("incident records not readable yet: {}", e.getMessage());
@@ -73,7 +73,7 @@ final class IncidentRecorder {
                 resolved ? "resolved" : "open", clock.instant(), unit + ": automatic rollback after a failed health "
                 + "gate", impact, timeline.entries(), result.signals(), failed.commit(), commit, failed.revision(),
                 restored.map(Release::revision).orElse(0), manifestDiff, List.of(), List.of(), List.of());
-        board.record(incident);
+        log.record(incident);
         try {
             incidents.save(incident);
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.plan.Plan;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.rollout.WorkSlots;
 import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.repo.RepoTree;
 import dev.capstan.agent.observe.Tracing;
@@ -40,7 +41,10 @@ public final class Reconciler implements UnitScheduler.Work {
     private final ResilientFetcher fetcher;
     private final ClusterTargets clusters;
     private final UnitSync unitSync;
-    private final StatusBoard board;
+    private final UnitStates units;
+    private final RepoBoard repo;
+    private final DriftBoard driftBoard;
+    private final AgentRole role;
     private final Clock clock;
     private final Timer cycleTimer;
     private final DriftReporter drift;
@@ -63,8 +67,8 @@ public final class Reconciler implements UnitScheduler.Work {
     private final RemovedUnits removed;
 
     Reconciler(ResilientFetcher fetcher, ClusterTargets clusters, UnitSync unitSync, DriftReporter drift,
-               ReleaseRecorder releases, StatusBoard board, Clock clock, MeterRegistry metrics,
-               Tracer tracer, AlertTicker alerts, IncidentRecorder incidents, RemovedUnits removed) {
+               ReleaseRecorder releases, StatusBoard status, Clock clock, MeterRegistry metrics,
+               Tracer tracer, AlertTicker alerts, IncidentRecorder incidents, RemovedUnits removed, WorkSlots slots) {
         this.removed = removed;
         this.tracer = tracer;
         this.alerts = alerts;
@@ -74,12 +78,16 @@ public final class Reconciler implements UnitScheduler.Work {
         this.unitSync = unitSync;
         this.drift = drift;
         this.releases = releases;
-        this.board = board;
+        // Writes the repository's state, where units stand, readiness; forgets removed units' drift.
+        this.units = status.unitStates();
+        this.repo = status.repoBoard();
+        this.driftBoard = status.driftBoard();
+        this.role = status.role();
         this.clock = clock;
         this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
                 .description("Duration of a cycle: fetch, plan, and handing the units to their workers")
                 .register(metrics);
-        this.scheduler = new UnitScheduler(clusters.slots(), this, unit -> {
+        this.scheduler = new UnitScheduler(slots, this, unit -> {
             drift.report(List.of(unit));
             alerts.tick();
         });
@@ -97,7 +105,7 @@ public final class Reconciler implements UnitScheduler.Work {
             switch (Tracing.span(tracer, "capstan.fetch", Attributes.empty(), fetcher::fetch)) {
                 case FetchOutcome.Failed failed -> {
                     // Keep serving the last state; only the repo status says the remote is failing.
-                    board.record(board.repo().failed(failed.message(), failed.circuitOpen(), clock.instant()));
+                    repo.record(repo.status().failed(failed.message(), failed.circuitOpen(), clock.instant()));
                     LOG.warn("git fetch failed: {}", failed.message());
                     // The cluster can drift while git is down: keep checking what was last deployed.
                     reportDrift();
@@ -107,13 +115,13 @@ public final class Reconciler implements UnitScheduler.Work {
                 case FetchOutcome.Fetched fetched -> revision = fetched.revision();
             }
             MDC.put("commit", revision.shortCommit());
-            boolean newCommit = !board.repo().commit().equals(Optional.of(revision.commit()));
-            Instant previousFetch = board.repo().lastFetch();
+            boolean newCommit = !repo.status().commit().equals(Optional.of(revision.commit()));
+            Instant previousFetch = repo.status().lastFetch();
             Instant now = clock.instant();
-            Instant webhook = board.lastWebhook();
-            board.commitSeen(revision.commit(), new StatusBoard.CommitArrival(now,
+            Instant webhook = repo.lastWebhook();
+            repo.commitSeen(revision.commit(), new RepoBoard.CommitArrival(now,
                     webhook.isAfter(previousFetch) ? Optional.of(webhook) : Optional.empty()));
-            board.record(board.repo().fetched(revision.commit(), now));
+            repo.record(repo.status().fetched(revision.commit(), now));
             if (newCommit) {
                 LOG.info("new commit {}", revision.commit());
             }
@@ -121,7 +129,7 @@ public final class Reconciler implements UnitScheduler.Work {
             try {
                 plan = Planner.plan(revision.tree());
             } catch (ConfigException | RepoContentException e) {
-                board.record(board.repo().notDeployable("commit " + revision.shortCommit() + " is not deployable: "
+                repo.record(repo.status().notDeployable("commit " + revision.shortCommit() + " is not deployable: "
                         + e.getMessage()));
                 if (newCommit) {
                     LOG.error("commit not deployable: {}", e.getMessage());
@@ -134,14 +142,15 @@ public final class Reconciler implements UnitScheduler.Work {
                 for (dev.capstan.agent.config.Environment env : plan.config().environments()) {
                     String id = refused.getKey() + "/" + env.name();
                     shown.add(id);
-                    board.record(new UnitOutcome.Failed(id, revision.commit(), now, "", UnitOutcome.Stage.RENDER,
+                    units.record(new UnitOutcome.Failed(id, revision.commit(), now, "", UnitOutcome.Stage.RENDER,
                             refused.getValue()));
                 }
                 if (newCommit) {
                     LOG.error("{}", refused.getValue());
                 }
             }
-            board.retainOnly(shown);
+            units.retainOnly(shown);
+            driftBoard.retainOnly(shown);
             Map<String, String> sources = new HashMap<>();
             plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit,
                     capabilities(unit.env().cluster()))));
@@ -155,7 +164,7 @@ public final class Reconciler implements UnitScheduler.Work {
             alerts.tick();
         } finally {
             MDC.clear();
-            board.cycleDone();
+            role.nowReady();
         }
     }
 
@@ -166,7 +175,7 @@ public final class Reconciler implements UnitScheduler.Work {
             return;
         }
         drift.report(plan.units().stream().filter(u -> !scheduler.busy(u.id())
-                && !(board.unit(u.id()) instanceof UnitOutcome.Progressing)).toList());
+                && !(units.unit(u.id()) instanceof UnitOutcome.Progressing)).toList());
     }
 
     /** The cluster's capabilities; for a cluster the agent does not know, the offline default (the unit fails). */
@@ -183,18 +192,18 @@ public final class Reconciler implements UnitScheduler.Work {
         String source = sources.getOrDefault(unit.id(), "");
         Optional<Unit> previous = previousEnvironment(unit);
         UnitDecision decision = UnitDecision.decide(unit.id(), revision.commit(), source,
-                board.unit(unit.id()), previous.map(p -> board.unit(p.id())), previous.isPresent(),
+                units.unit(unit.id()), previous.map(p -> units.unit(p.id())), previous.isPresent(),
                 clock.instant());
         return switch (decision) {
             case UnitDecision.Skip skip -> false;
             case UnitDecision.Carry carry -> {
-                board.record(carry.outcome());
+                units.record(carry.outcome());
                 yield false;
             }
             case UnitDecision.Wait wait -> {
-                if (!(board.unit(unit.id()) instanceof UnitOutcome.Waiting w
+                if (!(units.unit(unit.id()) instanceof UnitOutcome.Waiting w
                         && w.commit().equals(revision.commit()))) {
-                    board.record(wait.outcome());
+                    units.record(wait.outcome());
                 }
                 yield false;
             }
@@ -204,13 +213,13 @@ public final class Reconciler implements UnitScheduler.Work {
 
     @Override
     public void run(Unit unit, Revision revision, Map<String, String> sources) {
-        board.record(unitSync.sync(unit, revision, sources.getOrDefault(unit.id(), "")));
+        units.record(unitSync.sync(unit, revision, sources.getOrDefault(unit.id(), "")));
     }
 
     @Override
     public void failed(Unit unit, Throwable error) {
         Revision revision = lastRevision;
-        board.record(new UnitOutcome.Failed(unit.id(), revision == null ? "" : revision.commit(), clock.instant(),
+        units.record(new UnitOutcome.Failed(unit.id(), revision == null ? "" : revision.commit(), clock.instant(),
                 lastSources.getOrDefault(unit.id(), ""), UnitOutcome.Stage.APPLY, "internal error ("
                 + error.getClass().getSimpleName() + "); the agent keeps running and tries again next cycle"));
     }
@@ -279,7 +288,7 @@ public final class Reconciler implements UnitScheduler.Work {
                 nudges.schedule(() -> {
                     nudged.remove(unit);
                     planned(chart, env).map(PlannedUnit::unit).filter(u -> !scheduler.busy(u.id())
-                            && !(board.unit(u.id()) instanceof UnitOutcome.Progressing))
+                            && !(units.unit(u.id()) instanceof UnitOutcome.Progressing))
                             .ifPresent(u -> drift.report(List.of(u)));
                 }, NUDGE_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -18,12 +18,14 @@ public final class ReleaseRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseRecorder.class);
 
     private final ReleaseStore store;
-    private final StatusBoard board;
+    private final ReleaseHistories histories;
+    private final UnitStates units;
     private volatile boolean loaded;
 
-    public ReleaseRecorder(ReleaseStore store, StatusBoard board) {
+    public ReleaseRecorder(ReleaseStore store, ReleaseHistories histories, UnitStates units) {
         this.store = store;
-        this.board = board;
+        this.histories = histories;
+        this.units = units;
     }
 
     /** Reads every unit's history once (on the first cycle), so the API and the holds survive a restart. */
@@ -31,8 +33,8 @@ public final class ReleaseRecorder {
         if (loaded) {
             return;
         }
-        readAll().ifPresent(histories -> {
-            histories.forEach((unit, history) -> holdOf(history).ifPresent(held -> board.record(
+        readAll().ifPresent(byUnit -> {
+            byUnit.forEach((unit, history) -> holdOf(history).ifPresent(held -> units.record(
                     new UnitOutcome.Held(unit, held.commit(), held.updatedAt(), held.source(), held.hold(),
                             held.revision(), held.message()))));
             loaded = true;
@@ -47,10 +49,10 @@ public final class ReleaseRecorder {
     /** Every unit's history from the records into the board; empty when the records cannot be read. */
     private Optional<Map<String, List<Release>>> readAll() {
         try {
-            Map<String, List<Release>> histories = store.all().stream()
+            Map<String, List<Release>> byUnit = store.all().stream()
                     .collect(Collectors.groupingBy(Release::unit));
-            histories.forEach(board::record);
-            return Optional.of(histories);
+            byUnit.forEach(histories::record);
+            return Optional.of(byUnit);
         } catch (RuntimeException e) {
             LOG.warn("release history not readable yet: {}", e.getMessage());
             return Optional.empty();
@@ -77,7 +79,7 @@ public final class ReleaseRecorder {
     /** Re-reads one unit's history into the board. */
     void refresh(String chart, String env) {
         try {
-            board.record(chart + "/" + env, store.history(chart, env));
+            histories.record(chart + "/" + env, store.history(chart, env));
         } catch (RuntimeException e) {
             LOG.warn("release history of {}/{} not readable: {}", chart, env, e.getMessage());
         }

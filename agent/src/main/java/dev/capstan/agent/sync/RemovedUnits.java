@@ -36,17 +36,21 @@ final class RemovedUnits {
     private final ClusterTargets clusters;
     private final ReleaseStore store;
     private final ReleaseRecorder releases;
-    private final StatusBoard board;
+    private final ReleaseHistories histories;
+    private final UnitStates units;
+    private final DriftBoard drift;
     private final Clock clock;
     /** Leftovers of each removed unit, read from its stored manifests once. */
     private final Map<String, List<RenderedObject>> manifests = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RemovedUnits(ClusterTargets clusters, ReleaseStore store, ReleaseRecorder releases, StatusBoard board,
-                 Clock clock) {
+    RemovedUnits(ClusterTargets clusters, ReleaseStore store, ReleaseRecorder releases, ReleaseHistories histories,
+                 UnitStates units, DriftBoard drift, Clock clock) {
         this.clusters = clusters;
         this.store = store;
         this.releases = releases;
-        this.board = board;
+        this.histories = histories;
+        this.units = units;
+        this.drift = drift;
         this.clock = clock;
     }
 
@@ -55,7 +59,7 @@ final class RemovedUnits {
         Set<String> planned = new HashSet<>();
         plan.units().forEach(u -> planned.add(u.id()));
         Set<String> removed = new HashSet<>();
-        for (Map.Entry<String, List<Release>> entry : board.releases().entrySet()) {
+        for (Map.Entry<String, List<Release>> entry : histories.all().entrySet()) {
             List<Release> history = entry.getValue();
             if (planned.contains(entry.getKey()) || history.isEmpty()
                     || history.get(history.size() - 1).status() == Release.Status.UNINSTALLED) {
@@ -87,7 +91,7 @@ final class RemovedUnits {
         try {
             target = clusters.of(environment.map(Environment::cluster).orElse(ClusterTargets.DEFAULT));
         } catch (ConfigException e) {
-            board.record(new UnitOutcome.Removed(unitId, commit, clock.instant(), "", List.of(), false,
+            units.record(new UnitOutcome.Removed(unitId, commit, clock.instant(), "", List.of(), false,
                     "removed from git; its cluster is unknown: " + e.getMessage()));
             return true;
         }
@@ -122,8 +126,8 @@ final class RemovedUnits {
             return false;
         }
         List<String> shown = leftovers.stream().map(ObjectKey::toString).toList();
-        board.record(new UnitOutcome.Removed(unitId, commit, clock.instant(), "", shown, prune, message));
-        board.record(new UnitDrift(unitId, commit, clock.instant(), UnitDrift.State.OutOfSync, message,
+        units.record(new UnitOutcome.Removed(unitId, commit, clock.instant(), "", shown, prune, message));
+        drift.record(new UnitDrift(unitId, commit, clock.instant(), UnitDrift.State.OutOfSync, message,
                 leftovers.stream().<ObjectVerdict>map(ObjectVerdict.Extra::new).toList(), ""));
         return true;
     }

@@ -1,20 +1,43 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.render.UnitRenderer;
-import dev.capstan.agent.git.ResilientFetcher;
-import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.cluster.DiscoveryCache;
+import dev.capstan.agent.cluster.DriftChecker;
+import dev.capstan.agent.cluster.LiveState;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.cluster.ReservedObjects;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.cluster.StableReplicas;
+import dev.capstan.agent.cluster.WatchedHealth;
+import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.drift.ManifestDiff;
 import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.git.ResilientFetcher;
+import dev.capstan.agent.health.AddressPolicy;
+import dev.capstan.agent.health.CheckRunner;
 import dev.capstan.agent.observe.Alerter;
 import dev.capstan.agent.observe.IncidentStore;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.render.UnitRenderer;
+import dev.capstan.agent.rollout.Gate;
+import dev.capstan.agent.rollout.HookRunner;
+import dev.capstan.agent.rollout.RolloutController;
+import dev.capstan.agent.rollout.UnitWrites;
+import dev.capstan.agent.rollout.WorkSlots;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The reconcile side of the agent wired together: cycles, per-unit workers, operator actions. */
-public final class SyncEngine {
+/**
+ * The reconcile side of the agent, wired in one place: the clusters (each one's applier, informers, drift checker,
+ * health and rollout controller, built on first use), the cycle, the unit work and its slots, drift reporting and
+ * healing, records and incidents, operator actions. The agent around it owns only the process: HTTP, the event loop,
+ * the git source, the election.
+ */
+public final class SyncEngine implements AutoCloseable {
     /** Where the engine reports to: traces, alerts, incident records. */
     public record Observability(Tracer tracer, Alerter alerter, IncidentStore incidents) {
     }
@@ -27,28 +50,57 @@ public final class SyncEngine {
     private final ReleaseRecorder releases;
     private final IncidentRecorder incidents;
     private final StatusBoard board;
-
+    private final ClusterTargets clusters;
     private final UnitRenderer unitRenderer;
+    /** Shared by every cluster's gates and the unit scheduler: how many units work at once, wherever they deploy. */
+    private final WorkSlots slots = new WorkSlots(UNIT_PARALLELISM);
 
-    public SyncEngine(ResilientFetcher fetcher, ClusterTargets clusters, ChartRenderer renderer, ReleaseStore store,
-                      DriftReporter drift, StatusBoard board, Clock clock, MeterRegistry metrics,
-                      Observability observability) {
-        ReleaseRecorder releases = new ReleaseRecorder(store, board);
+    public SyncEngine(ResilientFetcher fetcher, KubernetesClient client, AgentConfig config, ReleaseStore store,
+                      StatusBoard board, Clock clock, MeterRegistry metrics, Observability observability) {
+        Gauge.builder("capstan_units_working", slots, WorkSlots::working)
+                .description("Units at work now: rendering, comparing, applying (at most the work slots)")
+                .register(metrics);
+        Gauge.builder("capstan_units_waiting", slots, WorkSlots::waiting)
+                .description("Units waiting now in a health gate or on a check, holding no work slot")
+                .register(metrics);
+        CheckRunner checks = new CheckRunner(AddressPolicy.allowing(config.checks().allow()));
+        this.clusters = new ClusterTargets(client, config.clusters(), metrics, (name, clusterClient, live) ->
+                target(name, clusterClient, live, store, checks, config.releases().unitsMayDeployHere(), metrics,
+                        observability.tracer(), clock));
+        DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store);
+        ReleaseRecorder releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
-                new ManifestDiff(new SecretMask()), board, clock);
+                new ManifestDiff(new SecretMask()), board.incidentLog(), clock);
         this.releases = releases;
         this.incidents = incidents;
         this.board = board;
-        this.unitRenderer = new UnitRenderer(renderer);
+        this.unitRenderer = new UnitRenderer(new ChartRenderer());
         UnitSync unitSync = new UnitSync(clusters, unitRenderer, store, releases, board, clock, metrics,
                 observability.tracer(), observability.alerter(), incidents, drift::awaitApplied, drift::rules);
         this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
                 observability.tracer(), new AlertTicker(observability.alerter(), board, clock),
-                incidents, new RemovedUnits(clusters, store, releases, board, clock));
+                incidents, new RemovedUnits(clusters, store, releases, board.histories(),
+                        board.unitStates(), board.driftBoard(), clock), slots);
         this.actions = new UnitActions(reconciler, clusters, releases, board, drift, clock);
         drift.healWith(new DriftHealer(clusters, store, releases::refresh, observability.alerter(), metrics, clock));
         // A hand edit is seen (and healed) within a moment of the informer's event, not at the next poll.
         clusters.onLiveChange(reconciler::liveChanged);
+    }
+
+    /** Everything that talks to one cluster; records (and the Lease) live in the agent's own cluster only. */
+    private ClusterTargets.Target target(String name, KubernetesClient client, LiveState live, ReleaseStore store,
+                                        CheckRunner checks, boolean unitsMayDeployInRecords, MeterRegistry metrics,
+                                        Tracer tracer, Clock clock) {
+        ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(ClusterTargets.DEFAULT)
+                ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
+        Pruner pruner = new Pruner(client);
+        DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
+        WatchedHealth health = new WatchedHealth(client, live);
+        RolloutController rollouts = new RolloutController(UnitWrites.of(applier, pruner),
+                new Gate(health, checks, metrics, slots), store, new StableReplicas(client), clock, metrics, tracer,
+                new HookRunner(client, applier), drift::changed);
+        return new ClusterTargets.Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock),
+                applier, live, drift, rollouts, pruner, health);
     }
 
     /** One cycle: fetch, plan, hand the units to their workers. Blocking; never waits for a rollout. */
@@ -60,7 +112,7 @@ public final class SyncEngine {
     public void refreshRecords() {
         releases.reloadAll();
         incidents.reloadAll();
-        board.standbyReady();
+        board.role().nowReady();
     }
 
     public UnitActions actions() {
@@ -71,5 +123,11 @@ public final class SyncEngine {
     public void stop(Duration timeout) {
         reconciler.stop(timeout);
         unitRenderer.close();
+    }
+
+    /** Closes every cluster's informers and the clients of the extra clusters. */
+    @Override
+    public void close() {
+        clusters.close();
     }
 }

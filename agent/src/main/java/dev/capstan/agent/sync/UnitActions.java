@@ -31,16 +31,21 @@ public final class UnitActions {
     private final Reconciler reconciler;
     private final ClusterTargets clusters;
     private final ReleaseRecorder releases;
-    private final StatusBoard board;
+    private final UnitStates units;
+    private final ReleaseHistories histories;
+    private final RepoBoard repo;
     private final DriftReporter drift;
     private final Clock clock;
 
     UnitActions(Reconciler reconciler, ClusterTargets clusters, ReleaseRecorder releases,
-                StatusBoard board, DriftReporter drift, Clock clock) {
+                StatusBoard status, DriftReporter drift, Clock clock) {
         this.reconciler = reconciler;
         this.clusters = clusters;
         this.releases = releases;
-        this.board = board;
+        // Writes where the unit stands; reads its history and the repository's commit.
+        this.units = status.unitStates();
+        this.histories = status.histories();
+        this.repo = status.repoBoard();
         this.drift = drift;
         this.clock = clock;
     }
@@ -55,7 +60,7 @@ public final class UnitActions {
             return new Answer.Refused(404, "no unit " + chart + "/" + env + " in the tracked commit");
         }
         // The board's copy, refreshed after every rollout: the check answers at once; the work re-reads the records.
-        List<Release> history = board.releases().getOrDefault(chart + "/" + env, List.of());
+        List<Release> history = histories.of(chart + "/" + env);
         Optional<Release> target = revision.isPresent()
                 ? history.stream().filter(r -> r.revision() == revision.get()).findFirst()
                 : previousGood(history);
@@ -78,8 +83,8 @@ public final class UnitActions {
                 RolloutResult result = clusters.of(unit.unit().env().cluster()).rollouts().rollbackTo(to,
                         unit.source(), unit.unit().env());
                 releases.refresh(chart, env);
-                String commit = board.repo().commit().orElse(to.commit());
-                board.record(switch (result) {
+                String commit = repo.status().commit().orElse(to.commit());
+                units.record(switch (result) {
                     case RolloutResult.Rejected rejected -> new UnitOutcome.Failed(unit.unit().id(), commit,
                             clock.instant(), unit.source(), UnitOutcome.Stage.APPLY, rejected.message());
                     default -> new UnitOutcome.Held(unit.unit().id(), commit, clock.instant(), unit.source(),
@@ -101,12 +106,12 @@ public final class UnitActions {
             return new Answer.Refused(404, "no unit " + chart + "/" + env + " in the tracked commit");
         }
         String unitId = planned.get().unit().id();
-        if (!(board.unit(unitId) instanceof UnitOutcome.Held held)) {
+        if (!(units.unit(unitId) instanceof UnitOutcome.Held held)) {
             return new Answer.Refused(409, unitId + " is not quarantined or pinned");
         }
         reconciler.scheduler().act(unitId, () -> {
             releases.lift(chart, env);
-            board.forget(unitId);
+            units.forget(unitId);
             LOG.info("{} resumed: {} lifted", unitId, held.hold().label());
             reconciler.reoffer();
         });

@@ -44,7 +44,9 @@ final class UnitSync {
     private final UnitRenderer renderer;
     private final ReleaseStore store;
     private final ReleaseRecorder releases;
-    private final StatusBoard board;
+    private final UnitStates units;
+    private final DriftBoard drift;
+    private final RepoBoard repo;
     private final Clock clock;
     private final Timer renderTimer;
     private final MeterRegistry metrics;
@@ -55,7 +57,7 @@ final class UnitSync {
     private final java.util.function.Supplier<List<dev.capstan.agent.config.IgnoreRule>> ignoreRules;
 
     UnitSync(ClusterTargets clusters, UnitRenderer renderer, ReleaseStore store, ReleaseRecorder releases,
-             StatusBoard board, Clock clock, MeterRegistry metrics, Tracer tracer, Alerter alerter,
+             StatusBoard status, Clock clock, MeterRegistry metrics, Tracer tracer, Alerter alerter,
              IncidentRecorder incidents, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
              java.util.function.Supplier<List<dev.capstan.agent.config.IgnoreRule>> ignoreRules) {
         this.awaitApplied = awaitApplied;
@@ -68,7 +70,10 @@ final class UnitSync {
         this.renderer = renderer;
         this.store = store;
         this.releases = releases;
-        this.board = board;
+        // Writes where the unit stands and what it should look like; reads how its commit arrived.
+        this.units = status.unitStates();
+        this.drift = status.driftBoard();
+        this.repo = status.repoBoard();
         this.clock = clock;
         this.renderTimer = Timer.builder("capstan_render_seconds").description("Duration of one unit's render")
                 .register(metrics);
@@ -90,7 +95,7 @@ final class UnitSync {
         MDC.put("chart", unit.chart());
         MDC.put("env", unit.env().name());
         MDC.put("commit", revision.shortCommit());
-        UnitOutcome previous = board.unit(unit.id());
+        UnitOutcome previous = units.unit(unit.id());
         try {
             ClusterTargets.Target target = clusters.of(unit.env().cluster());
             Optional<Release> resumed = finishInterrupted(unit, source, target);
@@ -112,12 +117,12 @@ final class UnitSync {
                 return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                         UnitOutcome.Stage.RENDER, e.getMessage());
             }
-            board.record(unit.id(), desired);
+            drift.desired(unit.id(), desired);
             Optional<Release> current = alreadyDeployed(unit, desired, resumed);
             if (current.isPresent()) {
                 return adopt(unit, revision.commit(), source, desired, current.get(), target);
             }
-            board.record(new UnitOutcome.Progressing(unit.id(), revision.commit(), clock.instant(), source,
+            units.record(new UnitOutcome.Progressing(unit.id(), revision.commit(), clock.instant(), source,
                     "starting"));
             UnitTimeline timeline = timeline(unit, revision, source, desired);
             NewRelease draft = new NewRelease(unit.chart(), unit.env().name(), revision.commit(), metadata.version(),
@@ -255,13 +260,13 @@ final class UnitSync {
 
     /** The timeline so far: the commit's authoring, its arrival, the render. */
     private UnitTimeline timeline(Unit unit, Revision revision, String source, DesiredState desired) {
-        UnitTimeline timeline = new UnitTimeline(clock, phase -> board.record(new UnitOutcome.Progressing(unit.id(),
+        UnitTimeline timeline = new UnitTimeline(clock, phase -> units.record(new UnitOutcome.Progressing(unit.id(),
                 revision.commit(), clock.instant(), source, phase)));
         if (!revision.info().authoredAt().equals(java.time.Instant.EPOCH)) {
             timeline.add(revision.info().authoredAt(), "commit " + revision.shortCommit() + " authored by "
                     + revision.info().author() + ": " + revision.info().subject());
         }
-        board.arrival(revision.commit()).ifPresent(arrival -> {
+        repo.arrival(revision.commit()).ifPresent(arrival -> {
             arrival.webhook().ifPresent(at -> timeline.add(at, "push webhook received"));
             timeline.add(arrival.fetched(), "commit fetched");
         });
@@ -289,6 +294,7 @@ final class UnitSync {
                 }
             }
             case RolloutResult.Rejected rejected -> { }
+            case RolloutResult.Interrupted interrupted -> { }
         }
     }
 
@@ -303,6 +309,9 @@ final class UnitSync {
             case RolloutResult.RolledBack rolledBack -> new UnitOutcome.Held(unit.id(), commit, clock.instant(),
                     source, Release.Hold.QUARANTINED, rolledBack.release().revision(), rolledBack.release().message()
                     + ": " + String.join("; ", rolledBack.signals()));
+            case RolloutResult.Interrupted interrupted -> new UnitOutcome.Progressing(unit.id(), commit,
+                    clock.instant(), source, interrupted.release().phase() + " (the agent is stopping; resumed at "
+                    + "this step by the next one)");
             case RolloutResult.Rejected rejected -> {
                 // Retried every cycle (the cluster may change); said once.
                 if (previous instanceof UnitOutcome.Failed f

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,12 @@ class GateTest {
 
     private CompletableFuture<GateResult> waitIn(Gate gate, WorkSlots slots, List<ObjectKey> keys) {
         CompletableFuture<GateResult> result = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> slots.run(() -> result.complete(gate.await(keys, Map.of(), List.of(), LONG))));
+        Thread.ofVirtual().start(() -> {
+            AtomicReference<GateResult> outcome = new AtomicReference<>();
+            slots.run(() -> outcome.set(gate.await(keys, Map.of(), List.of(), LONG)));
+            // Completed once the unit has left its slot, as the scheduler sees it.
+            result.complete(outcome.get());
+        });
         return result;
     }
 
@@ -77,7 +83,7 @@ class GateTest {
     }
 
     @Test
-    void anInterruptedGateFailsSayingTheAgentIsStopping() {
+    void anInterruptedGateDecidesNothing() {
         WorkSlots slots = new WorkSlots(1);
         cluster.show(Map.of(API, new Health.Progressing("0 of 1 replicas available")));
         CompletableFuture<GateResult> result = new CompletableFuture<>();
@@ -85,8 +91,7 @@ class GateTest {
                 List.of(), LONG)));
         await().atMost(10, TimeUnit.SECONDS).until(() -> cluster.parked() == 1);
         waiter.interrupt();
-        assertThat(result).succeedsWithin(Duration.ofSeconds(10)).isInstanceOfSatisfying(GateResult.Failed.class,
-                failed -> assertThat(failed.signals()).containsExactly("interrupted: the agent is stopping"));
+        assertThat(result).succeedsWithin(Duration.ofSeconds(10)).isInstanceOf(GateResult.Interrupted.class);
     }
 
     @Test

@@ -1,0 +1,57 @@
+package dev.capstan.agent.rollout;
+
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** Every write a rollout makes to the cluster: what the decision tree needs, and all it needs (a fake in tests). */
+public interface UnitWrites {
+    /** Server-side dry run of all the objects: the first rejection, or empty when the server takes them all. */
+    Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects);
+
+    ApplyResult apply(List<RenderedObject> objects);
+
+    int delete(List<ObjectKey> keys);
+
+    /** The unit's canary Deployments in the cluster (left over by a rollout, or by a crash during one). */
+    List<ObjectKey> canaries(String chart, String env);
+
+    /** Deletes what {@code previous} had and {@code keep} has not, under the prune guards; what it deleted. */
+    List<ObjectKey> prune(String chart, String env, Collection<ObjectKey> keep, Collection<ObjectKey> previous);
+
+    /** The writes through the server-side applier and the pruner. */
+    static UnitWrites of(ServerSideApplier applier, Pruner pruner) {
+        return new UnitWrites() {
+            @Override
+            public Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects) {
+                return applier.dryRun(objects);
+            }
+
+            @Override
+            public ApplyResult apply(List<RenderedObject> objects) {
+                return applier.apply(objects);
+            }
+
+            @Override
+            public int delete(List<ObjectKey> keys) {
+                return applier.delete(keys);
+            }
+
+            @Override
+            public List<ObjectKey> canaries(String chart, String env) {
+                return pruner.canaries(chart, env);
+            }
+
+            @Override
+            public List<ObjectKey> prune(String chart, String env, Collection<ObjectKey> keep,
+                                         Collection<ObjectKey> previous) {
+                return pruner.prune(chart, env, keep, previous);
+            }
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package dev.capstan.agent.sync;
+
+/**
+ * Who reconciles and whether this agent knows where it stands: leadership is written by the elector, readiness once
+ * by the first cycle (leader) or the first read of the records (standby).
+ */
+public final class AgentRole {
+    /** Without HA, this agent; with HA, the Lease holder ({@code leader} says whether that is us). */
+    public record Leadership(boolean ha, String identity, boolean leader, String currentLeader) {
+    }
+
+    private volatile Leadership leadership = new Leadership(false, "", true, "");
+    private volatile boolean ready;
+
+    public Leadership leadership() {
+        return leadership;
+    }
+
+    public void leadership(Leadership now) {
+        leadership = now;
+    }
+
+    /** Ready once one full cycle has run (or a standby has read the records), whatever the outcome. */
+    public boolean ready() {
+        return ready;
+    }
+
+    void nowReady() {
+        ready = true;
+    }
+}
