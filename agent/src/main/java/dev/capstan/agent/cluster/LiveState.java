@@ -27,7 +27,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     private final List<java.util.function.BiConsumer<String, String>> listeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private final List<java.util.function.Consumer<String>> eventListeners =
+    private final List<java.util.function.BiConsumer<String, String>> eventListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public LiveState(KubernetesClient client) {
@@ -43,16 +43,16 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} with the namespace of every event of every watched object, status updates included
-     * (health gates wake on them), on the informer's thread: it must only hand the news on.
+     * Calls {@code listener} with the namespace and name of every event of every watched object, status updates
+     * included (health gates wake on them), on the informer's thread: it must only hand the news on.
      */
-    public void onAnyEvent(java.util.function.Consumer<String> listener) {
+    public void onAnyEvent(java.util.function.BiConsumer<String, String> listener) {
         eventListeners.add(listener);
     }
 
     private void event(GenericKubernetesResource object) {
         String namespace = object.getMetadata().getNamespace();
-        eventListeners.forEach(l -> l.accept(namespace == null ? "" : namespace));
+        eventListeners.forEach(l -> l.accept(namespace == null ? "" : namespace, object.getMetadata().getName()));
     }
 
     /**

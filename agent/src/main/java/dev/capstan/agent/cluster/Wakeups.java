@@ -10,20 +10,29 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Who waits for news of which namespace: the informers signal a namespace on every event, the gates waiting on it
- * wake up. A signal is never lost between a gate's look and its wait (a permit stays until taken).
+ * Who waits for news of what: a gate waits on its objects (by namespace and name) and, for workloads judged with their
+ * pods, on the pods and ReplicaSets of their namespaces; the informers signal exactly those, so an event wakes only
+ * the gates it concerns, not every gate of a busy namespace. A signal is never lost between a gate's look and its
+ * wait (a permit stays until taken).
  */
 final class Wakeups {
-    private final Map<String, Set<Waiter>> byNamespace = new ConcurrentHashMap<>();
+    private final Map<String, Set<Waiter>> byTopic = new ConcurrentHashMap<>();
 
-    /** The namespace of a cluster-scoped object. */
-    static final String CLUSTER = "";
+    /** What a change to one object is news of. */
+    static String object(String namespace, String name) {
+        return (namespace == null ? "" : namespace) + "/" + name;
+    }
 
-    LiveHealth.Changes register(Collection<String> namespaces) {
-        Waiter waiter = new Waiter(Set.copyOf(namespaces));
-        for (String namespace : waiter.namespaces) {
+    /** What a change to a pod or ReplicaSet of a namespace is news of. */
+    static String pods(String namespace) {
+        return "pods of " + namespace;
+    }
+
+    LiveHealth.Changes register(Collection<String> topics) {
+        Waiter waiter = new Waiter(Set.copyOf(topics));
+        for (String topic : waiter.topics) {
             // compute, not computeIfAbsent().add(): a closing waiter may be removing the set at the same moment.
-            byNamespace.compute(namespace, (n, set) -> {
+            byTopic.compute(topic, (n, set) -> {
                 Set<Waiter> waiters = set == null ? ConcurrentHashMap.newKeySet() : set;
                 waiters.add(waiter);
                 return waiters;
@@ -32,24 +41,19 @@ final class Wakeups {
         return waiter;
     }
 
-    void signal(String namespace) {
-        Set<Waiter> waiting = byNamespace.get(namespace == null ? CLUSTER : namespace);
+    void signal(String topic) {
+        Set<Waiter> waiting = byTopic.get(topic);
         if (waiting != null) {
             waiting.forEach(Waiter::wake);
         }
     }
 
-    /** Gates waiting now (for a test or a gauge). */
-    int waiting() {
-        return byNamespace.values().stream().mapToInt(Set::size).sum();
-    }
-
     private final class Waiter implements LiveHealth.Changes {
-        private final Set<String> namespaces;
+        private final Set<String> topics;
         private final Semaphore news = new Semaphore(0);
 
-        private Waiter(Set<String> namespaces) {
-            this.namespaces = namespaces;
+        private Waiter(Set<String> topics) {
+            this.topics = topics;
         }
 
         private void wake() {
@@ -68,8 +72,8 @@ final class Wakeups {
 
         @Override
         public void close() {
-            for (String namespace : namespaces) {
-                byNamespace.computeIfPresent(namespace, (n, set) -> {
+            for (String topic : topics) {
+                byTopic.computeIfPresent(topic, (n, set) -> {
                     set.remove(this);
                     return set.isEmpty() ? null : set;
                 });

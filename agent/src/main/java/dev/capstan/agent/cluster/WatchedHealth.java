@@ -11,7 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Health of a rollout's objects from the informers Capstan already runs ({@link LiveState}) plus the pods of its
@@ -29,8 +30,8 @@ public final class WatchedHealth implements LiveHealth, AutoCloseable {
 
     public WatchedHealth(KubernetesClient client, LiveState live) {
         this.live = live;
-        this.pods = new WorkloadPods(client, wakeups::signal);
-        live.onAnyEvent(wakeups::signal);
+        this.pods = new WorkloadPods(client, namespace -> wakeups.signal(Wakeups.pods(namespace)));
+        live.onAnyEvent((namespace, name) -> wakeups.signal(Wakeups.object(namespace, name)));
     }
 
     @Override
@@ -62,12 +63,14 @@ public final class WatchedHealth implements LiveHealth, AutoCloseable {
 
     @Override
     public Changes changes(List<ObjectKey> keys) {
-        return wakeups.register(keys.stream().map(ObjectKey::namespace).collect(Collectors.toSet()));
-    }
-
-    /** Gates waiting for news now. */
-    public int waiting() {
-        return wakeups.waiting();
+        Set<String> topics = new HashSet<>();
+        for (ObjectKey key : keys) {
+            topics.add(Wakeups.object(key.namespace(), key.name()));
+            if (ResourceHealth.mayBeJudgedWithPods(key.apiVersion(), key.kind())) {
+                topics.add(Wakeups.pods(key.namespace()));
+            }
+        }
+        return wakeups.register(topics);
     }
 
     @SuppressWarnings("unchecked")

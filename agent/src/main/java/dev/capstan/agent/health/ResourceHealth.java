@@ -72,7 +72,7 @@ public final class ResourceHealth {
      * the newest spec (before that, "current" pods are the old spec's) and that want pods at all.
      */
     public static boolean judgedWithPods(String apiVersion, String kind, Map<String, Object> object) {
-        if (!"apps".equals(group(apiVersion)) || unobserved(object)) {
+        if (!mayBeJudgedWithPods(apiVersion, kind) || unobserved(object)) {
             return false;
         }
         return switch (kind) {
@@ -80,6 +80,12 @@ public final class ResourceHealth {
             case "Deployment", "StatefulSet", "ReplicaSet" -> number(map(object, "spec"), "replicas", 1) > 0;
             default -> false;
         };
+    }
+
+    /** Whether objects of this kind can have their pods judged (apps workloads), whatever their state. */
+    public static boolean mayBeJudgedWithPods(String apiVersion, String kind) {
+        return "apps".equals(group(apiVersion)) && Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+                .contains(kind);
     }
 
     /** The API group of {@code group/version}; empty for the core group ({@code v1}). */
