@@ -104,8 +104,11 @@ public final class Gate {
                             }
                             case CheckResult.NotYet notYet -> {
                                 streaks.put(check.name(), 0);
-                                lastSaid.put(check.name(), notYet.detail());
-                                pending.add("check " + check.name() + ": " + notYet.detail());
+                                // A run cut short by the gate's own deadline says nothing new: keep what it said.
+                                if (System.nanoTime() < deadline || !lastSaid.containsKey(check.name())) {
+                                    lastSaid.put(check.name(), notYet.detail());
+                                }
+                                pending.add("check " + check.name() + ": " + lastSaid.get(check.name()));
                             }
                             case CheckResult.Passed passed -> {
                                 int streak = streaks.merge(check.name(), 1, Integer::sum);
