@@ -73,16 +73,6 @@ public final class Pruner {
         return true;
     }
 
-    /** Deployments of the unit labelled as canaries (left over by a rollout, or by a crash during one). */
-    public List<ObjectKey> canaries(String chart, String env) {
-        return client.genericKubernetesResources("apps/v1", "Deployment").inAnyNamespace()
-                .withLabel(Labels.CHART, chart).withLabel(Labels.ENV, env)
-                .withLabel(CANARY_TRACK_LABEL, "canary").list().getItems().stream()
-                .map(d -> new ObjectKey("apps/v1", "Deployment", d.getMetadata().getNamespace(),
-                        d.getMetadata().getName()))
-                .toList();
-    }
-
     public static boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
         Map<String, String> labels = live.getMetadata().getLabels();
         Map<String, String> annotations = live.getMetadata().getAnnotations();

@@ -40,6 +40,8 @@ public final class ReleaseStore {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private final boolean remembers;
+    /** {@link #all()} has read every record: a unit absent from {@code cache} has none, no need to ask. */
+    private volatile boolean complete;
 
     /** A store that reads the cluster on every call: for readers beside the agent (the CLI, tests). */
     public ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock) {
@@ -148,12 +150,14 @@ public final class ReleaseStore {
         if (remembers) {
             cache.clear();
             cache.putAll(read);
+            complete = true;
         }
         return all;
     }
 
     /** Forgets what was read: the next reads go to the cluster (after another replica may have written). */
     public void invalidate() {
+        complete = false;
         cache.clear();
     }
 
@@ -161,7 +165,8 @@ public final class ReleaseStore {
         if (!remembers) {
             return read(chart, env);
         }
-        return cache.computeIfAbsent(unit(chart, env), u -> read(chart, env));
+        return cache.computeIfAbsent(unit(chart, env), u -> complete ? new java.util.concurrent
+                .ConcurrentSkipListMap<>() : read(chart, env));
     }
 
     private java.util.NavigableMap<Integer, Release> read(String chart, String env) {

@@ -3,6 +3,7 @@ package dev.capstan.agent.rollout;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import java.util.Collection;
@@ -24,34 +25,8 @@ public interface UnitWrites {
     /** Deletes what {@code previous} had and {@code keep} has not, under the prune guards; what it deleted. */
     List<ObjectKey> prune(String chart, String env, Collection<ObjectKey> keep, Collection<ObjectKey> previous);
 
-    /** The writes through the server-side applier and the pruner. */
-    static UnitWrites of(ServerSideApplier applier, Pruner pruner) {
-        return new UnitWrites() {
-            @Override
-            public Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects) {
-                return applier.dryRun(objects);
-            }
-
-            @Override
-            public ApplyResult apply(List<RenderedObject> objects) {
-                return applier.apply(objects);
-            }
-
-            @Override
-            public int delete(List<ObjectKey> keys) {
-                return applier.delete(keys);
-            }
-
-            @Override
-            public List<ObjectKey> canaries(String chart, String env) {
-                return pruner.canaries(chart, env);
-            }
-
-            @Override
-            public List<ObjectKey> prune(String chart, String env, Collection<ObjectKey> keep,
-                                         Collection<ObjectKey> previous) {
-                return pruner.prune(chart, env, keep, previous);
-            }
-        };
+    /** The writes to a real cluster (see {@link ClusterUnitWrites}). */
+    static UnitWrites of(ServerSideApplier applier, Pruner pruner, LiveState live) {
+        return new ClusterUnitWrites(applier, pruner, live);
     }
 }

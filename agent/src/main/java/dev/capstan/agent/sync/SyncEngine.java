@@ -96,7 +96,7 @@ public final class SyncEngine implements AutoCloseable {
         Pruner pruner = new Pruner(client);
         DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
         WatchedHealth health = new WatchedHealth(client, live);
-        RolloutController rollouts = new RolloutController(UnitWrites.of(applier, pruner),
+        RolloutController rollouts = new RolloutController(UnitWrites.of(applier, pruner, live),
                 new Gate(health, checks, metrics, slots), store, new StableReplicas(client), clock, metrics, tracer,
                 new HookRunner(client, applier), drift::changed);
         return new ClusterTargets.Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock),

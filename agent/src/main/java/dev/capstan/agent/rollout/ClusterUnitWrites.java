@@ -1,0 +1,94 @@
+package dev.capstan.agent.rollout;
+
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.LiveState;
+import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.model.Labels;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A rollout's writes to a real cluster: the server-side applier and the pruner. A unit's canaries are found in the
+ * Deployment informer (leftovers of a crash or an earlier agent, listed when it started) plus the canaries this agent
+ * applied and has not deleted yet (the informer may not have seen them), not by a LIST across all namespaces per
+ * rollout.
+ */
+final class ClusterUnitWrites implements UnitWrites {
+    private static final String DEPLOYMENTS = "apps/v1/Deployment";
+
+    private final ServerSideApplier applier;
+    private final Pruner pruner;
+    private final LiveState live;
+    /** Canaries applied by this agent and not deleted since, with their unit ({@code chart/env}). */
+    private final Map<ObjectKey, String> appliedCanaries = new ConcurrentHashMap<>();
+
+    ClusterUnitWrites(ServerSideApplier applier, Pruner pruner, LiveState live) {
+        this.applier = applier;
+        this.pruner = pruner;
+        this.live = live;
+    }
+
+    @Override
+    public Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects) {
+        return applier.dryRun(objects);
+    }
+
+    @Override
+    public ApplyResult apply(List<RenderedObject> objects) {
+        // Remembered before the apply: a canary applied and then lost track of would be an orphan.
+        for (RenderedObject object : objects) {
+            Map<String, Object> labels = labels(object);
+            if (Canary.TRACK.equals(labels.get(Canary.TRACK_LABEL))) {
+                appliedCanaries.put(object.key(), labels.get(Labels.CHART) + "/" + labels.get(Labels.ENV));
+            }
+        }
+        return applier.apply(objects);
+    }
+
+    @Override
+    public int delete(List<ObjectKey> keys) {
+        int deleted = applier.delete(keys);
+        keys.forEach(appliedCanaries::remove);
+        return deleted;
+    }
+
+    @Override
+    public List<ObjectKey> canaries(String chart, String env) {
+        live.watch("apps/v1", "Deployment");
+        Set<ObjectKey> canaries = new LinkedHashSet<>();
+        for (GenericKubernetesResource deployment : live.managedBy(chart, env, List.of(DEPLOYMENTS))) {
+            Map<String, String> labels = deployment.getMetadata().getLabels();
+            if (labels != null && Canary.TRACK.equals(labels.get(Canary.TRACK_LABEL))) {
+                canaries.add(new ObjectKey("apps/v1", "Deployment", deployment.getMetadata().getNamespace(),
+                        deployment.getMetadata().getName()));
+            }
+        }
+        appliedCanaries.forEach((key, unit) -> {
+            if (unit.equals(chart + "/" + env)) {
+                canaries.add(key);
+            }
+        });
+        return List.copyOf(canaries);
+    }
+
+    @Override
+    public List<ObjectKey> prune(String chart, String env, Collection<ObjectKey> keep,
+                                 Collection<ObjectKey> previous) {
+        return pruner.prune(chart, env, keep, previous);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> labels(RenderedObject object) {
+        return object.content().get("metadata") instanceof Map<?, ?> metadata
+                && metadata.get("labels") instanceof Map<?, ?> labels ? (Map<String, Object>) labels : Map.of();
+    }
+}
