@@ -87,7 +87,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
             informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource object) {
-                    // The initial list and Capstan's own creations: nothing drifted.
+                    // News for a gate; for drift, the initial list and Capstan's own creations are not a change.
                     event(object);
                 }
 
@@ -105,14 +105,23 @@ public final class LiveState implements LiveLookup, AutoCloseable {
                     changed(object);
                 }
             });
-            try {
-                informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                informer.close();
-                throw new IllegalStateException("cannot watch " + kind + ": " + rootMessage(e), e);
-            }
-            return informer;
+            return started(informer, kind);
         });
+    }
+
+    /** Starts {@code informer} and waits (at most 30 s) for its first list; closes it and says why if it fails. */
+    static <T> SharedIndexInformer<T> started(SharedIndexInformer<T> informer, String what) {
+        try {
+            informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return informer;
+        } catch (InterruptedException e) {
+            informer.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting to watch " + what, e);
+        } catch (Exception e) {
+            informer.close();
+            throw new IllegalStateException("cannot watch " + what + ": " + rootMessage(e), e);
+        }
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -81,18 +80,7 @@ final class WorkloadPods implements AutoCloseable {
                     changed.accept(namespace);
                 }
             });
-            try {
-                informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                informer.close();
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting to watch " + kind + "s in " + namespace);
-            } catch (Exception e) {
-                informer.close();
-                throw new IllegalStateException("cannot watch " + kind + "s in " + namespace + ": "
-                        + LiveState.rootMessage(e), e);
-            }
-            return informer;
+            return LiveState.started(informer, kind + "s in " + namespace);
         });
     }
 
