@@ -35,11 +35,19 @@ public final class TetheredProcess implements AutoCloseable {
     }
 
     public static TetheredProcess start(String name, Path workDir, List<String> command) throws IOException {
+        return start(name, workDir, command, java.util.Map.of());
+    }
+
+    /** As {@link #start(String, Path, List)}, with {@code environment} added to the process's. */
+    public static TetheredProcess start(String name, Path workDir, List<String> command,
+                                        java.util.Map<String, String> environment) throws IOException {
         Path log = workDir.resolve(name + ".log");
         List<String> full = new ArrayList<>(List.of("bash", "-c", GUARD, "guard",
                 Long.toString(ProcessHandle.current().pid())));
         full.addAll(command);
-        Process process = new ProcessBuilder(full)
+        ProcessBuilder builder = new ProcessBuilder(full);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

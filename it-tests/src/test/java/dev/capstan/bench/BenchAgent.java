@@ -38,6 +38,12 @@ final class BenchAgent {
     /** @param releases the agent config's {@code releases} mapping, e.g. {@code {namespace: soak-records}} */
     static BenchAgent configure(Path dir, String repoUrl, LocalCluster cluster, String pollInterval, String releases)
             throws IOException {
+        return configure(dir, repoUrl, cluster, pollInterval, releases, "");
+    }
+
+    /** As above, with {@code moreYaml} (top-level keys of the agent config) added. */
+    static BenchAgent configure(Path dir, String repoUrl, LocalCluster cluster, String pollInterval, String releases,
+                                String moreYaml) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -48,18 +54,30 @@ final class BenchAgent {
                 cluster: {kubeconfig: "%s"}
                 http: {host: 127.0.0.1, port: %d}
                 releases: %s
-                """.formatted(repoUrl, pollInterval, dir.resolve("cache"), cluster.kubeconfig(), port, releases));
+                """.formatted(repoUrl, pollInterval, dir.resolve("cache"), cluster.kubeconfig(), port, releases)
+                + moreYaml);
         return new BenchAgent(dir, config, port);
     }
 
     /** Starts {@code java <jvmFlags> -jar capstan.jar run}; its output goes to {@code <dir>/<name>.log}. */
     TetheredProcess start(String name, List<String> jvmFlags) throws IOException {
+        return start(name, jvmFlags, List.of());
+    }
+
+    /** As {@link #start(String, List)}, with {@code environment} ({@code NAME=value}) added to the agent's. */
+    TetheredProcess start(String name, List<String> jvmFlags, List<String> environment) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmFlags);
         command.addAll(List.of("-jar", ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar").toString(),
                 "run", "--config", config.toString()));
-        return TetheredProcess.start(name, dir, command);
+        return TetheredProcess.start(name, dir, command, environment.stream().map(e -> e.split("=", 2))
+                .collect(java.util.stream.Collectors.toMap(e -> e[0], e -> e[1])));
+    }
+
+    /** The agent's base URL. */
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
     }
 
     /** The JSON the agent answers at {@code path}; null while it does not answer (starting, killed). */

@@ -6,6 +6,7 @@ import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.LocalGitRepo;
 import dev.capstan.testcluster.TetheredProcess;
+import dev.capstan.testcluster.WebhookSender;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
@@ -33,44 +34,65 @@ import java.util.stream.IntStream;
 public final class ScaleBenchmark {
     static final String CONTROLLER_QPS = "500";
     private static final Duration IDLE = Duration.ofSeconds(60);
+    private static final int ONE_APP_PUSHES = 5;
+    private static final String WEBHOOK_SECRET = "scale-bench-webhook-secret";
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration LIMIT = Duration.ofMinutes(20);
     /** The install's JVM flags (manifests/deployment.yaml) in its memory limit. */
     private static final List<String> JVM = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=50");
+    /** The install's environment for the JVM (manifests/deployment.yaml). */
+    private static final List<String> ENVIRONMENT = List.of();
 
     private ScaleBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
-        List<Integer> sizes = args.length == 0 ? List.of(1000)
-                : java.util.Arrays.stream(args).map(Integer::parseInt).toList();
+        // Options for exploring (not for the published figures): --jvm=<flag> adds an agent JVM flag,
+        // --no-baseline skips kubectl, --jcmd=<command> prints what jcmd says of the agent after the idle minute.
+        List<String> options = java.util.Arrays.stream(args).filter(a -> a.startsWith("--")).toList();
+        List<String> jvm = new java.util.ArrayList<>(JVM);
+        options.stream().filter(o -> o.startsWith("--jvm=")).map(o -> o.substring(6)).forEach(jvm::add);
+        boolean baseline = !options.contains("--no-baseline");
+        List<String> environment = new java.util.ArrayList<>(ENVIRONMENT);
+        options.stream().filter(o -> o.startsWith("--env=")).map(o -> o.substring(6)).forEach(environment::add);
+        List<Integer> parsed = java.util.Arrays.stream(args).filter(a -> !a.startsWith("--"))
+                .map(Integer::parseInt).toList();
+        List<Integer> sizes = parsed.isEmpty() ? List.of(1000) : parsed;
         Path work = Files.createTempDirectory("capstan-scale-bench-");
         try (LocalCluster cluster = LocalCluster.start(ClusterBinaries.locate(ClusterBinaries.repoRoot()),
                 work.resolve("cluster"), List.of("--kube-api-qps", CONTROLLER_QPS, "--kube-api-burst",
                         CONTROLLER_QPS));
                 KubernetesClient client = cluster.newClient()) {
             out.printf("%d-core machine, kube-controller-manager --kube-api-qps/--kube-api-burst %s, agent JVM %s%n",
-                    Runtime.getRuntime().availableProcessors(), CONTROLLER_QPS, String.join(" ", JVM));
+                    Runtime.getRuntime().availableProcessors(), CONTROLLER_QPS, String.join(" ", jvm)
+                            + (environment.isEmpty() ? "" : ", env " + String.join(" ", environment)));
             for (int n : sizes) {
                 out.printf("N=%d apps (%d objects)%n", n, 4 * n);
-                double kubectl = kubectl(cluster, client, work, n);
+                double kubectl = baseline ? kubectl(cluster, client, work, n) : Double.NaN;
                 out.printf("  kubectl apply --server-side + kubectl wait: %.1f s%n", kubectl);
-                Capstan capstan = capstan(cluster, client, work, n);
+                Capstan capstan = capstan(cluster, client, work, n, jvm, environment, options.stream()
+                        .filter(o -> o.startsWith("--jcmd=")).map(o -> o.substring(7)).toList());
                 out.printf("  Capstan: all objects applied %.1f s, all units Synced %.1f s (%.2fx kubectl)%n",
                         capstan.applied, capstan.synced, capstan.synced / kubectl);
-                out.printf("  Capstan RSS: peak %d MiB, settled %d MiB (heap max %s)%n", capstan.peakRssMib,
-                        capstan.settledRssMib, "384 MiB");
+                out.printf("  Capstan RSS: peak %d MiB, settled %d MiB (JVM %s)%n", capstan.peakRssMib,
+                        capstan.settledRssMib, String.join(" ", jvm));
                 out.printf("  Capstan requests to the API server until Synced: %s%n", capstan.syncRequests);
                 out.printf("  idle %d s (poll every 30 s): CPU %.2f s (%.1f%% of a core), requests %s%n",
                         IDLE.toSeconds(), capstan.idleCpuSeconds, 100 * capstan.idleCpuSeconds / IDLE.toSeconds(),
                         capstan.idleRequests);
+                List<Double> sorted = capstan.oneChangedMillis.stream().sorted().toList();
+                out.printf("  one app changed, push + webhook -> its Service changed in the cluster (%d pushes): "
+                        + "p50 %.0f ms, max %.0f ms (%s)%n", sorted.size(), sorted.get(sorted.size() / 2),
+                        sorted.get(sorted.size() - 1), capstan.oneChangedMillis.stream()
+                                .map(v -> String.format("%.0f", v)).collect(Collectors.joining(", ")));
             }
         }
     }
 
     private record Capstan(double applied, double synced, long peakRssMib, long settledRssMib,
-                           Map<String, Long> syncRequests, double idleCpuSeconds, Map<String, Long> idleRequests) {
+                           Map<String, Long> syncRequests, double idleCpuSeconds, Map<String, Long> idleRequests,
+                           List<Double> oneChangedMillis) {
     }
 
     private static double kubectl(LocalCluster cluster, KubernetesClient client, Path work, int n) throws Exception {
@@ -86,20 +108,24 @@ public final class ScaleBenchmark {
         return seconds(start);
     }
 
-    private static Capstan capstan(LocalCluster cluster, KubernetesClient client, Path work, int n) throws Exception {
+    private static Capstan capstan(LocalCluster cluster, KubernetesClient client, Path work, int n, List<String> jvm,
+                                   List<String> environment, List<String> jcmd) throws Exception {
         String namespace = "scale-capstan-" + n;
         Namespaces.ensure(client, namespace);
         Path dir = work.resolve("capstan-" + n);
         LocalGitRepo repo = LocalGitRepo.fromDirectory(generate(dir.resolve("source"), n, namespace),
                 dir.resolve("git"));
-        BenchAgent agentConfig = BenchAgent.configure(Files.createDirectories(dir.resolve("agent")), repo.url(),
-                cluster, "30s", "{namespace: scale-records-" + n + "}");
+        Path agentDir = Files.createDirectories(dir.resolve("agent"));
+        Path webhookSecret = Files.writeString(agentDir.resolve("webhook-secret"), WEBHOOK_SECRET);
+        BenchAgent agentConfig = BenchAgent.configure(agentDir, repo.url(), cluster, "30s",
+                "{namespace: scale-records-" + n + "}", "webhooks: {github: {secretFile: \"" + webhookSecret
+                        + "\"}}\n");
         List<SharedIndexInformer<?>> watches = List.of(
                 client.apps().deployments().inNamespace(namespace).inform(),
                 client.serviceAccounts().inNamespace(namespace).withLabel("capstan.dev/env").inform(),
                 client.services().inNamespace(namespace).inform(),
                 client.network().v1().ingresses().inNamespace(namespace).inform());
-        try (TetheredProcess agent = agentConfig.start("capstan-" + n, JVM)) {
+        try (TetheredProcess agent = agentConfig.start("capstan-" + n, jvm, environment)) {
             Measure.waitFor(() -> agent.child().isPresent());
             long pid = agent.child().orElseThrow().pid();
             long start = System.nanoTime();
@@ -127,11 +153,49 @@ public final class ScaleBenchmark {
             Map<String, Long> idle = new TreeMap<>();
             idleAfter.forEach((verb, count) -> idle.put(verb, count - idleBefore.getOrDefault(verb, 0L)));
             idle.values().removeIf(v -> v == 0);
+            List<Double> oneChanged = oneAppChanged(repo, agentConfig, watches.get(2), namespace, n);
+            for (String command : jcmd) {
+                Path tool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
+                System.out.println(new String(new ProcessBuilder(List.of(tool.toString(), Long.toString(pid),
+                        command)).redirectErrorStream(true).start().getInputStream().readAllBytes()));
+            }
             return new Capstan(applied, synced, procStatus(pid, "VmHWM") / 1024, procStatus(pid, "VmRSS") / 1024,
-                    syncRequests, idleCpu, idle);
+                    syncRequests, idleCpu, idle, oneChanged);
         } finally {
             watches.forEach(SharedIndexInformer::close);
         }
+    }
+
+    /**
+     * Changes one app's port, pushes and sends GitHub's push webhook; the time from the webhook sent to the app's
+     * Service carrying the new port (seen by the benchmark's own watch), {@value #ONE_APP_PUSHES} times.
+     */
+    private static List<Double> oneAppChanged(LocalGitRepo repo, BenchAgent agent,
+                                              SharedIndexInformer<?> services, String namespace, int n) {
+        WebhookSender github = new WebhookSender(agent.baseUrl(), WEBHOOK_SECRET);
+        List<Double> millis = new java.util.ArrayList<>();
+        for (int i = 0; i < ONE_APP_PUSHES; i++) {
+            String app = "app-" + (i * 7 % n);
+            int port = 9000 + i;
+            repo.write("charts/" + app + "/values.yaml", "replicas: 0\nport: " + port + "\n");
+            String commit = repo.commitAndPush("bench: " + app + " on port " + port);
+            long sent = System.nanoTime();
+            if (github.push("refs/heads/main", commit) / 100 != 2) {
+                throw new IllegalStateException("the agent refused the webhook");
+            }
+            long deadline = sent + Duration.ofMinutes(2).toNanos();
+            while (!(services.getStore().getByKey(namespace + "/" + app)
+                    instanceof io.fabric8.kubernetes.api.model.Service service && service.getSpec().getPorts().stream()
+                    .anyMatch(p -> p.getTargetPort() != null && Integer.valueOf(port)
+                            .equals(p.getTargetPort().getIntVal())))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(app + " not changed in the cluster 2 minutes after the webhook");
+                }
+                LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+            }
+            millis.add((System.nanoTime() - sent) / 1e6);
+        }
+        return millis;
     }
 
     /** Units the agent reports Synced; 0 while it does not answer yet. */

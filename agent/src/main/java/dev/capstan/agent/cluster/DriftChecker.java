@@ -97,6 +97,16 @@ public final class DriftChecker {
         }
     }
 
+    /**
+     * {@code object} was just applied and the server answered {@code applied}: that object is in sync with it, so a
+     * drift check right after a deploy costs no dry run unless something else has written the object since.
+     */
+    public void applied(RenderedObject object, GenericKubernetesResource applied) {
+        synchronized (cache) {
+            cache.put(cacheKey(object, applied), new Compared(new ObjectVerdict.InSync(object.key()), ""));
+        }
+    }
+
     public UnitDrift check(String unit, String commit, DesiredState desired) {
         try {
             List<ObjectVerdict> verdicts = new ArrayList<>();
@@ -234,6 +244,22 @@ public final class DriftChecker {
                 yaml(OwnedFields.project(owned, liveMap)), yaml(OwnedFields.project(owned, desiredMap))));
     }
 
+    private List<ManagedFieldsEntry> managedFieldsOf(ObjectKey key) {
+        List<ManagedFieldsEntry> cached = live.get(key).map(o -> o.getMetadata().getManagedFields()).orElse(null);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
+            GenericKubernetesResource object = (key.namespace().isEmpty() ? operation.withName(key.name())
+                    : operation.inNamespace(key.namespace()).withName(key.name())).get();
+            return object == null ? null : object.getMetadata().getManagedFields();
+        } catch (KubernetesClientException e) {
+            // Who changed it is a courtesy of the report; the correction does not depend on it.
+            return null;
+        }
+    }
+
     /** The fields the capstan manager owns through Apply (empty if it owns none). */
     @SuppressWarnings("unchecked")
     private Map<String, Object> ownedFields(GenericKubernetesResource resource) {
@@ -301,8 +327,9 @@ public final class DriftChecker {
      * operation, e.g. {@code kubectl-edit (Update)}); empty when the object is gone or nobody else wrote to it.
      */
     public String changedBy(ObjectKey key, List<String> paths) {
-        List<ManagedFieldsEntry> others = live.get(key).map(object -> object.getMetadata().getManagedFields())
-                .orElse(List.of()).stream().filter(e -> !Labels.MANAGER.equals(e.getManager())).toList();
+        // Informer caches keep no managed fields (LeanItemStore): read them from the object itself.
+        List<ManagedFieldsEntry> others = Optional.ofNullable(managedFieldsOf(key)).orElse(List.of()).stream()
+                .filter(e -> !Labels.MANAGER.equals(e.getManager())).toList();
         java.util.Comparator<ManagedFieldsEntry> newest = java.util.Comparator.comparing(e -> e.getTime() == null
                 ? "" : e.getTime());
         // The manager that now owns a changed field said it; else the latest writer that is not a status updater.

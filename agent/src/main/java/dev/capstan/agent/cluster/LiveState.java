@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * time a kind is needed and lives as long as the agent.
  */
 public final class LiveState implements LiveLookup, AutoCloseable {
+    /** Written by the Deployment controller, never by Capstan or a person. */
+    private static final String CONTROLLER_ANNOTATIONS = "deployment.kubernetes.io/";
     private final KubernetesClient client;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
 
@@ -58,15 +60,22 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     /**
      * What a change Capstan cares about changes: for objects with a {@code generation} (which the API server bumps
      * on spec changes) the generation with the labels and annotations, so that status updates — a Deployment's on
-     * every pod change — are not news; for the others the resourceVersion.
+     * every pod change — are not news; for the others the resourceVersion. The annotation the Deployment controller
+     * writes after every rollout ({@code deployment.kubernetes.io/revision}) is not news either.
      */
     public static String versionOf(GenericKubernetesResource object) {
         Long generation = object.getMetadata().getGeneration();
         if (generation == null || generation == 0) {
             return object.getMetadata().getResourceVersion();
         }
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        if (annotations != null && annotations.keySet().stream().anyMatch(k -> k.startsWith(CONTROLLER_ANNOTATIONS))) {
+            annotations = new java.util.TreeMap<>(annotations);
+            annotations.keySet().removeIf(k -> k.startsWith(CONTROLLER_ANNOTATIONS));
+        }
         return "g" + generation + "/" + java.util.Objects.hash(object.getMetadata().getLabels(),
-                object.getMetadata().getAnnotations(), object.getMetadata().getOwnerReferences(),
+                annotations == null || annotations.isEmpty() ? null : annotations,
+                object.getMetadata().getOwnerReferences(),
                 object.getMetadata().getFinalizers(), object.getMetadata().getDeletionTimestamp());
     }
 
@@ -83,7 +92,8 @@ public final class LiveState implements LiveLookup, AutoCloseable {
             SharedIndexInformer<GenericKubernetesResource> informer = client
                     .genericKubernetesResources(apiVersion, kind).inAnyNamespace()
                     .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
-                    .inform();
+                    .runnableInformer(0)
+                    .itemStore(new LeanItemStore());
             informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource object) {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts the requests Capstan's client sends to one cluster's API server, by the verb the API server would log
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
  * client's requests (the API server's own {@code apiserver_request_total} cannot tell clients apart).
  */
 public final class RequestCounter implements Interceptor {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestCounter.class);
     static final List<String> VERBS = List.of("GET", "LIST", "WATCH", "CREATE", "UPDATE", "PATCH", "APPLY", "DELETE",
             "DISCOVERY");
 
@@ -33,8 +36,10 @@ public final class RequestCounter implements Interceptor {
         // The body's content type is kept apart from the headers until the request is sent.
         String contentType = request instanceof StandardHttpRequest standard && standard.getContentType() != null
                 ? standard.getContentType() : request.header("Content-Type");
-        counters.get(verb(request.method(), request.uri().getPath(), request.uri().getRawQuery(), contentType))
-                .increment();
+        String verb = verb(request.method(), request.uri().getPath(), request.uri().getRawQuery(), contentType);
+        counters.get(verb).increment();
+        // Which requests a cycle sends, for whoever tunes it (capstan.log.level=TRACE); only the path, never a body.
+        LOG.trace("{} {}", verb, request.uri().getPath());
     }
 
     /** The API server's name for a request: a GET of a collection is a LIST, a PATCH of apply-patch an APPLY. */

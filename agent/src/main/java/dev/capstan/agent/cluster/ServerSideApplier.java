@@ -42,6 +42,9 @@ public final class ServerSideApplier {
     private final CrdReadiness crds;
     private final LiveLookup owners;
     private final ReservedObjects reserved;
+    private final KnownNamespaces namespaces;
+    private final List<java.util.function.BiConsumer<RenderedObject, GenericKubernetesResource>> appliedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * {@code owners}: where live objects are read to check who owns them (the agent's informers);
@@ -52,10 +55,19 @@ public final class ServerSideApplier {
         this.crds = new CrdReadiness(client);
         this.owners = owners;
         this.reserved = reserved;
+        this.namespaces = new KnownNamespaces(client, java.time.Duration.ofMinutes(1), java.time.Clock.systemUTC());
     }
 
     public ServerSideApplier(KubernetesClient client, LiveLookup owners) {
         this(client, owners, ReservedObjects.none());
+    }
+
+    /**
+     * Calls {@code listener} with every object applied and the object the server answered with (what the object is
+     * right after the apply), on the applying thread.
+     */
+    public void onApplied(java.util.function.BiConsumer<RenderedObject, GenericKubernetesResource> listener) {
+        appliedListeners.add(listener);
     }
 
     /** Checks ownership with a GET per object (one-shot use). */
@@ -88,7 +100,7 @@ public final class ServerSideApplier {
             String namespace = object.key().namespace();
             if (!namespace.isEmpty() && namespaces.add(namespace)) {
                 try {
-                    Namespaces.ensure(client, namespace);
+                    this.namespaces.ensure(namespace);
                 } catch (KubernetesClientException e) {
                     return Optional.of(new ApplyResult.Rejected(object.key(), "namespace " + namespace + ": "
                             + describe(e)));
@@ -96,11 +108,15 @@ public final class ServerSideApplier {
             }
         }
         Set<String> definedHere = CrdReadiness.definedKinds(objects);
-        return inParallel(objects.stream().filter(o -> !crds.awaitsDefinition(o.key(), definedHere)).toList(),
-                object -> {
+        Optional<ApplyResult.Rejected> rejected = inParallel(objects.stream()
+                .filter(o -> !crds.awaitsDefinition(o.key(), definedHere)).toList(), object -> {
                     target(object).dryRun().fieldManager(Labels.MANAGER).forceConflicts().serverSideApply();
                     return "";
                 }, " (dry run: nothing was applied)").rejected();
+        // Deleted since it was last seen: look again next time (and create it then).
+        rejected.filter(r -> r.message().contains("namespaces \"" + r.object().namespace() + "\" not found"))
+                .ifPresent(r -> this.namespaces.forget(r.object().namespace()));
+        return rejected;
     }
 
     /** The first object of the set that another unit owns (checked before anything is written). */
@@ -151,9 +167,12 @@ public final class ServerSideApplier {
         Map<ObjectKey, String> versions = new HashMap<>();
         for (Map<String, List<RenderedObject>> kinds : byRank.values()) {
             for (List<RenderedObject> sameKind : kinds.values()) {
-                Batch batch = inParallel(sameKind, object -> retry.executeSupplier(() -> target(object)
-                        .fieldManager(Labels.MANAGER).forceConflicts().serverSideApply().getMetadata()
-                        .getResourceVersion()), "");
+                Batch batch = inParallel(sameKind, object -> {
+                    GenericKubernetesResource applied = retry.executeSupplier(() -> target(object)
+                            .fieldManager(Labels.MANAGER).forceConflicts().serverSideApply());
+                    appliedListeners.forEach(listener -> listener.accept(object, applied));
+                    return applied.getMetadata().getResourceVersion();
+                }, "");
                 versions.putAll(batch.versions());
                 if (batch.rejected().isPresent()) {
                     return batch.rejected().get();

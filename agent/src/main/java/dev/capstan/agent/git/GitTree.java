@@ -25,6 +25,7 @@ public final class GitTree implements RepoTree {
     private final Repository repository;
     private final ObjectId commit;
     private final ObjectId tree;
+    private final Map<String, Map<String, String>> listings = new java.util.concurrent.ConcurrentHashMap<>();
 
     GitTree(Repository repository, ObjectId commit, ObjectId tree) {
         this.repository = repository;
@@ -52,9 +53,37 @@ public final class GitTree implements RepoTree {
 
     @Override
     public Optional<String> contentId(String path) {
-        try (ObjectReader reader = repository.newObjectReader();
-                TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
-            return walk == null ? Optional.of("absent") : Optional.of(walk.getObjectId(0).name());
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        String name = path.substring(slash + 1);
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || parent.startsWith("/") || parent.endsWith("/")
+                || parent.contains("//")) {
+            return Optional.of("absent");
+        }
+        // A cycle asks for every unit's chart directory: list each parent once instead of walking from the root
+        // (and through a thousand-entry charts tree) once per unit. The commit never changes, so neither does this.
+        return Optional.of(listings.computeIfAbsent(parent, this::entries).getOrDefault(name, "absent"));
+    }
+
+    /** The ids of {@code dir}'s direct entries by name; empty when {@code dir} is not a directory of the tree. */
+    private Map<String, String> entries(String dir) {
+        try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+            if (dir.isEmpty()) {
+                walk.addTree(tree);
+            } else {
+                try (TreeWalk find = TreeWalk.forPath(reader, dir, tree)) {
+                    if (find == null || find.getFileMode(0) != FileMode.TREE) {
+                        return Map.of();
+                    }
+                    walk.addTree(find.getObjectId(0));
+                }
+            }
+            walk.setRecursive(false);
+            Map<String, String> entries = new java.util.HashMap<>();
+            while (walk.next()) {
+                entries.put(walk.getNameString(), walk.getObjectId(0).name());
+            }
+            return entries;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

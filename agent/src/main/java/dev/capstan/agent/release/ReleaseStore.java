@@ -75,12 +75,17 @@ public final class ReleaseStore {
      * Records a new revision (the next number for the unit) with {@code status}, usually {@code progressing}. Older
      * revisions beyond the history limit are deleted, never a progressing or the deployed one.
      */
-    public synchronized Release create(NewRelease draft, Release.Status status) {
+    public Release create(NewRelease draft, Release.Status status) {
+        return create(draft, status, "");
+    }
+
+    /** As {@link #create(NewRelease, Release.Status)}, with the step it is at already recorded. */
+    public synchronized Release create(NewRelease draft, Release.Status status, String phase) {
         List<Release> history = history(draft.chart(), draft.env());
         int revision = history.stream().mapToInt(Release::revision).max().orElse(0) + 1;
         var now = clock.instant();
         Release release = new Release(draft.chart(), draft.env(), revision, draft.commit(), draft.chartVersion(),
-                draft.appVersion(), status, now, now, draft.digest(), draft.message(), draft.source(), "", List.of(),
+                draft.appVersion(), status, now, now, draft.digest(), draft.message(), draft.source(), phase, List.of(),
                 draft.rollbackTo(), Release.Hold.NONE);
         records.create(name(draft.chart(), draft.env(), revision),
                 Map.of(LABEL_CHART, draft.chart(), LABEL_ENV, draft.env()),

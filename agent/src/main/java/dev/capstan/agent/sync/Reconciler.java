@@ -59,6 +59,11 @@ public final class Reconciler implements UnitScheduler.Work {
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual()
                     .name("capstan-drift-nudge").factory());
     private final java.util.Set<String> nudged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ExecutorService sweeps = java.util.concurrent.Executors
+            .newSingleThreadExecutor(Thread.ofVirtual().name("capstan-drift-sweep").factory());
+    private final java.util.concurrent.atomic.AtomicBoolean sweepQueued = new java.util.concurrent.atomic
+            .AtomicBoolean();
+    private volatile boolean swept;
     private volatile Map<String, Unit> previousOf = Map.of();
 
     private final Tracer tracer;
@@ -102,14 +107,14 @@ public final class Reconciler implements UnitScheduler.Work {
         incidents.loadOnce();
         try {
             Revision revision;
+            long started = System.nanoTime();
             switch (Tracing.span(tracer, "capstan.fetch", Attributes.empty(), fetcher::fetch)) {
                 case FetchOutcome.Failed failed -> {
                     // Keep serving the last state; only the repo status says the remote is failing.
                     repo.record(repo.status().failed(failed.message(), failed.circuitOpen(), clock.instant()));
                     LOG.warn("git fetch failed: {}", failed.message());
                     // The cluster can drift while git is down: keep checking what was last deployed.
-                    reportDrift();
-                    alerts.tick();
+                    sweepDrift();
                     return;
                 }
                 case FetchOutcome.Fetched fetched -> revision = fetched.revision();
@@ -122,8 +127,9 @@ public final class Reconciler implements UnitScheduler.Work {
             repo.commitSeen(revision.commit(), new RepoBoard.CommitArrival(now,
                     webhook.isAfter(previousFetch) ? Optional.of(webhook) : Optional.empty()));
             repo.record(repo.status().fetched(revision.commit(), now));
+            long fetched = System.nanoTime();
             if (newCommit) {
-                LOG.info("new commit {}", revision.commit());
+                LOG.info("new commit {} (fetched in {} ms)", revision.commit(), (fetched - started) / 1_000_000);
             }
             Plan plan;
             try {
@@ -160,12 +166,50 @@ public final class Reconciler implements UnitScheduler.Work {
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
             scheduler.offer(revision, plan.units(), sources);
-            reportDrift();
-            alerts.tick();
+            if (newCommit) {
+                LOG.info("{} units planned in {} ms", plan.units().size(), (System.nanoTime() - fetched) / 1_000_000);
+            }
+            sweepDrift();
         } finally {
             MDC.clear();
             role.nowReady();
         }
+    }
+
+    /**
+     * Every unit's drift, then the alerts that depend on it. The first sweep runs within the cycle (readiness waits
+     * for it); later ones run beside the loop, at most one queued, so that the next commit's fetch never waits for
+     * a thousand units' drift checks.
+     */
+    private void sweepDrift() {
+        if (!swept) {
+            swept = true;
+            sweepNow();
+            return;
+        }
+        if (sweepQueued.compareAndSet(false, true)) {
+            try {
+                sweeps.execute(() -> {
+                    sweepQueued.set(false);
+                    Revision revision = lastRevision;
+                    if (revision != null) {
+                        MDC.put("commit", revision.shortCommit());
+                    }
+                    try {
+                        sweepNow();
+                    } finally {
+                        MDC.clear();
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                sweepQueued.set(false);
+            }
+        }
+    }
+
+    private void sweepNow() {
+        reportDrift();
+        alerts.tick();
     }
 
     /** Drift of every unit not in the middle of a rollout (its canary and half-applied state are not drift). */
@@ -273,6 +317,7 @@ public final class Reconciler implements UnitScheduler.Work {
 
     void stop(Duration timeout) {
         nudges.shutdownNow();
+        sweeps.shutdownNow();
         scheduler.stop(timeout);
     }
 

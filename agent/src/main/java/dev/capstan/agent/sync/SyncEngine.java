@@ -95,6 +95,7 @@ public final class SyncEngine implements AutoCloseable {
                 ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
         Pruner pruner = new Pruner(client);
         DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
+        applier.onApplied(drift::applied);
         WatchedHealth health = new WatchedHealth(client, live);
         RolloutController rollouts = new RolloutController(UnitWrites.of(applier, pruner, live),
                 new Gate(health, checks, metrics, slots), store, new StableReplicas(client), clock, metrics, tracer,

@@ -23,6 +23,18 @@ class LiveVersionTest {
     }
 
     @Test
+    void theDeploymentControllersRevisionAnnotationIsNoChangeButAnyOtherAnnotationIs() {
+        GenericKubernetesResource applied = object(1L, "100", Map.of("app", "web"));
+        GenericKubernetesResource revised = object(1L, "101", Map.of("app", "web"));
+        revised.getMetadata().setAnnotations(Map.of("deployment.kubernetes.io/revision", "1"));
+        GenericKubernetesResource annotated = object(1L, "102", Map.of("app", "web"));
+        annotated.getMetadata().setAnnotations(Map.of("deployment.kubernetes.io/revision", "1", "team", "x"));
+
+        assertThat(LiveState.versionOf(revised)).isEqualTo(LiveState.versionOf(applied));
+        assertThat(LiveState.versionOf(annotated)).isNotEqualTo(LiveState.versionOf(revised));
+    }
+
+    @Test
     void withoutAGenerationEveryUpdateCounts() {
         assertThat(LiveState.versionOf(object(null, "7", Map.of()))).isEqualTo("7");
         assertThat(LiveState.versionOf(object(null, "8", Map.of()))).isEqualTo("8");

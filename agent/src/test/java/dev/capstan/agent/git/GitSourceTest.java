@@ -53,6 +53,23 @@ class GitSourceTest {
     }
 
     @Test
+    void contentIdsAreGitsObjectIdsAndAbsentForWhatTheTreeLacks() throws IOException {
+        try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
+            var tree = source.fetch().tree();
+
+            assertThat(tree.contentId("charts/api")).contains(git(work, "rev-parse", "HEAD:charts/api").strip());
+            assertThat(tree.contentId("charts/web")).contains(git(work, "rev-parse", "HEAD:charts/web").strip());
+            assertThat(tree.contentId("capstan.yaml")).contains(git(work, "rev-parse", "HEAD:capstan.yaml").strip());
+            assertThat(tree.contentId("charts/api/templates/cm.yaml"))
+                    .contains(git(work, "rev-parse", "HEAD:charts/api/templates/cm.yaml").strip());
+            for (String absent : List.of("charts/db", "charts/../capstan.yaml", "charts//api", "/charts/api",
+                    "charts/api/", "capstan.yaml/x", "nowhere/api")) {
+                assertThat(tree.contentId(absent)).as(absent).contains("absent");
+            }
+        }
+    }
+
+    @Test
     void aNewCommitIsSeenOnTheNextFetchAndOldTreesStayReadable() throws IOException {
         try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
             Revision first = source.fetch();
