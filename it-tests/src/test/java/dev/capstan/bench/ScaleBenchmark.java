@@ -39,9 +39,10 @@ public final class ScaleBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration LIMIT = Duration.ofMinutes(20);
     /** The install's JVM flags (manifests/deployment.yaml) in its memory limit. */
-    private static final List<String> JVM = List.of("-XX:MaxRAM=768m", "-XX:MaxRAMPercentage=50");
+    private static final List<String> JVM = List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC",
+            "-XX:MaxRAMPercentage=25", "-XX:TieredStopAtLevel=1");
     /** The install's environment for the JVM (manifests/deployment.yaml). */
-    private static final List<String> ENVIRONMENT = List.of();
+    private static final List<String> ENVIRONMENT = List.of("MALLOC_ARENA_MAX=2");
 
     private ScaleBenchmark() {
     }

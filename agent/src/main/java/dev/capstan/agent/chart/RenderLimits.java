@@ -12,7 +12,8 @@ import java.time.Duration;
  */
 public record RenderLimits(int maxOutputBytes, Duration timeBudget, long parseCacheChars) {
     public static RenderLimits defaults() {
-        return new RenderLimits(4 * 1024 * 1024, Duration.ofSeconds(2), 32L * 1024 * 1024);
+        // The parse cache holds the text and its parsed maps (~10x the text): 4 Mi chars of text.
+        return new RenderLimits(4 * 1024 * 1024, Duration.ofSeconds(2), 4L * 1024 * 1024);
     }
 
     public RenderLimits(int maxOutputBytes, Duration timeBudget) {
