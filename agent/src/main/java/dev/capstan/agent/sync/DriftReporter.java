@@ -189,7 +189,11 @@ public final class DriftReporter {
             String[] parts = drift.unit().split("/", 2);
             for (String verdict : List.of("InSync", "Modified", "Missing", "Extra")) {
                 long count = drift.objects().stream().map(ObjectVerdict::name).filter(verdict::equals).count();
-                rows.add(MultiGauge.Row.of(Tags.of("chart", parts[0], "env", parts[1], "verdict", verdict), count));
+                // A unit in sync is one series, not four: at a thousand units, 3,000 zeros fewer to hold and scrape.
+                if (count > 0 || verdict.equals("InSync")) {
+                    rows.add(MultiGauge.Row.of(Tags.of("chart", parts[0], "env", parts[1], "verdict", verdict),
+                            count));
+                }
             }
         }
         objects.register(rows, true);
