@@ -7,6 +7,10 @@ import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.AgentRole;
+import dev.capstan.agent.sync.Shards;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import dev.capstan.agent.sync.ClusterTargets;
 import dev.capstan.agent.sync.SyncEngine;
 import dev.capstan.agent.sync.StatusBoard;
@@ -152,7 +156,7 @@ public final class Agent implements AutoCloseable {
             List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
-                reporters.add(0, campaign(config, client, board, vertx, worker, loop, engine, closing, store,
+                reporters.add(0, campaign(config, client, board, vertx, loop, engine, closing, store,
                         onLostLeadership));
             } else {
                 loop.start();
@@ -181,42 +185,112 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Campaigns for the Lease: the leader runs the sync loop; a standby re-reads the records the leader writes
-     * every few seconds, so its reads stay current.
+     * Campaigns for the Lease of each shard (one shard, one Lease, without sharding): a replica works on the units
+     * of the shards it holds; one that holds none re-reads the records the others write every few seconds, so its
+     * reads stay current. A replica campaigns for its own shard at once and for the others after two lease
+     * durations, so that each replica of a starting set takes its own and a dead replica's shard is taken over.
      */
-    private static Leadership campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
-                                       WorkerExecutor worker, SyncLoop loop, SyncEngine engine, AtomicBoolean closing,
-                                       ReleaseStore store, Runnable onLostLeadership) {
+    private static AutoCloseable campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
+                                          SyncLoop loop, SyncEngine engine,
+                                          AtomicBoolean closing, ReleaseStore store, Runnable onLostLeadership) {
         String me = config.ha().identity();
+        AgentConfig.Sharding sharding = config.ha().sharding();
+        Shards shards = Shards.leased(sharding.count());
+        board.role().shards(shards);
         board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
-        Runnable refresh = () -> worker.executeBlocking(() -> {
+        // On Vert.x's worker pool, not the reconciler's one thread: a sharded replica's cycles must not wait for it.
+        Runnable refresh = () -> vertx.executeBlocking(() -> {
             if (!board.leadership().leader()) {
                 engine.refreshRecords();
+            } else if (shards.count() > 1) {
+                engine.refreshOthers(shards::mine);
             }
             return null;
         }, false);
         refresh.run();
         vertx.setPeriodic(STANDBY_REFRESH_MS, id -> refresh.run());
-        Leadership leadership = new Leadership(client, config.releases().namespace(), config.ha(),
-                () -> {
-                    LOG.info("{} leads: reconciling", me);
-                    // What this replica read as a standby may predate the last writes of the replica it replaces.
-                    store.invalidate();
-                    board.role().leadership(new AgentRole.Leadership(true, me, true, me));
-                    loop.start();
-                },
-                () -> {
-                    board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
+        List<Leadership> leases = new java.util.ArrayList<>();
+        for (int shard = 0; shard < sharding.count(); shard++) {
+            int mine = shard;
+            Leadership lease = new Leadership(client, config.releases().namespace(), config.ha(),
+                    config.ha().leaseOf(shard),
+                    () -> {
+                        LOG.info("{} leads (holds {}): reconciling its units", me, config.ha().leaseOf(mine));
+                        // What this replica read of the shard's units may predate the last writes of the replica
+                        // it replaces.
+                        store.invalidate(chart -> shards.shardOf(chart) == mine);
+                        shards.took(mine);
+                        board.role().leadership(new AgentRole.Leadership(true, me, true, me));
+                        loop.start();
+                    },
+                    () -> {
+                        shards.lost(mine);
+                        if (!closing.get()) {
+                            // Another replica may hold it now: nothing of this replica may write any more.
+                            board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
+                            LOG.error("{} lost {}: stopping reconciliation", me, config.ha().leaseOf(mine));
+                            loop.stop(Duration.ofSeconds(5));
+                            engine.stop(Duration.ofSeconds(5));
+                            onLostLeadership.run();
+                        }
+                    },
+                    holder -> {
+                        shards.holder(mine, holder);
+                        if (mine == sharding.preferred()) {
+                            board.role().leadership(new AgentRole.Leadership(true, me, !shards.held().isEmpty(),
+                                    holder));
+                        }
+                    });
+            leases.add(lease);
+            if (shard == sharding.preferred()) {
+                lease.start();
+            } else {
+                // Twice the lease: replicas starting together (a StatefulSet's) each take their own first.
+                vertx.setTimer(2 * config.ha().leaseDuration().toMillis(), id -> {
                     if (!closing.get()) {
-                        LOG.error("{} stopped leading: stopping reconciliation", me);
-                        loop.stop(Duration.ofSeconds(5));
-                        engine.stop(Duration.ofSeconds(5));
-                        onLostLeadership.run();
+                        lease.start();
                     }
-                },
-                leader -> board.role().leadership(new AgentRole.Leadership(true, me, leader.equals(me), leader)));
-        leadership.start();
-        return leadership;
+                });
+            }
+        }
+        var holders = sharding.count() == 1 ? null : watchHolders(client, config, shards);
+        return () -> {
+            leases.forEach(Leadership::close);
+            if (holders != null) {
+                holders.close();
+            }
+        };
+    }
+
+    /** Who holds each shard, from the Leases themselves: known before this replica campaigns for the others. */
+    private static SharedIndexInformer<Lease> watchHolders(KubernetesClient client, AgentConfig config,
+                                                           Shards shards) {
+        java.util.function.Consumer<Lease> seen = lease -> {
+            for (int shard = 0; shard < shards.count(); shard++) {
+                if (config.ha().leaseOf(shard).equals(lease.getMetadata().getName()) && lease.getSpec() != null
+                        && lease.getSpec().getHolderIdentity() != null) {
+                    shards.holder(shard, lease.getSpec().getHolderIdentity());
+                }
+            }
+        };
+        return client.leases().inNamespace(config.releases().namespace()).inform(
+                new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Lease lease) {
+                        seen.accept(lease);
+                    }
+
+                    @Override
+                    public void onUpdate(Lease old,
+                                         Lease lease) {
+                        seen.accept(lease);
+                    }
+
+                    @Override
+                    public void onDelete(Lease lease,
+                                         boolean unknownFinalState) {
+                    }
+                });
     }
 
     /** HTTPS with the configured PEM certificate and key, else plain HTTP. */

@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.TetheredProcess;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,8 +43,8 @@ class FailoverIT {
         this.cluster = cluster;
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
         ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
-        int portA = freePort();
-        int portB = freePort();
+        int portA = HaAgentProcess.freePort();
+        int portB = HaAgentProcess.freePort();
         assertThat(portB).isNotEqualTo(portA);
         try (TetheredProcess a = agent(repo, ns, "agent-a", portA)) {
             // The first agent leads; the second starts once it does, as a standby.
@@ -99,20 +97,7 @@ class FailoverIT {
 
     private TetheredProcess agent(RolloutRepo repo, TestNamespace ns, String identity, int port)
             throws Exception {
-        Path config = temp.resolve(identity + ".yaml");
-        Files.writeString(config, """
-                repo: {url: "%s", branch: main, pollInterval: 300ms}
-                cacheDir: "%s"
-                cluster: {kubeconfig: "%s"}
-                http: {host: 127.0.0.1, port: %d}
-                releases: {namespace: %s, unitsMayDeployHere: true}
-                ha: {enabled: true, identity: %s, leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms}
-                """.formatted(repo.git.url(), temp.resolve("cache-" + identity), cluster.kubeconfig(), port,
-                ns.name(), identity));
-        Path jar = ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return TetheredProcess.start(identity, temp, List.of(java, "-jar", jar.toString(), "run", "--config",
-                config.toString(), "--log-format", "text"));
+        return HaAgentProcess.start(temp, repo, ns.name(), cluster, identity, port, "");
     }
 
     private static String holder(KubernetesClient client, TestNamespace ns) {
@@ -128,11 +113,5 @@ class FailoverIT {
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

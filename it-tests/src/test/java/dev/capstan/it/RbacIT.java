@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @KubernetesCluster
 class RbacIT {
     private static final List<String> FILES = List.of("namespace.yaml", "serviceaccount.yaml", "rbac.yaml",
-            "configmap.yaml", "deployment.yaml", "service.yaml", "pdb.yaml", "networkpolicy.yaml");
+            "configmap.yaml", "deployment.yaml", "service.yaml", "pdb.yaml", "networkpolicy.yaml",
+            "sharded/statefulset.yaml", "sharded/replicas-service.yaml");
 
     @TempDir
     Path temp;
@@ -72,7 +73,8 @@ class RbacIT {
 
     /**
      * Applies manifests/ with the agent's namespace and cluster-role names made unique to the test (and the PDB at
-     * policy/v1beta1, all Kubernetes 1.20 has); the Deployment and PDB as server dry runs. {@code withoutConfigMaps}
+     * policy/v1beta1, all Kubernetes 1.20 has); the workloads (the sharded StatefulSet too) and PDB as server dry
+     * runs. {@code withoutConfigMaps}
      * drops configmaps from the rules. Returns the agent's namespace.
      */
     private static String install(KubernetesClient client, TestNamespace ns, boolean withoutConfigMaps)
@@ -90,7 +92,8 @@ class RbacIT {
             for (HasMetadata item : client.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))
                     .items()) {
                 var resource = client.resource(item);
-                if (item.getKind().equals("Deployment") || item.getKind().equals("PodDisruptionBudget")) {
+                if (item.getKind().equals("Deployment") || item.getKind().equals("StatefulSet")
+                        || item.getKind().equals("PodDisruptionBudget")) {
                     resource.dryRun().fieldManager("rbac-it").forceConflicts().serverSideApply();
                 } else {
                     resource.fieldManager("rbac-it").forceConflicts().serverSideApply();

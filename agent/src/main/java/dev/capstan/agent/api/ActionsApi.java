@@ -37,6 +37,21 @@ final class ActionsApi {
             syncNow.run();
             HttpApi.json(ctx, 202, new JsonObject().put("status", "sync requested"));
         });
+        // Sharded: a unit is acted on by the replica that holds its shard; any other says which replica that is.
+        router.post("/api/releases/:chart/:env/*").handler(ctx -> {
+            dev.capstan.agent.sync.Shards shards = board.role().shards();
+            String chart = ctx.pathParam("chart");
+            if (shards.mine(chart)) {
+                ctx.next();
+                return;
+            }
+            int shard = shards.shardOf(chart);
+            String holder = shards.holderOf(chart).orElse("");
+            HttpApi.json(ctx, 409, new JsonObject().put("error", "unit " + chart + "/" + ctx.pathParam("env")
+                    + " is on shard " + shard + ", which " + (holder.isEmpty() ? "no replica holds yet"
+                    : "replica " + holder + " holds: send it there")).put("shard", shard)
+                    .put("holder", holder.isEmpty() ? null : holder));
+        });
         router.post("/api/releases/:chart/:env/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
         router.post("/api/releases/:chart/:env/rollback").handler(ctx -> {
             Optional<Integer> revision;

@@ -57,6 +57,11 @@ public final class HttpApi {
         JsonObject agent = new JsonObject().put("role", !leadership.ha() ? "single" : leadership.leader() ? "leader"
                 : "standby").put("identity", leadership.identity())
                 .put("leader", leadership.currentLeader().isEmpty() ? null : leadership.currentLeader());
+        dev.capstan.agent.sync.Shards shards = board.role().shards();
+        if (shards.count() > 1) {
+            agent.put("shards", new JsonObject().put("count", shards.count())
+                    .put("held", new JsonArray(java.util.List.copyOf(shards.held()))));
+        }
         return new JsonObject().put("agent", agent).put("repo", repoJson).put("units", units);
     }
 

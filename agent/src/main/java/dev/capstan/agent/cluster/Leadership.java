@@ -24,16 +24,22 @@ public final class Leadership implements AutoCloseable {
 
     public Leadership(KubernetesClient client, String namespace, AgentConfig.Ha ha, Runnable onStart,
                       Runnable onStop, Consumer<String> onNewLeader) {
+        this(client, namespace, ha, ha.leaseName(), onStart, onStop, onNewLeader);
+    }
+
+    /** As above, for the Lease {@code leaseName} (a shard's). */
+    public Leadership(KubernetesClient client, String namespace, AgentConfig.Ha ha, String leaseName,
+                      Runnable onStart, Runnable onStop, Consumer<String> onNewLeader) {
         Namespaces.ensure(client, namespace);
         this.elector = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName("capstan")
-                .withLock(new LeaseLock(namespace, ha.leaseName(), ha.identity()))
+                .withLock(new LeaseLock(namespace, leaseName, ha.identity()))
                 .withLeaseDuration(ha.leaseDuration())
                 .withRenewDeadline(ha.renewDeadline())
                 .withRetryPeriod(ha.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(onStart, onStop, leader -> {
-                    LOG.info("leader is now {}", leader);
+                    LOG.info("{} is now held by {}", leaseName, leader);
                     onNewLeader.accept(leader);
                 }))
                 .build())

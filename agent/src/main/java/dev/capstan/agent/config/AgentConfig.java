@@ -58,10 +58,32 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
      * {@code renewDeadline} stops leading (and {@code capstan run} exits, to come back as a standby).
      */
     public record Ha(boolean enabled, String identity, String leaseName, Duration leaseDuration,
-                     Duration renewDeadline, Duration retryPeriod) {
+                     Duration renewDeadline, Duration retryPeriod, Sharding sharding) {
+        public Ha(boolean enabled, String identity, String leaseName, Duration leaseDuration, Duration renewDeadline,
+                  Duration retryPeriod) {
+            this(enabled, identity, leaseName, leaseDuration, renewDeadline, retryPeriod, Sharding.none());
+        }
+
         public static Ha off() {
             return new Ha(false, "", "capstan-leader", Duration.ofSeconds(15), Duration.ofSeconds(10),
                     Duration.ofSeconds(2));
+        }
+
+        /** The Lease of {@code shard}: the configured name alone when there is one shard (as before sharding). */
+        public String leaseOf(int shard) {
+            return sharding.count() == 1 ? leaseName : leaseName + "-shard-" + shard;
+        }
+    }
+
+    /**
+     * Units split into {@code count} shards by chart (a chart's environments stay together: promotion reads the
+     * previous environment's state), one Lease each: the replica whose {@code preferred} shard it is campaigns for
+     * it at once, every replica for the others after two lease durations, taking one whose holder has not renewed it
+     * within a lease duration (a dead replica's shard is taken over).
+     */
+    public record Sharding(int count, int preferred) {
+        public static Sharding none() {
+            return new Sharding(1, 0);
         }
     }
 

@@ -188,8 +188,11 @@ public final class AgentConfigLoader {
         return new WebhookConfig(secrets, fields.integer("maxRequestsPerSecond", 20, 1, 10_000));
     }
 
+    private static final int MAX_SHARDS = 64;
+
     private static AgentConfig.Ha ha(Fields ha) {
-        ha.allowOnly(Set.of("enabled", "identity", "leaseName", "leaseDuration", "renewDeadline", "retryPeriod"));
+        ha.allowOnly(Set.of("enabled", "identity", "leaseName", "leaseDuration", "renewDeadline", "retryPeriod",
+                "shards", "shard"));
         AgentConfig.Ha d = AgentConfig.Ha.off();
         Object enabled = ha.raw("enabled");
         if (enabled != null && !(enabled instanceof Boolean)) {
@@ -206,7 +209,25 @@ public final class AgentConfigLoader {
             throw ha.error("retryPeriod", "must be shorter than renewDeadline");
         }
         return new AgentConfig.Ha(Boolean.TRUE.equals(enabled), identity,
-                ha.dnsLabel("leaseName", ha.optionalString("leaseName").orElse(d.leaseName())), lease, renew, retry);
+                ha.dnsLabel("leaseName", ha.optionalString("leaseName").orElse(d.leaseName())), lease, renew, retry,
+                sharding(ha, identity, Boolean.TRUE.equals(enabled)));
+    }
+
+    /** {@code shards} and {@code shard} (else the identity's StatefulSet ordinal). */
+    private static AgentConfig.Sharding sharding(Fields ha, String identity, boolean enabled) {
+        int count = ha.integer("shards", 1, 1, MAX_SHARDS);
+        if (count > 1 && !enabled) {
+            throw ha.error("shards", "sharding needs ha.enabled: true (each shard has its Lease)");
+        }
+        if (ha.raw("shard") != null) {
+            return new AgentConfig.Sharding(count, ha.integer("shard", 0, 0, count - 1));
+        }
+        java.util.regex.Matcher ordinal = java.util.regex.Pattern.compile("-([0-9]{1,4})$").matcher(identity);
+        if (count > 1 && !ordinal.find()) {
+            throw ha.error("shard", "not set, and identity '" + identity + "' ends in no StatefulSet ordinal "
+                    + "(-0, -1...) to take it from");
+        }
+        return new AgentConfig.Sharding(count, count == 1 ? 0 : Integer.parseInt(ordinal.group(1)) % count);
     }
 
     /** In a pod: its name (POD_NAME from the downward API, else HOSTNAME); elsewhere the host name and pid. */

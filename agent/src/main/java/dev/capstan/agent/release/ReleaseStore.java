@@ -144,11 +144,16 @@ public final class ReleaseStore {
         return List.copyOf(cached(chart, env).values());
     }
 
-    /** Every unit's revisions, by unit then revision, read afresh (and remembered). */
-    public List<Release> all() {
-        List<Release> all = records.list(Map.of()).stream().map(ReleaseStore::release)
+    /** Every unit's revisions, by unit then revision, read afresh and not remembered (other shards' units). */
+    public List<Release> readAll() {
+        return records.list(Map.of()).stream().map(ReleaseStore::release)
                 .sorted(Comparator.comparing(Release::unit).thenComparingInt(Release::revision))
                 .toList();
+    }
+
+    /** Every unit's revisions, by unit then revision, read afresh (and remembered). */
+    public List<Release> all() {
+        List<Release> all = readAll();
         java.util.Map<String, java.util.NavigableMap<Integer, Release>> read = new java.util.HashMap<>();
         all.forEach(r -> read.computeIfAbsent(r.unit(), u -> new java.util.concurrent.ConcurrentSkipListMap<>())
                 .put(r.revision(), r));
@@ -164,6 +169,12 @@ public final class ReleaseStore {
     public void invalidate() {
         complete = false;
         cache.clear();
+    }
+
+    /** Forgets what it read of the units of the charts {@code charts} accepts (a shard this replica just took). */
+    public void invalidate(java.util.function.Predicate<String> charts) {
+        complete = false;
+        cache.keySet().removeIf(unit -> charts.test(unit.substring(0, unit.indexOf('/'))));
     }
 
     private java.util.NavigableMap<Integer, Release> cached(String chart, String env) {

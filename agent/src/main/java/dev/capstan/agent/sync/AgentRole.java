@@ -11,6 +11,16 @@ public final class AgentRole {
 
     private volatile Leadership leadership = new Leadership(false, "", true, "");
     private volatile boolean ready;
+    private volatile Shards shards = Shards.single();
+
+    /** The shards units are spread over and the ones this replica holds (one, its own, without sharding). */
+    public Shards shards() {
+        return shards;
+    }
+
+    public void shards(Shards now) {
+        shards = now;
+    }
 
     public Leadership leadership() {
         return leadership;

@@ -131,9 +131,9 @@ public final class Reconciler implements UnitScheduler.Work {
             if (newCommit) {
                 LOG.info("new commit {} (fetched in {} ms)", revision.commit(), (fetched - started) / 1_000_000);
             }
-            Plan plan;
+            Plan everything;
             try {
-                plan = Planner.plan(revision.tree());
+                everything = Planner.plan(revision.tree());
             } catch (ConfigException | RepoContentException e) {
                 repo.record(repo.status().notDeployable("commit " + revision.shortCommit() + " is not deployable: "
                         + e.getMessage()));
@@ -142,8 +142,14 @@ public final class Reconciler implements UnitScheduler.Work {
                 }
                 return;
             }
+            // Sharded: this replica works on the units of the shards it holds, and only those.
+            Shards shards = role.shards();
+            Plan plan = new Plan(everything.config(), everything.units().stream()
+                    .filter(u -> shards.mine(u.chart())).toList(), everything.refusedCharts().entrySet().stream()
+                    .filter(e -> shards.mine(e.getKey()))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
             java.util.Set<String> shown = plan.units().stream().map(Unit::id).collect(Collectors.toSet());
-            shown.addAll(removed.reconcile(plan, revision.commit()));
+            shown.addAll(removed.reconcile(everything, revision.commit(), shards::mine));
             for (Map.Entry<String, String> refused : plan.refusedCharts().entrySet()) {
                 for (dev.capstan.agent.config.Environment env : plan.config().environments()) {
                     String id = refused.getKey() + "/" + env.name();

@@ -46,6 +46,19 @@ public final class ReleaseRecorder {
         readAll();
     }
 
+    /**
+     * The histories of the units of other shards (the charts {@code mine} refuses) from the records into the board,
+     * so this replica answers reads for them too; what it remembers of its own units' records is not touched.
+     */
+    void reloadOthers(java.util.function.Predicate<String> mine) {
+        try {
+            store.readAll().stream().filter(r -> !mine.test(r.chart()))
+                    .collect(Collectors.groupingBy(Release::unit)).forEach(histories::record);
+        } catch (RuntimeException e) {
+            LOG.warn("other shards' release history not readable: {}", e.getMessage());
+        }
+    }
+
     /** Every unit's history from the records into the board; empty when the records cannot be read. */
     private Optional<Map<String, List<Release>>> readAll() {
         try {

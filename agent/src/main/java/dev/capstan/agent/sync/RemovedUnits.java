@@ -54,13 +54,20 @@ final class RemovedUnits {
         this.clock = clock;
     }
 
-    /** Reports (and prunes, if so configured) every removed unit; returns their ids. */
-    Set<String> reconcile(Plan plan, String commit) {
+    /**
+     * Reports (and prunes, if so configured) every removed unit of the charts {@code mine} accepts (the shards this
+     * replica holds; {@code plan} is the whole commit's, so another shard's unit is never taken for removed);
+     * returns their ids.
+     */
+    Set<String> reconcile(Plan plan, String commit, java.util.function.Predicate<String> mine) {
         Set<String> planned = new HashSet<>();
         plan.units().forEach(u -> planned.add(u.id()));
         Set<String> removed = new HashSet<>();
         for (Map.Entry<String, List<Release>> entry : histories.all().entrySet()) {
             List<Release> history = entry.getValue();
+            if (!history.isEmpty() && !mine.test(history.get(0).chart())) {
+                continue;
+            }
             if (planned.contains(entry.getKey()) || history.isEmpty()
                     || history.get(history.size() - 1).status() == Release.Status.UNINSTALLED) {
                 if (planned.contains(entry.getKey())) {

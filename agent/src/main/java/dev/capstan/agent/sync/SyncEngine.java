@@ -116,6 +116,12 @@ public final class SyncEngine implements AutoCloseable {
         board.role().nowReady();
     }
 
+    /** A sharded replica's reads of the units other replicas work on: their release and incident records. */
+    public void refreshOthers(java.util.function.Predicate<String> mine) {
+        releases.reloadOthers(mine);
+        incidents.reloadAll();
+    }
+
     public UnitActions actions() {
         return actions;
     }

@@ -29,7 +29,12 @@ public final class SyncLoop {
         this.interval = interval;
     }
 
-    public void start() {
+    /** Starts polling (once; a second call only asks for a cycle, as a replica taking one more shard does). */
+    public synchronized void start() {
+        if (started) {
+            trigger();
+            return;
+        }
         started = true;
         trigger();
         scheduleNextPoll();

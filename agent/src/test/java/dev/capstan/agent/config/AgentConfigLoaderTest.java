@@ -210,6 +210,10 @@ class AgentConfigLoaderTest {
         "ha: {enabled: true, leaseDuration: 10s, renewDeadline: 10s}|ha.renewDeadline: must be shorter than"
                 + " leaseDuration (10s)",
         "ha: {enabled: true, renewDeadline: 5s, retryPeriod: 5s}|ha.retryPeriod: must be shorter than renewDeadline",
+        "ha: {shards: 3}|ha.shards: sharding needs ha.enabled: true",
+        "ha: {enabled: true, shards: 0}|ha.shards: expected a whole number from 1",
+        "ha: {enabled: true, shards: 3, shard: 3}|ha.shard: expected a whole number from 0 to 2",
+        "ha: {enabled: true, shards: 3, identity: capstan}|ha.shard: not set, and identity 'capstan' ends in no",
         "api: {openEndpoints: [healthz, admin]}|api.openEndpoints: expected some of healthz, readyz, metrics",
         "api: {maxRequestsPerSecond: 0}|api.maxRequestsPerSecond: expected a whole number from 1",
         "clusters: {default: {context: x}}|clusters.default: 'default' is the agent's own cluster",
@@ -234,10 +238,23 @@ class AgentConfigLoaderTest {
         assertThat(config.api().tokensFile()).contains(BASE.resolve("tokens.yaml"));
         assertThat(config.api().openEndpoints()).containsExactly("healthz");
         assertThat(config.api().tls()).contains(new ApiConfig.Tls(BASE.resolve("c.pem"), BASE.resolve("k.pem")));
+        assertThat(config.ha().sharding()).isEqualTo(AgentConfig.Sharding.none());
+        assertThat(config.ha().leaseOf(0)).isEqualTo("capstan-leader");
         AgentConfig defaults = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n", "a.yaml", BASE);
         assertThat(defaults.ha().enabled()).isFalse();
         assertThat(defaults.api().tokensFile()).isEmpty();
         assertThat(defaults.api().openEndpoints()).containsExactlyInAnyOrder("healthz", "readyz", "metrics");
+    }
+
+    @Test
+    void aReplicasShardIsSetOrItsStatefulSetOrdinal() {
+        AgentConfig ordinal = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n"
+                + "ha: {enabled: true, identity: capstan-4, shards: 3}\n", "a.yaml", BASE);
+        assertThat(ordinal.ha().sharding()).isEqualTo(new AgentConfig.Sharding(3, 1));
+        assertThat(ordinal.ha().leaseOf(2)).isEqualTo("capstan-leader-shard-2");
+        AgentConfig set = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n"
+                + "ha: {enabled: true, identity: anything, shards: 3, shard: 2}\n", "a.yaml", BASE);
+        assertThat(set.ha().sharding()).isEqualTo(new AgentConfig.Sharding(3, 2));
     }
 
     @Test

@@ -32,16 +32,25 @@ class AgentConfigSchemaTest {
             examples = files.filter(f -> f.getFileName().toString().endsWith(".example.yaml"))
                     .map(f -> readString(f)).toList();
         }
-        String configMap = readString(Path.of("..", "manifests", "configmap.yaml"));
-        String installed = configMap.substring(configMap.indexOf("agent.yaml: |") + "agent.yaml: |".length())
-                .lines().map(line -> line.length() > 4 ? line.substring(4) : "").reduce("", (a, b) -> a + b + "\n");
+        String installed = agentYaml(Path.of("..", "manifests", "configmap.yaml"));
+        // The sharded install's replicas take their shard from their pod name (POD_NAME, capstan-0...).
+        String sharded = agentYaml(Path.of("..", "manifests", "sharded", "configmap.yaml"))
+                .replace("ha: {enabled: true, shards: 3}", "ha: {enabled: true, shards: 3, identity: capstan-1}");
+        assertThat(sharded).contains("identity: capstan-1");
         assertThat(examples).hasSizeGreaterThanOrEqualTo(4);
-        for (String text : Stream.concat(examples.stream(), Stream.of(installed)).toList()) {
+        for (String text : Stream.concat(examples.stream(), Stream.of(installed, sharded)).toList()) {
             JsonNode config = tree(text);
             assertThat(schema.validate(config)).as(text).isEmpty();
             assertThat(AgentConfigLoader.parse(text, "example.yaml", Path.of("/etc/capstan")).repo().url())
                     .endsWith("/shop/deploy.git");
         }
+    }
+
+    /** The agent config an install's ConfigMap holds. */
+    private static String agentYaml(Path configMap) {
+        String text = readString(configMap);
+        return text.substring(text.indexOf("agent.yaml: |") + "agent.yaml: |".length())
+                .lines().map(line -> line.length() > 4 ? line.substring(4) : "").reduce("", (a, b) -> a + b + "\n");
     }
 
     @Test
