@@ -8,9 +8,6 @@ import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.AgentRole;
 import dev.capstan.agent.sync.Shards;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import dev.capstan.agent.sync.ClusterTargets;
 import dev.capstan.agent.sync.SyncEngine;
 import dev.capstan.agent.sync.StatusBoard;
@@ -18,7 +15,10 @@ import dev.capstan.agent.sync.SyncLoop;
 import dev.capstan.agent.webhook.WebhookProcessor;
 import dev.capstan.agent.webhook.WebhookRoutes;
 import dev.capstan.agent.webhook.WebhookSecrets;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.capstan.agent.observe.Alerter;
@@ -281,14 +281,13 @@ public final class Agent implements AutoCloseable {
                     }
 
                     @Override
-                    public void onUpdate(Lease old,
-                                         Lease lease) {
+                    public void onUpdate(Lease old, Lease lease) {
                         seen.accept(lease);
                     }
 
                     @Override
-                    public void onDelete(Lease lease,
-                                         boolean unknownFinalState) {
+                    public void onDelete(Lease lease, boolean unknownFinalState) {
+                        // A deleted Lease is taken again by its elector; the holder it names next is news then.
                     }
                 });
     }

@@ -17,4 +17,11 @@ public record Plan(RepoConfig config, List<Unit> units, Map<String, String> refu
     public Plan(RepoConfig config, List<Unit> units) {
         this(config, units, Map.of());
     }
+
+    /** The part of this plan whose charts {@code charts} accepts (a sharded replica's units). */
+    public Plan onlyCharts(java.util.function.Predicate<String> charts) {
+        Map<String, String> refused = new java.util.HashMap<>(refusedCharts);
+        refused.keySet().removeIf(chart -> !charts.test(chart));
+        return new Plan(config, units.stream().filter(u -> charts.test(u.chart())).toList(), refused);
+    }
 }

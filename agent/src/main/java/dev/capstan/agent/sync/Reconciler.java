@@ -144,10 +144,7 @@ public final class Reconciler implements UnitScheduler.Work {
             }
             // Sharded: this replica works on the units of the shards it holds, and only those.
             Shards shards = role.shards();
-            Plan plan = new Plan(everything.config(), everything.units().stream()
-                    .filter(u -> shards.mine(u.chart())).toList(), everything.refusedCharts().entrySet().stream()
-                    .filter(e -> shards.mine(e.getKey()))
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+            Plan plan = everything.onlyCharts(shards::mine);
             java.util.Set<String> shown = plan.units().stream().map(Unit::id).collect(Collectors.toSet());
             shown.addAll(removed.reconcile(everything, revision.commit(), shards::mine));
             for (Map.Entry<String, String> refused : plan.refusedCharts().entrySet()) {
