@@ -1,6 +1,8 @@
 package dev.capstan.agent;
 
 import dev.capstan.agent.api.HttpApi;
+import dev.capstan.agent.api.ShardViews;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.cluster.KubernetesClients;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.git.GitSource;
@@ -38,6 +40,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import dev.capstan.agent.cluster.Leadership;
+import dev.capstan.agent.cluster.PushSignal;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.VertxOptions;
@@ -130,19 +133,32 @@ public final class Agent implements AutoCloseable {
                         new IncidentStore(client, config.releases().namespace(), INCIDENT_LIMIT)));
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
         SyncLoop loop = new SyncLoop(vertx, worker, engine::reconcile, config.repo().pollInterval());
+        Optional<PushSignal> pushSignal = config.ha().enabled()
+                ? Optional.of(new PushSignal(client, config.releases().namespace(), config.ha().leaseName(),
+                        config.ha().identity(), Clock.systemUTC()))
+                : Optional.empty();
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
                 () -> {
                     board.repoBoard().webhookReceived(java.time.Instant.now());
                     loop.trigger();
+                    // The replicas holding the other shards (or the leader, if this one stands by) fetch too.
+                    pushSignal.ifPresent(signal -> vertx.executeBlocking(() -> {
+                        signal.announce();
+                        return null;
+                    }, false));
                 }, config.webhooks(), metrics);
         Optional<ApiTokens> tokens = config.api().tokensFile().map(file -> new ApiTokens(file, metrics));
+        Optional<ShardViews> views = config.ha().enabled() && config.ha().sharding().count() > 1
+                ? Optional.of(new ShardViews(new SecretRecords(client, config.releases().namespace(),
+                        ShardViews.OWNER, ShardViews.TYPE), board, config.ha().identity()))
+                : Optional.empty();
         try {
             tokens.ifPresent(ApiTokens::reload);
             SlowClients slowClients = new SlowClients(vertx, HEADER_DEADLINE, REQUEST_DEADLINE);
             HttpServer server = vertx.createHttpServer(serverOptions(config.api()))
                     .connectionHandler(slowClients::connected)
                     .requestHandler(slowClients.guard(HttpApi.router(vertx, board, metrics, webhooks,
-                            engine.actions(), loop::trigger, config.api(), tokens)))
+                            engine.actions(), loop::trigger, config.api(), tokens, views)))
                     .listen(config.http().port(), config.http().host())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.setPeriodic(SECRET_RELOAD_MS, id -> vertx.executeBlocking(() -> {
@@ -157,7 +173,7 @@ public final class Agent implements AutoCloseable {
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
                 reporters.add(0, campaign(config, client, board, vertx, loop, engine, closing, store,
-                        onLostLeadership));
+                        pushSignal.orElseThrow(), views, onLostLeadership));
             } else {
                 loop.start();
             }
@@ -192,10 +208,11 @@ public final class Agent implements AutoCloseable {
      */
     private static AutoCloseable campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
                                           SyncLoop loop, SyncEngine engine,
-                                          AtomicBoolean closing, ReleaseStore store, Runnable onLostLeadership) {
+                                          AtomicBoolean closing, ReleaseStore store, PushSignal pushSignal,
+                                          Optional<ShardViews> views, Runnable onLostLeadership) {
         String me = config.ha().identity();
         AgentConfig.Sharding sharding = config.ha().sharding();
-        Shards shards = Shards.leased(sharding.count());
+        Shards shards = Shards.leased(sharding.count(), sharding.by());
         board.role().shards(shards);
         board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
         // On Vert.x's worker pool, not the reconciler's one thread: a sharded replica's cycles must not wait for it.
@@ -203,8 +220,15 @@ public final class Agent implements AutoCloseable {
             if (!board.leadership().leader()) {
                 engine.refreshRecords();
             } else if (shards.count() > 1) {
-                engine.refreshOthers(shards::mine);
+                engine.refreshOthers(shards::owns);
             }
+            views.ifPresent(v -> {
+                v.publish();
+                // By cluster, a unit may wait for its previous environment on another shard: look again now.
+                if (v.refresh() && shards.by() == AgentConfig.ShardKey.CLUSTER && !shards.held().isEmpty()) {
+                    loop.trigger();
+                }
+            });
             return null;
         }, false);
         refresh.run();
@@ -218,7 +242,7 @@ public final class Agent implements AutoCloseable {
                         LOG.info("{} leads (holds {}): reconciling its units", me, config.ha().leaseOf(mine));
                         // What this replica read of the shard's units may predate the last writes of the replica
                         // it replaces.
-                        store.invalidate(chart -> shards.shardOf(chart) == mine);
+                        store.invalidate(unit -> shards.shardOfUnit(unit) == mine);
                         shards.took(mine);
                         board.role().leadership(new AgentRole.Leadership(true, me, true, me));
                         loop.start();
@@ -253,18 +277,22 @@ public final class Agent implements AutoCloseable {
                 });
             }
         }
-        var holders = sharding.count() == 1 ? null : watchHolders(client, config, shards);
+        var watch = watchLeases(client, config, shards, pushSignal, () -> {
+            board.repoBoard().webhookReceived(java.time.Instant.now());
+            loop.trigger();
+        });
         return () -> {
             leases.forEach(Leadership::close);
-            if (holders != null) {
-                holders.close();
-            }
+            watch.close();
         };
     }
 
-    /** Who holds each shard, from the Leases themselves: known before this replica campaigns for the others. */
-    private static SharedIndexInformer<Lease> watchHolders(KubernetesClient client, AgentConfig config,
-                                                           Shards shards) {
+    /**
+     * Who holds each shard, from the Leases themselves (known before this replica campaigns for the others), and
+     * pushes another replica's webhook announced.
+     */
+    private static SharedIndexInformer<Lease> watchLeases(KubernetesClient client, AgentConfig config,
+                                                          Shards shards, PushSignal pushSignal, Runnable pushed) {
         java.util.function.Consumer<Lease> seen = lease -> {
             for (int shard = 0; shard < shards.count(); shard++) {
                 if (config.ha().leaseOf(shard).equals(lease.getMetadata().getName()) && lease.getSpec() != null
@@ -277,12 +305,17 @@ public final class Agent implements AutoCloseable {
                 new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Lease lease) {
-                        seen.accept(lease);
+                        // The first push ever creates the stamp; at start, an old stamp costs one fetch.
+                        onUpdate(null, lease);
                     }
 
                     @Override
                     public void onUpdate(Lease old, Lease lease) {
-                        seen.accept(lease);
+                        if (pushSignal.fromAnother(lease)) {
+                            pushed.run();
+                        } else {
+                            seen.accept(lease);
+                        }
                     }
 
                     @Override

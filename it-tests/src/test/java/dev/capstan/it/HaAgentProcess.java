@@ -19,16 +19,27 @@ final class HaAgentProcess {
     /** @param moreHa more fields of the {@code ha} mapping, e.g. {@code "shards: 3"}; empty for none */
     static TetheredProcess start(Path dir, RolloutRepo repo, String recordsNamespace, LocalCluster cluster,
                                  String identity, int port, String moreHa) throws Exception {
+        return start(dir, repo, recordsNamespace, cluster, identity, port, moreHa, "300ms", "");
+    }
+
+    /**
+     * @param pollInterval how often it polls git
+     * @param moreConfig   more lines of the agent config, e.g. {@code webhooks}; empty for none
+     */
+    static TetheredProcess start(Path dir, RolloutRepo repo, String recordsNamespace, LocalCluster cluster,
+                                 String identity, int port, String moreHa, String pollInterval, String moreConfig)
+            throws Exception {
         Path config = dir.resolve(identity + ".yaml");
         Files.writeString(config, """
-                repo: {url: "%s", branch: main, pollInterval: 300ms}
+                repo: {url: "%s", branch: main, pollInterval: %s}
                 cacheDir: "%s"
                 cluster: {kubeconfig: "%s"}
                 http: {host: 127.0.0.1, port: %d}
                 releases: {namespace: %s, unitsMayDeployHere: true}
                 ha: {enabled: true, identity: %s, leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms%s}
-                """.formatted(repo.git.url(), dir.resolve("cache-" + identity), cluster.kubeconfig(), port,
-                recordsNamespace, identity, moreHa.isEmpty() ? "" : ", " + moreHa));
+                %s
+                """.formatted(repo.git.url(), pollInterval, dir.resolve("cache-" + identity), cluster.kubeconfig(),
+                port, recordsNamespace, identity, moreHa.isEmpty() ? "" : ", " + moreHa, moreConfig));
         Path jar = ClusterBinaries.repoRoot().resolve("agent/target/capstan.jar");
         String java = ProcessHandle.current().info().command().orElse("java");
         return TetheredProcess.start(identity, dir, List.of(java, "-jar", jar.toString(), "run", "--config",

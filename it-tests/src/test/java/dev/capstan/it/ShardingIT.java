@@ -8,8 +8,11 @@ import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.Shards;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.TetheredProcess;
+import dev.capstan.testcluster.WebhookSender;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,14 +33,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three agent processes, three shards (a StatefulSet's replicas by their ordinals): each holds its own shard's Lease
- * and applies only its units; a replica killed (-9) in the middle of a canary has its shard taken over by a survivor,
+ * and applies only its units; they poll git once an hour, so a push reaches every shard only through the webhook
+ * one replica accepted; a replica killed (-9) in the middle of a canary has its shard taken over by a survivor,
  * which finishes the rollout under the same revision. No revision is duplicated, no canary is left, and the other
- * shards keep their holders throughout.
+ * shards keep their holders throughout. Any replica answers every unit's status and drift.
  */
 @KubernetesCluster
 class ShardingIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int SHARDS = 3;
+    private static final String WEBHOOK_SECRET = "sharded-webhook-secret-5f1e";
 
     @TempDir
     Path temp;
@@ -88,12 +93,27 @@ class ShardingIT {
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(misdirected.statusCode()).isEqualTo(409);
             assertThat(misdirected.body()).contains("shard " + victimShard, "capstan-" + victimShard);
+            int elsewhere = (victimShard + 1) % SHARDS;
+            await().atMost(WAIT).untilAsserted(() -> {
+                JsonArray units = get(ports[elsewhere], "/api/status").getJsonArray("units");
+                assertThat(units).as("every unit, on any replica").hasSize(charts.size());
+                JsonObject served = unit(units, "web/staging");
+                assertThat(served).as("another replica serves web's status, as its holder published it").isNotNull();
+                assertThat(served.getString("state")).isEqualTo("Synced");
+                assertThat(served.getString("holder")).isEqualTo("capstan-" + victimShard);
+                JsonObject drift = get(ports[elsewhere], "/api/drift/web/staging");
+                assertThat(drift.getJsonArray("units").getJsonObject(0).getString("state")).isEqualTo("InSync");
+            });
 
             for (String chart : charts) {
                 repo.git.write("charts/" + chart + "/values.staging.yaml",
                         "image: {tag: \"2\"}\nreadyAfterMs: 2500\n");
             }
-            repo.commit("every chart at 2, slow to start");
+            String pushed = repo.commit("every chart at 2, slow to start");
+            // To one replica only (a Service picks one): the push must reach the other shards' holders too.
+            int receiver = (victimShard + 1) % SHARDS;
+            assertThat(new WebhookSender("http://127.0.0.1:" + ports[receiver], WEBHOOK_SECRET)
+                    .push("refs/heads/main", pushed)).isEqualTo(202);
             await().atMost(WAIT).until(() -> records.history(web, "staging").stream().anyMatch(r ->
                     r.revision() == 2 && r.status() == Release.Status.PROGRESSING && r.phase().equals("canary 50%"))
                     && client.apps().deployments().inNamespace(repo.staging).withName(web + "-canary").get() != null);
@@ -147,7 +167,21 @@ class ShardingIT {
 
     private TetheredProcess agent(RolloutRepo repo, TestNamespace ns, String identity, int port)
             throws Exception {
-        return HaAgentProcess.start(temp, repo, ns.name(), cluster, identity, port, "shards: " + SHARDS);
+        Path secret = Files.writeString(temp.resolve("webhook-secret"), WEBHOOK_SECRET);
+        return HaAgentProcess.start(temp, repo, ns.name(), cluster, identity, port, "shards: " + SHARDS, "1h",
+                "webhooks: {github: {secretFile: \"" + secret + "\"}}");
+    }
+
+    private JsonObject get(int port, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return new JsonObject(response.body());
+    }
+
+    private static JsonObject unit(JsonArray units, String id) {
+        return units.stream().map(JsonObject.class::cast).filter(u -> id.equals(u.getString("unit"))).findFirst()
+                .orElse(null);
     }
 
     private static String holder(KubernetesClient client, TestNamespace ns, int shard) {

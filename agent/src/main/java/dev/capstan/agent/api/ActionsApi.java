@@ -40,14 +40,14 @@ final class ActionsApi {
         // Sharded: a unit is acted on by the replica that holds its shard; any other says which replica that is.
         router.post("/api/releases/:chart/:env/*").handler(ctx -> {
             dev.capstan.agent.sync.Shards shards = board.role().shards();
-            String chart = ctx.pathParam("chart");
-            if (shards.mine(chart)) {
+            String unit = ctx.pathParam("chart") + "/" + ctx.pathParam("env");
+            if (shards.owns(unit)) {
                 ctx.next();
                 return;
             }
-            int shard = shards.shardOf(chart);
-            String holder = shards.holderOf(chart).orElse("");
-            HttpApi.json(ctx, 409, new JsonObject().put("error", "unit " + chart + "/" + ctx.pathParam("env")
+            int shard = shards.shardOfUnit(unit);
+            String holder = shards.holderOfUnit(unit).orElse("");
+            HttpApi.json(ctx, 409, new JsonObject().put("error", "unit " + unit
                     + " is on shard " + shard + ", which " + (holder.isEmpty() ? "no replica holds yet"
                     : "replica " + holder + " holds: send it there")).put("shard", shard)
                     .put("holder", holder.isEmpty() ? null : holder));

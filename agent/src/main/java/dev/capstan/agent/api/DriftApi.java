@@ -11,19 +11,27 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code GET /api/drift} and {@code GET /api/drift/{chart}/{env}}: the last drift check as JSON, or with
- * {@code ?format=diff} as a unified diff of the owned fields' YAML. Reads the status board only.
+ * {@code ?format=diff} as a unified diff of the owned fields' YAML. Reads the status board and, with sharding,
+ * the other shards' published views.
  */
 final class DriftApi {
     private DriftApi() {
     }
 
-    static void mount(Router router, StatusBoard board) {
-        router.get("/api/drift").handler(ctx -> answer(ctx, board.drift().values()));
+    /** A unit's drift as served: its JSON and its unified diff. */
+    private record Served(JsonObject json, String diff) {
+    }
+
+    static void mount(Router router, StatusBoard board, Optional<ShardViews> views) {
+        router.get("/api/drift").handler(ctx -> answer(ctx, served(board, views).values()));
         router.get("/api/drift/:chart/:env").handler(ctx -> {
-            UnitDrift drift = board.drift().get(ctx.pathParam("chart") + "/" + ctx.pathParam("env"));
+            Served drift = one(board, views, ctx.pathParam("chart") + "/" + ctx.pathParam("env"));
             if (drift == null) {
                 ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
                         .end(new JsonObject().put("error", "no unit " + ctx.pathParam("chart") + "/"
@@ -34,7 +42,25 @@ final class DriftApi {
         });
     }
 
-    private static void answer(RoutingContext ctx, Collection<UnitDrift> drifts) {
+    /** This replica's units' drift, and with sharding the other shards' as their holders published it. */
+    private static Map<String, Served> served(StatusBoard board, Optional<ShardViews> views) {
+        Map<String, Served> byId = new TreeMap<>();
+        board.drift().values().forEach(d -> byId.put(d.unit(), new Served(json(d), d.diff())));
+        views.ifPresent(v -> v.others().forEach((id, other) -> other.drift().ifPresent(drift ->
+                byId.putIfAbsent(id, new Served(drift, other.diff())))));
+        return byId;
+    }
+
+    private static Served one(StatusBoard board, Optional<ShardViews> views, String unit) {
+        UnitDrift mine = board.drift().get(unit);
+        if (mine != null) {
+            return new Served(json(mine), mine.diff());
+        }
+        return views.flatMap(v -> Optional.ofNullable(v.others().get(unit)))
+                .flatMap(other -> other.drift().map(drift -> new Served(drift, other.diff()))).orElse(null);
+    }
+
+    private static void answer(RoutingContext ctx, Collection<Served> drifts) {
         String format = ctx.queryParams().get("format");
         if ("diff".equals(format)) {
             StringBuilder diff = new StringBuilder();
@@ -48,7 +74,7 @@ final class DriftApi {
             return;
         }
         JsonArray units = new JsonArray();
-        drifts.forEach(d -> units.add(json(d)));
+        drifts.forEach(d -> units.add(d.json()));
         ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("units", units)
                 .encode());
     }

@@ -20,7 +20,8 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, StatusBoard board, PrometheusMeterRegistry metrics,
                                 WebhookRoutes webhooks, UnitActions actions, Runnable syncNow,
-                                dev.capstan.agent.config.ApiConfig api, java.util.Optional<ApiTokens> tokens) {
+                                dev.capstan.agent.config.ApiConfig api, java.util.Optional<ApiTokens> tokens,
+                                java.util.Optional<ShardViews> views) {
         Router router = Router.router(vertx);
         router.route().handler(new Access(tokens, api, metrics));
         router.route().failureHandler(HttpApi::failed);
@@ -32,9 +33,9 @@ public final class HttpApi {
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
-        router.get("/api/status").handler(ctx -> json(ctx, 200, status(board)));
+        router.get("/api/status").handler(ctx -> json(ctx, 200, status(board, views)));
         WebPage.mount(router);
-        DriftApi.mount(router, board);
+        DriftApi.mount(router, board, views);
         ReleasesApi.mount(router, board);
         ActionsApi.mount(router, actions, syncNow, board);
         IncidentsApi.mount(router, board);
@@ -43,7 +44,8 @@ public final class HttpApi {
         return router;
     }
 
-    static JsonObject status(StatusBoard board) {
+    /** With sharding, the other shards' units come from the views their holders published. */
+    static JsonObject status(StatusBoard board, java.util.Optional<ShardViews> views) {
         RepoStatus repo = board.repo();
         JsonObject repoJson = new JsonObject()
                 .put("commit", repo.commit().orElse(null))
@@ -51,8 +53,11 @@ public final class HttpApi {
                 .put("error", repo.error().orElse(null))
                 .put("lastFetch", repo.lastFetch().toString())
                 .put("lastSuccess", repo.lastSuccess().toString());
-        JsonArray units = new JsonArray();
-        board.units().values().forEach(outcome -> units.add(unit(outcome)));
+        java.util.Map<String, JsonObject> byId = new java.util.TreeMap<>();
+        board.units().values().forEach(outcome -> byId.put(outcome.unit(), unit(outcome)));
+        views.ifPresent(v -> v.others().forEach((id, other) -> byId.putIfAbsent(id, other.status().copy()
+                .put("shard", other.shard()).put("holder", other.holder()))));
+        JsonArray units = new JsonArray(new java.util.ArrayList<>(byId.values()));
         dev.capstan.agent.sync.AgentRole.Leadership leadership = board.leadership();
         JsonObject agent = new JsonObject().put("role", !leadership.ha() ? "single" : leadership.leader() ? "leader"
                 : "standby").put("identity", leadership.identity())
@@ -65,7 +70,7 @@ public final class HttpApi {
         return new JsonObject().put("agent", agent).put("repo", repoJson).put("units", units);
     }
 
-    private static JsonObject unit(UnitOutcome outcome) {
+    static JsonObject unit(UnitOutcome outcome) {
         JsonObject json = new JsonObject().put("unit", outcome.unit()).put("commit", outcome.commit())
                 .put("at", outcome.at().toString());
         return switch (outcome) {

@@ -76,16 +76,27 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     }
 
     /**
-     * Units split into {@code count} shards by chart (a chart's environments stay together: promotion reads the
-     * previous environment's state), one Lease each: the replica whose {@code preferred} shard it is campaigns for
-     * it at once, every replica for the others after two lease durations, taking one whose holder has not renewed it
-     * within a lease duration (a dead replica's shard is taken over).
+     * Units split into {@code count} shards by {@code by}, one Lease each: the replica whose {@code preferred} shard
+     * it is campaigns for it at once, every replica for the others after two lease durations, taking one whose holder
+     * has not renewed it within a lease duration (a dead replica's shard is taken over).
      */
-    public record Sharding(int count, int preferred) {
+    public record Sharding(int count, int preferred, ShardKey by) {
+        public Sharding(int count, int preferred) {
+            this(count, preferred, ShardKey.CHART);
+        }
+
         public static Sharding none() {
             return new Sharding(1, 0);
         }
     }
+
+    /**
+     * What keeps units together on one shard: the chart (its environments stay together, so promotion reads the
+     * previous environment's state locally) or the cluster an environment deploys to (one replica per cluster, as
+     * Argo CD shards its controller; promotion reads the previous environment's state from its shard's published
+     * view).
+     */
+    public enum ShardKey { CHART, CLUSTER }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                        Releases releases) {

@@ -192,7 +192,7 @@ public final class AgentConfigLoader {
 
     private static AgentConfig.Ha ha(Fields ha) {
         ha.allowOnly(Set.of("enabled", "identity", "leaseName", "leaseDuration", "renewDeadline", "retryPeriod",
-                "shards", "shard"));
+                "shards", "shard", "shardBy"));
         AgentConfig.Ha d = AgentConfig.Ha.off();
         Object enabled = ha.raw("enabled");
         if (enabled != null && !(enabled instanceof Boolean)) {
@@ -213,21 +213,27 @@ public final class AgentConfigLoader {
                 sharding(ha, identity, Boolean.TRUE.equals(enabled)));
     }
 
-    /** {@code shards} and {@code shard} (else the identity's StatefulSet ordinal). */
+    /** {@code shards}, {@code shardBy} and {@code shard} (else the identity's StatefulSet ordinal). */
     private static AgentConfig.Sharding sharding(Fields ha, String identity, boolean enabled) {
         int count = ha.integer("shards", 1, 1, MAX_SHARDS);
         if (count > 1 && !enabled) {
             throw ha.error("shards", "sharding needs ha.enabled: true (each shard has its Lease)");
         }
+        String key = ha.optionalString("shardBy").orElse("chart");
+        AgentConfig.ShardKey by = switch (key) {
+            case "chart" -> AgentConfig.ShardKey.CHART;
+            case "cluster" -> AgentConfig.ShardKey.CLUSTER;
+            default -> throw ha.error("shardBy", "expected chart or cluster");
+        };
         if (ha.raw("shard") != null) {
-            return new AgentConfig.Sharding(count, ha.integer("shard", 0, 0, count - 1));
+            return new AgentConfig.Sharding(count, ha.integer("shard", 0, 0, count - 1), by);
         }
         java.util.regex.Matcher ordinal = java.util.regex.Pattern.compile("-([0-9]{1,4})$").matcher(identity);
         if (count > 1 && !ordinal.find()) {
             throw ha.error("shard", "not set, and identity '" + identity + "' ends in no StatefulSet ordinal "
                     + "(-0, -1...) to take it from");
         }
-        return new AgentConfig.Sharding(count, count == 1 ? 0 : Integer.parseInt(ordinal.group(1)) % count);
+        return new AgentConfig.Sharding(count, count == 1 ? 0 : Integer.parseInt(ordinal.group(1)) % count, by);
     }
 
     /** In a pod: its name (POD_NAME from the downward API, else HOSTNAME); elsewhere the host name and pid. */

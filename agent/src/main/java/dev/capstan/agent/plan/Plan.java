@@ -18,10 +18,14 @@ public record Plan(RepoConfig config, List<Unit> units, Map<String, String> refu
         this(config, units, Map.of());
     }
 
-    /** The part of this plan whose charts {@code charts} accepts (a sharded replica's units). */
-    public Plan onlyCharts(java.util.function.Predicate<String> charts) {
+    /**
+     * The part of this plan whose units {@code units} accepts by id (a sharded replica's); a refused chart stays if
+     * any of its environments' units is accepted.
+     */
+    public Plan onlyUnits(java.util.function.Predicate<String> units) {
         Map<String, String> refused = new java.util.HashMap<>(refusedCharts);
-        refused.keySet().removeIf(chart -> !charts.test(chart));
-        return new Plan(config, units.stream().filter(u -> charts.test(u.chart())).toList(), refused);
+        refused.keySet().removeIf(chart -> config.environments().stream()
+                .noneMatch(env -> units.test(chart + "/" + env.name())));
+        return new Plan(config, this.units.stream().filter(u -> units.test(u.id())).toList(), refused);
     }
 }

@@ -1,9 +1,9 @@
 package dev.capstan.agent.release;
 
+import dev.capstan.agent.cluster.Gzip;
 import dev.capstan.agent.cluster.RecordStorage;
 import dev.capstan.agent.cluster.SecretRecords;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Release records in the cluster: one Secret per revision per unit in the agent's namespace, holding the record as
@@ -89,7 +88,7 @@ public final class ReleaseStore {
                 draft.rollbackTo(), Release.Hold.NONE);
         records.create(name(draft.chart(), draft.env(), revision),
                 Map.of(LABEL_CHART, draft.chart(), LABEL_ENV, draft.env()),
-                Map.of(RECORD, SecretRecords.json(release), MANIFESTS, gzip(draft.manifests())));
+                Map.of(RECORD, SecretRecords.json(release), MANIFESTS, Gzip.pack(draft.manifests())));
         java.util.NavigableMap<Integer, Release> known = cached(draft.chart(), draft.env());
         known.put(revision, release);
         history.stream()
@@ -171,10 +170,10 @@ public final class ReleaseStore {
         cache.clear();
     }
 
-    /** Forgets what it read of the units of the charts {@code charts} accepts (a shard this replica just took). */
-    public void invalidate(java.util.function.Predicate<String> charts) {
+    /** Forgets what it read of the units {@code units} accepts, by id (a shard this replica just took). */
+    public void invalidate(java.util.function.Predicate<String> units) {
         complete = false;
-        cache.keySet().removeIf(unit -> charts.test(unit.substring(0, unit.indexOf('/'))));
+        cache.keySet().removeIf(units);
     }
 
     private java.util.NavigableMap<Integer, Release> cached(String chart, String env) {
@@ -208,16 +207,6 @@ public final class ReleaseStore {
 
     private static Release release(io.fabric8.kubernetes.api.model.Secret secret) {
         return SecretRecords.fromJson(secret, RECORD, Release.class);
-    }
-
-    static byte[] gzip(String text) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     static String gunzip(byte[] compressed) {

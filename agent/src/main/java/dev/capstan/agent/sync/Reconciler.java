@@ -65,6 +65,7 @@ public final class Reconciler implements UnitScheduler.Work {
             .AtomicBoolean();
     private volatile boolean swept;
     private volatile Map<String, Unit> previousOf = Map.of();
+    private final OtherShardStates otherShards;
 
     private final Tracer tracer;
     private final AlertTicker alerts;
@@ -88,6 +89,7 @@ public final class Reconciler implements UnitScheduler.Work {
         this.repo = status.repoBoard();
         this.driftBoard = status.driftBoard();
         this.role = status.role();
+        this.otherShards = status.otherShards();
         this.clock = clock;
         this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
                 .description("Duration of a cycle: fetch, plan, and handing the units to their workers")
@@ -144,12 +146,17 @@ public final class Reconciler implements UnitScheduler.Work {
             }
             // Sharded: this replica works on the units of the shards it holds, and only those.
             Shards shards = role.shards();
-            Plan plan = everything.onlyCharts(shards::mine);
+            shards.environments(everything.config().environments().stream().collect(Collectors.toMap(
+                    dev.capstan.agent.config.Environment::name, dev.capstan.agent.config.Environment::cluster)));
+            Plan plan = everything.onlyUnits(shards::owns);
             java.util.Set<String> shown = plan.units().stream().map(Unit::id).collect(Collectors.toSet());
-            shown.addAll(removed.reconcile(everything, revision.commit(), shards::mine));
+            shown.addAll(removed.reconcile(everything, revision.commit(), shards::owns));
             for (Map.Entry<String, String> refused : plan.refusedCharts().entrySet()) {
                 for (dev.capstan.agent.config.Environment env : plan.config().environments()) {
                     String id = refused.getKey() + "/" + env.name();
+                    if (!shards.owns(id)) {
+                        continue;
+                    }
                     shown.add(id);
                     units.record(new UnitOutcome.Failed(id, revision.commit(), now, "", UnitOutcome.Stage.RENDER,
                             refused.getValue()));
@@ -163,7 +170,8 @@ public final class Reconciler implements UnitScheduler.Work {
             Map<String, String> sources = new HashMap<>();
             plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit,
                     capabilities(unit.env().cluster()))));
-            previousOf = previousEnvironments(plan);
+            // From the whole commit's plan: by cluster, the previous environment may be another shard's.
+            previousOf = previousEnvironments(everything);
             lastPlan = plan;
             drift.rules(plan.config().ignoreDifferences());
             lastRevision = revision;
@@ -239,7 +247,7 @@ public final class Reconciler implements UnitScheduler.Work {
         String source = sources.getOrDefault(unit.id(), "");
         Optional<Unit> previous = previousEnvironment(unit);
         UnitDecision decision = UnitDecision.decide(unit.id(), revision.commit(), source,
-                units.unit(unit.id()), previous.map(p -> units.unit(p.id())), previous.isPresent(),
+                units.unit(unit.id()), previous.flatMap(p -> outcomeOf(p.id())), previous.isPresent(),
                 clock.instant());
         return switch (decision) {
             case UnitDecision.Skip skip -> false;
@@ -269,6 +277,11 @@ public final class Reconciler implements UnitScheduler.Work {
         units.record(new UnitOutcome.Failed(unit.id(), revision == null ? "" : revision.commit(), clock.instant(),
                 lastSources.getOrDefault(unit.id(), ""), UnitOutcome.Stage.APPLY, "internal error ("
                 + error.getClass().getSimpleName() + "); the agent keeps running and tries again next cycle"));
+    }
+
+    /** Where a unit stands: this replica's own, or as another shard's holder published it. */
+    private Optional<UnitOutcome> outcomeOf(String unitId) {
+        return role.shards().owns(unitId) ? Optional.ofNullable(units.unit(unitId)) : otherShards.unit(unitId);
     }
 
     /** The same chart in the environment before this one, in capstan.yaml's order. */

@@ -47,12 +47,12 @@ public final class ReleaseRecorder {
     }
 
     /**
-     * The histories of the units of other shards (the charts {@code mine} refuses) from the records into the board,
+     * The histories of the units of other shards (the unit ids {@code mine} refuses) from the records into the board,
      * so this replica answers reads for them too; what it remembers of its own units' records is not touched.
      */
     void reloadOthers(java.util.function.Predicate<String> mine) {
         try {
-            store.readAll().stream().filter(r -> !mine.test(r.chart()))
+            store.readAll().stream().filter(r -> !mine.test(r.unit()))
                     .collect(Collectors.groupingBy(Release::unit)).forEach(histories::record);
         } catch (RuntimeException e) {
             LOG.warn("other shards' release history not readable: {}", e.getMessage());

@@ -55,7 +55,7 @@ final class RemovedUnits {
     }
 
     /**
-     * Reports (and prunes, if so configured) every removed unit of the charts {@code mine} accepts (the shards this
+     * Reports (and prunes, if so configured) every removed unit {@code mine} accepts by id (the shards this
      * replica holds; {@code plan} is the whole commit's, so another shard's unit is never taken for removed);
      * returns their ids.
      */
@@ -65,7 +65,7 @@ final class RemovedUnits {
         Set<String> removed = new HashSet<>();
         for (Map.Entry<String, List<Release>> entry : histories.all().entrySet()) {
             List<Release> history = entry.getValue();
-            if (!history.isEmpty() && !mine.test(history.get(0).chart())) {
+            if (!mine.test(entry.getKey())) {
                 continue;
             }
             if (planned.contains(entry.getKey()) || history.isEmpty()

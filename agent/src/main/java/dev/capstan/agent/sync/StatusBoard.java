@@ -9,13 +9,14 @@ import java.util.Map;
 /**
  * The agent's current view, for the HTTP API, the alerts and the tests: one read-only face over views that each have
  * one writer ({@link UnitStates}, {@link DriftBoard}, {@link ReleaseHistories}, {@link IncidentLog},
- * {@link RepoBoard}, {@link AgentRole}). Each writer keeps only the views it writes or reads, never the board.
+ * {@link RepoBoard}, {@link AgentRole}, {@link OtherShardStates}). Each writer keeps only the views it writes or
+ * reads, never the board.
  */
 public record StatusBoard(UnitStates unitStates, DriftBoard driftBoard, ReleaseHistories histories,
-                          IncidentLog incidentLog, RepoBoard repoBoard, AgentRole role) {
+                          IncidentLog incidentLog, RepoBoard repoBoard, AgentRole role, OtherShardStates otherShards) {
     public StatusBoard() {
         this(new UnitStates(), new DriftBoard(), new ReleaseHistories(), new IncidentLog(), new RepoBoard(),
-                new AgentRole());
+                new AgentRole(), new OtherShardStates());
     }
 
     /** Units sorted by id. */

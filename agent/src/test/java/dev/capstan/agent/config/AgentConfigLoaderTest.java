@@ -214,6 +214,7 @@ class AgentConfigLoaderTest {
         "ha: {enabled: true, shards: 0}|ha.shards: expected a whole number from 1",
         "ha: {enabled: true, shards: 3, shard: 3}|ha.shard: expected a whole number from 0 to 2",
         "ha: {enabled: true, shards: 3, identity: capstan}|ha.shard: not set, and identity 'capstan' ends in no",
+        "ha: {enabled: true, shards: 3, shard: 1, shardBy: namespace}|ha.shardBy: expected chart or cluster",
         "api: {openEndpoints: [healthz, admin]}|api.openEndpoints: expected some of healthz, readyz, metrics",
         "api: {maxRequestsPerSecond: 0}|api.maxRequestsPerSecond: expected a whole number from 1",
         "clusters: {default: {context: x}}|clusters.default: 'default' is the agent's own cluster",
@@ -255,6 +256,10 @@ class AgentConfigLoaderTest {
         AgentConfig set = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n"
                 + "ha: {enabled: true, identity: anything, shards: 3, shard: 2}\n", "a.yaml", BASE);
         assertThat(set.ha().sharding()).isEqualTo(new AgentConfig.Sharding(3, 2));
+        assertThat(set.ha().sharding().by()).isEqualTo(AgentConfig.ShardKey.CHART);
+        AgentConfig byCluster = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n"
+                + "ha: {enabled: true, identity: capstan-1, shards: 2, shardBy: cluster}\n", "a.yaml", BASE);
+        assertThat(byCluster.ha().sharding()).isEqualTo(new AgentConfig.Sharding(2, 1, AgentConfig.ShardKey.CLUSTER));
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** Records kept in memory, encoded as the Secret-backed storage encodes them. */
-final class MemoryRecords implements RecordStorage {
+public final class MemoryRecords implements RecordStorage {
     private final Map<String, Secret> records = new TreeMap<>();
 
     @Override

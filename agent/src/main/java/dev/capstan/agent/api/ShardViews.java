@@ -1,0 +1,181 @@
+package dev.capstan.agent.api;
+
+import dev.capstan.agent.cluster.Gzip;
+import dev.capstan.agent.cluster.RecordStorage;
+import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.sync.Shards;
+import dev.capstan.agent.sync.StatusBoard;
+import dev.capstan.agent.sync.UnitOutcome;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * With sharding, a replica knows the live status and drift of its own shards' units only. The holder of each shard
+ * publishes them (one record per shard, written only when a unit's state or drift changed, not when it was merely
+ * checked again), and every replica reads the other shards' records, so that any replica answers
+ * {@code /api/status} and {@code /api/drift} for every unit, a few seconds behind the holder. Release history and
+ * incidents need none of this: they are records already. Blocking; called from a worker.
+ */
+public final class ShardViews {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardViews.class);
+    public static final String OWNER = "capstan-shard-views";
+    public static final String TYPE = "capstan.dev/shard-view.v1";
+    private static final String ENTRY = "view.json.gz";
+    /** A Secret holds at most 1 MiB; past this the drift details are left out (the holder serves them). */
+    private static final int MAX_RECORD_BYTES = 768 * 1024;
+    private static final int MAX_VIEW_CHARS = 64 * 1024 * 1024;
+
+    /** Another shard's unit as its holder last published it. */
+    public record OtherUnit(int shard, String holder, JsonObject status, Optional<JsonObject> drift, String diff) {
+    }
+
+    private final RecordStorage records;
+    private final StatusBoard board;
+    private final String identity;
+    private final Map<Integer, String> published = new HashMap<>();
+    private volatile Map<String, OtherUnit> others = Map.of();
+
+    public ShardViews(RecordStorage records, StatusBoard board, String identity) {
+        this.records = records;
+        this.board = board;
+        this.identity = identity;
+    }
+
+    public static String recordName(int shard) {
+        return "capstan.shard-view." + shard;
+    }
+
+    /** Writes the view of each shard this replica holds whose units changed since it last wrote it. */
+    public synchronized void publish() {
+        Shards shards = board.role().shards();
+        for (int shard : shards.held()) {
+            JsonObject view = view(shards, shard, true);
+            String content = withoutCheckTimes(view);
+            if (content.equals(published.get(shard))) {
+                continue;
+            }
+            byte[] packed = Gzip.pack(view.encode());
+            if (packed.length > MAX_RECORD_BYTES) {
+                packed = Gzip.pack(view(shards, shard, false).encode());
+            }
+            try {
+                records.put(recordName(shard), Map.of(), Map.of(ENTRY, packed));
+                published.put(shard, content);
+            } catch (RuntimeException e) {
+                LOG.warn("shard {}'s view not published (other replicas serve the last one): {}", shard,
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Reads the views the other shards' holders published; says whether any of their units changed state or commit
+     * (a unit waiting for its previous environment on another shard may go on).
+     */
+    public synchronized boolean refresh() {
+        Shards shards = board.role().shards();
+        Map<String, OtherUnit> read = new TreeMap<>();
+        List<Secret> listed;
+        try {
+            listed = records.list(Map.of());
+        } catch (RuntimeException e) {
+            LOG.warn("other shards' views not read (serving the last ones): {}", e.getMessage());
+            return false;
+        }
+        for (Secret secret : listed) {
+            String name = secret.getMetadata().getName();
+            try {
+                JsonObject view = new JsonObject(Gzip.unpack(Base64.getDecoder().decode(secret.getData().get(ENTRY)),
+                        MAX_VIEW_CHARS));
+                int shard = view.getInteger("shard", -1);
+                if (shard < 0 || shard >= shards.count() || shards.held().contains(shard)) {
+                    continue;
+                }
+                String holder = view.getString("holder", "");
+                Map<String, JsonObject> drifts = new HashMap<>();
+                Map<String, String> diffs = new HashMap<>();
+                for (Object item : view.getJsonArray("drift", new JsonArray())) {
+                    JsonObject drift = (JsonObject) item;
+                    Object diff = drift.remove("diff");
+                    diffs.put(drift.getString("unit"), diff instanceof String text ? text : "");
+                    drifts.put(drift.getString("unit"), drift);
+                }
+                for (Object item : view.getJsonArray("units", new JsonArray())) {
+                    JsonObject status = (JsonObject) item;
+                    String unit = status.getString("unit");
+                    read.put(unit, new OtherUnit(shard, holder, status, Optional.ofNullable(drifts.get(unit)),
+                            diffs.getOrDefault(unit, "")));
+                }
+            } catch (RuntimeException | IOException e) {
+                LOG.warn("shard view {} unreadable, its units are served by their holder only: {}", name,
+                        e.getMessage());
+            }
+        }
+        others = Map.copyOf(read);
+        Map<String, UnitOutcome> states = new HashMap<>();
+        read.forEach((unit, other) -> states.put(unit, outcome(unit, other)));
+        return board.otherShards().replace(states);
+    }
+
+    /** Enough of a published status for promotion: Synced at a commit, or not (with where it stands). */
+    private static UnitOutcome outcome(String unit, OtherUnit other) {
+        JsonObject status = other.status();
+        String commit = status.getString("commit", "");
+        java.time.Instant at = java.time.Instant.parse(status.getString("at", "1970-01-01T00:00:00Z"));
+        if ("Synced".equals(status.getString("state"))) {
+            return new UnitOutcome.Synced(unit, commit, at, "", status.getInteger("objects", 0),
+                    status.getString("digest", ""), status.getInteger("revision", 0));
+        }
+        return new UnitOutcome.Waiting(unit, commit, at, "", status.getString("state", "unknown") + " on shard "
+                + other.shard() + " (" + other.holder() + ")");
+    }
+
+    /** The other shards' units by id, as last read (none without sharding). */
+    public Map<String, OtherUnit> others() {
+        Shards shards = board.role().shards();
+        Map<String, OtherUnit> now = new TreeMap<>(others);
+        // A shard this replica took over since the last read is served from its own state.
+        now.values().removeIf(unit -> shards.held().contains(unit.shard()));
+        return now;
+    }
+
+    private JsonObject view(Shards shards, int shard, boolean details) {
+        JsonArray units = new JsonArray();
+        for (UnitOutcome outcome : board.units().values()) {
+            if (shards.shardOfUnit(outcome.unit()) == shard) {
+                units.add(HttpApi.unit(outcome));
+            }
+        }
+        JsonArray drift = new JsonArray();
+        for (UnitDrift unitDrift : board.drift().values()) {
+            if (shards.shardOfUnit(unitDrift.unit()) == shard) {
+                JsonObject json = DriftApi.json(unitDrift);
+                if (details) {
+                    json.put("diff", unitDrift.diff());
+                } else {
+                    json.put("objects", new JsonArray()).put("detailsLeftOut", true);
+                }
+                drift.add(json);
+            }
+        }
+        return new JsonObject().put("shard", shard).put("holder", identity).put("units", units).put("drift", drift);
+    }
+
+    /** The view as compared between writes: a unit checked again with the same result is no change. */
+    private static String withoutCheckTimes(JsonObject view) {
+        JsonObject copy = view.copy();
+        copy.getJsonArray("units").forEach(unit -> ((JsonObject) unit).remove("at"));
+        copy.getJsonArray("drift").forEach(drift -> ((JsonObject) drift).remove("checkedAt"));
+        return copy.encode();
+    }
+}

@@ -1,0 +1,131 @@
+package dev.capstan.agent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.drift.FieldChange;
+import dev.capstan.agent.drift.ObjectVerdict;
+import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.rollout.MemoryRecords;
+import dev.capstan.agent.sync.BoardWriter;
+import dev.capstan.agent.sync.Shards;
+import dev.capstan.agent.sync.StatusBoard;
+import dev.capstan.agent.sync.UnitOutcome;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ShardViewsTest {
+    private static final Instant T0 = Instant.parse("2026-12-03T18:00:00Z");
+    private final MemoryRecords records = new MemoryRecords();
+
+    @Test
+    void aReplicaServesTheOtherShardsUnitsAsTheirHolderPublishedThem() {
+        String mine = chartOn(0);
+        String theirs = chartOn(1);
+        StatusBoard first = replica(0);
+        BoardWriter.unit(first, synced(mine + "/staging", T0));
+        BoardWriter.unit(first, synced(theirs + "/staging", T0));
+        BoardWriter.drift(first, modified(mine + "/staging", T0));
+        new ShardViews(records, first, "capstan-0").publish();
+
+        ShardViews second = new ShardViews(records, replica(1), "capstan-1");
+        second.refresh();
+
+        assertThat(second.others()).as("only the shard capstan-0 holds").containsOnlyKeys(mine + "/staging");
+        ShardViews.OtherUnit other = second.others().get(mine + "/staging");
+        assertThat(other.holder()).isEqualTo("capstan-0");
+        assertThat(other.shard()).isZero();
+        assertThat(other.status().getString("state")).isEqualTo("Synced");
+        assertThat(other.status().getInteger("revision")).isEqualTo(3);
+        assertThat(other.drift().orElseThrow().getString("state")).isEqualTo("OutOfSync");
+        assertThat(other.drift().orElseThrow().getJsonArray("objects").getJsonObject(0).getString("verdict"))
+                .isEqualTo("Modified");
+        assertThat(other.diff()).contains("-replicas: 3");
+    }
+
+    @Test
+    void aUnitCheckedAgainWithTheSameResultIsNotWrittenAgain() {
+        String mine = chartOn(0);
+        StatusBoard board = replica(0);
+        ShardViews views = new ShardViews(records, board, "capstan-0");
+        BoardWriter.unit(board, synced(mine + "/staging", T0));
+        BoardWriter.drift(board, modified(mine + "/staging", T0));
+        views.publish();
+        String written = version();
+
+        BoardWriter.drift(board, modified(mine + "/staging", T0.plusSeconds(30)));
+        views.publish();
+        assertThat(version()).as("checked again, same verdict").isEqualTo(written);
+
+        BoardWriter.unit(board, new UnitOutcome.Progressing(mine + "/staging", "c0ffee2", T0.plusSeconds(40), "src",
+                "canary 50%"));
+        views.publish();
+        assertThat(version()).as("a new state is news").isNotEqualTo(written);
+    }
+
+    @Test
+    void aShardThisReplicaTookOverIsServedFromItsOwnState() {
+        String mine = publishedByShardZero();
+        StatusBoard second = replica(1);
+        ShardViews views = new ShardViews(records, second, "capstan-1");
+        views.refresh();
+        assertThat(views.others()).containsKey(mine + "/staging");
+
+        second.role().shards().took(0);
+        assertThat(views.others()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableViewIsSkippedAndTheOthersStillServed() {
+        String mine = publishedByShardZero();
+        records.put(ShardViews.recordName(2), Map.of(), Map.of("view.json.gz", "not gzip".getBytes()));
+
+        ShardViews views = new ShardViews(records, replica(1), "capstan-1");
+        views.refresh();
+        assertThat(views.others()).containsOnlyKeys(mine + "/staging");
+    }
+
+    /** A chart of shard 0 whose staging unit capstan-0 published as Synced. */
+    private String publishedByShardZero() {
+        String chart = chartOn(0);
+        StatusBoard first = replica(0);
+        BoardWriter.unit(first, synced(chart + "/staging", T0));
+        new ShardViews(records, first, "capstan-0").publish();
+        return chart;
+    }
+
+    private String version() {
+        Secret secret = records.get(ShardViews.recordName(0)).orElseThrow();
+        return secret.getData().get("view.json.gz");
+    }
+
+    private static StatusBoard replica(int shard) {
+        StatusBoard board = new StatusBoard();
+        Shards shards = Shards.leased(3);
+        shards.took(shard);
+        board.role().shards(shards);
+        return board;
+    }
+
+    private static String chartOn(int shard) {
+        for (int i = 0; ; i++) {
+            if (Shards.shardOf("app-" + i, 3) == shard) {
+                return "app-" + i;
+            }
+        }
+    }
+
+    private static UnitOutcome synced(String unit, Instant at) {
+        return new UnitOutcome.Synced(unit, "c0ffee1", at, "src", 4, "digest", 3);
+    }
+
+    private static UnitDrift modified(String unit, Instant at) {
+        ObjectKey key = new ObjectKey("apps/v1", "Deployment", "staging", "web");
+        return new UnitDrift(unit, "c0ffee1", at, UnitDrift.State.OutOfSync, "", List.of(
+                new ObjectVerdict.Modified(key, List.of(new FieldChange("spec.replicas", 5, 3)))),
+                "-replicas: 3\n+replicas: 5\n");
+    }
+}
