@@ -17,6 +17,7 @@ import dev.capstan.agent.sync.SyncLoop;
 import dev.capstan.agent.webhook.WebhookProcessor;
 import dev.capstan.agent.webhook.WebhookRoutes;
 import dev.capstan.agent.webhook.WebhookSecrets;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -148,10 +149,14 @@ public final class Agent implements AutoCloseable {
                     }, false));
                 }, config.webhooks(), metrics);
         Optional<ApiTokens> tokens = config.api().tokensFile().map(file -> new ApiTokens(file, metrics));
-        Optional<ShardViews> views = config.ha().enabled() && config.ha().sharding().count() > 1
-                ? Optional.of(new ShardViews(new SecretRecords(client, config.releases().namespace(),
-                        ShardViews.OWNER, ShardViews.TYPE), board, config.ha().identity()))
+        // With HA, every replica serves every unit's status and drift from the views their holders publish.
+        Optional<SharedIndexInformer<Secret>> viewRecords = config.ha().enabled()
+                ? Optional.of(client.secrets().inNamespace(config.releases().namespace())
+                        .withLabel(SecretRecords.LABEL_OWNER, ShardViews.OWNER).inform())
                 : Optional.empty();
+        Optional<ShardViews> views = viewRecords.map(informer -> new ShardViews(new SecretRecords(client,
+                config.releases().namespace(), ShardViews.OWNER, ShardViews.TYPE), () -> informer.getStore().list(),
+                board, config.ha().identity()));
         try {
             tokens.ifPresent(ApiTokens::reload);
             SlowClients slowClients = new SlowClients(vertx, HEADER_DEADLINE, REQUEST_DEADLINE);
@@ -170,10 +175,11 @@ public final class Agent implements AutoCloseable {
                 return null;
             })), () -> LOG.warn("the HTTP API is open (no api.tokensFile): bind it to a trusted network only"));
             List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
+            viewRecords.ifPresent(informer -> reporters.add(informer::close));
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
                 reporters.add(0, campaign(config, client, board, vertx, loop, engine, closing, store,
-                        pushSignal.orElseThrow(), views, onLostLeadership));
+                        pushSignal.orElseThrow(), views.orElseThrow(), onLostLeadership));
             } else {
                 loop.start();
             }
@@ -202,33 +208,24 @@ public final class Agent implements AutoCloseable {
 
     /**
      * Campaigns for the Lease of each shard (one shard, one Lease, without sharding): a replica works on the units
-     * of the shards it holds; one that holds none re-reads the records the others write every few seconds, so its
-     * reads stay current. A replica campaigns for its own shard at once and for the others after two lease
-     * durations, so that each replica of a starting set takes its own and a dead replica's shard is taken over.
+     * of the shards it holds, and follows the others' work from their published views and the records of the units
+     * whose state changed ({@link OtherReplicas}), so its reads stay current. A replica campaigns for its own shard at
+     * once and for the others after two lease durations, so that each replica of a starting set takes its own and a
+     * dead replica's shard is taken over.
      */
     private static AutoCloseable campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
                                           SyncLoop loop, SyncEngine engine,
                                           AtomicBoolean closing, ReleaseStore store, PushSignal pushSignal,
-                                          Optional<ShardViews> views, Runnable onLostLeadership) {
+                                          ShardViews views, Runnable onLostLeadership) {
         String me = config.ha().identity();
         AgentConfig.Sharding sharding = config.ha().sharding();
         Shards shards = Shards.leased(sharding.count(), sharding.by());
         board.role().shards(shards);
         board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
         // On Vert.x's worker pool, not the reconciler's one thread: a sharded replica's cycles must not wait for it.
+        OtherReplicas others = new OtherReplicas(views, engine, board, loop, Clock.systemUTC());
         Runnable refresh = () -> vertx.executeBlocking(() -> {
-            if (!board.leadership().leader()) {
-                engine.refreshRecords();
-            } else if (shards.count() > 1) {
-                engine.refreshOthers(shards::owns);
-            }
-            views.ifPresent(v -> {
-                v.publish();
-                // By cluster, a unit may wait for its previous environment on another shard: look again now.
-                if (v.refresh() && shards.by() == AgentConfig.ShardKey.CLUSTER && !shards.held().isEmpty()) {
-                    loop.trigger();
-                }
-            });
+            others.follow();
             return null;
         }, false);
         refresh.run();

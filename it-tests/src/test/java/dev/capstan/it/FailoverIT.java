@@ -63,6 +63,12 @@ class FailoverIT {
                 assertThat(status.getJsonObject("agent").getString("leader")).isEqualTo("agent-a");
                 assertThat(get(portB, "/api/releases/web/staging").body()).as("a standby serves reads")
                         .contains("\"revision\":1");
+                assertThat(status.getJsonArray("units").stream().map(JsonObject.class::cast)
+                        .filter(u -> u.getString("unit").equals("web/staging")).findFirst())
+                        .as("and the leader's units' status, from the view it publishes").hasValueSatisfying(u -> {
+                            assertThat(u.getString("state")).isEqualTo("Synced");
+                            assertThat(u.getString("holder")).isEqualTo("agent-a");
+                        });
             });
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portB
                     + "/api/sync")).POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -75,6 +81,9 @@ class FailoverIT {
             await().atMost(WAIT).until(() -> records.history("web", "staging").stream().anyMatch(r ->
                     r.revision() == 2 && r.status() == Release.Status.PROGRESSING && r.phase().equals("canary 50%"))
                     && client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get() != null);
+            // The standby follows: the unit's state changed in the leader's view, so it read the unit's records again.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(get(portB, "/api/releases/web/staging").body())
+                    .contains("\"revision\":2"));
             long killed = System.nanoTime();
             a.child().orElseThrow().destroyForcibly();
             a.child().ifPresent(child -> child.onExit().join());

@@ -12,10 +12,13 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,13 +43,25 @@ public final class ShardViews {
     }
 
     private final RecordStorage records;
+    private final Supplier<List<Secret>> publishedViews;
     private final StatusBoard board;
     private final String identity;
     private final Map<Integer, String> published = new HashMap<>();
     private volatile Map<String, OtherUnit> others = Map.of();
+    /** Each view record as last parsed, by name, with the resource version it was parsed at. */
+    private Map<String, ParsedView> parsed = Map.of();
 
-    public ShardViews(RecordStorage records, StatusBoard board, String identity) {
+    private record ParsedView(String version, int shard, Map<String, OtherUnit> units) {
+    }
+
+    /**
+     * @param records        where this replica writes its shards' views
+     * @param publishedViews every view record as last seen (an informer's store: reading it costs no request)
+     */
+    public ShardViews(RecordStorage records, Supplier<List<Secret>> publishedViews, StatusBoard board,
+                      String identity) {
         this.records = records;
+        this.publishedViews = publishedViews;
         this.board = board;
         this.identity = identity;
     }
@@ -79,52 +94,82 @@ public final class ShardViews {
     }
 
     /**
-     * Reads the views the other shards' holders published; says whether any of their units changed state or commit
-     * (a unit waiting for its previous environment on another shard may go on).
+     * Reads the views the other shards' holders published (a view not rewritten since the last read is not parsed
+     * again); returns the units whose state changed since then, appeared or went: their release records are worth
+     * reading again, and a unit waiting for its previous environment on another shard may go on.
      */
-    public synchronized boolean refresh() {
+    public synchronized Set<String> refresh() {
         Shards shards = board.role().shards();
-        Map<String, OtherUnit> read = new TreeMap<>();
         List<Secret> listed;
         try {
-            listed = records.list(Map.of());
+            listed = publishedViews.get();
         } catch (RuntimeException e) {
             LOG.warn("other shards' views not read (serving the last ones): {}", e.getMessage());
-            return false;
+            return Set.of();
         }
+        Map<String, ParsedView> parsedNow = new HashMap<>();
+        Map<String, OtherUnit> read = new TreeMap<>();
         for (Secret secret : listed) {
             String name = secret.getMetadata().getName();
-            try {
-                JsonObject view = new JsonObject(Gzip.unpack(Base64.getDecoder().decode(secret.getData().get(ENTRY)),
-                        MAX_VIEW_CHARS));
-                int shard = view.getInteger("shard", -1);
-                if (shard < 0 || shard >= shards.count() || shards.held().contains(shard)) {
-                    continue;
-                }
-                String holder = view.getString("holder", "");
-                Map<String, JsonObject> drifts = new HashMap<>();
-                Map<String, String> diffs = new HashMap<>();
-                for (Object item : view.getJsonArray("drift", new JsonArray())) {
-                    JsonObject drift = (JsonObject) item;
-                    Object diff = drift.remove("diff");
-                    diffs.put(drift.getString("unit"), diff instanceof String text ? text : "");
-                    drifts.put(drift.getString("unit"), drift);
-                }
-                for (Object item : view.getJsonArray("units", new JsonArray())) {
-                    JsonObject status = (JsonObject) item;
-                    String unit = status.getString("unit");
-                    read.put(unit, new OtherUnit(shard, holder, status, Optional.ofNullable(drifts.get(unit)),
-                            diffs.getOrDefault(unit, "")));
-                }
-            } catch (RuntimeException | IOException e) {
-                LOG.warn("shard view {} unreadable, its units are served by their holder only: {}", name,
-                        e.getMessage());
+            String version = secret.getMetadata().getResourceVersion();
+            ParsedView known = parsed.get(name);
+            ParsedView view = known != null && version != null && version.equals(known.version()) ? known
+                    : parse(name, version, secret);
+            if (view == null) {
+                continue;
+            }
+            parsedNow.put(name, view);
+            if (view.shard() >= 0 && view.shard() < shards.count() && !shards.held().contains(view.shard())) {
+                read.putAll(view.units());
             }
         }
+        parsed = parsedNow;
+        Set<String> changed = new HashSet<>(others.keySet());
+        changed.addAll(read.keySet());
+        changed.removeIf(unit -> others.containsKey(unit) && read.containsKey(unit)
+                && fingerprint(others.get(unit)).equals(fingerprint(read.get(unit))));
         others = Map.copyOf(read);
         Map<String, UnitOutcome> states = new HashMap<>();
         read.forEach((unit, other) -> states.put(unit, outcome(unit, other)));
-        return board.otherShards().replace(states);
+        board.otherShards().replace(states);
+        return changed;
+    }
+
+    /** One record's view, by unit; null (logged) if it cannot be read. */
+    private static ParsedView parse(String name, String version, Secret secret) {
+        try {
+            JsonObject view = new JsonObject(Gzip.unpack(Base64.getDecoder().decode(secret.getData().get(ENTRY)),
+                    MAX_VIEW_CHARS));
+            int shard = view.getInteger("shard", -1);
+            String holder = view.getString("holder", "");
+            Map<String, JsonObject> drifts = new HashMap<>();
+            Map<String, String> diffs = new HashMap<>();
+            for (Object item : view.getJsonArray("drift", new JsonArray())) {
+                JsonObject drift = (JsonObject) item;
+                Object diff = drift.remove("diff");
+                diffs.put(drift.getString("unit"), diff instanceof String text ? text : "");
+                drifts.put(drift.getString("unit"), drift);
+            }
+            Map<String, OtherUnit> units = new HashMap<>();
+            for (Object item : view.getJsonArray("units", new JsonArray())) {
+                JsonObject status = (JsonObject) item;
+                String unit = status.getString("unit");
+                units.put(unit, new OtherUnit(shard, holder, status, Optional.ofNullable(drifts.get(unit)),
+                        diffs.getOrDefault(unit, "")));
+            }
+            return new ParsedView(version, shard, Map.copyOf(units));
+        } catch (RuntimeException | IOException e) {
+            LOG.warn("shard view {} unreadable, its units are served by their holder only: {}", name,
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    /** A unit's state as published, without when it was last looked at. */
+    private static String fingerprint(OtherUnit unit) {
+        JsonObject status = unit.status().copy();
+        status.remove("at");
+        return status.encode() + unit.holder();
     }
 
     /** Enough of a published status for promotion: Synced at a commit, or not (with where it stands). */

@@ -143,6 +143,11 @@ public final class ReleaseStore {
         return List.copyOf(cached(chart, env).values());
     }
 
+    /** One unit's revisions, oldest first, read afresh and not remembered (another replica's unit). */
+    public List<Release> readUnit(String chart, String env) {
+        return List.copyOf(read(chart, env).values());
+    }
+
     /** Every unit's revisions, by unit then revision, read afresh and not remembered (other shards' units). */
     public List<Release> readAll() {
         return records.list(Map.of()).stream().map(ReleaseStore::release)

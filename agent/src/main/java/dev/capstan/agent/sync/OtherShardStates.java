@@ -10,17 +10,8 @@ import java.util.Optional;
 public final class OtherShardStates {
     private volatile Map<String, UnitOutcome> units = Map.of();
 
-    /** Replaces what is known; says whether any unit's state or commit changed. */
-    public boolean replace(Map<String, UnitOutcome> now) {
-        Map<String, UnitOutcome> before = units;
+    public void replace(Map<String, UnitOutcome> now) {
         units = Map.copyOf(now);
-        if (!before.keySet().equals(now.keySet())) {
-            return true;
-        }
-        return now.entrySet().stream().anyMatch(e -> {
-            UnitOutcome was = before.get(e.getKey());
-            return was.getClass() != e.getValue().getClass() || !was.commit().equals(e.getValue().commit());
-        });
     }
 
     public Optional<UnitOutcome> unit(String unitId) {

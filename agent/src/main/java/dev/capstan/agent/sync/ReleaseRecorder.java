@@ -59,6 +59,18 @@ public final class ReleaseRecorder {
         }
     }
 
+    /** The histories of these units (other replicas', by id) from their records into the board. */
+    void reloadUnits(java.util.Collection<String> unitIds) {
+        for (String unit : unitIds) {
+            int slash = unit.indexOf('/');
+            try {
+                histories.record(unit, store.readUnit(unit.substring(0, slash), unit.substring(slash + 1)));
+            } catch (RuntimeException e) {
+                LOG.warn("release history of {} not readable: {}", unit, e.getMessage());
+            }
+        }
+    }
+
     /** Every unit's history from the records into the board; empty when the records cannot be read. */
     private Optional<Map<String, List<Release>>> readAll() {
         try {

@@ -116,6 +116,18 @@ public final class SyncEngine implements AutoCloseable {
         board.role().nowReady();
     }
 
+    /**
+     * Reads again the release records of units other replicas work on whose state changed (as their views say), and
+     * the incidents: what a replica does every few seconds instead of reading every record.
+     */
+    public void refreshUnits(java.util.Set<String> unitIds) {
+        if (!unitIds.isEmpty()) {
+            releases.reloadUnits(unitIds);
+            incidents.reloadAll();
+        }
+        board.role().nowReady();
+    }
+
     /** A sharded replica's reads of the units other replicas work on: their release and incident records. */
     public void refreshOthers(java.util.function.Predicate<String> mine) {
         releases.reloadOthers(mine);

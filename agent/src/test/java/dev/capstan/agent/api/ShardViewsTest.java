@@ -29,9 +29,9 @@ class ShardViewsTest {
         BoardWriter.unit(first, synced(mine + "/staging", T0));
         BoardWriter.unit(first, synced(theirs + "/staging", T0));
         BoardWriter.drift(first, modified(mine + "/staging", T0));
-        new ShardViews(records, first, "capstan-0").publish();
+        views(first, "capstan-0").publish();
 
-        ShardViews second = new ShardViews(records, replica(1), "capstan-1");
+        ShardViews second = views(replica(1), "capstan-1");
         second.refresh();
 
         assertThat(second.others()).as("only the shard capstan-0 holds").containsOnlyKeys(mine + "/staging");
@@ -50,7 +50,7 @@ class ShardViewsTest {
     void aUnitCheckedAgainWithTheSameResultIsNotWrittenAgain() {
         String mine = chartOn(0);
         StatusBoard board = replica(0);
-        ShardViews views = new ShardViews(records, board, "capstan-0");
+        ShardViews views = views(board, "capstan-0");
         BoardWriter.unit(board, synced(mine + "/staging", T0));
         BoardWriter.drift(board, modified(mine + "/staging", T0));
         views.publish();
@@ -67,10 +67,35 @@ class ShardViewsTest {
     }
 
     @Test
+    void readingSaysWhichUnitsChangedSoOnlyTheirRecordsAreReadAgain() {
+        String chart = chartOn(0);
+        StatusBoard first = replica(0);
+        ShardViews publisher = views(first, "capstan-0");
+        BoardWriter.unit(first, synced(chart + "/staging", T0));
+        BoardWriter.unit(first, synced(chart + "/production", T0));
+        publisher.publish();
+        StatusBoard second = replica(1);
+        ShardViews reader = views(second, "capstan-1");
+
+        assertThat(reader.refresh()).containsExactlyInAnyOrder(chart + "/staging", chart + "/production");
+        assertThat(reader.refresh()).as("nothing new").isEmpty();
+        BoardWriter.unit(first, new UnitOutcome.Progressing(chart + "/production", "c0ffee2", T0.plusSeconds(5),
+                "src", "canary 10%"));
+        publisher.publish();
+        assertThat(reader.refresh()).containsExactly(chart + "/production");
+        // What promotion reads of the other shard's units.
+        assertThat(second.otherShards().unit(chart + "/staging")).hasValueSatisfying(u ->
+                assertThat(u).isInstanceOf(UnitOutcome.Synced.class).extracting(UnitOutcome::commit)
+                        .isEqualTo("c0ffee1"));
+        assertThat(second.otherShards().unit(chart + "/production")).hasValueSatisfying(u ->
+                assertThat(u).isInstanceOf(UnitOutcome.Waiting.class));
+    }
+
+    @Test
     void aShardThisReplicaTookOverIsServedFromItsOwnState() {
         String mine = publishedByShardZero();
         StatusBoard second = replica(1);
-        ShardViews views = new ShardViews(records, second, "capstan-1");
+        ShardViews views = views(second, "capstan-1");
         views.refresh();
         assertThat(views.others()).containsKey(mine + "/staging");
 
@@ -83,7 +108,7 @@ class ShardViewsTest {
         String mine = publishedByShardZero();
         records.put(ShardViews.recordName(2), Map.of(), Map.of("view.json.gz", "not gzip".getBytes()));
 
-        ShardViews views = new ShardViews(records, replica(1), "capstan-1");
+        ShardViews views = views(replica(1), "capstan-1");
         views.refresh();
         assertThat(views.others()).containsOnlyKeys(mine + "/staging");
     }
@@ -93,8 +118,12 @@ class ShardViewsTest {
         String chart = chartOn(0);
         StatusBoard first = replica(0);
         BoardWriter.unit(first, synced(chart + "/staging", T0));
-        new ShardViews(records, first, "capstan-0").publish();
+        views(first, "capstan-0").publish();
         return chart;
+    }
+
+    private ShardViews views(StatusBoard board, String identity) {
+        return new ShardViews(records, () -> records.list(Map.of()), board, identity);
     }
 
     private String version() {
