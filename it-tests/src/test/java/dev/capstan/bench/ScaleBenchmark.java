@@ -38,9 +38,14 @@ public final class ScaleBenchmark {
     private static final String WEBHOOK_SECRET = "scale-bench-webhook-secret";
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration LIMIT = Duration.ofMinutes(20);
-    /** The install's JVM flags (manifests/deployment.yaml) in its memory limit. */
-    private static final List<String> JVM = List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC",
-            "-XX:MaxRAMPercentage=25", "-XX:TieredStopAtLevel=1");
+    /**
+     * The install's JVM flags (manifests/deployment.yaml) in its memory limit; compact object headers need JDK 25
+     * (the image's), so an older JDK runs without them.
+     */
+    private static final List<String> JVM = Runtime.version().feature() >= 25
+            ? List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx96m", "-XX:+UseCompactObjectHeaders",
+                    "-XX:TieredStopAtLevel=1")
+            : List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1");
     /** The install's environment for the JVM (manifests/deployment.yaml). */
     private static final List<String> ENVIRONMENT = List.of("MALLOC_ARENA_MAX=2");
 

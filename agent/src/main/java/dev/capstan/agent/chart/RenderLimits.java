@@ -12,8 +12,9 @@ import java.time.Duration;
  */
 public record RenderLimits(int maxOutputBytes, Duration timeBudget, long parseCacheChars) {
     public static RenderLimits defaults() {
-        // The parse cache holds the text and its parsed maps (~10x the text): 4 Mi chars of text.
-        return new RenderLimits(4 * 1024 * 1024, Duration.ofSeconds(2), 4L * 1024 * 1024);
+        // The parse cache holds the text and its parsed maps (~10x the text): 512 Ki chars of text, the templates of
+        // the charts a commit changed; at a thousand apps a larger one held a second copy of every unit's objects.
+        return new RenderLimits(4 * 1024 * 1024, Duration.ofSeconds(2), 512L * 1024);
     }
 
     public RenderLimits(int maxOutputBytes, Duration timeBudget) {

@@ -29,7 +29,9 @@ public final class CapstanCli {
             System.setProperty(LogFormat.PROPERTY, LogFormat.choose(java.util.List.of(args), LogFormat.onTerminal())
                     .name().toLowerCase(java.util.Locale.ROOT));
         }
-        System.exit(execute(args));
+        int code = execute(args);
+        Logs.flush();
+        System.exit(code);
     }
 
     public static int execute(String... args) {

@@ -52,6 +52,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             agent.close();
             org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("shutdown complete");
+            Logs.flush();
             stopped.countDown();
         }, "capstan-shutdown"));
         stopped.await();

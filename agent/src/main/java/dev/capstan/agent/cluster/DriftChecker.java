@@ -235,7 +235,10 @@ public final class DriftChecker {
                 .serverSideApply();
         Map<String, Object> owned = ownedFields(dryRun);
         Map<String, Object> desiredMap = mask.mask(key.kind(), serialization.convertValue(dryRun, Map.class));
-        Map<String, Object> liveMap = mask.mask(key.kind(), serialization.convertValue(current, Map.class));
+        // The informer's copy is the whole object only for some kinds (LeanItemStore); else read it, once.
+        GenericKubernetesResource whole = live.whole(key.apiVersion(), key.kind()) ? current
+                : wholeObject(key).orElse(current);
+        Map<String, Object> liveMap = mask.mask(key.kind(), serialization.convertValue(whole, Map.class));
         List<FieldChange> changes = OwnedFields.diff(owned, desiredMap, liveMap);
         if (changes.isEmpty()) {
             return new Compared(new ObjectVerdict.InSync(key), "");
@@ -244,16 +247,20 @@ public final class DriftChecker {
                 yaml(OwnedFields.project(owned, liveMap)), yaml(OwnedFields.project(owned, desiredMap))));
     }
 
+    /** The object as it is in the cluster now, with everything (one GET); empty if gone. */
+    private Optional<GenericKubernetesResource> wholeObject(ObjectKey key) {
+        var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
+        return Optional.ofNullable((key.namespace().isEmpty() ? operation.withName(key.name())
+                : operation.inNamespace(key.namespace()).withName(key.name())).get());
+    }
+
     private List<ManagedFieldsEntry> managedFieldsOf(ObjectKey key) {
         List<ManagedFieldsEntry> cached = live.get(key).map(o -> o.getMetadata().getManagedFields()).orElse(null);
         if (cached != null) {
             return cached;
         }
         try {
-            var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
-            GenericKubernetesResource object = (key.namespace().isEmpty() ? operation.withName(key.name())
-                    : operation.inNamespace(key.namespace()).withName(key.name())).get();
-            return object == null ? null : object.getMetadata().getManagedFields();
+            return wholeObject(key).map(object -> object.getMetadata().getManagedFields()).orElse(null);
         } catch (KubernetesClientException e) {
             // Who changed it is a courtesy of the report; the correction does not depend on it.
             return null;

@@ -11,6 +11,11 @@ public interface LiveLookup {
 
     Optional<GenericKubernetesResource> get(ObjectKey key);
 
+    /** Whether {@link #get} answers the whole object of this kind (else a dry-run comparison reads it). */
+    default boolean whole(String apiVersion, String kind) {
+        return true;
+    }
+
     /** Objects of these kinds ({@code apiVersion/kind}) labelled as managed by Capstan for this chart and env. */
     List<GenericKubernetesResource> managedBy(String chart, String env, Collection<String> kinds);
 }

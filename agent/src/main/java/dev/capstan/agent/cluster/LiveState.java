@@ -135,6 +135,11 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     }
 
     @Override
+    public boolean whole(String apiVersion, String kind) {
+        return LeanItemStore.keepsWhole(apiVersion, kind);
+    }
+
+    @Override
     public Optional<GenericKubernetesResource> get(ObjectKey key) {
         watch(key.apiVersion(), key.kind());
         String storeKey = key.namespace().isEmpty() ? key.name() : key.namespace() + "/" + key.name();
