@@ -66,7 +66,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     public static String versionOf(GenericKubernetesResource object) {
         Long generation = object.getMetadata().getGeneration();
         if (generation == null || generation == 0) {
-            return object.getMetadata().getResourceVersion();
+            return isServiceAccount(object) ? serviceAccountVersion(object) : object.getMetadata().getResourceVersion();
         }
         Map<String, String> annotations = object.getMetadata().getAnnotations();
         if (annotations != null && annotations.keySet().stream().anyMatch(k -> k.startsWith(CONTROLLER_ANNOTATIONS))) {
@@ -77,6 +77,23 @@ public final class LiveState implements LiveLookup, AutoCloseable {
                 annotations == null || annotations.isEmpty() ? null : annotations,
                 object.getMetadata().getOwnerReferences(),
                 object.getMetadata().getFinalizers(), object.getMetadata().getDeletionTimestamp());
+    }
+
+    private static boolean isServiceAccount(GenericKubernetesResource object) {
+        return "ServiceAccount".equals(object.getKind()) && "v1".equals(object.getApiVersion());
+    }
+
+    /**
+     * A ServiceAccount has no generation, and the token controller adds its token Secret to {@code secrets} once,
+     * seconds to minutes after it was created (at 5,000 apps, the minute after all were Synced went to re-checking
+     * them): everything but {@code secrets} is what changes it.
+     */
+    private static String serviceAccountVersion(GenericKubernetesResource object) {
+        Map<String, Object> body = new java.util.TreeMap<>(object.getAdditionalProperties());
+        body.remove("secrets");
+        return "sa/" + java.util.Objects.hash(object.getMetadata().getLabels(), object.getMetadata().getAnnotations(),
+                object.getMetadata().getOwnerReferences(), object.getMetadata().getFinalizers(),
+                object.getMetadata().getDeletionTimestamp(), body);
     }
 
     private void changed(GenericKubernetesResource object) {

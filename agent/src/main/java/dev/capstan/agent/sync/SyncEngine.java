@@ -125,7 +125,6 @@ public final class SyncEngine implements AutoCloseable {
             releases.reloadUnits(unitIds);
             incidents.reloadAll();
         }
-        board.role().nowReady();
     }
 
     /** A sharded replica's reads of the units other replicas work on: their release and incident records. */

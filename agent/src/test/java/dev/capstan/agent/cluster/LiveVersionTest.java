@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,23 @@ class LiveVersionTest {
     void withoutAGenerationEveryUpdateCounts() {
         assertThat(LiveState.versionOf(object(null, "7", Map.of()))).isEqualTo("7");
         assertThat(LiveState.versionOf(object(null, "8", Map.of()))).isEqualTo("8");
+    }
+
+    @Test
+    void theTokenControllersSecretOnAServiceAccountIsNoChangeButAnythingElseIs() {
+        GenericKubernetesResource created = account("100", Map.of());
+        GenericKubernetesResource tokened = account("101", Map.of("secrets", List.of(Map.of("name", "api-token-x"))));
+        GenericKubernetesResource edited = account("102", Map.of("secrets", List.of(Map.of("name", "api-token-x")),
+                "automountServiceAccountToken", false));
+
+        assertThat(LiveState.versionOf(tokened)).isEqualTo(LiveState.versionOf(created));
+        assertThat(LiveState.versionOf(edited)).isNotEqualTo(LiveState.versionOf(tokened));
+    }
+
+    private static GenericKubernetesResource account(String resourceVersion, Map<String, Object> body) {
+        return new GenericKubernetesResourceBuilder().withApiVersion("v1").withKind("ServiceAccount")
+                .withNewMetadata().withName("api").withNamespace("shop").withResourceVersion(resourceVersion)
+                .endMetadata().withAdditionalProperties(body).build();
     }
 
     private static GenericKubernetesResource object(Long generation, String resourceVersion,
