@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class LiveState implements LiveLookup, AutoCloseable {
     /** Written by the Deployment controller, never by Capstan or a person. */
     private static final String CONTROLLER_ANNOTATIONS = "deployment.kubernetes.io/";
+    private static final String UNIT_INDEX = "capstan.dev/unit";
     private final KubernetesClient client;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
 
@@ -111,6 +112,13 @@ public final class LiveState implements LiveLookup, AutoCloseable {
                     .withLabel(Labels.MANAGED_BY, Labels.MANAGER)
                     .runnableInformer(0)
                     .itemStore(new LeanItemStore());
+            // A unit's objects by index, not by scanning the store: at 5,000 apps a sweep scanned 20,000 objects
+            // per unit.
+            informer.addIndexers(Map.of(UNIT_INDEX, object -> {
+                Map<String, String> labels = object.getMetadata().getLabels();
+                return labels == null || labels.get(Labels.CHART) == null || labels.get(Labels.ENV) == null
+                        ? List.of() : List.of(labels.get(Labels.CHART) + "/" + labels.get(Labels.ENV));
+            }));
             informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource object) {
@@ -172,13 +180,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
             if (informer == null) {
                 continue;
             }
-            for (GenericKubernetesResource item : informer.getStore().list()) {
-                Map<String, String> labels = item.getMetadata().getLabels();
-                if (labels != null && chart.equals(labels.get(Labels.CHART))
-                        && env.equals(labels.get(Labels.ENV))) {
-                    result.add(item);
-                }
-            }
+            result.addAll(informer.getIndexer().byIndex(UNIT_INDEX, chart + "/" + env));
         }
         return result;
     }
