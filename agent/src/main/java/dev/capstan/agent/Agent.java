@@ -138,10 +138,14 @@ public final class Agent implements AutoCloseable {
                 ? Optional.of(new PushSignal(client, config.releases().namespace(), config.ha().leaseName(),
                         config.ha().identity(), Clock.systemUTC()))
                 : Optional.empty();
+        // A push announced: by a webhook to this replica, or by another replica's stamp (HA).
+        Runnable pushed = () -> {
+            board.repoBoard().webhookReceived(java.time.Instant.now());
+            loop.trigger();
+        };
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
                 () -> {
-                    board.repoBoard().webhookReceived(java.time.Instant.now());
-                    loop.trigger();
+                    pushed.run();
                     // The replicas holding the other shards (or the leader, if this one stands by) fetch too.
                     pushSignal.ifPresent(signal -> vertx.executeBlocking(() -> {
                         signal.announce();
@@ -179,7 +183,7 @@ public final class Agent implements AutoCloseable {
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
                 reporters.add(0, campaign(config, client, board, vertx, loop, engine, closing, store,
-                        pushSignal.orElseThrow(), views.orElseThrow(), onLostLeadership));
+                        pushSignal.orElseThrow(), pushed, views.orElseThrow(), onLostLeadership));
             } else {
                 loop.start();
             }
@@ -216,7 +220,7 @@ public final class Agent implements AutoCloseable {
     private static AutoCloseable campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
                                           SyncLoop loop, SyncEngine engine,
                                           AtomicBoolean closing, ReleaseStore store, PushSignal pushSignal,
-                                          ShardViews views, Runnable onLostLeadership) {
+                                          Runnable pushed, ShardViews views, Runnable onLostLeadership) {
         String me = config.ha().identity();
         AgentConfig.Sharding sharding = config.ha().sharding();
         Shards shards = Shards.leased(sharding.count(), sharding.by());
@@ -274,10 +278,7 @@ public final class Agent implements AutoCloseable {
                 });
             }
         }
-        var watch = watchLeases(client, config, shards, pushSignal, () -> {
-            board.repoBoard().webhookReceived(java.time.Instant.now());
-            loop.trigger();
-        });
+        var watch = watchLeases(client, config, shards, pushSignal, pushed);
         return () -> {
             leases.forEach(Leadership::close);
             watch.close();

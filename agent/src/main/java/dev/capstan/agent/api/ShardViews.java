@@ -126,12 +126,16 @@ public final class ShardViews {
         parsed = parsedNow;
         Set<String> changed = new HashSet<>(others.keySet());
         changed.addAll(read.keySet());
+        // A view not parsed again has the very same units: no fingerprint to compare.
         changed.removeIf(unit -> others.containsKey(unit) && read.containsKey(unit)
-                && fingerprint(others.get(unit)).equals(fingerprint(read.get(unit))));
+                && (others.get(unit) == read.get(unit)
+                || fingerprint(others.get(unit)).equals(fingerprint(read.get(unit)))));
         others = Map.copyOf(read);
-        Map<String, UnitOutcome> states = new HashMap<>();
-        read.forEach((unit, other) -> states.put(unit, outcome(unit, other)));
-        board.otherShards().replace(states);
+        if (!changed.isEmpty()) {
+            Map<String, UnitOutcome> states = new HashMap<>();
+            read.forEach((unit, other) -> states.put(unit, outcome(unit, other)));
+            board.otherShards().replace(states);
+        }
         return changed;
     }
 
