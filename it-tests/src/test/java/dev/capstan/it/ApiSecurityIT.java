@@ -112,6 +112,25 @@ class ApiSecurityIT {
             assertThat(send(base, "POST", "/api/releases/web/staging/rollback", DEPLOYER, "x".repeat(10_000))
                     .statusCode()).as("body limit").isEqualTo(413);
 
+            // The CLI shows a token from a file (never on its command line): viewer reads, deployer acts.
+            Path viewerFile = Files.writeString(temp.resolve("viewer.token"), VIEWER + "\n");
+            Path deployerFile = Files.writeString(temp.resolve("deployer.token"), DEPLOYER);
+            assertThat(CapstanProcess.run("incidents", "--server", base).err()).contains("(HTTP 401)");
+            CapstanProcess.Result listed = CapstanProcess.run("incidents", "--server", base, "--token-file",
+                    viewerFile.toString());
+            assertThat(listed.exit()).as(listed.err()).isZero();
+            assertThat(listed.out()).isEqualTo("no incidents\n");
+            assertThat(CapstanProcess.run("resume", "web", "staging", "--server", base, "--token-file",
+                    viewerFile.toString()).err()).contains("(HTTP 403)");
+            CapstanProcess.Result resumed = CapstanProcess.run("resume", "web", "staging", "--server", base,
+                    "--token-file", deployerFile.toString());
+            assertThat(resumed.exit()).as("not held: 409, but authorized").isEqualTo(1);
+            assertThat(resumed.err()).contains("(HTTP 409)");
+            assertThat(CapstanProcess.run("incidents", "--server", base, "--token-file",
+                    temp.resolve("no-such.token").toString()).err())
+                    .isEqualTo("capstan incidents: --token-file " + temp.resolve("no-such.token")
+                            + ": cannot read it (no such file: " + temp.resolve("no-such.token") + ")\n");
+
             // Rotation: a new file is picked up without a restart; a broken one keeps the last good tokens.
             String rotated = "rotated-viewer-token-42";
             writeTokens(rotated, DEPLOYER);

@@ -60,7 +60,30 @@ class DriftViewsIT {
         assertThat(drifted.out()).contains("--- live/Deployment/" + ns.name() + "/orders", "-  replicas: 5",
                 "+  replicas: 1").doesNotContain("checkout-api");
         assertThat(unreachable.exit()).isEqualTo(2);
-        assertThat(unreachable.err()).contains("cannot reach the cluster");
+        assertThat(unreachable.err()).isEqualTo("capstan diff: cannot compare with cluster https://127.0.0.1:1 "
+                + "(kubeconfig " + dead + ", context dead, user u): connection refused\n");
+        CapstanProcess.Result noHistory = CapstanProcess.run("history", "orders", "staging", "--kubeconfig",
+                dead.toString());
+        assertThat(noHistory.exit()).isEqualTo(2);
+        assertThat(noHistory.err()).isEqualTo("capstan history: cannot read the release records in namespace "
+                + "capstan-system of cluster https://127.0.0.1:1 (kubeconfig " + dead + ", context dead, user u): "
+                + "connection refused\n");
+    }
+
+    @Test
+    void refusedCredentialsAreNamedWithTheClusterAndTheUser(LocalCluster cluster) {
+        Path intruder = temp.resolve("intruder-kubeconfig");
+        writeKubeconfig(intruder, cluster.apiUrl(), "intruder");
+
+        CapstanProcess.Result history = CapstanProcess.run("history", "orders", "staging", "--kubeconfig",
+                intruder.toString());
+
+        assertThat(history.exit()).isEqualTo(2);
+        assertThat(history.err()).isEqualTo("capstan history: cannot read the release records in namespace "
+                + "capstan-system of cluster " + cluster.apiUrl() + " (kubeconfig " + intruder + ", context dead, "
+                + "user intruder): 401 Unauthorized: the API server refused the credentials of user intruder "
+                + "(expired or revoked token, or wrong certificate)\n");
+        assertThat(history.err()).doesNotContain("not-a-valid-token");
     }
 
     @Test
@@ -102,15 +125,19 @@ class DriftViewsIT {
     }
 
     private static void writeDeadKubeconfig(Path file) {
+        writeKubeconfig(file, "https://127.0.0.1:1", "u");
+    }
+
+    private static void writeKubeconfig(Path file, String server, String user) {
         try {
             Files.writeString(file, """
                     apiVersion: v1
                     kind: Config
-                    clusters: [{name: dead, cluster: {server: "https://127.0.0.1:1", insecure-skip-tls-verify: true}}]
-                    users: [{name: u, user: {token: t}}]
-                    contexts: [{name: dead, context: {cluster: dead, user: u}}]
+                    clusters: [{name: dead, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
+                    users: [{name: %s, user: {token: not-a-valid-token}}]
+                    contexts: [{name: dead, context: {cluster: dead, user: %s}}]
                     current-context: dead
-                    """);
+                    """.formatted(server, user, user));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -67,6 +67,15 @@ class GitRemoteIT {
     }
 
     @Test
+    void aRemoteThatIsDownIsNamedWithTheCauseInPlainWords() {
+        try (GitSource source = source("http://127.0.0.1:1/git/remote.git", new GitAuth.None())) {
+            assertThatThrownBy(source::fetch).isInstanceOf(GitSourceException.class)
+                    .hasMessageStartingWith("fetch of branch 'main' from http://127.0.0.1:1/git/remote.git failed: "
+                            + "connection refused (");
+        }
+    }
+
+    @Test
     void anUnreadableSecretIsNamedByItsLocationOnly() {
         try (GitSource source = source("http://127.0.0.1:1/git/remote.git", new GitAuth.Basic("deployer",
                 new SecretRef.FromFile(temp.resolve("missing-password"))))) {
@@ -93,7 +102,7 @@ class GitRemoteIT {
                 GitSource source = source(ssh.url(repo.remote()), new GitAuth.Ssh(ssh.clientKey(),
                         ssh.wrongKnownHosts()))) {
             assertThatThrownBy(source::fetch).isInstanceOf(GitSourceException.class)
-                    .hasMessageContaining("fetch of branch 'main' failed");
+                    .hasMessageContaining("fetch of branch 'main' from ssh://").hasMessageContaining(" failed: ");
         }
     }
 

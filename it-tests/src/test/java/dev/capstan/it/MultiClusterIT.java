@@ -47,7 +47,8 @@ class MultiClusterIT {
             RolloutAgents.awaitSynced(agent, "web/staging", repo.git.remoteHead());
             await().atMost(RolloutIT.ROLLOUT).untilAsserted(() -> assertThat(agent.status().units()
                     .get("web/production")).isInstanceOfSatisfying(UnitOutcome.Failed.class, failed ->
-                    assertThat(failed.message()).contains("forbidden")
+                    assertThat(failed.message()).contains("cluster " + cluster.apiUrl() + " (kubeconfig " + kubeconfig
+                            + ", context limited, user limited): 403 Forbidden: ")
                             .contains("system:serviceaccount:" + ns.name() + ":no-rights")));
             assertThat(client.apps().deployments().inNamespace(repo.production).withName("web").get()).isNull();
 

@@ -125,6 +125,21 @@ class ObservabilityIT {
                 assertThat(get(agent, "/api/incidents/" + id + "?format=markdown"))
                         .contains("# Incident " + id, "## Timeline", "## Root-cause signal", "## What went well");
                 assertThat(new JsonObject(get(agent, "/api/incidents")).getJsonArray("incidents")).hasSize(1);
+                String server = "http://127.0.0.1:" + agent.httpPort();
+                CapstanProcess.Result listed = CapstanProcess.run("incidents", "--server", server);
+                assertThat(listed.exit()).as(listed.err()).isZero();
+                assertThat(listed.out().lines().toList()).hasSize(2).element(1).asString()
+                        .startsWith(id).contains("web/staging", "resolved");
+                CapstanProcess.Result draft = CapstanProcess.run("incidents", id, "--server", server);
+                assertThat(draft.out()).startsWith("# Incident " + id).contains("## Timeline");
+                CapstanProcess.Result unknown = CapstanProcess.run("incidents", "web-staging-r99", "--server",
+                        server);
+                assertThat(unknown.exit()).isEqualTo(1);
+                assertThat(unknown.err()).isEqualTo("capstan incidents: no incident web-staging-r99 (HTTP 404)\n");
+                CapstanProcess.Result down = CapstanProcess.run("incidents", "--server", "http://127.0.0.1:1");
+                assertThat(down.exit()).isEqualTo(2);
+                assertThat(down.err()).isEqualTo("capstan incidents: cannot reach the agent at http://127.0.0.1:1: "
+                        + "connection refused\n");
 
                 String metrics = get(agent, "/metrics");
                 assertThat(metrics).contains("capstan_rollbacks_total{kind=\"automatic\"} 1.0",

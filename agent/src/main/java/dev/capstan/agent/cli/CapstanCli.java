@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = CapstanCli.Version.class,
         description = "GitOps sync agent for Kubernetes: render charts, and keep a cluster in sync with git.",
         subcommands = {RenderCommand.class, LintCommand.class, DiffCommand.class, RunCommand.class,
-            HistoryCommand.class, RollbackCommand.class, ResumeCommand.class, CommandLine.HelpCommand.class},
+            HistoryCommand.class, IncidentsCommand.class, RollbackCommand.class, ResumeCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -5,6 +5,7 @@ import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.cluster.ClusterCapabilities;
+import dev.capstan.agent.cluster.ClusterEndpoint;
 import dev.capstan.agent.cluster.DirectLookup;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.config.ConfigException;
@@ -63,7 +64,15 @@ final class DiffCommand implements Callable<Integer> {
         }
         boolean drift = false;
         boolean failed = false;
-        try (KubernetesClient client = cluster.client(); UnitRenderer renderer = new UnitRenderer()) {
+        KubernetesClient client;
+        try {
+            client = cluster.client();
+        } catch (ConfigException | KubernetesClientException e) {
+            err.println("capstan diff: " + e.getMessage());
+            return ERROR;
+        }
+        ClusterEndpoint endpoint = ClusterEndpoint.of(client);
+        try (client; UnitRenderer renderer = new UnitRenderer()) {
             Capabilities capabilities = ClusterCapabilities.discover(client);
             DriftChecker checker = new DriftChecker(client, new DirectLookup(client), new SecretMask(),
                     Clock.systemUTC());
@@ -93,8 +102,8 @@ final class DiffCommand implements Callable<Integer> {
                     err.println("ERROR " + unit.id() + " " + e.getMessage());
                 }
             }
-        } catch (ConfigException | KubernetesClientException e) {
-            err.println("capstan diff: cannot reach the cluster: " + e.getMessage());
+        } catch (KubernetesClientException e) {
+            err.println("capstan diff: cannot compare with " + endpoint.describe(e));
             return ERROR;
         }
         out.flush();

@@ -1,5 +1,6 @@
 package dev.capstan.agent.cli;
 
+import dev.capstan.agent.cluster.ClusterEndpoint;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.release.Release;
@@ -45,12 +46,21 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Release> history;
-        try (KubernetesClient client = cluster.client()) {
+        KubernetesClient client;
+        try {
+            client = cluster.client();
+        } catch (ConfigException | KubernetesClientException e) {
+            err.println("capstan history: " + e.getMessage());
+            return CapstanCli.USAGE;
+        }
+        ClusterEndpoint endpoint = ClusterEndpoint.of(client);
+        try (client) {
             history = new ReleaseStore(client, namespace, Integer.MAX_VALUE, Clock.systemUTC())
                     .history(unit.chart, unit.env);
-        } catch (ConfigException | KubernetesClientException e) {
-            err.println("capstan history: cannot read release records: " + e.getMessage());
-            return 2;
+        } catch (KubernetesClientException e) {
+            err.println("capstan history: cannot read the release records in namespace " + namespace + " of "
+                    + endpoint.describe(e));
+            return CapstanCli.USAGE;
         }
         if (history.isEmpty()) {
             err.println("capstan history: no releases of " + unit.chart + "/" + unit.env + " in namespace "

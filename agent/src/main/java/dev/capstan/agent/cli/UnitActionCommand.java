@@ -17,7 +17,7 @@ final class UnitActionCommand {
         try {
             response = api.post(path, body);
         } catch (IOException e) {
-            err.println("capstan " + command + ": agent not reachable at " + api.server + ": " + e.getMessage());
+            err.println("capstan " + command + ": " + api.unreachable(e));
             return CapstanCli.USAGE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -41,6 +41,7 @@ public final class DriftChecker {
     static final int PARALLELISM = 8;
 
     private final KubernetesClient client;
+    private final ClusterEndpoint endpoint;
     private final LiveLookup live;
     private final SecretMask mask;
     private final Clock clock;
@@ -56,6 +57,7 @@ public final class DriftChecker {
 
     public DriftChecker(KubernetesClient client, LiveLookup live, SecretMask mask, Clock clock) {
         this.client = client;
+        this.endpoint = ClusterEndpoint.of(client);
         this.live = live;
         this.mask = mask;
         this.clock = clock;
@@ -140,7 +142,7 @@ public final class DriftChecker {
                     : UnitDrift.State.OutOfSync, "", verdicts, diff.toString());
         } catch (KubernetesClientException | IllegalStateException e) {
             return UnitDrift.unknown(unit, commit, clock.instant(), dev.capstan.agent.drift.SecretValues.of(
-                    desired.objects()).mask("cluster unreachable or refusing: " + LiveState.rootMessage(e)));
+                    desired.objects()).mask("cannot compare with " + endpoint.describe(e)));
         }
     }
 

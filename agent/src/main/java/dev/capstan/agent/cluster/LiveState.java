@@ -140,12 +140,13 @@ public final class LiveState implements LiveLookup, AutoCloseable {
                     changed(object);
                 }
             });
-            return started(informer, kind);
+            return started(informer, kind, ClusterEndpoint.of(client));
         });
     }
 
     /** Starts {@code informer} and waits (at most 30 s) for its first list; closes it and says why if it fails. */
-    static <T> SharedIndexInformer<T> started(SharedIndexInformer<T> informer, String what) {
+    static <T> SharedIndexInformer<T> started(SharedIndexInformer<T> informer, String what,
+                                                ClusterEndpoint endpoint) {
         try {
             informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return informer;
@@ -155,7 +156,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
             throw new IllegalStateException("interrupted while starting to watch " + what, e);
         } catch (Exception e) {
             informer.close();
-            throw new IllegalStateException("cannot watch " + what + ": " + rootMessage(e), e);
+            throw new IllegalStateException("cannot watch " + what + " in " + endpoint.describe(e), e);
         }
     }
 
@@ -225,13 +226,5 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     public void close() {
         informers.values().forEach(SharedIndexInformer::close);
         informers.clear();
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

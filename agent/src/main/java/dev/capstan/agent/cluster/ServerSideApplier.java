@@ -38,6 +38,7 @@ public final class ServerSideApplier {
     private final io.github.resilience4j.retry.Retry retry = Transience.retry("apply");
 
     private final KubernetesClient client;
+    private final ClusterEndpoint endpoint;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final CrdReadiness crds;
     private final LiveLookup owners;
@@ -52,6 +53,7 @@ public final class ServerSideApplier {
      */
     public ServerSideApplier(KubernetesClient client, LiveLookup owners, ReservedObjects reserved) {
         this.client = client;
+        this.endpoint = ClusterEndpoint.of(client);
         this.crds = new CrdReadiness(client);
         this.owners = owners;
         this.reserved = reserved;
@@ -136,7 +138,7 @@ public final class ServerSideApplier {
                 live = owners.get(object.key());
             } catch (KubernetesClientException | IllegalStateException e) {
                 return Optional.of(new ApplyResult.Rejected(object.key(), "cannot read the live object to check "
-                        + "its owner: " + LiveState.rootMessage(e)));
+                        + "its owner: " + endpoint.describe(e)));
             }
             Optional<String> conflict = live.flatMap(l -> Ownership.conflict(object, l));
             if (conflict.isPresent()) {
@@ -263,10 +265,17 @@ public final class ServerSideApplier {
         return namespace.isEmpty() ? operation.resource(resource) : operation.inNamespace(namespace).resource(resource);
     }
 
-    static String describe(KubernetesClientException e) {
+    /**
+     * What the API server said of a rejected object; for refused credentials or no answer at all, which cluster it
+     * was (the object is not at fault) and why.
+     */
+    private String describe(KubernetesClientException e) {
+        if (e.getCode() == 0 || e.getCode() == 401 || e.getCode() == 403) {
+            return endpoint.describe(e);
+        }
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage();
         }
-        return e.getMessage();
+        return e.getCode() > 0 ? e.getCode() + " " + e.getMessage() : endpoint.describe(e);
     }
 }

@@ -80,7 +80,7 @@ final class WorkloadPods implements AutoCloseable {
                     changed.accept(namespace);
                 }
             });
-            return LiveState.started(informer, kind + "s in " + namespace);
+            return LiveState.started(informer, kind + "s in " + namespace, ClusterEndpoint.of(client));
         });
     }
 

@@ -54,11 +54,11 @@ public final class GitSource implements AutoCloseable {
                 throw new GitSourceException("branch '" + config.branch() + "' not found on the remote"
                         + " (deleted?); keeping the last fetched state", false);
             }
-            throw new GitSourceException("fetch of branch '" + config.branch() + "' failed: " + safeMessage(e));
+            throw new GitSourceException(fetchFailed(e));
         } catch (dev.capstan.agent.config.ConfigException e) {
             throw new GitSourceException("credentials: " + e.getMessage(), false);
         } catch (IOException e) {
-            throw new GitSourceException("fetch of branch '" + config.branch() + "' failed: " + safeMessage(e));
+            throw new GitSourceException(fetchFailed(e));
         }
     }
 
@@ -95,6 +95,17 @@ public final class GitSource implements AutoCloseable {
             throw new GitSourceException("repository URL is not valid");
         }
         return git;
+    }
+
+    /** Names the remote (without user-info) and says why in plain words when the cause is a known one. */
+    private String fetchFailed(Exception e) {
+        String why = dev.capstan.agent.observe.PlainCause.known(e).map(plain -> plain + " (" + safeMessage(e) + ")")
+                .orElseGet(() -> safeMessage(e));
+        return "fetch of branch '" + config.branch() + "' from " + withoutUserInfo(config.url()) + " failed: " + why;
+    }
+
+    private static String withoutUserInfo(String url) {
+        return url.replaceAll("://[^/@\\s]+@", "://***@");
     }
 
     private static String safeMessage(Exception e) {

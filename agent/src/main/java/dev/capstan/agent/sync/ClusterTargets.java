@@ -67,6 +67,11 @@ public final class ClusterTargets implements AutoCloseable {
                 new dev.capstan.agent.cluster.RequestCounter(metrics, n))));
     }
 
+    /** Where the named cluster's client talks to, for error messages. */
+    public dev.capstan.agent.cluster.ClusterEndpoint endpoint(String name) {
+        return dev.capstan.agent.cluster.ClusterEndpoint.of(of(name).client());
+    }
+
     public java.util.Set<String> names() {
         java.util.Set<String> names = new java.util.HashSet<>(configured.keySet());
         names.add(DEFAULT);

@@ -137,8 +137,14 @@ final class UnitSync {
             LOG.error("environment {}: {}", unit.env().name(), e.getMessage());
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                     UnitOutcome.Stage.APPLY, "environment " + unit.env().name() + ": " + e.getMessage());
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // The cluster did not answer or refused: say which cluster, and why in plain words.
+            String message = clusters.endpoint(unit.env().cluster()).describe(e);
+            LOG.error("unit failed: {}", message);
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                    UnitOutcome.Stage.APPLY, message);
         } catch (RuntimeException e) {
-            // Anything unexpected (cluster unreachable...) fails this unit only; the next cycle tries again.
+            // Anything unexpected fails this unit only; the next cycle tries again.
             LOG.error("unit failed: {}", e.toString());
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                     UnitOutcome.Stage.APPLY, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

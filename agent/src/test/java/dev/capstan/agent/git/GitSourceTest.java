@@ -119,7 +119,7 @@ class GitSourceTest {
                 Duration.ofSeconds(1));
         try (GitSource source = new GitSource(gone, temp.resolve("cache2"))) {
             assertThatThrownBy(source::fetch).isInstanceOf(GitSourceException.class)
-                    .hasMessageStartingWith("fetch of branch 'main' failed");
+                    .hasMessageStartingWith("fetch of branch 'main' from " + gone.url() + " failed");
         }
     }
 
