@@ -1,5 +1,10 @@
 package dev.capstan.testcluster;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfigLoader;
 import dev.capstan.agent.sync.UnitOutcome;
@@ -13,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.awaitility.Awaitility;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code bin/demo}: a local control plane with simulated pods, a git repository made from {@code examples/}, and the
@@ -24,9 +30,12 @@ public final class Demo {
     }
 
     private static final String USAGE = """
-            Usage: bin/demo [--port N] [--exit-when-synced]
+            Usage: bin/demo [--port N] [--tour] [--exit-when-synced]
               --port N              the agent's HTTP port (default 8080; 0 picks a free one)
-              --exit-when-synced    stop once every unit is synced and every Deployment available
+              --tour                after the first sync, walk through the story: a change goes canary -> full
+                                    in staging then production; a hand edit is corrected; a crash-looping build
+                                    is rolled back, quarantined and written up as an incident; a fix lifts it
+              --exit-when-synced    stop once every unit is synced (and the tour, if asked, is done)
             """;
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -36,7 +45,8 @@ public final class Demo {
                 out.print(USAGE);
                 return;
             }
-            boolean known = args[i].equals("--exit-when-synced") || args[i].equals("--port") && i + 1 < args.length;
+            boolean known = args[i].equals("--exit-when-synced") || args[i].equals("--tour")
+                    || args[i].equals("--port") && i + 1 < args.length;
             if (!known) {
                 System.err.print("bin/demo: unknown option " + args[i] + "\n" + USAGE);
                 System.exit(2);
@@ -46,12 +56,14 @@ public final class Demo {
             }
         }
         boolean exitWhenSynced = List.of(args).contains("--exit-when-synced");
+        boolean tour = List.of(args).contains("--tour");
         int port = portArgument(args);
         Path root = ClusterBinaries.repoRoot();
         Path work = root.resolve("demo-work");
         LocalCluster.deleteTree(work);
         Files.createDirectories(work);
 
+        logToFile(work.resolve("agent.log"));
         out.println("capstan demo: starting a local control plane (etcd, kube-apiserver, kube-controller-manager)");
         Path binaries = ClusterBinaries.locate(root);
         LocalCluster cluster = LocalCluster.start(binaries, work.resolve("cluster"));
@@ -93,10 +105,25 @@ public final class Demo {
         out.println("Look at the cluster:");
         out.println("  kubectl --kubeconfig " + cluster.kubeconfig()
                 + " get deploy,svc,hpa,pdb,ingress,pods -A -l app.kubernetes.io/managed-by=capstan");
-        out.println("Push a change and watch it land (polled every 2 s):");
-        out.println("  cd " + repo.workTree() + " && sed -i 's/replicaCount: 2/replicaCount: 3/'"
-                + " charts/orders/values.production.yaml && git commit -qam 'more orders' && git push -q");
-        out.println("Agent: http://127.0.0.1:" + agent.httpPort() + "/readyz   config: " + config);
+        out.println("Push a change and watch it go canary -> full in staging, then production (polled every 2 s):");
+        out.println("  " + DemoTour.firstPush(repo.workTree()));
+        out.println("  " + DemoTour.capstanCommand(root, "history orders production --kubeconfig "
+                + cluster.kubeconfig()));
+        out.println("Web page: http://127.0.0.1:" + agent.httpPort() + "/   agent config: " + config
+                + "   agent log: " + work.resolve("agent.log"));
+        if (!tour) {
+            out.println("The whole story (a change, a hand edit corrected, a crash-looping build rolled back): "
+                    + "bin/demo --tour");
+        }
+
+        if (tour) {
+            try {
+                new DemoTour(agent, client, out, root, repo.workTree(), cluster.kubeconfig()).run();
+            } catch (RuntimeException e) {
+                stop.run();
+                throw e;
+            }
+        }
 
         if (exitWhenSynced) {
             stop.run();
@@ -110,6 +137,23 @@ public final class Demo {
             stopped.countDown();
         }, "demo-shutdown"));
         stopped.await();
+    }
+
+    /** The agent's log lines go to a file: the terminal is for the demo's own story. */
+    private static void logToFile(Path file) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger rootLogger = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        rootLogger.detachAndStopAllAppenders();
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%X{chart:-}/%X{env:-}@%X{commit:-}] %logger{0}: %msg%n");
+        encoder.start();
+        FileAppender<ILoggingEvent> appender = new FileAppender<>();
+        appender.setContext(context);
+        appender.setFile(file.toString());
+        appender.setEncoder(encoder);
+        appender.start();
+        rootLogger.addAppender(appender);
     }
 
     private static boolean allSynced(Agent agent) {

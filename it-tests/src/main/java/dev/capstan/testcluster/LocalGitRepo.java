@@ -32,8 +32,12 @@ public final class LocalGitRepo {
         git(remote, "config", "http.receivepack", "true");
         git(work, "init", "-q", "-b", "main");
         git(work, "remote", "add", "origin", remote.toUri().toString());
+        // So that a plain "git commit && git push" pasted into a fresh shell works (the demo prints one).
+        git(work, "config", "user.name", "Capstan Demo");
+        git(work, "config", "user.email", "demo@capstan.example");
         LocalGitRepo repo = new LocalGitRepo(work, remote);
         repo.commitAndPush("initial import");
+        git(work, "branch", "-q", "--set-upstream-to=origin/main", "main");
         return repo;
     }
 

@@ -61,6 +61,12 @@ class DriftHealIT {
             assertThat(get(agent, "/metrics")).contains(
                     "capstan_drift_corrections_total{chart=\"web\",env=\"staging\"} 2.0");
             assertThat(get(agent, "/api/releases/web/staging")).contains("\"corrections\"", "spec.replicas");
+            CapstanProcess.Result history = CapstanProcess.run("history", "web", "staging", "--namespace",
+                    ns.name(), "--kubeconfig", cluster.kubeconfig().toString());
+            assertThat(history.out().lines().skip(2).toList()).as(history.err()).satisfiesExactly(
+                    line -> assertThat(line).contains("drift corrected", "Deployment " + ns.name() + "/web",
+                            "spec.replicas", "(changed by fabric8-kubernetes-client (Update))"),
+                    line -> assertThat(line).contains("drift corrected", "(deleted)"));
         }
     }
 

@@ -72,6 +72,12 @@ final class HistoryCommand implements Callable<Integer> {
             out.printf(ROW, r.revision(), r.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                     r.status().label(), r.commit().substring(0, Math.min(12, r.commit().length())),
                     r.chart() + "-" + r.chartVersion(), r.appVersion(), r.message());
+            for (Release.Correction c : r.corrections()) {
+                out.printf("          drift corrected %s: %s %s%s%n",
+                        c.at().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), c.object(),
+                        String.join(", ", c.fields()), c.changedBy().isEmpty() ? "" : " (changed by " + c.changedBy()
+                                + ")");
+            }
         }
         out.flush();
         return CapstanCli.OK;

@@ -75,12 +75,20 @@ final class IncidentsCommand implements Callable<Integer> {
             out.println("no incidents");
             return;
         }
-        out.printf("%-28s %-26s %-9s %-24s %s%n", "ID", "UNIT", "STATUS", "OPENED", "SUMMARY");
+        out.printf("%-28s %-26s %-9s %-21s %s%n", "ID", "UNIT", "STATUS", "OPENED", "SUMMARY");
         for (int i = 0; i < incidents.size(); i++) {
             JsonObject incident = incidents.getJsonObject(i);
-            out.printf("%-28s %-26s %-9s %-24s %s%n", incident.getString("id"), incident.getString("unit"),
-                    incident.getString("status"), incident.getString("openedAt"),
+            out.printf("%-28s %-26s %-9s %-21s %s%n", incident.getString("id"), incident.getString("unit"),
+                    incident.getString("status"), seconds(incident.getString("openedAt", "")),
                     oneLine(incident.getString("summary", "")));
+        }
+    }
+
+    private static String seconds(String instant) {
+        try {
+            return java.time.Instant.parse(instant).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
         }
     }
 
