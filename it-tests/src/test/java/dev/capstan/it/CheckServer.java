@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What declared checks talk to, on loopback: {@code /healthz} answers a settable status (the smoke check's
- * service) and {@code /api/v1/query} answers like the Prometheus HTTP API with a settable sample (or any settable
- * raw answer). For hostile-input tests: {@code /aaaa} answers 5,000 {@code a}s (a backtracking trap) and
+ * service), {@code /metrics} exports the service's error ratio (a settable gauge) for a real Prometheus to scrape,
+ * and, for hostile-input tests, {@code /api/v1/query} imitates the Prometheus HTTP API with that ratio or any
+ * settable raw answer (a Prometheus that is not one), {@code /aaaa} answers 5,000 {@code a}s (a backtracking trap) and
  * {@code /hang} never answers until the server stops.
  */
 final class CheckServer implements AutoCloseable {
@@ -42,6 +43,10 @@ final class CheckServer implements AutoCloseable {
                     """.formatted(checks.errorRate.get());
             reply(exchange, 200, raw != null ? raw : sample);
         });
+        server.createContext("/metrics", exchange -> reply(exchange, 200, """
+                # TYPE shop_http_errors_ratio gauge
+                shop_http_errors_ratio{service="web"} %s
+                """.formatted(checks.errorRate.get())));
         server.createContext("/aaaa", exchange -> {
             checks.requests.incrementAndGet();
             reply(exchange, 200, "a".repeat(5_000));
@@ -62,6 +67,11 @@ final class CheckServer implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** {@code host:port}, as a Prometheus scrape target. */
+    String target() {
+        return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     void healthStatus(int status) {

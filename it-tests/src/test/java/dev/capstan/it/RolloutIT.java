@@ -8,6 +8,7 @@ import dev.capstan.agent.release.Release;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.GitHttpServer;
 import dev.capstan.testcluster.LocalCluster;
+import dev.capstan.testcluster.PrometheusServer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
@@ -236,12 +237,16 @@ class RolloutIT {
     @Test
     void failingSmokeAndPrometheusChecksRollBack(KubernetesClient client, TestNamespace ns, LocalCluster cluster)
             throws Exception {
-        try (CheckServer checks = CheckServer.start()) {
+        try (CheckServer checks = CheckServer.start();
+                PrometheusServer prometheus = PrometheusServer.start(temp.resolve("prometheus"),
+                        List.of(checks.target()))) {
+            String query = "max(shop_http_errors_ratio{service=\"web\"})";
             RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly().rollout("staging", """
                         rollout: {strategy: rolling, stepTimeout: 5s}
                         smoke: [{name: home, url: "%s/healthz", expectStatus: 200, successes: 2, interval: 100ms}]
-                        prometheus: [{name: errors, url: "%s", query: "sum(rate(errors[1m]))", max: 0.05}]
-                    """.formatted(checks.url(), checks.url()));
+                        prometheus: [{name: errors, url: "%s", query: 'max(shop_http_errors_ratio{service="web"})',
+                                      max: 0.05}]
+                    """.formatted(checks.url(), prometheus.url()));
             repo.commit("staging only, with checks");
             try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns)) {
                 assertThat(checks.healthRequests()).isGreaterThanOrEqualTo(2);
@@ -255,10 +260,11 @@ class RolloutIT {
 
                 checks.healthStatus(200);
                 checks.errorRate("0.5");
+                await().atMost(Duration.ofSeconds(30)).until(() -> prometheus.value(query) == 0.5);
                 String third = repo.image("3", "web 3 while the error rate is high");
                 RolloutAgents.awaitHeld(agent, "web/staging", third);
                 assertThat(agent.status().releases().get("web/staging").get(3).failingChecks())
-                        .containsExactly("check errors: sum(rate(errors[1m])) = 0.5, above max 0.05");
+                        .containsExactly("check errors: " + query + " = 0.5, above max 0.05");
                 assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":1");
             }
         }

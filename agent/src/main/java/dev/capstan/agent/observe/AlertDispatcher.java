@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -51,6 +52,12 @@ final class AlertDispatcher implements AutoCloseable {
             queues.put(name, new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
                     Thread.ofPlatform().name("capstan-alerts-" + name).daemon(true).factory()));
         }
+        // Every series a route can produce exists from the start at 0: Prometheus' increase() cannot see the first
+        // failure of a series that appears already at 1, so an alert on failed deliveries would never fire for a
+        // sink that fails from its first delivery.
+        config.routes().forEach((severity, routed) -> routed.stream().filter(sinks::containsKey).forEach(sink ->
+                List.of("delivered", "failed", "dropped").forEach(result -> metrics.counter("capstan_alerts_total",
+                        "sink", sink, "severity", severity.label(), "result", result))));
     }
 
     /** Queues {@code alert} for {@code sink}; never blocks. */
