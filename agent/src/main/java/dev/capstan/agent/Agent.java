@@ -11,6 +11,7 @@ import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.AgentRole;
 import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.ClusterTargets;
+import dev.capstan.agent.sync.CommitStatusFeed;
 import dev.capstan.agent.sync.SyncEngine;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncLoop;
@@ -25,6 +26,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.capstan.agent.observe.Alerter;
+import dev.capstan.agent.observe.CommitStatusReporter;
 import dev.capstan.agent.observe.IncidentStore;
 import dev.capstan.agent.observe.Tracing;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -180,6 +182,11 @@ public final class Agent implements AutoCloseable {
             })), () -> LOG.warn("the HTTP API is open (no api.tokensFile): bind it to a trusted network only"));
             List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
             viewRecords.ifPresent(informer -> reporters.add(informer::close));
+            config.commitStatus().ifPresent(statuses -> {
+                CommitStatusReporter reporter = new CommitStatusReporter(statuses, metrics, Duration.ofSeconds(1));
+                CommitStatusFeed.start(board, reporter, statuses);
+                reporters.add(reporter);
+            });
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
                 reporters.add(0, campaign(config, client, board, vertx, loop, engine, closing, store,

@@ -1,10 +1,8 @@
 package dev.capstan.it;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,7 +31,7 @@ final class CheckServer implements AutoCloseable {
         CheckServer checks = new CheckServer(server);
         server.createContext("/healthz", exchange -> {
             checks.healthRequests.incrementAndGet();
-            reply(exchange, checks.healthStatus.get(), "ok");
+            ExchangeReplies.reply(exchange, checks.healthStatus.get(), "ok");
         });
         server.createContext("/api/v1/query", exchange -> {
             checks.requests.incrementAndGet();
@@ -41,15 +39,15 @@ final class CheckServer implements AutoCloseable {
             String sample = """
                     {"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"%s"]}]}}
                     """.formatted(checks.errorRate.get());
-            reply(exchange, 200, raw != null ? raw : sample);
+            ExchangeReplies.reply(exchange, 200, raw != null ? raw : sample);
         });
-        server.createContext("/metrics", exchange -> reply(exchange, 200, """
+        server.createContext("/metrics", exchange -> ExchangeReplies.reply(exchange, 200, """
                 # TYPE shop_http_errors_ratio gauge
                 shop_http_errors_ratio{service="web"} %s
                 """.formatted(checks.errorRate.get())));
         server.createContext("/aaaa", exchange -> {
             checks.requests.incrementAndGet();
-            reply(exchange, 200, "a".repeat(5_000));
+            ExchangeReplies.reply(exchange, 200, "a".repeat(5_000));
         });
         server.createContext("/hang", exchange -> {
             checks.requests.incrementAndGet();
@@ -94,13 +92,6 @@ final class CheckServer implements AutoCloseable {
 
     void errorRate(String sample) {
         errorRate.set(sample);
-    }
-
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 
     @Override

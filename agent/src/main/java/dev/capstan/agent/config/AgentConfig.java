@@ -10,10 +10,24 @@ import java.util.Optional;
  */
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                           Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
-                          java.util.Map<String, Cluster> clusters, Checks checks) {
+                          java.util.Map<String, Cluster> clusters, Checks checks,
+                          Optional<CommitStatusConfig> commitStatus) {
 
     public AgentConfig {
         clusters = java.util.Map.copyOf(clusters);
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
+                       java.util.Map<String, Cluster> clusters, Checks checks) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters, checks,
+                Optional.empty());
+    }
+
+    /** This config reporting deploy status to {@code commitStatus}. */
+    public AgentConfig withCommitStatus(CommitStatusConfig commitStatus) {
+        return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
+                checks, Optional.of(commitStatus));
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -25,7 +39,7 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config with {@code checks} instead of its own. */
     public AgentConfig withChecks(Checks checks) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks);
+                checks, commitStatus);
     }
 
     /**

@@ -40,7 +40,7 @@ public final class AgentConfigLoader {
     static AgentConfig parse(String text, String source, Path baseDir, java.util.function.UnaryOperator<String> env) {
         Fields root = Fields.parseWithPathOverrides(source, text, env)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
-                        "api", "ha", "clusters", "checks"));
+                        "api", "ha", "clusters", "checks", "commitStatus"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -105,8 +105,44 @@ public final class AgentConfigLoader {
         });
         AgentConfig.Checks checks = root.optionalObject("checks").map(AgentConfigLoader::checks)
                 .orElse(AgentConfig.Checks.none());
+        java.util.Optional<CommitStatusConfig> commitStatus = root.optionalObject("commitStatus")
+                .map(c -> commitStatus(c, url, baseDir));
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases, alerts, tracing, api, ha, clusters, checks);
+                http, webhooks, releases, alerts, tracing, api, ha, clusters, checks, commitStatus);
+    }
+
+    private static CommitStatusConfig commitStatus(Fields fields, String repoUrl, Path baseDir) {
+        fields.allowOnly(Set.of("provider", "apiUrl", "repository", "tokenFile", "tokenEnv", "pageUrl"));
+        String name = fields.requiredString("provider");
+        CommitStatusConfig.Provider provider = java.util.Arrays.stream(CommitStatusConfig.Provider.values())
+                .filter(p -> p.label().equals(name)).findFirst()
+                .orElseThrow(() -> fields.error("provider", "expected github, gitlab or gitea, found '" + name + "'"));
+        URI apiUrl = fields.optionalString("apiUrl").map(u -> httpUrl(fields, "apiUrl", u))
+                .or(provider::defaultApiUrl)
+                .orElseThrow(() -> fields.error("apiUrl", "required for " + name + " (e.g. https://gitea.example.com"
+                        + "/api/v1)"));
+        String repository = fields.optionalString("repository").or(() -> CommitStatusConfig.repositoryOf(repoUrl))
+                .orElseThrow(() -> fields.error("repository", "required: repo.url has no owner/name path"));
+        if (repository.isBlank() || repository.contains("..") || repository.startsWith("/")
+                || !repository.matches("[A-Za-z0-9_.~/-]+")) {
+            throw fields.error("repository", "expected owner/name (or a GitLab project path or id), found '"
+                    + repository + "'");
+        }
+        java.util.Optional<URI> pageUrl = fields.optionalString("pageUrl").map(u -> httpUrl(fields, "pageUrl", u));
+        return new CommitStatusConfig(provider, apiUrl, repository, secretRef(fields, "token", baseDir), pageUrl);
+    }
+
+    private static URI httpUrl(Fields fields, String field, String text) {
+        try {
+            URI uri = new URI(text);
+            if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                    || uri.getRawUserInfo() != null) {
+                throw fields.error(field, "expected an http:// or https:// URL without credentials");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw fields.error(field, "not a valid URL");
+        }
     }
 
     private static AgentConfig.Checks checks(Fields checks) {

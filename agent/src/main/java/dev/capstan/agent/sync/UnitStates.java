@@ -1,21 +1,36 @@
 package dev.capstan.agent.sync;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** Where each unit stands ({@link UnitOutcome}): written by the unit work (sync, actions, removal), read by all. */
 public final class UnitStates {
     private final Map<String, UnitOutcome> units = new ConcurrentHashMap<>();
+    private final List<Consumer<UnitOutcome>> listeners = new CopyOnWriteArrayList<>();
 
     void record(UnitOutcome outcome) {
         units.put(outcome.unit(), outcome);
+        listeners.forEach(listener -> listener.accept(outcome));
+    }
+
+    /** Told of every outcome recorded, on the recording thread: it must only hand the news on. */
+    void onRecord(Consumer<UnitOutcome> listener) {
+        listeners.add(listener);
     }
 
     /** Where one unit stands, if known (no copy of the whole map: the scheduler asks this per unit). */
     public UnitOutcome unit(String unitId) {
         return units.get(unitId);
+    }
+
+    /** The units of environment {@code env} (ids ending in {@code /env}), unsorted, without copying the map. */
+    List<UnitOutcome> ofEnvironment(String env) {
+        return units.values().stream().filter(u -> u.unit().endsWith("/" + env)).toList();
     }
 
     /** Units sorted by id. */

@@ -73,11 +73,43 @@ class AgentConfigLoaderTest {
         "repo: {url: 'file:///r'}\\nhttp: {port: eighty}|a.yaml: http.port: expected a whole number",
         "repo: {url: 'file:///r'}\\nlisten: 8080|a.yaml: listen: unknown field",
         "repo: {url: 'file:///r', token: abc}|a.yaml: repo.token: unknown field",
+        "repo: {url: 'file:///r'}\\ncommitStatus: {provider: bitbucket, tokenFile: t}|a.yaml: commitStatus.provider:"
+                + " expected github, gitlab or gitea",
+        "repo: {url: 'https://git.example.com/shop/deploy.git'}\\ncommitStatus: {provider: gitea, tokenFile: t}"
+                + "|a.yaml: commitStatus.apiUrl: required for gitea",
+        "repo: {url: 'file:///r'}\\ncommitStatus: {provider: github, tokenFile: t}|a.yaml: commitStatus.repository:"
+                + " required",
+        "repo: {url: 'file:///r'}\\ncommitStatus: {provider: github, repository: '../../admin', tokenFile: t}"
+                + "|a.yaml: commitStatus.repository: expected owner/name",
+        "repo: {url: 'file:///r'}\\ncommitStatus: {provider: github, repository: a/b}|a.yaml: commitStatus.tokenFile:"
+                + " give exactly one of tokenFile and tokenEnv",
+        "repo: {url: 'file:///r'}\\ncommitStatus: {provider: gitlab, repository: a/b, tokenFile: t, apiUrl:"
+                + " 'https://u:p@gitlab.example.com/api/v4'}|a.yaml: commitStatus.apiUrl: expected an http:// or"
+                + " https:// URL without credentials",
     })
     void rejectsInvalidConfigNamingTheField(String yaml, String expected) {
         assertThatThrownBy(() -> AgentConfigLoader.parse(yaml.replace("\\n", "\n"), "a.yaml", BASE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(expected);
+    }
+
+    @Test
+    void commitStatusDefaultsToThePublicHostAndTheRepositoryOfTheCloneUrl() {
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo: {url: 'ssh://git@github.com/shop/deploy.git'}
+                commitStatus: {provider: github, tokenFile: secrets/status-token,
+                               pageUrl: 'https://capstan.shop.example/'}
+                """, "a.yaml", BASE);
+
+        CommitStatusConfig status = config.commitStatus().orElseThrow();
+        assertThat(status.provider()).isEqualTo(CommitStatusConfig.Provider.GITHUB);
+        assertThat(status.apiUrl()).hasToString("https://api.github.com");
+        assertThat(status.repository()).isEqualTo("shop/deploy");
+        assertThat(status.token()).isEqualTo(new SecretRef.FromFile(BASE.resolve("secrets/status-token")));
+        assertThat(status.pageUrl()).contains(java.net.URI.create("https://capstan.shop.example/"));
+        assertThat(CommitStatusConfig.repositoryOf("https://gitlab.example.com/group/sub/deploy.git"))
+                .contains("group/sub/deploy");
+        assertThat(CommitStatusConfig.repositoryOf("https://git.example.com/deploy")).isEmpty();
     }
 
     @Test
