@@ -61,6 +61,7 @@ class ApiSecurityIT {
             new Call("GET", "/api/releases", Expect.VIEWER),
             new Call("GET", "/api/releases/web/staging", Expect.VIEWER),
             new Call("GET", "/api/incidents", Expect.VIEWER),
+            new Call("GET", "/api/whoami", Expect.VIEWER),
             new Call("POST", "/api/sync", Expect.DEPLOYER),
             new Call("POST", "/api/releases/web/staging/rollback", Expect.DEPLOYER),
             new Call("POST", "/api/releases/web/staging/resume", Expect.DEPLOYER));
@@ -92,9 +93,13 @@ class ApiSecurityIT {
                     "GET /api/releases: 401 401 200 200 200",
                     "GET /api/releases/web/staging: 401 401 200 200 200",
                     "GET /api/incidents: 401 401 200 200 200",
+                    "GET /api/whoami: 401 401 200 200 200",
                     "POST /api/sync: 401 401 403 202 202",
                     "POST /api/releases/web/staging/rollback: 401 401 403 409 409",
                     "POST /api/releases/web/staging/resume: 401 401 403 409 409");
+
+            assertThat(send(base, "GET", "/api/whoami", DEPLOYER, null).body()).contains("\"role\":\"deployer\"");
+            assertThat(send(base, "GET", "/api/whoami", VIEWER, null).body()).contains("\"role\":\"viewer\"");
 
             HttpResponse<String> signed = send(base, "POST", "/webhooks/github", DEPLOYER, "{}");
             assertThat(signed.statusCode()).as("a webhook needs its signature, a token is not enough")

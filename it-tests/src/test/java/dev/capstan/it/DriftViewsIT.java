@@ -106,7 +106,8 @@ class DriftViewsIT {
             HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(page.headers().firstValue("Content-Security-Policy")).contains(
-                    "default-src 'self'; frame-ancestors 'none'");
+                    "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+                            + "frame-ancestors 'none'");
             assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         }
     }

@@ -97,6 +97,7 @@ final class Access implements Handler<RoutingContext> {
                     Duration.ofSeconds(1));
         } else {
             ctx.put("caller", caller.get().name());
+            ctx.put("role", caller.get().role().name().toLowerCase(Locale.ROOT));
             ctx.next();
         }
     }

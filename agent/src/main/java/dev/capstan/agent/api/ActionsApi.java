@@ -61,7 +61,9 @@ final class ActionsApi {
                 HttpApi.json(ctx, 400, new JsonObject().put("error", e.getMessage()));
                 return;
             }
-            answer(ctx, () -> actions.rollback(ctx.pathParam("chart"), ctx.pathParam("env"), revision));
+            String caller = ctx.get("caller");
+            String by = caller == null ? "the open API" : "token " + caller;
+            answer(ctx, () -> actions.rollback(ctx.pathParam("chart"), ctx.pathParam("env"), revision, by));
         });
         router.post("/api/releases/:chart/:env/resume").handler(ctx -> answer(ctx,
                 () -> actions.resume(ctx.pathParam("chart"), ctx.pathParam("env"))));

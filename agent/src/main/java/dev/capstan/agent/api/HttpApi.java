@@ -34,6 +34,9 @@ public final class HttpApi {
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         router.get("/api/status").handler(ctx -> json(ctx, 200, status(board, views)));
+        // Who the caller is, for the page to offer only the actions its role allows ("open": no tokens configured).
+        router.get("/api/whoami").handler(ctx -> json(ctx, 200, new JsonObject()
+                .put("name", (String) ctx.get("caller")).put("role", ctx.get("role", "open"))));
         WebPage.mount(router);
         DriftApi.mount(router, board, views);
         ReleasesApi.mount(router, board);

@@ -51,7 +51,10 @@ final class ReleasesApi {
                     .put("failingChecks", r.failingChecks().isEmpty() ? null : new JsonArray(r.failingChecks()))
                     .put("rollbackTo", r.rollbackTo() == 0 ? null : r.rollbackTo())
                     .put("hold", r.hold() == Release.Hold.NONE ? null : r.hold().label())
-                    .put("corrections", r.corrections().isEmpty() ? null : corrections(r))));
+                    .put("corrections", r.corrections().isEmpty() ? null : corrections(r))
+                    .put("author", r.origin().author().isEmpty() ? null : r.origin().author())
+                    .put("subject", r.origin().subject().isEmpty() ? null : r.origin().subject())
+                    .put("by", r.origin().by().isEmpty() ? null : r.origin().by())));
             units.add(new JsonObject().put("unit", unit).put("releases", revisions));
         });
         ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("units", units)

@@ -16,11 +16,13 @@ import java.util.Locale;
  * @param hold          whether this revision keeps auto-sync away from its source (quarantined, pinned)
  * @param corrections   drift healed while this revision was deployed, newest last (at most
  *                      {@value #MAX_CORRECTIONS})
+ * @param origin        the commit's author and subject, and who made this revision (the agent following git, an
+ *                      automatic rollback, or a person's token)
  */
 public record Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
                       Status status, Instant startedAt, Instant updatedAt, String digest, String message,
                       String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold,
-                      List<Correction> corrections) {
+                      List<Correction> corrections, Origin origin) {
     public static final int MAX_CORRECTIONS = 20;
 
     public Release {
@@ -30,6 +32,39 @@ public record Release(String chart, String env, int revision, String commit, Str
         failingChecks = failingChecks == null ? List.of() : List.copyOf(failingChecks);
         hold = hold == null ? Hold.NONE : hold;
         corrections = corrections == null ? List.of() : List.copyOf(corrections);
+        origin = origin == null ? Origin.UNKNOWN : origin;
+    }
+
+    public Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
+                   Status status, Instant startedAt, Instant updatedAt, String digest, String message,
+                   String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold,
+                   List<Correction> corrections) {
+        this(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt, digest, message,
+                source, phase, failingChecks, rollbackTo, hold, corrections, Origin.UNKNOWN);
+    }
+
+    /**
+     * Where a revision came from: the commit's author and the first line of its message (empty for records written
+     * before they were kept), and who made it: {@link #BY_AGENT}, {@link #BY_AUTOMATIC_ROLLBACK} or
+     * {@code token <name>} / {@code the open API} for a rollback asked for through the API.
+     */
+    public record Origin(String author, String subject, String by) {
+        public static final String BY_AGENT = "capstan (following git)";
+        public static final String BY_AUTOMATIC_ROLLBACK = "capstan (automatic rollback)";
+        public static final Origin UNKNOWN = new Origin("", "", "");
+        private static final int MAX_SUBJECT = 200;
+
+        public Origin {
+            author = author == null ? "" : author;
+            subject = subject == null ? "" : subject.lines().findFirst().orElse("").strip();
+            subject = subject.length() <= MAX_SUBJECT ? subject : subject.substring(0, MAX_SUBJECT - 1) + "…";
+            by = by == null ? "" : by;
+        }
+
+        /** The same commit, made by someone else (a rollback re-applies an earlier commit). */
+        public Origin by(String who) {
+            return new Origin(author, subject, who);
+        }
     }
 
     public Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
@@ -55,7 +90,7 @@ public record Release(String chart, String env, int revision, String commit, Str
         all.add(correction);
         List<Correction> kept = all.subList(Math.max(0, all.size() - MAX_CORRECTIONS), all.size());
         return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt,
-                digest, message, source, phase, failingChecks, rollbackTo, hold, kept);
+                digest, message, source, phase, failingChecks, rollbackTo, hold, kept, origin);
     }
 
     public enum Status {
@@ -88,22 +123,22 @@ public record Release(String chart, String env, int revision, String commit, Str
 
     public Release withStatus(Status newStatus, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
-                message, source, phase, failingChecks, rollbackTo, hold, corrections);
+                message, source, phase, failingChecks, rollbackTo, hold, corrections, origin);
     }
 
     public Release withPhase(String newPhase, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
-                message, source, newPhase, failingChecks, rollbackTo, hold, corrections);
+                message, source, newPhase, failingChecks, rollbackTo, hold, corrections, origin);
     }
 
     public Release withHold(Hold newHold, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
-                message, source, phase, failingChecks, rollbackTo, newHold, corrections);
+                message, source, phase, failingChecks, rollbackTo, newHold, corrections, origin);
     }
 
     /** Ends a rollout: final status, what it says, the failing checks (empty unless it failed). */
     public Release ended(Status newStatus, String newMessage, List<String> checks, Instant at) {
         return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
-                newMessage, source, "", checks, rollbackTo, hold, corrections);
+                newMessage, source, "", checks, rollbackTo, hold, corrections, origin);
     }
 }

@@ -83,7 +83,7 @@ public final class ReleaseStore {
         var now = clock.instant();
         Release release = new Release(draft.chart(), draft.env(), revision, draft.commit(), draft.chartVersion(),
                 draft.appVersion(), status, now, now, draft.digest(), draft.message(), draft.source(), phase, List.of(),
-                draft.rollbackTo(), Release.Hold.NONE);
+                draft.rollbackTo(), Release.Hold.NONE, List.of(), draft.origin());
         records.create(name(draft.chart(), draft.env(), revision),
                 Map.of(LABEL_CHART, draft.chart(), LABEL_ENV, draft.env()),
                 Map.of(RECORD, SecretRecords.json(release), MANIFESTS, Gzip.pack(draft.manifests())));

@@ -256,7 +256,7 @@ public final class RolloutController {
      * A manual rollback: re-applies revision {@code target}'s manifests as a new revision pinned to {@code
      * holdSource} (the unit's current source), so auto-sync leaves it until the source changes or it is resumed.
      */
-    public RolloutResult rollbackTo(Release target, String holdSource, Environment env) {
+    public RolloutResult rollbackTo(Release target, String by, String holdSource, Environment env) {
         String chart = target.chart();
         String unitEnv = target.env();
         List<RenderedObject> objects = objectsOf(target);
@@ -266,7 +266,7 @@ public final class RolloutController {
         String manifests = store.manifests(chart, unitEnv, target.revision()).orElseThrow();
         NewRelease draft = new NewRelease(chart, unitEnv, target.commit(), target.chartVersion(),
                 target.appVersion(), target.digest(), manifests, holdSource, target.revision(),
-                "manual rollback to revision " + target.revision());
+                "manual rollback to revision " + target.revision(), target.origin().by(by));
         if (rejected.isPresent()) {
             String message = rejected.get().object() + ": " + rejected.get().message();
             return new RolloutResult.Rejected(store.record(draft, Release.Status.FAILED, message), message);
@@ -298,7 +298,8 @@ public final class RolloutController {
                         good.chartVersion(), good.appVersion(), good.digest(),
                         store.manifests(good.chart(), good.env(), good.revision()).orElseThrow(), good.source(),
                         good.revision(), "rollback to revision " + good.revision() + " after revision "
-                        + failing.revision() + " failed"), Release.Status.PROGRESSING))
+                        + failing.revision() + " failed", good.origin().by(Release.Origin.BY_AUTOMATIC_ROLLBACK)),
+                        Release.Status.PROGRESSING))
                 : Optional.empty();
         Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; "
                 + (rollback.isPresent() ? "rolled back to revision " + good.revision() : "canary removed"),

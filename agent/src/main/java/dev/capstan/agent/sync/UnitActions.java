@@ -54,7 +54,7 @@ public final class UnitActions {
      * Rolls the unit back to {@code revision} (default: the newest good revision before the deployed one) and pins
      * it there until its source changes or it is resumed.
      */
-    public Answer rollback(String chart, String env, Optional<Integer> revision) {
+    public Answer rollback(String chart, String env, Optional<Integer> revision, String by) {
         Optional<Reconciler.PlannedUnit> planned = reconciler.planned(chart, env);
         if (planned.isEmpty()) {
             return new Answer.Refused(404, "no unit " + chart + "/" + env + " in the tracked commit");
@@ -80,7 +80,7 @@ public final class UnitActions {
             MDC.put("env", env);
             try {
                 LOG.warn("manual rollback to revision {} (commit {})", to.revision(), to.commit());
-                RolloutResult result = clusters.of(unit.unit().env().cluster()).rollouts().rollbackTo(to,
+                RolloutResult result = clusters.of(unit.unit().env().cluster()).rollouts().rollbackTo(to, by,
                         unit.source(), unit.unit().env());
                 releases.refresh(chart, env);
                 String commit = repo.status().commit().orElse(to.commit());

@@ -126,7 +126,8 @@ final class UnitSync {
                     "starting"));
             UnitTimeline timeline = timeline(unit, revision, source, desired);
             NewRelease draft = new NewRelease(unit.chart(), unit.env().name(), revision.commit(), metadata.version(),
-                    metadata.appVersion(), desired.digest(), desired.manifest(), source, 0, "");
+                    metadata.appVersion(), desired.digest(), desired.manifest(), source, 0, "",
+                    new Release.Origin(revision.info().author(), revision.info().message(), Release.Origin.BY_AGENT));
             RolloutResult result = target.rollouts().roll(new RolloutRequest(desired, draft, unit.env(), resumed,
                     timeline));
             releases.refresh(unit.chart(), unit.env().name());
