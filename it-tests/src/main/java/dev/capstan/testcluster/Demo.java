@@ -102,9 +102,12 @@ public final class Demo {
         agent.status().units().values().forEach(u -> out.println("  " + u.unit() + "  synced at "
                 + u.commit().substring(0, 12)));
         out.println();
-        out.println("Look at the cluster:");
-        out.println("  kubectl --kubeconfig " + cluster.kubeconfig()
-                + " get deploy,svc,hpa,pdb,ingress,pods -A -l app.kubernetes.io/managed-by=capstan");
+        if (DemoTour.onPath("kubectl")) {
+            out.println("Look at the cluster:");
+            out.println("  " + DemoTour.lookCommand(cluster.kubeconfig()));
+        } else {
+            out.println("The cluster's kubeconfig (kubectl is not installed here): " + cluster.kubeconfig());
+        }
         out.println("Push a change and watch it go canary -> full in staging, then production (polled every 2 s):");
         out.println("  " + DemoTour.firstPush(repo.workTree()));
         out.println("  " + DemoTour.capstanCommand(root, "history orders production --kubeconfig "

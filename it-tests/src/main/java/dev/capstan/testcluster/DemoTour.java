@@ -50,6 +50,10 @@ final class DemoTour {
     }
 
     void run() {
+        if (onPath("kubectl")) {
+            heading("What Capstan applied from examples/ (two charts, staging and production)");
+            shell(lookCommand(kubeconfig));
+        }
         String good = pushAChange();
         editByHand();
         String bad = pushACrashingBuild(good);
@@ -136,6 +140,12 @@ final class DemoTour {
 
     static String firstPush(Path workTree) {
         return pushCommand(workTree, "1.12.0", "1.13.0", "orders 1.13.0");
+    }
+
+    /** kubectl's view of everything Capstan manages (the demo prints it when kubectl is installed). */
+    static String lookCommand(Path kubeconfig) {
+        return "kubectl --kubeconfig " + kubeconfig + " get deploy,svc,hpa,pdb,ingress,pods -A"
+                + " -l app.kubernetes.io/managed-by=capstan";
     }
 
     static String capstanCommand(Path root, String arguments) {
@@ -246,7 +256,7 @@ final class DemoTour {
         return String.format("%+6.1f s", (System.nanoTime() - stepStarted) / 1e9);
     }
 
-    private static boolean onPath(String tool) {
+    static boolean onPath(String tool) {
         return List.of("/usr/local/bin", "/usr/bin", "/bin").stream()
                 .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
     }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
@@ -85,12 +86,26 @@ public final class SecretRecords implements RecordStorage {
         for (Map.Entry<String, String> label : labels.entrySet()) {
             query = query.withLabel(label.getKey(), label.getValue());
         }
-        return query.list().getItems();
+        try {
+            return query.list().getItems();
+        } catch (KubernetesClientException e) {
+            throw described(e);
+        }
     }
 
     @Override
     public Optional<Secret> get(String name) {
-        return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+        try {
+            return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+        } catch (KubernetesClientException e) {
+            throw described(e);
+        }
+    }
+
+    /** A failed read that says which namespace of which cluster, and why, for the logs that report it. */
+    private KubernetesClientException described(KubernetesClientException e) {
+        return new KubernetesClientException("records in namespace " + namespace + " of "
+                + ClusterEndpoint.of(client).describe(e), e, e.getCode(), e.getStatus(), null);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /** Where each unit stands ({@link UnitOutcome}): written by the unit work (sync, actions, removal), read by all. */
 public final class UnitStates {
@@ -15,7 +16,15 @@ public final class UnitStates {
 
     void record(UnitOutcome outcome) {
         units.put(outcome.unit(), outcome);
-        listeners.forEach(listener -> listener.accept(outcome));
+        for (Consumer<UnitOutcome> listener : listeners) {
+            try {
+                listener.accept(outcome);
+            } catch (RuntimeException e) {
+                // A listener reports elsewhere (commit statuses); its failure must not stop the unit's work.
+                LoggerFactory.getLogger(UnitStates.class).warn("a listener of unit {} failed: {}", outcome.unit(),
+                        e.toString());
+            }
+        }
     }
 
     /** Told of every outcome recorded, on the recording thread: it must only hand the news on. */
