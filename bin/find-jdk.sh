@@ -25,4 +25,9 @@ capstan_find_jdk() {
   fi
   export JAVA_HOME="$best"
   export PATH="$JAVA_HOME/bin:$PATH"
+  # Maven's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build: not ours, only noise.
+  major=$(capstan_java_major "$JAVA_HOME/bin/java")
+  if [ "${major:-0}" -ge 24 ] && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
 }
