@@ -274,6 +274,14 @@ class HelmChartsIT {
 
             assertThat(agent.onExit().get(20, TimeUnit.SECONDS).isAlive()).isFalse();
             assertThat(Files.readString(temp.resolve("helm-agent.log"))).contains("shutdown complete");
+            // `capstan run` off a terminal logs JSON lines; a unit's work carries chart, env and commit on each.
+            java.util.List<String> lines = Files.readAllLines(temp.resolve("helm-agent.log")).stream()
+                    .filter(l -> !l.isBlank()).toList();
+            assertThat(lines).allSatisfy(l -> assertThat(new io.vertx.core.json.JsonObject(l).fieldNames())
+                    .contains("time", "level", "logger_name", "thread_name", "message"));
+            assertThat(lines.stream().map(io.vertx.core.json.JsonObject::new).filter(j -> j.containsKey("chart")))
+                    .isNotEmpty().allSatisfy(j -> assertThat(j.getString("chart") + "/" + j.getString("env")
+                            + " " + j.getString("commit")).matches("checkout-api/staging [0-9a-f]{12}"));
             await().atMost(Duration.ofSeconds(10)).until(() -> !renderProcess.isAlive());
             try (Stream<Path> dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
                 assertThat(dirs.filter(d -> d.getFileName().toString().startsWith("capstan-helm-"))
