@@ -2,6 +2,7 @@ package dev.capstan.agent.cli;
 
 import dev.capstan.agent.observe.PlainCause;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where a running agent's API is and the token to show it, for commands that talk to the agent. */
@@ -52,8 +54,31 @@ final class AgentApiOptions {
         return fromEnvironment == null ? "" : fromEnvironment.strip();
     }
 
+    /** A call to the agent that may fail before any answer. */
+    @FunctionalInterface
+    interface Call {
+        HttpResponse<String> send() throws IOException, InterruptedException;
+    }
+
+    /**
+     * The agent's answer, or empty after saying on {@code err} why there was none (unreachable, a bad
+     * {@code --server}, an unreadable token file) — the command then exits with the usage code.
+     */
+    Optional<HttpResponse<String>> answer(String command, PrintWriter err, Call call) {
+        try {
+            return Optional.of(call.send());
+        } catch (IOException e) {
+            err.println("capstan " + command + ": " + unreachable(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalArgumentException e) {
+            err.println("capstan " + command + ": --server: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
     /** What to tell the user when the call failed before an answer: the agent's URL and the cause in plain words. */
-    String unreachable(IOException failure) {
+    private String unreachable(IOException failure) {
         if (failure instanceof TokenFileException) {
             return failure.getMessage();
         }

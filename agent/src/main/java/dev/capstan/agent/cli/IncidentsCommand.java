@@ -3,11 +3,11 @@ package dev.capstan.agent.cli;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,19 +43,11 @@ final class IncidentsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String path = id == null ? "/api/incidents"
                 : "/api/incidents/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "?format=markdown";
-        HttpResponse<String> response;
-        try {
-            response = api.get(path);
-        } catch (IOException e) {
-            err.println("capstan incidents: " + api.unreachable(e));
-            return CapstanCli.USAGE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CapstanCli.USAGE;
-        } catch (IllegalArgumentException e) {
-            err.println("capstan incidents: --server: " + e.getMessage());
+        Optional<HttpResponse<String>> answered = api.answer("incidents", err, () -> api.get(path));
+        if (answered.isEmpty()) {
             return CapstanCli.USAGE;
         }
+        HttpResponse<String> response = answered.get();
         if (response.statusCode() != 200) {
             err.println("capstan incidents: " + errorOf(response.body()) + " (HTTP " + response.statusCode() + ")");
             return response.statusCode() == 404 ? CapstanCli.UNIT_FAILED : CapstanCli.USAGE;

@@ -2,9 +2,9 @@ package dev.capstan.agent.cli;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 
 /** Sends one unit action to the agent and prints its answer; shared by {@code rollback} and {@code resume}. */
 final class UnitActionCommand {
@@ -13,19 +13,11 @@ final class UnitActionCommand {
 
     static int send(PrintWriter out, PrintWriter err, AgentApiOptions api, String command, String path,
                     String body) {
-        HttpResponse<String> response;
-        try {
-            response = api.post(path, body);
-        } catch (IOException e) {
-            err.println("capstan " + command + ": " + api.unreachable(e));
-            return CapstanCli.USAGE;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CapstanCli.USAGE;
-        } catch (IllegalArgumentException e) {
-            err.println("capstan " + command + ": --server: " + e.getMessage());
+        Optional<HttpResponse<String>> answered = api.answer(command, err, () -> api.post(path, body));
+        if (answered.isEmpty()) {
             return CapstanCli.USAGE;
         }
+        HttpResponse<String> response = answered.get();
         String text = answer(response.body());
         if (response.statusCode() / 100 == 2) {
             out.println(text);

@@ -3,8 +3,6 @@ package dev.capstan.agent.observe;
 import dev.capstan.agent.config.AlertConfig;
 import dev.capstan.agent.webhook.Signatures;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
@@ -17,9 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +41,9 @@ final class AlertDispatcher implements AutoCloseable {
     AlertDispatcher(AlertConfig config, MeterRegistry metrics, Duration firstBackoff) {
         this.sinks = config.sinks();
         this.metrics = metrics;
-        this.retry = Retry.of("alert-delivery", RetryConfig.custom().maxAttempts(4)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(firstBackoff, 2.0))
-                .retryOnException(e -> !(e instanceof InterruptedException)).build());
+        this.retry = Deliveries.retry("alert-delivery", firstBackoff);
         for (String name : sinks.keySet()) {
-            queues.put(name, new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
-                    Thread.ofPlatform().name("capstan-alerts-" + name).daemon(true).factory()));
+            queues.put(name, Deliveries.queue("capstan-alerts-" + name, QUEUE));
         }
         // Every series a route can produce exists from the start at 0: Prometheus' increase() cannot see the first
         // failure of a series that appears already at 1, so an alert on failed deliveries would never fire for a

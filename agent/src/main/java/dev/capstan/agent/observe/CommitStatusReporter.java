@@ -1,9 +1,7 @@
 package dev.capstan.agent.observe;
 
 import dev.capstan.agent.config.CommitStatusConfig;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.http.HttpClient;
@@ -12,7 +10,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +33,7 @@ public final class CommitStatusReporter implements AutoCloseable {
     private final Retry retry;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final ThreadPoolExecutor queue = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE), Thread.ofPlatform().name("capstan-commit-status").daemon(true).factory());
+    private final ThreadPoolExecutor queue = Deliveries.queue("capstan-commit-status", QUEUE);
     private final Map<String, CommitStatus> lastPosted = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CommitStatus> eldest) {
@@ -48,9 +44,7 @@ public final class CommitStatusReporter implements AutoCloseable {
     public CommitStatusReporter(CommitStatusConfig config, MeterRegistry metrics, Duration firstBackoff) {
         this.config = config;
         this.metrics = metrics;
-        this.retry = Retry.of("commit-status", RetryConfig.custom().maxAttempts(4)
-                .intervalFunction(IntervalFunction.ofExponentialBackoff(firstBackoff, 2.0))
-                .retryOnException(e -> !(e instanceof InterruptedException)).build());
+        this.retry = Deliveries.retry("commit-status", firstBackoff);
         List.of("delivered", "failed", "dropped").forEach(result -> metrics.counter("capstan_commit_statuses_total",
                 "provider", config.provider().label(), "result", result));
     }
