@@ -43,9 +43,9 @@ public final class ScaleBenchmark {
      * (the image's), so an older JDK runs without them.
      */
     private static final List<String> JVM = Runtime.version().feature() >= 25
-            ? List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx96m", "-XX:+UseCompactObjectHeaders",
+            ? List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx64m", "-Xmn8m", "-XX:+UseCompactObjectHeaders",
                     "-XX:TieredStopAtLevel=1")
-            : List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx96m", "-XX:TieredStopAtLevel=1");
+            : List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx96m", "-Xmn8m", "-XX:TieredStopAtLevel=1");
     /** The install's environment for the JVM (manifests/deployment.yaml). */
     private static final List<String> ENVIRONMENT = List.of("MALLOC_ARENA_MAX=2");
 

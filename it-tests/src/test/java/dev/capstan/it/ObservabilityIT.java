@@ -285,7 +285,7 @@ class ObservabilityIT {
         }
     }
 
-    /** Every capstan_ metric the dashboard and the alert rules use is one the agent exports. */
+    /** Every capstan_ and jvm_ metric the dashboard and the alert rules use is one the agent exports. */
     private static void assertDashboardsUseRealMetrics(String scrape) throws Exception {
         Set<String> exported = new TreeSet<>();
         Matcher names = Pattern.compile("(?m)^([a-z_]+)[{ ]").matcher(scrape);
@@ -295,7 +295,7 @@ class ObservabilityIT {
         Path manifests = ClusterBinaries.repoRoot().resolve("manifests");
         String used = Files.readString(manifests.resolve("grafana-dashboard.json"))
                 + Files.readString(manifests.resolve("prometheus-rules.yaml"));
-        Matcher metric = Pattern.compile("capstan_[a-z_]+").matcher(used);
+        Matcher metric = Pattern.compile("(capstan|jvm)_[a-z_]+").matcher(used);
         Set<String> referenced = new TreeSet<>();
         while (metric.find()) {
             referenced.add(metric.group());

@@ -51,7 +51,7 @@ class PrometheusIT {
         String checked = promtool("check", "rules", rules.toString());
         String tested = promtool("test", "rules", temp.resolve("rules-test.yaml").toString());
 
-        assertThat(checked).contains("SUCCESS: 6 rules found");
+        assertThat(checked).contains("SUCCESS: 7 rules found");
         assertThat(tested).contains("SUCCESS");
     }
 

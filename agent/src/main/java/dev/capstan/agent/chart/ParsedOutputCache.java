@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Parsed YAML documents by the exact text a template rendered. A commit usually changes one template's output; the
  * other templates of the chart render byte-identical text, and parsing YAML is the most expensive step of a render.
- * Bounded by the total size of the texts held. Hits are deep copies, so callers may modify what they get.
+ * Bounded by the total size of the texts held. Entries are kept compact and read-only; hits are deep copies, so callers
+ * may modify what they get.
  */
 final class ParsedOutputCache {
     private final long maxChars;
@@ -30,7 +31,7 @@ final class ParsedOutputCache {
         List<Object> parsed = Yaml.readDocuments(output, unit, template);
         if (maxChars > 0 && output.length() <= maxChars / 4) {
             synchronized (this) {
-                if (entries.put(output, deepCopy(parsed)) == null) {
+                if (entries.put(output, frozen(parsed)) == null) {
                     chars += output.length();
                 }
                 var eldest = entries.entrySet().iterator();
@@ -41,6 +42,11 @@ final class ParsedOutputCache {
             }
         }
         return parsed;
+    }
+
+    /** What the cache holds: read-only and compact ({@link CompactTree}); hits are copied out of it. */
+    private static List<Object> frozen(List<Object> documents) {
+        return documents.stream().map(CompactTree::freezeValue).toList();
     }
 
     @SuppressWarnings("unchecked")

@@ -1,10 +1,13 @@
 package dev.capstan.agent.cluster;
 
+import dev.capstan.agent.chart.CompactTree;
 import dev.capstan.agent.health.ResourceHealth;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +16,8 @@ import java.util.Set;
  * {@code managedFields}, and for kinds with a status to wait for (health gates) the status and the spec without its
  * pod template. At a thousand apps the managed fields and the templates were most of every cached object. What
  * needs the whole object reads it once: the drift check's dry run ({@link #keepsWhole}), the "changed by" report.
- * Objects are stripped in place, so event handlers see them stripped too (they read metadata only).
+ * Objects are stripped in place, so event handlers see them stripped too (they read metadata only), and what is kept
+ * is read-only and compact ({@link CompactTree}): an object from the cache is copied before it is changed.
  */
 final class LeanItemStore extends BasicItemStore<GenericKubernetesResource> {
     /** Kinds whose spec holds a pod (or job) template: health never reads it. */
@@ -44,24 +48,50 @@ final class LeanItemStore extends BasicItemStore<GenericKubernetesResource> {
 
     @SuppressWarnings("unchecked")
     static void strip(GenericKubernetesResource object) {
-        if (object.getMetadata() != null) {
-            object.getMetadata().setManagedFields(null);
+        ObjectMeta metadata = object.getMetadata();
+        if (metadata != null) {
+            metadata.setManagedFields(null);
+            metadata.setLabels(compact(metadata.getLabels()));
+            metadata.setAnnotations(compact(metadata.getAnnotations()));
+            metadata.setAdditionalProperties(CompactTree.freeze(metadata.getAdditionalProperties()));
+            metadata.setOwnerReferences(compact(metadata.getOwnerReferences()));
+            metadata.setFinalizers(compact(metadata.getFinalizers()));
+            metadata.setName(shared(metadata.getName()));
+            metadata.setNamespace(shared(metadata.getNamespace()));
         }
         String apiVersion = object.getApiVersion() == null ? "" : object.getApiVersion();
         String kind = object.getKind() == null ? "" : object.getKind();
         Map<String, Object> rest = object.getAdditionalProperties();
         if (keepsWhole(apiVersion, kind)) {
-            return;
-        }
-        if (!ResourceHealth.needsLiveStatus(apiVersion, kind)) {
-            object.setAdditionalProperties(new LinkedHashMap<>());
+            object.setAdditionalProperties(CompactTree.freeze(rest));
+        } else if (!ResourceHealth.needsLiveStatus(apiVersion, kind)) {
+            object.setAdditionalProperties(CompactTree.freeze(Map.of()));
         } else if (TEMPLATED.contains(kind) && rest != null && rest.get("spec") instanceof Map<?, ?> spec) {
             Map<String, Object> lean = new LinkedHashMap<>((Map<String, Object>) spec);
             lean.remove("template");
             lean.remove("jobTemplate");
             Map<String, Object> kept = new LinkedHashMap<>(rest);
             kept.put("spec", lean);
-            object.setAdditionalProperties(kept);
+            object.setAdditionalProperties(CompactTree.freeze(kept));
+        } else {
+            object.setAdditionalProperties(CompactTree.freeze(rest));
         }
+    }
+
+    private static <T> List<T> compact(List<T> items) {
+        if (items == null) {
+            return null;
+        }
+        return items.isEmpty() ? List.of() : List.copyOf(items);
+    }
+
+    private static String shared(String text) {
+        return text == null ? null : text.intern();
+    }
+
+    /** Labels and annotations, read-only and compact (their values are strings). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> compact(Map<String, String> entries) {
+        return entries == null ? null : (Map<String, String>) (Map<String, ?>) CompactTree.freeze(entries);
     }
 }
