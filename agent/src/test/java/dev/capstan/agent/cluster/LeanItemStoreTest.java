@@ -1,10 +1,13 @@
 package dev.capstan.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,5 +66,32 @@ class LeanItemStoreTest {
         assertThat(kept.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "capstan");
         assertThat(kept.getMetadata().getResourceVersion()).isEqualTo("7");
         assertThat(kept.getAdditionalProperties()).containsEntry("spec", Map.of("type", "LoadBalancer"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void whatItKeepsIsReadOnlySoNoReaderCanChangeTheCacheForTheOthers() {
+        GenericKubernetesResource account = new GenericKubernetesResourceBuilder().withApiVersion("v1")
+                .withKind("ServiceAccount").withNewMetadata().withNamespace("shop").withName("api")
+                .withLabels(new HashMap<>(Map.of("app", "api")))
+                .withOwnerReferences(new OwnerReferenceBuilder().withKind("Deployment").withName("api").build())
+                .endMetadata()
+                .withAdditionalProperties(new HashMap<>(Map.of("secrets", List.of(Map.of("name", "t")))))
+                .build();
+        LeanItemStore store = new LeanItemStore();
+
+        store.put(store.getKey(account), account);
+
+        GenericKubernetesResource kept = store.get("shop/api");
+        assertThat(kept.getMetadata().getLabels()).containsExactly(Map.entry("app", "api"));
+        assertThat(kept.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getName()).isEqualTo("api"));
+        assertThat(kept.getAdditionalProperties()).containsEntry("secrets", List.of(Map.of("name", "t")));
+        assertThatThrownBy(() -> kept.getMetadata().getLabels().put("app", "other"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> kept.getMetadata().getOwnerReferences().clear())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ((List<Object>) kept.getAdditionalProperties().get("secrets")).add("x"))
+                .isInstanceOf(UnsupportedOperationException.class);
     }
 }
