@@ -27,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.capstan.agent.observe.Alerter;
 import dev.capstan.agent.observe.CommitStatusReporter;
+import dev.capstan.agent.observe.HeapWatch;
 import dev.capstan.agent.observe.IncidentStore;
 import dev.capstan.agent.observe.Tracing;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -68,6 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final long SECRET_RELOAD_MS = 10_000;
+    private static final long HEAP_CHECK_MS = 60_000;
     private static final int INCIDENT_LIMIT = 100;
     private static final long TOKEN_RELOAD_MS = 2_000;
     private static final long STANDBY_REFRESH_MS = 3_000;
@@ -176,6 +178,8 @@ public final class Agent implements AutoCloseable {
                 secrets.reload();
                 return null;
             }).onFailure(e -> LOG.warn("webhook secrets not reloaded, keeping the last ones: {}", e.getMessage())));
+            HeapWatch heap = new HeapWatch();
+            vertx.setPeriodic(HEAP_CHECK_MS, id -> heap.check(java.time.Instant.now()));
             tokens.ifPresentOrElse(t -> vertx.setPeriodic(TOKEN_RELOAD_MS, id -> vertx.executeBlocking(() -> {
                 t.reload();
                 return null;
