@@ -14,8 +14,6 @@ import java.util.Map;
 
 /** YAML in and out, one configuration for the whole agent so that output is stable byte for byte. */
 public final class Yaml {
-    /** Strings up to this length are interned when parsed: names, kinds, label values, images. */
-    private static final int SHARED_STRING_LENGTH = 64;
     private static final ObjectMapper MAPPER = YAMLMapper.builder(YAMLFactory.builder()
                     .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
@@ -67,7 +65,7 @@ public final class Yaml {
             while (it.hasNextValue()) {
                 Object document = it.nextValue();
                 if (document != null) {
-                    documents.add(shared(document));
+                    documents.add(document);
                 }
             }
         } catch (JsonProcessingException e) {
@@ -76,26 +74,6 @@ public final class Yaml {
             throw new ChartException(chart, file, 0, "rendered output is not valid YAML: " + rootMessage(e));
         }
         return documents;
-    }
-
-    /**
-     * The document with its keys and short strings interned: every parse makes its own copy of "apiVersion",
-     * "metadata", "app.kubernetes.io/name"..., and a thousand units' objects held them a thousand times over.
-     */
-    @SuppressWarnings("unchecked")
-    static Object shared(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new java.util.LinkedHashMap<>(Math.max(4, (int) (map.size() / 0.75f) + 1));
-            ((Map<String, Object>) map).forEach((key, item) -> copy.put(key == null ? null : key.intern(),
-                    shared(item)));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> items = new ArrayList<>(list.size());
-            list.forEach(item -> items.add(shared(item)));
-            return items;
-        }
-        return value instanceof String text && text.length() <= SHARED_STRING_LENGTH ? text.intern() : value;
     }
 
     public static String write(Object value) {
