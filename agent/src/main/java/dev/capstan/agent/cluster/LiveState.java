@@ -207,6 +207,18 @@ public final class LiveState implements LiveLookup, AutoCloseable {
         return false;
     }
 
+    /** Waits until the cache no longer holds {@code key}, at most {@code timeout}; whether it went. */
+    public boolean awaitGone(ObjectKey key, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (get(key).isPresent()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        return true;
+    }
+
     /**
      * resourceVersions are opaque by contract; etcd-backed API servers issue increasing integers, so compare them
      * as numbers when both are, and by equality otherwise.

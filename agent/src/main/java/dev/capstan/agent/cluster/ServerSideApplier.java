@@ -192,13 +192,20 @@ public final class ServerSideApplier {
 
     /** Deletes objects (background propagation); already gone is fine. Returns how many were deleted. */
     public int delete(List<ObjectKey> keys) {
+        return delete(keys, io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND);
+    }
+
+    /**
+     * Deletes {@code keys} with {@code propagation}: {@code FOREGROUND} keeps each object until what it owns (a
+     * Deployment's ReplicaSets and their pods) is gone, so its disappearance says its pods are.
+     */
+    public int delete(List<ObjectKey> keys, io.fabric8.kubernetes.api.model.DeletionPropagation propagation) {
         int deleted = 0;
         for (ObjectKey key : keys) {
             var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
             var resource = key.namespace().isEmpty() ? operation.withName(key.name())
                     : operation.inNamespace(key.namespace()).withName(key.name());
-            if (!resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
-                    .delete().isEmpty()) {
+            if (!resource.withPropagationPolicy(propagation).delete().isEmpty()) {
                 deleted++;
             }
         }

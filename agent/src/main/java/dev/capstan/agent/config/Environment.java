@@ -43,11 +43,17 @@ public record Environment(String name, String namespace, String cluster, Rollout
 
     /**
      * How a change reaches the environment: {@code steps} are canary percentages ending with 100 (the full apply);
-     * each step's health gate waits at most {@code stepTimeout}.
+     * each step's health gate waits at most {@code stepTimeout}; {@code blueGreen} says how the blue-green strategy
+     * switches (ignored by the others).
      */
-    public record Rollout(Strategy strategy, List<Integer> steps, Duration stepTimeout) {
+    public record Rollout(Strategy strategy, List<Integer> steps, Duration stepTimeout, BlueGreen blueGreen) {
         public Rollout {
             steps = List.copyOf(steps);
+            blueGreen = blueGreen == null ? BlueGreen.DEFAULT : blueGreen;
+        }
+
+        public Rollout(Strategy strategy, List<Integer> steps, Duration stepTimeout) {
+            this(strategy, steps, stepTimeout, BlueGreen.DEFAULT);
         }
 
         public static Rollout rollingDefault() {
@@ -55,5 +61,14 @@ public record Environment(String name, String namespace, String cluster, Rollout
         }
     }
 
-    public enum Strategy { ROLLING, CANARY }
+    /**
+     * The blue-green strategy's settings: how long the old version keeps running after the Services switched to the
+     * new one (gated all along, for a rollback in one call per Service), and whether each switched Service gets a
+     * {@code <name>-preview} twin selecting only the new version while it is tried.
+     */
+    public record BlueGreen(Duration scaleDownDelay, boolean previewService) {
+        public static final BlueGreen DEFAULT = new BlueGreen(Duration.ofSeconds(30), false);
+    }
+
+    public enum Strategy { ROLLING, CANARY, BLUE_GREEN }
 }

@@ -9,6 +9,8 @@ import java.util.Set;
 
 /** Parses and checks {@code capstan.yaml}. Pure: text in, {@link RepoConfig} or a {@link ConfigException} out. */
 public final class RepoConfigParser {
+    private static final Duration MAX_SCALE_DOWN_DELAY = Duration.ofHours(24);
+
     private RepoConfigParser() {
     }
 
@@ -79,15 +81,21 @@ public final class RepoConfigParser {
     }
 
     private static Environment.Rollout rollout(Fields rollout) {
-        rollout.allowOnly(Set.of("strategy", "steps", "stepTimeout"));
+        rollout.allowOnly(Set.of("strategy", "steps", "stepTimeout", "scaleDownDelay", "previewService"));
         String strategyText = rollout.optionalString("strategy").orElse("rolling");
         Environment.Strategy strategy = switch (strategyText) {
             case "rolling" -> Environment.Strategy.ROLLING;
             case "canary" -> Environment.Strategy.CANARY;
-            default -> throw rollout.error("strategy", "expected 'rolling' or 'canary', found '" + strategyText + "'");
+            case "blueGreen" -> Environment.Strategy.BLUE_GREEN;
+            default -> throw rollout.error("strategy", "expected 'rolling', 'canary' or 'blueGreen', found '"
+                    + strategyText + "'");
         };
         List<Integer> steps = new ArrayList<>();
         Object rawSteps = rollout.raw("steps");
+        if (rawSteps != null && strategy == Environment.Strategy.BLUE_GREEN) {
+            throw rollout.error("steps", "blueGreen has no percentages: the new version runs in full beside the old "
+                    + "one, then the Services switch");
+        }
         if (rawSteps != null) {
             if (!(rawSteps instanceof List<?> list) || list.isEmpty()) {
                 throw rollout.error("steps", "expected a non-empty list of percentages");
@@ -107,6 +115,23 @@ public final class RepoConfigParser {
             steps.add(100);
         }
         Duration stepTimeout = rollout.duration("stepTimeout", Duration.ofMinutes(5));
-        return new Environment.Rollout(strategy, steps, stepTimeout);
+        return new Environment.Rollout(strategy, steps, stepTimeout, blueGreen(rollout, strategy));
+    }
+
+    private static Environment.BlueGreen blueGreen(Fields rollout, Environment.Strategy strategy) {
+        for (String field : List.of("scaleDownDelay", "previewService")) {
+            if (rollout.raw(field) != null && strategy != Environment.Strategy.BLUE_GREEN) {
+                throw rollout.error(field, "only for strategy blueGreen");
+            }
+        }
+        Duration delay = rollout.duration("scaleDownDelay", Environment.BlueGreen.DEFAULT.scaleDownDelay());
+        if (delay.compareTo(MAX_SCALE_DOWN_DELAY) > 0) {
+            throw rollout.error("scaleDownDelay", "at most 24h (the old version runs beside the new one meanwhile)");
+        }
+        Object preview = rollout.raw("previewService");
+        if (preview != null && !(preview instanceof Boolean)) {
+            throw rollout.error("previewService", "expected true or false, found '" + preview + "'");
+        }
+        return new Environment.BlueGreen(delay, Boolean.TRUE.equals(preview));
     }
 }

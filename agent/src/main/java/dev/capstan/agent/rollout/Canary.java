@@ -13,7 +13,6 @@ import java.util.Map;
 public final class Canary {
     public static final String TRACK_LABEL = "capstan.dev/track";
     public static final String TRACK = "canary";
-    static final String SUFFIX = "-canary";
 
     private Canary() {
     }
@@ -23,25 +22,31 @@ public final class Canary {
         return Math.max(1, (int) Math.ceil(percent * (double) stableReplicas / 100.0));
     }
 
-    static ObjectKey keyOf(ObjectKey stable) {
-        return new ObjectKey(stable.apiVersion(), stable.kind(), stable.namespace(), stable.name() + SUFFIX);
-    }
-
     /** The canary of {@code stable} (the new Deployment as rendered) with {@code replicas}. */
     static RenderedObject of(RenderedObject stable, int replicas) {
+        return tracked(stable, TRACK, replicas);
+    }
+
+    /**
+     * A copy of {@code stable} on its own track: named {@code <name>-<track>}, with {@value #TRACK_LABEL}{@code :
+     * <track>} on itself, its selector and its pods, and {@code replicas}.
+     */
+    static RenderedObject tracked(RenderedObject stable, String track, int replicas) {
         Map<String, Object> content = deepCopy(stable.content());
         Map<String, Object> metadata = child(content, "metadata");
-        metadata.put("name", stable.key().name() + SUFFIX);
-        child(metadata, "labels").put(TRACK_LABEL, TRACK);
+        metadata.put("name", stable.key().name() + "-" + track);
+        child(metadata, "labels").put(TRACK_LABEL, track);
         Map<String, Object> spec = child(content, "spec");
         spec.put("replicas", replicas);
-        child(child(spec, "selector"), "matchLabels").put(TRACK_LABEL, TRACK);
-        child(child(child(spec, "template"), "metadata"), "labels").put(TRACK_LABEL, TRACK);
-        return new RenderedObject(keyOf(stable.key()), stable.sourceTemplate(), content);
+        child(child(spec, "selector"), "matchLabels").put(TRACK_LABEL, track);
+        child(child(child(spec, "template"), "metadata"), "labels").put(TRACK_LABEL, track);
+        ObjectKey key = stable.key();
+        return new RenderedObject(new ObjectKey(key.apiVersion(), key.kind(), key.namespace(), key.name() + "-"
+                + track), stable.sourceTemplate(), content);
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> child(Map<String, Object> parent, String key) {
+    static Map<String, Object> child(Map<String, Object> parent, String key) {
         Object value = parent.get(key);
         if (value instanceof Map<?, ?> map) {
             return (Map<String, Object>) map;

@@ -7,7 +7,9 @@ import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.model.Labels;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,13 +19,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A rollout's writes to a real cluster: the server-side applier and the pruner. A unit's canaries are found in the
- * Deployment informer (leftovers of a crash or an earlier agent, listed when it started) plus the canaries this agent
- * applied and has not deleted yet (the informer may not have seen them), not by a LIST across all namespaces per
- * rollout.
+ * A rollout's writes to a real cluster: the server-side applier and the pruner. A unit's canaries (and green copies,
+ * preview Services) are found in the Deployment and Service informers (leftovers of a crash or an earlier agent,
+ * listed when it started) plus those this agent applied and has not deleted yet (the informer may not have seen
+ * them), not by a LIST across all namespaces per rollout.
  */
 final class ClusterUnitWrites implements UnitWrites {
     private static final String DEPLOYMENTS = "apps/v1/Deployment";
+    private static final String SERVICES = "v1/Service";
 
     private final ServerSideApplier applier;
     private final Pruner pruner;
@@ -47,7 +50,7 @@ final class ClusterUnitWrites implements UnitWrites {
         // Remembered before the apply: a canary applied and then lost track of would be an orphan.
         for (RenderedObject object : objects) {
             Map<String, Object> labels = labels(object);
-            if (Canary.TRACK.equals(labels.get(Canary.TRACK_LABEL))) {
+            if (labels.containsKey(Canary.TRACK_LABEL)) {
                 appliedCanaries.put(object.key(), labels.get(Labels.CHART) + "/" + labels.get(Labels.ENV));
             }
         }
@@ -62,14 +65,31 @@ final class ClusterUnitWrites implements UnitWrites {
     }
 
     @Override
+    public boolean retire(List<ObjectKey> keys, Duration timeout) {
+        applier.delete(keys, DeletionPropagation.FOREGROUND);
+        keys.forEach(appliedCanaries::remove);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ObjectKey key : keys) {
+            if (!live.awaitGone(key, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
     public List<ObjectKey> canaries(String chart, String env) {
         live.watch("apps/v1", "Deployment");
+        live.watch("v1", "Service");
         Set<ObjectKey> canaries = new LinkedHashSet<>();
-        for (GenericKubernetesResource deployment : live.managedBy(chart, env, List.of(DEPLOYMENTS))) {
-            Map<String, String> labels = deployment.getMetadata().getLabels();
-            if (labels != null && Canary.TRACK.equals(labels.get(Canary.TRACK_LABEL))) {
-                canaries.add(new ObjectKey("apps/v1", "Deployment", deployment.getMetadata().getNamespace(),
-                        deployment.getMetadata().getName()));
+        for (String kind : List.of(DEPLOYMENTS, SERVICES)) {
+            String apiVersion = kind.substring(0, kind.lastIndexOf('/'));
+            for (GenericKubernetesResource object : live.managedBy(chart, env, List.of(kind))) {
+                Map<String, String> labels = object.getMetadata().getLabels();
+                if (labels != null && labels.containsKey(Canary.TRACK_LABEL)) {
+                    canaries.add(new ObjectKey(apiVersion, kind.substring(apiVersion.length() + 1),
+                            object.getMetadata().getNamespace(), object.getMetadata().getName()));
+                }
             }
         }
         appliedCanaries.forEach((key, unit) -> {

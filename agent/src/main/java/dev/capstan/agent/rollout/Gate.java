@@ -148,6 +148,40 @@ public final class Gate {
         }
     }
 
+    /**
+     * Keeps gating {@code objects} for {@code holdFor}: fails as soon as one is Degraded or a check fails (a check
+     * runs again at each of its intervals, to its consecutive successes each time; objects that regress get
+     * {@code timeout} to recover), passes when the time is up and all is well. Blue-green's wait before the old
+     * version is scaled down.
+     */
+    public GateResult hold(List<ObjectKey> objects, List<Check> declared, Duration timeout, Duration holdFor) {
+        long start = System.nanoTime();
+        long until = start + Math.max(0, holdFor.toNanos());
+        Duration look = declared.stream().map(Gate::interval).min(Duration::compareTo).orElse(recheck);
+        try (LiveHealth.Changes changes = health.changes(objects)) {
+            while (true) {
+                GateResult now = await(objects, Map.of(), declared, timeout);
+                if (!(now instanceof GateResult.Passed)) {
+                    return now;
+                }
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return new GateResult.Passed(since(start));
+                }
+                long wait = Math.min(left, look.toNanos());
+                try {
+                    slots.waiting(() -> {
+                        changes.await(Duration.ofNanos(wait));
+                        return null;
+                    });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new GateResult.Interrupted(since(start));
+                }
+            }
+        }
+    }
+
     private void count(Check check, CheckResult outcome) {
         metrics.counter("capstan_health_checks_total", "type", check instanceof Check.Http ? "smoke" : "prometheus",
                 "result", switch (outcome) {

@@ -4,6 +4,7 @@ import dev.capstan.agent.chart.Hook;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.StableDeployments;
 import dev.capstan.agent.config.Check;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.release.NewRelease;
@@ -20,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,10 +39,12 @@ public final class RolloutController {
     private final UnitWrites writes;
     private final Gate gate;
     private final ReleaseStore store;
-    private final Function<ObjectKey, Integer> stableReplicas;
+    private final StableDeployments stable;
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Timer rollbackTimer;
+    private final Timer trafficBackTimer;
+    private final RolloutHolds holds;
 
     private static final String TRANSIENT_FAILURE = "apply failed (the API server: ";
     private final Tracer tracer;
@@ -54,20 +56,25 @@ public final class RolloutController {
      *                    {@link dev.capstan.agent.cluster.DriftChecker#changed}): only they are sent
      */
     public RolloutController(UnitWrites writes, Gate gate, ReleaseStore store,
-                             Function<ObjectKey, Integer> stableReplicas, Clock clock, MeterRegistry metrics,
-                             Tracer tracer, Hooks hooks, UnaryOperator<List<RenderedObject>> changedOnly) {
+                             StableDeployments stable, Clock clock, MeterRegistry metrics,
+                             Tracer tracer, Hooks hooks, UnaryOperator<List<RenderedObject>> changedOnly,
+                             RolloutHolds holds) {
+        this.holds = holds;
         this.tracer = tracer;
         this.hooks = hooks;
         this.changedOnly = changedOnly;
         this.writes = writes;
         this.gate = gate;
         this.store = store;
-        this.stableReplicas = stableReplicas;
+        this.stable = stable;
         this.clock = clock;
         this.metrics = metrics;
         this.rollbackTimer = Timer.builder("capstan_rollback_seconds")
                 .description("From a failed health gate to the last good release re-applied")
                 .publishPercentiles(0.5, 0.99).register(metrics);
+        this.trafficBackTimer = Timer.builder("capstan_traffic_back_seconds")
+                .description("Blue-green: from a failed health gate after the switch to the Services selecting the "
+                        + "old version again").publishPercentiles(0.5, 0.99).register(metrics);
         // Every series exists from the start: a dashboard or rule sees 0, not "no data".
         List.of("deployed", "rolled_back", "failed", "rejected").forEach(o -> metrics.counter(
                 "capstan_rollouts_total", "outcome", o));
@@ -80,9 +87,32 @@ public final class RolloutController {
         String env = request.desired().env();
         Optional<Release> lastGood = lastGood(chart, env);
         List<RenderedObject> lastGoodObjects = lastGood.map(this::objectsOf).orElse(List.of());
-        writes.delete(writes.canaries(chart, env));
-        List<Step> steps = RolloutPlanner.plan(request.env().rollout(), request.desired().objects(),
-                lastGoodObjects, stableReplicas);
+        List<Step> steps;
+        try {
+            steps = RolloutPlanner.plan(request.env().rollout(), request.desired().objects(), lastGoodObjects,
+                    stable);
+        } catch (BlueGreenPlanner.Unswitchable e) {
+            count("rejected");
+            return new RolloutResult.Rejected(recordRejection(request, e.getMessage()), e.getMessage());
+        }
+        // Leftovers of a crash go; what this plan runs on stays (a blue-green rollout resumed after its switch
+        // serves traffic from its green copies).
+        java.util.Set<ObjectKey> planned = steps.stream().flatMap(s -> s.tracked().stream())
+                .collect(java.util.stream.Collectors.toSet());
+        writes.delete(writes.canaries(chart, env).stream().filter(k -> !planned.contains(k)).toList());
+        String unit = chart + "/" + env;
+        holds.hold(unit, RolloutPlanner.heldBack(steps));
+        try {
+            return roll(request, steps, lastGood, lastGoodObjects);
+        } finally {
+            holds.release(unit);
+        }
+    }
+
+    private RolloutResult roll(RolloutRequest request, List<Step> steps, Optional<Release> lastGood,
+                               List<RenderedObject> lastGoodObjects) {
+        String chart = request.desired().chart();
+        String env = request.desired().env();
         List<RenderedObject> everything = steps.stream().flatMap(s -> s.apply().stream()).distinct().toList();
         // Only what differs from the live state is sent: dry-run all of it first (all or nothing), then step by step.
         java.util.Set<RenderedObject> changed = new java.util.HashSet<>(changedOnly.apply(everything));
@@ -109,18 +139,20 @@ public final class RolloutController {
                     release = store.save(release.withPhase(step.phase(), clock.instant()));
                 }
                 request.observer().stepStarted(step.phase());
-                List<RenderedObject> toSend = step.apply().stream().filter(changed::contains).toList();
+                List<RenderedObject> toSend = step.apply().stream()
+                        .filter(o -> changed.contains(o) || step.resend().contains(o)).toList();
                 LOG.info("rollout step {}: applying {} of {} objects (the rest are unchanged)", step.phase(),
                         toSend.size(), step.apply().size());
                 ApplyResult applied = Tracing.span(tracer, "capstan.apply", phase(step),
                         () -> countApplied(writes.apply(toSend)));
                 if (applied instanceof ApplyResult.Rejected r && r.transientFailure()) {
-                    return applyFailed(release, r, request, lastGood, lastGoodObjects);
+                    return applyFailed(release, step, r, request, lastGood, lastGoodObjects);
                 }
+                Release at = release;
                 GateResult result = applied instanceof ApplyResult.Rejected r
                         ? new GateResult.Failed(Duration.ZERO, List.of(r.object() + ": " + r.message()))
-                        : Tracing.span(tracer, "capstan.gate", phase(step), () -> gate.await(step.gated(),
-                                versions(applied), request.env().checks(), request.env().rollout().stepTimeout()));
+                        : Tracing.span(tracer, "capstan.gate", phase(step), () -> gateOf(step, at,
+                                versions(applied), request.env()));
                 gateMetric(result);
                 if (result instanceof GateResult.Interrupted) {
                     LOG.warn("the agent is stopping during the gate of step {}: revision {} stays progressing there",
@@ -165,10 +197,12 @@ public final class RolloutController {
      * good release re-applied, what this revision added pruned) and the revision ends failed; the unit is
      * {@code Failed} at APPLY with the server's message and the next cycle tries again.
      */
-    private RolloutResult applyFailed(Release release, ApplyResult.Rejected rejected, RolloutRequest request,
-                                      Optional<Release> lastGood, List<RenderedObject> lastGoodObjects) {
+    private RolloutResult applyFailed(Release release, Step step, ApplyResult.Rejected rejected,
+                                      RolloutRequest request, Optional<Release> lastGood,
+                                      List<RenderedObject> lastGoodObjects) {
         String server = rejected.object() + ": " + rejected.message();
         LOG.error("apply failed, the API server did not take it: {}", server);
+        leaveTheNewVersion(step, System.nanoTime(), request.env());
         writes.delete(writes.canaries(release.chart(), release.env()));
         String where = "nothing was deployed before";
         if (lastGood.isPresent()) {
@@ -283,6 +317,7 @@ public final class RolloutController {
                                    Optional<Release> lastGood, List<RenderedObject> lastGoodObjects,
                                    Environment env, RolloutObserver observer) {
         long detected = System.nanoTime();
+        leaveTheNewVersion(step, detected, env);
         writes.delete(writes.canaries(failing.chart(), failing.env()));
         String what = "health gate of step " + step.phase() + " failed";
         if (lastGood.isEmpty()) {
@@ -293,7 +328,7 @@ public final class RolloutController {
         }
         Release good = lastGood.get();
         // The rollback record comes first: an agent killed from here on finds it progressing and finishes it.
-        Optional<Release> rollback = step instanceof Step.Full
+        Optional<Release> rollback = step.changesStable()
                 ? Optional.of(store.create(new NewRelease(good.chart(), good.env(), good.commit(),
                         good.chartVersion(), good.appVersion(), good.digest(),
                         store.manifests(good.chart(), good.env(), good.revision()).orElseThrow(), good.source(),
@@ -302,7 +337,11 @@ public final class RolloutController {
                         Release.Status.PROGRESSING))
                 : Optional.empty();
         Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; "
-                + (rollback.isPresent() ? "rolled back to revision " + good.revision() : "canary removed"),
+                + (rollback.isPresent() ? "rolled back to revision " + good.revision()
+                : !step.trafficBack().isEmpty() ? "traffic back on revision " + good.revision()
+                + ", the new version removed"
+                : step instanceof Step.Preview ? "the new version removed; traffic never left revision "
+                + good.revision() : "canary removed"),
                 signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
         ApplyResult reapplied = writes.apply(lastGoodObjects);
         writes.prune(failing.chart(), failing.env(), keys(lastGoodObjects), keys(desired));
@@ -319,6 +358,40 @@ public final class RolloutController {
         RolloutResult restored = finishRollback(rollback.get(), lastGoodObjects, versions(reapplied), env);
         observer.recovery(restored.release().revision(), restored instanceof RolloutResult.Deployed);
         return new RolloutResult.RolledBack(failed, Optional.of(restored.release()), signals, true);
+    }
+
+    /**
+     * The gate of {@code step}: a hold watches the new version until its delay, counted from when the record entered
+     * the step, has passed; the others wait until what they applied is healthy and the checks pass.
+     */
+    private GateResult gateOf(Step step, Release at, Map<ObjectKey, String> applied, Environment env) {
+        if (step instanceof Step.Hold hold) {
+            Duration left = Duration.between(clock.instant(), at.updatedAt().plus(hold.delay()));
+            LOG.info("holding the old version for {} s more, gating the new one", Math.max(0, left.toSeconds()));
+            return gate.hold(step.gated(), env.checks(), env.rollout().stepTimeout(), left);
+        }
+        return gate.await(step.gated(), applied, env.checks(), env.rollout().stepTimeout());
+    }
+
+    /**
+     * Before a blue-green rollout that has not promoted yet is undone: the Services back on the old pods (one call
+     * each; they never stopped running), then the new version's copies removed and waited for, so the rendered
+     * Services the rollback re-applies cannot select a pod of the new version on its way out.
+     */
+    private void leaveTheNewVersion(Step step, long detected, Environment env) {
+        if (!step.trafficBack().isEmpty()) {
+            ApplyResult back = writes.apply(step.trafficBack());
+            long nanos = System.nanoTime() - detected;
+            trafficBackTimer.record(Duration.ofNanos(nanos));
+            LOG.warn("traffic back on the old version in {} ms ({})", nanos / 1_000_000,
+                    back instanceof ApplyResult.Rejected r ? "re-pointing rejected: " + r.message()
+                            : step.trafficBack().size() + " Services re-pointed");
+        }
+        if (!step.changesStable() && !step.tracked().isEmpty()
+                && !writes.retire(step.tracked(), env.rollout().stepTimeout())) {
+            LOG.warn("the new version's copies {} were not gone within {} s", step.tracked(),
+                    env.rollout().stepTimeout().toSeconds());
+        }
     }
 
     private RolloutResult finishRollback(Release rollback, List<RenderedObject> objects,

@@ -2,18 +2,18 @@ package dev.capstan.agent.rollout;
 
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.StableDeployments;
 import dev.capstan.agent.config.Environment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Turns a desired state and the unit's last good release into rollout steps. Pure. A Deployment gets a canary when
- * its pod template differs from the last good one; with no last good release (a first deploy), no changed
- * Deployment, or the rolling strategy, there is one full step.
+ * its pod template differs from the last good one (blue-green: a green copy, see {@link BlueGreenPlanner}); with no
+ * last good release (a first deploy), no changed Deployment, or the rolling strategy, there is one full step.
  */
 public final class RolloutPlanner {
     private RolloutPlanner() {
@@ -21,16 +21,21 @@ public final class RolloutPlanner {
 
     /**
      * @param lastGood       the objects of the last good release, empty on a first deploy
-     * @param stableReplicas replicas the stable Deployment runs now (an HPA may have scaled it), if known
+     * @param stable         the live Deployments: the replicas each runs now (an HPA may have scaled it), the hash of
+     *                       its current pods
+     * @throws BlueGreenPlanner.Unswitchable when a blue-green rollout cannot switch a Service's traffic
      */
     public static List<Step> plan(Environment.Rollout rollout, List<RenderedObject> desired,
-                                  List<RenderedObject> lastGood, Function<ObjectKey, Integer> stableReplicas) {
+                                  List<RenderedObject> lastGood, StableDeployments stable) {
         Map<ObjectKey, RenderedObject> previous = lastGood.stream()
                 .collect(Collectors.toMap(RenderedObject::key, o -> o, (a, b) -> a));
         List<RenderedObject> changed = desired.stream()
                 .filter(o -> "Deployment".equals(o.key().kind()) && previous.containsKey(o.key())
                         && !Objects.equals(template(o), template(previous.get(o.key()))))
                 .toList();
+        if (rollout.strategy() == Environment.Strategy.BLUE_GREEN && !changed.isEmpty()) {
+            return BlueGreenPlanner.plan(rollout.blueGreen(), desired, changed, stable);
+        }
         List<Step> steps = new ArrayList<>();
         if (rollout.strategy() == Environment.Strategy.CANARY && !changed.isEmpty()) {
             List<RenderedObject> others = desired.stream().filter(o -> !changed.contains(o)).toList();
@@ -40,7 +45,7 @@ public final class RolloutPlanner {
                     break;
                 }
                 List<RenderedObject> canaries = changed.stream().map(d -> Canary.of(d, Canary.replicas(percent,
-                        replicasOf(d, stableReplicas)))).toList();
+                        replicasOf(d, stable)))).toList();
                 steps.add(new Step.CanaryStep(percent, first ? others : List.of(), canaries));
                 first = false;
             }
@@ -49,8 +54,24 @@ public final class RolloutPlanner {
         return steps;
     }
 
-    private static int replicasOf(RenderedObject deployment, Function<ObjectKey, Integer> stableReplicas) {
-        Integer live = stableReplicas.apply(deployment.key());
+    /**
+     * What the rollout of {@code steps} keeps from its rendered form until its last step: everything the full step
+     * sends that the first step did not (the changed Deployments; blue-green, also the Services it re-points).
+     */
+    static java.util.Set<ObjectKey> heldBack(List<Step> steps) {
+        List<RenderedObject> sentFirst = switch (steps.get(0)) {
+            case Step.CanaryStep canary -> canary.others();
+            case Step.Preview preview -> preview.others();
+            default -> steps.get(steps.size() - 1).apply();
+        };
+        java.util.Set<ObjectKey> held = new java.util.LinkedHashSet<>();
+        steps.get(steps.size() - 1).apply().forEach(o -> held.add(o.key()));
+        sentFirst.forEach(o -> held.remove(o.key()));
+        return held;
+    }
+
+    static int replicasOf(RenderedObject deployment, StableDeployments stable) {
+        Integer live = stable.replicas(deployment.key());
         if (live != null && live > 0) {
             return live;
         }

@@ -6,6 +6,7 @@ import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.cluster.ServerSideApplier;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,20 @@ public interface UnitWrites {
 
     int delete(List<ObjectKey> keys);
 
-    /** The unit's canary Deployments in the cluster (left over by a rollout, or by a crash during one). */
+    /**
+     * Deletes the objects and waits (at most {@code timeout}) until they and what they own are gone: a blue-green
+     * rollout's green copies must have no pod left before the Services select by the rendered labels again.
+     * Whether they went in time.
+     */
+    default boolean retire(List<ObjectKey> keys, Duration timeout) {
+        delete(keys);
+        return true;
+    }
+
+    /**
+     * The unit's objects on a track of their own in the cluster — canary and green Deployments, preview Services —
+     * left over by a rollout, or by a crash during one.
+     */
     List<ObjectKey> canaries(String chart, String env);
 
     /** Deletes what {@code previous} had and {@code keep} has not, under the prune guards; what it deleted. */

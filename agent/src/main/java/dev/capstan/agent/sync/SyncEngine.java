@@ -7,7 +7,7 @@ import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.cluster.ReservedObjects;
 import dev.capstan.agent.cluster.ServerSideApplier;
-import dev.capstan.agent.cluster.StableReplicas;
+import dev.capstan.agent.cluster.LiveStableDeployments;
 import dev.capstan.agent.cluster.WatchedHealth;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.drift.ManifestDiff;
@@ -22,6 +22,7 @@ import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.rollout.Gate;
 import dev.capstan.agent.rollout.HookRunner;
 import dev.capstan.agent.rollout.RolloutController;
+import dev.capstan.agent.rollout.RolloutHolds;
 import dev.capstan.agent.rollout.UnitWrites;
 import dev.capstan.agent.rollout.WorkSlots;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -63,11 +64,12 @@ public final class SyncEngine implements AutoCloseable {
         Gauge.builder("capstan_units_waiting", slots, WorkSlots::waiting)
                 .description("Units waiting now in a health gate or on a check, holding no work slot")
                 .register(metrics);
+        RolloutHolds rolloutHolds = new RolloutHolds();
         CheckRunner checks = new CheckRunner(AddressPolicy.allowing(config.checks().allow()));
         this.clusters = new ClusterTargets(client, config.clusters(), metrics, (name, clusterClient, live) ->
                 target(name, clusterClient, live, store, checks, config.releases().unitsMayDeployHere(), metrics,
-                        observability.tracer(), clock));
-        DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store);
+                        observability.tracer(), clock, rolloutHolds));
+        DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store, rolloutHolds);
         ReleaseRecorder releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
                 new ManifestDiff(new SecretMask()), board.incidentLog(), clock);
@@ -90,7 +92,7 @@ public final class SyncEngine implements AutoCloseable {
     /** Everything that talks to one cluster; records (and the Lease) live in the agent's own cluster only. */
     private ClusterTargets.Target target(String name, KubernetesClient client, LiveState live, ReleaseStore store,
                                         CheckRunner checks, boolean unitsMayDeployInRecords, MeterRegistry metrics,
-                                        Tracer tracer, Clock clock) {
+                                        Tracer tracer, Clock clock, RolloutHolds rolloutHolds) {
         ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(ClusterTargets.DEFAULT)
                 ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
         Pruner pruner = new Pruner(client);
@@ -98,8 +100,8 @@ public final class SyncEngine implements AutoCloseable {
         applier.onApplied(drift::applied);
         WatchedHealth health = new WatchedHealth(client, live);
         RolloutController rollouts = new RolloutController(UnitWrites.of(applier, pruner, live),
-                new Gate(health, checks, metrics, slots), store, new StableReplicas(client), clock, metrics, tracer,
-                new HookRunner(client, applier), drift::changed);
+                new Gate(health, checks, metrics, slots), store, new LiveStableDeployments(client), clock, metrics,
+                tracer, new HookRunner(client, applier), drift::changed, rolloutHolds);
         return new ClusterTargets.Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock),
                 applier, live, drift, rollouts, pruner, health);
     }

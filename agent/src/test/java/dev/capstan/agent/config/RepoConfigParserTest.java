@@ -38,6 +38,24 @@ class RepoConfigParserTest {
         assertThat(config.charts()).isEmpty();
     }
 
+    @Test
+    void parsesTheBlueGreenStrategyWithItsDelayAndPreviewService() {
+        RepoConfig config = RepoConfigParser.parse("""
+                environments:
+                  - name: production
+                    rollout: {strategy: blueGreen, scaleDownDelay: 2m, previewService: true, stepTimeout: 1m}
+                  - name: staging
+                    rollout: {strategy: blueGreen}
+                charts: [web]
+                """);
+        Environment.Rollout production = config.environments().get(0).rollout();
+        assertThat(production.strategy()).isEqualTo(Environment.Strategy.BLUE_GREEN);
+        assertThat(production.blueGreen()).isEqualTo(new Environment.BlueGreen(Duration.ofMinutes(2), true));
+        assertThat(production.stepTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.environments().get(1).rollout().blueGreen())
+                .as("Argo Rollouts' default delay, no preview Service").isEqualTo(Environment.BlueGreen.DEFAULT);
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
         "environments: []|capstan.yaml: environments: at least one environment is required",
@@ -45,6 +63,12 @@ class RepoConfigParserTest {
         "environments: [{name: Dev}]|capstan.yaml: environments[0].name: must be a DNS label",
         "environments: [{name: a}, {name: a}]|capstan.yaml: environments[1].name: duplicate environment 'a'",
         "environments: [{name: a, rollout: {strategy: blue}}]|environments[0].rollout.strategy: expected 'rolling'",
+        "environments: [{name: a, rollout: {strategy: blueGreen, steps: [100]}}]|rollout.steps: blueGreen has no perc",
+        "environments: [{name: a, rollout: {strategy: canary, scaleDownDelay: 1m}}]|rollout.scaleDownDelay: only for",
+        "environments: [{name: a, rollout: {previewService: true}}]|environments[0].rollout.previewService: only for",
+        "environments: [{name: a, rollout: {strategy: blueGreen, scaleDownDelay: 25h}}]|scaleDownDelay: at most 24h",
+        "environments: [{name: a, rollout: {strategy: blueGreen, scaleDownDelay: 0s}}]|scaleDownDelay: must be greater",
+        "environments: [{name: a, rollout: {strategy: blueGreen, previewService: 'on'}}]|previewService: expected true",
         "environments: [{name: a, rollout: {steps: [50, 20, 100]}}]|environments[0].rollout.steps: expected rising",
         "environments: [{name: a, rollout: {steps: [10, 50]}}]|environments[0].rollout.steps: the last step must be",
         "environments: [{name: a, rollout: {stepTimeout: soon}}]|environments[0].rollout.stepTimeout: expected a dur",

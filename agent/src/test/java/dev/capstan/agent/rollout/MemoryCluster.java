@@ -25,6 +25,18 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private String rejectDryRun;
     private int transientFailures;
+    private boolean failUnderTraffic;
+
+    /** From now on a blue-green copy is Degraded once a Service selects it alone (it breaks under traffic). */
+    void failUnderTraffic() {
+        failUnderTraffic = true;
+    }
+
+    /** The selector of the live Service {@code name}. */
+    Map<?, ?> selector(String name) {
+        return live.values().stream().filter(o -> o.key().name().equals(name)).findFirst()
+                .map(o -> (Map<?, ?>) ((Map<?, ?>) o.content().get("spec")).get("selector")).orElse(Map.of());
+    }
 
     void rejectDryRuns(String message) {
         rejectDryRun = message;
@@ -73,7 +85,8 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
 
     @Override
     public synchronized List<ObjectKey> canaries(String chart, String env) {
-        return live.keySet().stream().filter(key -> key.name().endsWith("-canary")).toList();
+        return live.keySet().stream().filter(key -> key.name().endsWith("-canary") || key.name().endsWith("-green")
+                || key.name().endsWith("-preview")).toList();
     }
 
     @Override
@@ -94,7 +107,12 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
         for (ObjectKey key : keys) {
             RenderedObject object = live.get(key);
             String image = object == null ? "" : imageOf(object);
+            boolean underTraffic = live.values().stream().anyMatch(o -> o.key().kind().equals("Service")
+                    && !o.key().name().endsWith("-preview") && selector(o.key().name()).containsKey(
+                    Canary.TRACK_LABEL));
             result.put(key, object == null ? new Health.Progressing("not found")
+                    : failUnderTraffic && underTraffic && key.name().endsWith("-green")
+                    ? new Health.Degraded("container app CrashLoopBackOff (under traffic)")
                     : image.endsWith(":crashloop") ? new Health.Degraded("container app CrashLoopBackOff")
                     : image.endsWith(":never-ready") ? new Health.Progressing("0 of 4 replicas available")
                     : Health.healthy());

@@ -87,4 +87,93 @@ class RolloutPlannerTest {
                 deployment("api:1", 2).key());
         assertThat(parsed.get(1).content()).isEqualTo(deployment("api:1", 2).content());
     }
+
+    private static final Environment.Rollout BLUE_GREEN = new Environment.Rollout(Environment.Strategy.BLUE_GREEN,
+            List.of(100), Duration.ofMinutes(1), new Environment.BlueGreen(Duration.ofMinutes(2), true));
+    private static final RenderedObject SERVICE = new RenderedObject(new ObjectKey("v1", "Service", "prod", "api"),
+            "svc.yaml", Yaml.readMap("""
+                    apiVersion: v1
+                    kind: Service
+                    metadata: {name: api, namespace: prod}
+                    spec:
+                      type: LoadBalancer
+                      clusterIP: 10.0.0.7
+                      selector: {app: api}
+                      ports: [{port: 80, targetPort: 8080, nodePort: 31000}]
+                    """, "api", "svc.yaml"));
+
+    /** The live Deployment: 7 replicas (an HPA's count), its pods from ReplicaSet hash {@code 7c9}. */
+    private static final dev.capstan.agent.cluster.StableDeployments LIVE =
+            new dev.capstan.agent.cluster.StableDeployments() {
+                @Override
+                public Integer replicas(ObjectKey deployment) {
+                    return 7;
+                }
+
+                @Override
+                public java.util.Optional<String> templateHash(ObjectKey deployment) {
+                    return java.util.Optional.of("7c9");
+                }
+            };
+
+    @Test
+    void blueGreenPinsTheServicesToTheOldPodsTriesGreenSwitchesHoldsPromotesThenRendersAll() {
+        List<RenderedObject> desired = List.of(CONFIG, SERVICE, deployment("api:2", 3));
+        List<Step> steps = RolloutPlanner.plan(BLUE_GREEN, desired, List.of(CONFIG, SERVICE, deployment("api:1", 3)),
+                LIVE);
+
+        assertThat(steps).extracting(Step::phase).containsExactly("preview", "switch", "hold", "promote", "full");
+        Step.Preview preview = (Step.Preview) steps.get(0);
+        assertThat(preview.others()).containsExactly(CONFIG);
+        assertThat(selector(preview.pinned().get(0))).isEqualTo(Map.of("app", "api", "pod-template-hash", "7c9"));
+        RenderedObject green = preview.greens().get(0);
+        assertThat(green.key().name()).isEqualTo("api-green");
+        assertThat(spec(green).get("replicas")).as("as many as the live one runs").isEqualTo(7);
+        assertThat(spec(green).get("selector")).isEqualTo(Map.of("matchLabels", Map.of("app", "api",
+                "capstan.dev/track", "green")));
+        RenderedObject previewService = preview.previews().get(0);
+        assertThat(previewService.key().name()).isEqualTo("api-preview");
+        assertThat(spec(previewService)).doesNotContainKey("clusterIP").containsEntry("type", "ClusterIP")
+                .containsEntry("selector", Map.of("app", "api", "capstan.dev/track", "green"));
+        assertThat(spec(previewService).get("ports")).isEqualTo(List.of(Map.of("port", 80, "targetPort", 8080)));
+        assertThat(selector(((Step.Switch) steps.get(1)).switched().get(0)))
+                .isEqualTo(Map.of("app", "api", "capstan.dev/track", "green"));
+        assertThat(((Step.Hold) steps.get(2)).delay()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(steps.get(2).trafficBack()).isEqualTo(preview.pinned());
+        assertThat(steps.get(3).apply()).containsExactly(deployment("api:2", 3));
+        assertThat(steps.get(4)).isEqualTo(new Step.Full(desired, List.of(SERVICE)));
+        assertThat(RolloutPlanner.heldBack(steps)).containsExactlyInAnyOrder(SERVICE.key(),
+                deployment("api:2", 3).key());
+        assertThat(SERVICE.content()).as("the rendered objects are not changed")
+                .isEqualTo(desired.get(1).content());
+    }
+
+    @Test
+    void blueGreenHasNothingToSwitchOnAFirstDeployOrWhenTheOldVersionDoesNotRun() {
+        List<RenderedObject> desired = List.of(SERVICE, deployment("api:2", 3));
+        assertThat(RolloutPlanner.plan(BLUE_GREEN, desired, List.of(), LIVE)).containsExactly(new Step.Full(desired));
+        assertThat(RolloutPlanner.plan(BLUE_GREEN, desired, List.of(SERVICE, deployment("api:1", 3)), key -> null))
+                .as("no live ReplicaSet to pin the Service to").containsExactly(new Step.Full(desired));
+    }
+
+    @Test
+    void blueGreenRefusesAChartThatRendersTheNameOfTheGreenCopy() {
+        RenderedObject taken = new RenderedObject(new ObjectKey("v1", "Service", "prod", "api-preview"), "p.yaml",
+                Yaml.readMap("apiVersion: v1\nkind: Service\nmetadata: {name: api-preview, namespace: prod}\n",
+                        "api", "p.yaml"));
+        List<RenderedObject> desired = List.of(SERVICE, taken, deployment("api:2", 3));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RolloutPlanner.plan(BLUE_GREEN, desired,
+                List.of(SERVICE, taken, deployment("api:1", 3)), LIVE))
+                .isInstanceOf(BlueGreenPlanner.Unswitchable.class)
+                .hasMessageContaining("renders Service api-preview itself");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> spec(RenderedObject object) {
+        return (Map<String, Object>) object.content().get("spec");
+    }
+
+    private static Map<?, ?> selector(RenderedObject service) {
+        return (Map<?, ?>) spec(service).get("selector");
+    }
 }
