@@ -42,24 +42,4 @@ public final class DriftFilter {
         return new UnitDrift(drift.unit(), drift.commit(), drift.checkedAt(), inSync ? UnitDrift.State.InSync
                 : UnitDrift.State.OutOfSync, drift.reason(), verdicts, drift.diff());
     }
-
-    /**
-     * A unit whose rollout is running: the objects the rollout keeps from their rendered form until its last step
-     * ({@code held}: the changed Deployments, whose old version still runs, and the Services a blue-green rollout
-     * re-points) are in sync as far as drift goes; the reason says so.
-     */
-    public static UnitDrift heldByRollout(UnitDrift drift, java.util.Set<dev.capstan.agent.chart.ObjectKey> held,
-                                          String phase) {
-        if (held.isEmpty() || drift.state() == UnitDrift.State.Unknown) {
-            return drift;
-        }
-        List<ObjectVerdict> verdicts = drift.objects().stream().map(v -> v instanceof ObjectVerdict.Modified
-                && held.contains(v.key()) ? (ObjectVerdict) new ObjectVerdict.InSync(v.key()) : v).toList();
-        boolean inSync = verdicts.stream().allMatch(ObjectVerdict.InSync.class::isInstance);
-        String note = "rolling out (step " + phase + "): " + held.size() + " object" + (held.size() == 1 ? "" : "s")
-                + " kept as the rollout has them until it ends";
-        return new UnitDrift(drift.unit(), drift.commit(), drift.checkedAt(), inSync ? UnitDrift.State.InSync
-                : UnitDrift.State.OutOfSync, drift.reason().isEmpty() ? note : drift.reason() + "; " + note,
-                verdicts, inSync ? "" : drift.diff());
-    }
 }

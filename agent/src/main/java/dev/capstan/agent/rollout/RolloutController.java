@@ -44,7 +44,6 @@ public final class RolloutController {
     private final MeterRegistry metrics;
     private final Timer rollbackTimer;
     private final Timer trafficBackTimer;
-    private final RolloutHolds holds;
 
     private static final String TRANSIENT_FAILURE = "apply failed (the API server: ";
     private final Tracer tracer;
@@ -57,9 +56,7 @@ public final class RolloutController {
      */
     public RolloutController(UnitWrites writes, Gate gate, ReleaseStore store,
                              StableDeployments stable, Clock clock, MeterRegistry metrics,
-                             Tracer tracer, Hooks hooks, UnaryOperator<List<RenderedObject>> changedOnly,
-                             RolloutHolds holds) {
-        this.holds = holds;
+                             Tracer tracer, Hooks hooks, UnaryOperator<List<RenderedObject>> changedOnly) {
         this.tracer = tracer;
         this.hooks = hooks;
         this.changedOnly = changedOnly;
@@ -100,13 +97,7 @@ public final class RolloutController {
         java.util.Set<ObjectKey> planned = steps.stream().flatMap(s -> s.tracked().stream())
                 .collect(java.util.stream.Collectors.toSet());
         writes.delete(writes.canaries(chart, env).stream().filter(k -> !planned.contains(k)).toList());
-        String unit = chart + "/" + env;
-        holds.hold(unit, RolloutPlanner.heldBack(steps));
-        try {
-            return roll(request, steps, lastGood, lastGoodObjects);
-        } finally {
-            holds.release(unit);
-        }
+        return roll(request, steps, lastGood, lastGoodObjects);
     }
 
     private RolloutResult roll(RolloutRequest request, List<Step> steps, Optional<Release> lastGood,

@@ -54,22 +54,6 @@ public final class RolloutPlanner {
         return steps;
     }
 
-    /**
-     * What the rollout of {@code steps} keeps from its rendered form until its last step: everything the full step
-     * sends that the first step did not (the changed Deployments; blue-green, also the Services it re-points).
-     */
-    static java.util.Set<ObjectKey> heldBack(List<Step> steps) {
-        List<RenderedObject> sentFirst = switch (steps.get(0)) {
-            case Step.CanaryStep canary -> canary.others();
-            case Step.Preview preview -> preview.others();
-            default -> steps.get(steps.size() - 1).apply();
-        };
-        java.util.Set<ObjectKey> held = new java.util.LinkedHashSet<>();
-        steps.get(steps.size() - 1).apply().forEach(o -> held.add(o.key()));
-        sentFirst.forEach(o -> held.remove(o.key()));
-        return held;
-    }
-
     static int replicasOf(RenderedObject deployment, StableDeployments stable) {
         Integer live = stable.replicas(deployment.key());
         if (live != null && live > 0) {

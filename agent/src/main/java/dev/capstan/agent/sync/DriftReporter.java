@@ -45,11 +45,9 @@ public final class DriftReporter {
     private final Map<String, DesiredState> held = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile List<dev.capstan.agent.config.IgnoreRule> rules = List.of();
     private DriftHealer healer;
-    private final dev.capstan.agent.rollout.RolloutHolds rollouts;
 
     public DriftReporter(ClusterTargets clusters, StatusBoard status, Clock clock, MeterRegistry metrics,
-                         ReleaseStore store, dev.capstan.agent.rollout.RolloutHolds rollouts) {
-        this.rollouts = rollouts;
+                         ReleaseStore store) {
         this.store = store;
         this.clusters = clusters;
         // Writes only the drift board; reads where units stand and what they hold.
@@ -109,9 +107,6 @@ public final class DriftReporter {
                             drift.diff()));
                 } else if (state != null && outcome instanceof UnitOutcome.Synced) {
                     board.record(checkAndHeal(unit, outcome.commit(), state, state.digest()));
-                } else if (state != null && outcome instanceof UnitOutcome.Progressing progressing) {
-                    board.record(dev.capstan.agent.drift.DriftFilter.heldByRollout(check(unit, outcome.commit(),
-                            state), rollouts.of(unit.id()), progressing.phase()));
                 } else if (state != null && outcome != null) {
                     board.record(check(unit, outcome.commit(), state));
                 }

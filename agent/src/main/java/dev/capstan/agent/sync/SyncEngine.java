@@ -22,7 +22,6 @@ import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.rollout.Gate;
 import dev.capstan.agent.rollout.HookRunner;
 import dev.capstan.agent.rollout.RolloutController;
-import dev.capstan.agent.rollout.RolloutHolds;
 import dev.capstan.agent.rollout.UnitWrites;
 import dev.capstan.agent.rollout.WorkSlots;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,12 +63,11 @@ public final class SyncEngine implements AutoCloseable {
         Gauge.builder("capstan_units_waiting", slots, WorkSlots::waiting)
                 .description("Units waiting now in a health gate or on a check, holding no work slot")
                 .register(metrics);
-        RolloutHolds rolloutHolds = new RolloutHolds();
         CheckRunner checks = new CheckRunner(AddressPolicy.allowing(config.checks().allow()));
         this.clusters = new ClusterTargets(client, config.clusters(), metrics, (name, clusterClient, live) ->
                 target(name, clusterClient, live, store, checks, config.releases().unitsMayDeployHere(), metrics,
-                        observability.tracer(), clock, rolloutHolds));
-        DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store, rolloutHolds);
+                        observability.tracer(), clock));
+        DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store);
         ReleaseRecorder releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
                 new ManifestDiff(new SecretMask()), board.incidentLog(), clock);
@@ -92,7 +90,7 @@ public final class SyncEngine implements AutoCloseable {
     /** Everything that talks to one cluster; records (and the Lease) live in the agent's own cluster only. */
     private ClusterTargets.Target target(String name, KubernetesClient client, LiveState live, ReleaseStore store,
                                         CheckRunner checks, boolean unitsMayDeployInRecords, MeterRegistry metrics,
-                                        Tracer tracer, Clock clock, RolloutHolds rolloutHolds) {
+                                        Tracer tracer, Clock clock) {
         ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(ClusterTargets.DEFAULT)
                 ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
         Pruner pruner = new Pruner(client);
@@ -101,7 +99,7 @@ public final class SyncEngine implements AutoCloseable {
         WatchedHealth health = new WatchedHealth(client, live);
         RolloutController rollouts = new RolloutController(UnitWrites.of(applier, pruner, live),
                 new Gate(health, checks, metrics, slots), store, new LiveStableDeployments(client), clock, metrics,
-                tracer, new HookRunner(client, applier), drift::changed, rolloutHolds);
+                tracer, new HookRunner(client, applier), drift::changed);
         return new ClusterTargets.Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock),
                 applier, live, drift, rollouts, pruner, health);
     }

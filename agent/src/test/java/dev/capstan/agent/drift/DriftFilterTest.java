@@ -35,32 +35,6 @@ class DriftFilterTest {
     }
 
     @Test
-    void whatARunningRolloutHoldsIsNotDriftButEverythingElseStillIs() {
-        ObjectKey service = new ObjectKey("v1", "Service", "shop", "web");
-        ObjectKey config = new ObjectKey("v1", "ConfigMap", "shop", "web");
-        ObjectVerdict.Modified parkedOldVersion = new ObjectVerdict.Modified(WEB, List.of(new FieldChange(
-                "spec.template.spec.containers[name=web].image", "web:1", "web:2")));
-        ObjectVerdict.Modified pinned = new ObjectVerdict.Modified(service, List.of(new FieldChange(
-                "spec.selector.pod-template-hash", "5d8f", null)));
-        UnitDrift drift = new UnitDrift("web/staging", "c", Instant.EPOCH, UnitDrift.State.OutOfSync, "",
-                List.of(parkedOldVersion, pinned), "diff");
-
-        UnitDrift held = DriftFilter.heldByRollout(drift, java.util.Set.of(WEB, service), "hold");
-        assertThat(held.state()).isEqualTo(UnitDrift.State.InSync);
-        assertThat(held.reason()).isEqualTo("rolling out (step hold): 2 objects kept as the rollout has them until "
-                + "it ends");
-        assertThat(held.diff()).isEmpty();
-
-        UnitDrift handEdited = new UnitDrift("web/staging", "c", Instant.EPOCH, UnitDrift.State.OutOfSync, "",
-                List.of(parkedOldVersion, new ObjectVerdict.Modified(config, List.of(new FieldChange("data.a", "x",
-                        "y")))), "diff");
-        UnitDrift stillDrift = DriftFilter.heldByRollout(handEdited, java.util.Set.of(WEB, service), "hold");
-        assertThat(stillDrift.state()).isEqualTo(UnitDrift.State.OutOfSync);
-        assertThat(stillDrift.objects()).extracting(ObjectVerdict::name).containsExactly("InSync", "Modified");
-        assertThat(DriftFilter.heldByRollout(drift, java.util.Set.of(), "full")).isSameAs(drift);
-    }
-
-    @Test
     void capstanYamlReadsDriftModesAndIgnoreRulesAndNamesBadFields() {
         var config = RepoConfigParser.parse("""
                 environments:

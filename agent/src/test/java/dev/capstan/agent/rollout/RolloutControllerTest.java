@@ -36,8 +36,7 @@ class RolloutControllerTest {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         return new RolloutController(cluster, new Gate(cluster, new CheckRunner(AddressPolicy.allowing(List.of())),
                 metrics, new WorkSlots(1)), store, key -> null, Clock.systemUTC(), metrics,
-                OpenTelemetry.noop().getTracer("test"), (hooks, events, timeout) -> List.of(), changedOnly,
-                new RolloutHolds());
+                OpenTelemetry.noop().getTracer("test"), (hooks, events, timeout) -> List.of(), changedOnly);
     }
 
     private final RolloutController controller = controller(UnaryOperator.identity());

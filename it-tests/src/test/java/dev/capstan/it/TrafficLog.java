@@ -1,0 +1,127 @@
+package dev.capstan.it;
+
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * Where a Service sends traffic, as the cluster's endpoints controller publishes it: every ready-address set of the
+ * Service's Endpoints, in order, and the image of every pod seen in the namespace, so a test can say which versions
+ * served at each moment (the image tag is the version in the fixtures).
+ */
+final class TrafficLog implements AutoCloseable {
+    private final String service;
+    private final List<Set<String>> serving = new CopyOnWriteArrayList<>();
+    /** The resourceVersion of each entry of {@link #serving}: the API server's order, across Services too. */
+    private final List<Long> versionsAt = new CopyOnWriteArrayList<>();
+    private final Map<String, String> imageOfPod = new ConcurrentHashMap<>();
+    private final Watch endpoints;
+    private final Watch pods;
+
+    private TrafficLog(KubernetesClient client, String namespace, String service) {
+        this.service = service;
+        this.pods = client.pods().inNamespace(namespace).watch(new Quiet<>() {
+            @Override
+            public void eventReceived(Action action, Pod pod) {
+                imageOfPod.put(pod.getMetadata().getName(), pod.getSpec().getContainers().get(0).getImage());
+            }
+        });
+        this.endpoints = client.endpoints().inNamespace(namespace).withName(service).watch(new Quiet<>() {
+            @Override
+            public void eventReceived(Action action, Endpoints now) {
+                versionsAt.add(Long.parseLong(now.getMetadata().getResourceVersion()));
+                serving.add(action == Action.DELETED ? Set.of() : readyPods(now));
+            }
+        });
+    }
+
+    static TrafficLog of(KubernetesClient client, String namespace, String service) {
+        return new TrafficLog(client, namespace, service);
+    }
+
+    /** The pods the Service sends traffic to now (as last published). */
+    Set<String> now() {
+        return serving.isEmpty() ? Set.of() : serving.get(serving.size() - 1);
+    }
+
+    /** The versions (image tags) of the pods the Service sends traffic to now. */
+    Set<String> versionsNow() {
+        return versions(now());
+    }
+
+    /** Every set of versions the Service served at once, in order (repeats collapsed). */
+    List<Set<String>> versionHistory() {
+        List<Set<String>> history = new java.util.ArrayList<>();
+        for (Set<String> pods : serving) {
+            Set<String> versions = versions(pods);
+            if (history.isEmpty() || !history.get(history.size() - 1).equals(versions)) {
+                history.add(versions);
+            }
+        }
+        return history;
+    }
+
+    /**
+     * The resourceVersion at which the Service first served exactly {@code version}: comparable with another
+     * Service's, as the API server orders all writes.
+     */
+    long firstServing(String version) {
+        for (int i = 0; i < serving.size(); i++) {
+            if (versions(serving.get(i)).equals(Set.of(version))) {
+                return versionsAt.get(i);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private Set<String> versions(Set<String> podNames) {
+        return podNames.stream().map(pod -> {
+            String image = imageOfPod.getOrDefault(pod, "unknown pod " + pod);
+            return image.substring(image.lastIndexOf(':') + 1);
+        }).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> readyPods(Endpoints endpoints) {
+        Set<String> pods = new TreeSet<>();
+        for (EndpointSubset subset : endpoints.getSubsets() == null ? List.<EndpointSubset>of()
+                : endpoints.getSubsets()) {
+            for (EndpointAddress address : subset.getAddresses() == null ? List.<EndpointAddress>of()
+                    : subset.getAddresses()) {
+                if (address.getTargetRef() != null) {
+                    pods.add(address.getTargetRef().getName());
+                }
+            }
+        }
+        return pods;
+    }
+
+    @Override
+    public String toString() {
+        return "traffic of Service " + service + ": " + versionHistory();
+    }
+
+    @Override
+    public void close() {
+        endpoints.close();
+        pods.close();
+    }
+
+    private abstract static class Quiet<T> implements Watcher<T> {
+        @Override
+        public void onClose(WatcherException cause) {
+            // The test ends the watch; nothing to recover.
+        }
+    }
+}
