@@ -144,6 +144,12 @@ class BlueGreenIT {
                         .containsSubsequence(Set.of("1"), Set.of("2"), Set.of("1"));
                 assertThat(RolloutAgents.history(agent, "web/staging")).containsExactly("1 deployed", "2 failed");
                 assertThat(agent.metrics().get("capstan_traffic_back_seconds").timer().count()).isEqualTo(1);
+                await().atMost(RolloutIT.ROLLOUT).untilAsserted(() -> assertThat(agent.status().incidents())
+                        .singleElement().satisfies(incident -> {
+                            assertThat(incident.impact()).contains("the Services went back to revision 1's pods, "
+                                    + "which never stopped running");
+                            assertThat(incident.status()).isEqualTo("resolved");
+                        }));
                 assertThat(agent.status().releases().get("web/staging").get(1).hold())
                         .isEqualTo(Release.Hold.QUARANTINED);
             }

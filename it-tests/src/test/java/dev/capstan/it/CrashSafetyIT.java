@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,55 @@ class CrashSafetyIT {
             if (killAt.equals("full")) {
                 // Resumed at the step its record says it reached, not at the first.
                 assertThat(log).contains("resuming at step full (recorded)").doesNotContain("rollout step canary");
+            }
+        }
+    }
+
+    /**
+     * Blue-green, killed with the new version up beside the old one and the Services pinned to the old pods
+     * ({@code preview}), or after the switch with the old version parked ({@code hold}): the next agent goes on from
+     * the recorded step, keeps the green copy that serves, and the two versions never serve side by side.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"preview", "hold"})
+    void aBlueGreenRolloutKilledBeforeOrAfterItsSwitchIsFinishedByTheNextAgent(String killAt,
+                                                                              KubernetesClient client,
+                                                                              TestNamespace ns, LocalCluster cluster)
+            throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns,
+                "    rollout: {strategy: blueGreen, scaleDownDelay: 8s, stepTimeout: 60s}");
+        Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
+        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+
+        try (TrafficLog traffic = TrafficLog.of(client, repo.staging, "web")) {
+            try (TetheredProcess first = agent(config, "agent-1")) {
+                await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 deployed")));
+                // Slow pods give the kill a window inside the preview step.
+                repo.git.write("charts/web/values.staging.yaml", "image: {tag: \"2\"}\nreadyAfterMs: 4000\n");
+                repo.commit("web 2, slow to start");
+                await().atMost(WAIT).until(() -> records.history("web", "staging").stream().anyMatch(r ->
+                        r.revision() == 2 && r.status() == Release.Status.PROGRESSING && r.phase().equals(killAt))
+                        && client.apps().deployments().inNamespace(repo.staging).withName("web-green").get() != null);
+                first.child().orElseThrow().destroyForcibly();
+                first.child().ifPresent(child -> child.onExit().join());
+            }
+            Set<String> servingAtKill = traffic.versionsNow();
+            assertThat(servingAtKill).isEqualTo(Set.of(killAt.equals("hold") ? "2" : "1"));
+
+            try (TetheredProcess second = agent(config, "agent-2")) {
+                await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 superseded", "2 deployed")));
+                assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-green").get())
+                        .isNull();
+                assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":2");
+                String log = Files.readString(temp.resolve("agent-2.log"));
+                assertThat(log).contains("resuming revision 2");
+                if (killAt.equals("hold")) {
+                    assertThat(log).contains("resuming at step hold (recorded)")
+                            .doesNotContain("rollout step preview");
+                }
+                await().atMost(WAIT).until(() -> traffic.versionsNow().equals(Set.of("2")));
+                assertThat(traffic.versionHistory()).as("%s", traffic)
+                        .allSatisfy(versions -> assertThat(versions).hasSizeLessThanOrEqualTo(1));
             }
         }
     }

@@ -21,11 +21,13 @@ import java.util.stream.Collectors;
  * Service's Endpoints, in order, and the image of every pod seen in the namespace, so a test can say which versions
  * served at each moment (the image tag is the version in the fixtures).
  */
-final class TrafficLog implements AutoCloseable {
+public final class TrafficLog implements AutoCloseable {
     private final String service;
     private final List<Set<String>> serving = new CopyOnWriteArrayList<>();
     /** The resourceVersion of each entry of {@link #serving}: the API server's order, across Services too. */
     private final List<Long> versionsAt = new CopyOnWriteArrayList<>();
+    /** When each entry of {@link #serving} arrived ({@link System#nanoTime()}). */
+    private final List<Long> arrivedAt = new CopyOnWriteArrayList<>();
     private final Map<String, String> imageOfPod = new ConcurrentHashMap<>();
     private final Watch endpoints;
     private final Watch pods;
@@ -41,13 +43,16 @@ final class TrafficLog implements AutoCloseable {
         this.endpoints = client.endpoints().inNamespace(namespace).withName(service).watch(new Quiet<>() {
             @Override
             public void eventReceived(Action action, Endpoints now) {
-                versionsAt.add(Long.parseLong(now.getMetadata().getResourceVersion()));
-                serving.add(action == Action.DELETED ? Set.of() : readyPods(now));
+                synchronized (serving) {
+                    arrivedAt.add(System.nanoTime());
+                    versionsAt.add(Long.parseLong(now.getMetadata().getResourceVersion()));
+                    serving.add(action == Action.DELETED ? Set.of() : readyPods(now));
+                }
             }
         });
     }
 
-    static TrafficLog of(KubernetesClient client, String namespace, String service) {
+    public static TrafficLog of(KubernetesClient client, String namespace, String service) {
         return new TrafficLog(client, namespace, service);
     }
 
@@ -57,7 +62,7 @@ final class TrafficLog implements AutoCloseable {
     }
 
     /** The versions (image tags) of the pods the Service sends traffic to now. */
-    Set<String> versionsNow() {
+    public Set<String> versionsNow() {
         return versions(now());
     }
 
@@ -71,6 +76,35 @@ final class TrafficLog implements AutoCloseable {
             }
         }
         return history;
+    }
+
+    /** Where the log stands now: later entries are after this mark. */
+    public int mark() {
+        return serving.size();
+    }
+
+    /** When (nanoTime) the Service first sent traffic to a pod of {@code version}, from entry {@code mark} on. */
+    public java.util.Optional<Long> firstNanosServing(String version, int mark) {
+        synchronized (serving) {
+            for (int i = mark; i < serving.size(); i++) {
+                if (versions(serving.get(i)).contains(version)) {
+                    return java.util.Optional.of(arrivedAt.get(i));
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** When (nanoTime) the Service first sent traffic to pods of {@code version} alone, at {@code after} or later. */
+    public java.util.Optional<Long> firstNanosOnlyServing(String version, long after) {
+        synchronized (serving) {
+            for (int i = 0; i < serving.size(); i++) {
+                if (arrivedAt.get(i) >= after && versions(serving.get(i)).equals(Set.of(version))) {
+                    return java.util.Optional.of(arrivedAt.get(i));
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**

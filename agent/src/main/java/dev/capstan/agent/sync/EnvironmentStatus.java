@@ -56,6 +56,8 @@ final class EnvironmentStatus {
      */
     static String condensed(String message) {
         return message.replace("health gate of step ", "").replace("; canary removed: ", ": ")
+                .replaceAll("; traffic back on revision (\\d+), the new version removed: ", ", back on $1: ")
+                .replaceAll("; the new version removed; traffic never left revision \\d+: ", ": ")
                 .replaceAll("pod [a-z0-9.-]+: ", "")
                 .replaceAll("\\b([A-Z][A-Za-z]+) [a-z0-9.-]+/([a-z0-9.-]+)", "$1 $2");
     }

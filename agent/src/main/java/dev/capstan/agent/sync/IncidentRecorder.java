@@ -55,6 +55,21 @@ final class IncidentRecorder {
         }
     }
 
+    /** What a failure that needed no rollback revision did, by strategy (as the failed revision's record says). */
+    private static String withoutNewRevision(String failedMessage) {
+        java.util.regex.Matcher back = java.util.regex.Pattern.compile("traffic back on revision (\\d+)")
+                .matcher(failedMessage);
+        if (back.find()) {
+            return "blue-green: the Services went back to revision " + back.group(1) + "'s pods, which never stopped "
+                    + "running, and the new version was removed";
+        }
+        if (failedMessage.contains("traffic never left")) {
+            return "blue-green: the new version was removed before it got any traffic; the running release was "
+                    + "never touched";
+        }
+        return "the canary was removed; the stable release was never touched";
+    }
+
     Incident open(String unit, RolloutResult.RolledBack result, CommitInfo commit, UnitTimeline timeline) {
         Release failed = result.release();
         Optional<Release> restored = result.restored();
@@ -66,7 +81,7 @@ final class IncidentRecorder {
                 ? "rolled back to revision " + restored.get().rollbackTo() + " as revision " + restored.get()
                 .revision() + (restored.get().status() == Release.Status.DEPLOYED ? ", healthy again"
                 : ", which is NOT healthy either")
-                : good.isPresent() ? "the canary was removed; the stable release was never touched"
+                : good.isPresent() ? withoutNewRevision(failed.message())
                 : "there was no earlier good release to return to");
         boolean resolved = restored.map(r -> r.status() == Release.Status.DEPLOYED).orElse(good.isPresent());
         Incident incident = new Incident(unit.replace('/', '-') + "-r" + failed.revision(), unit,

@@ -57,6 +57,23 @@ class EnvironmentStatusTest {
     }
 
     @Test
+    void aBlueGreenRollbackSaysWhereTheTrafficWent() {
+        UnitOutcome afterSwitch = new UnitOutcome.Held("orders/staging", C, AT, "git", Release.Hold.QUARANTINED, 3,
+                "health gate of step hold failed; traffic back on revision 2, the new version removed: check "
+                        + "errors: error_ratio = 0.5, above max 0.05");
+        UnitOutcome beforeSwitch = new UnitOutcome.Held("orders/staging", C, AT, "git", Release.Hold.QUARANTINED, 3,
+                "health gate of step preview failed; the new version removed; traffic never left revision 2: "
+                        + "Deployment staging/orders-green: container worker CrashLoopBackOff");
+
+        assertThat(EnvironmentStatus.of("staging", C, List.of(afterSwitch), "").description())
+                .isEqualTo("orders rolled back: hold failed, back on 2: check errors: error_ratio = 0.5, above max "
+                        + "0.05");
+        assertThat(EnvironmentStatus.of("staging", C, List.of(beforeSwitch), "").description())
+                .isEqualTo("orders rolled back: preview failed: Deployment orders-green: container worker "
+                        + "CrashLoopBackOff");
+    }
+
+    @Test
     void waitingForThePreviousEnvironmentSaysSo() {
         UnitOutcome waiting = new UnitOutcome.Waiting("web/production", C, AT, "git",
                 "waiting for web/staging to pass commit c2");
