@@ -69,11 +69,12 @@ class CrashSafetyIT {
 
     /**
      * Blue-green, killed with the new version up beside the old one and the Services pinned to the old pods
-     * ({@code preview}), or after the switch with the old version parked ({@code hold}): the next agent goes on from
+     * ({@code preview}), after the switch with the old version parked ({@code hold}), or while the old version is
+     * rolled onto the new template ({@code promote}): the next agent goes on from
      * the recorded step, keeps the green copy that serves, and the two versions never serve side by side.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"preview", "hold"})
+    @ValueSource(strings = {"preview", "hold", "promote"})
     void aBlueGreenRolloutKilledBeforeOrAfterItsSwitchIsFinishedByTheNextAgent(String killAt,
                                                                               KubernetesClient client,
                                                                               TestNamespace ns, LocalCluster cluster)
@@ -96,7 +97,7 @@ class CrashSafetyIT {
                 first.child().ifPresent(child -> child.onExit().join());
             }
             Set<String> servingAtKill = traffic.versionsNow();
-            assertThat(servingAtKill).isEqualTo(Set.of(killAt.equals("hold") ? "2" : "1"));
+            assertThat(servingAtKill).isEqualTo(Set.of(killAt.equals("preview") ? "1" : "2"));
 
             try (TetheredProcess second = agent(config, "agent-2")) {
                 await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 superseded", "2 deployed")));
@@ -105,8 +106,8 @@ class CrashSafetyIT {
                 assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":2");
                 String log = Files.readString(temp.resolve("agent-2.log"));
                 assertThat(log).contains("resuming revision 2");
-                if (killAt.equals("hold")) {
-                    assertThat(log).contains("resuming at step hold (recorded)")
+                if (!killAt.equals("preview")) {
+                    assertThat(log).contains("resuming at step " + killAt + " (recorded)")
                             .doesNotContain("rollout step preview");
                 }
                 await().atMost(WAIT).until(() -> traffic.versionsNow().equals(Set.of("2")));

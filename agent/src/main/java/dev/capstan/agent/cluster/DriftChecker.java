@@ -374,7 +374,10 @@ public final class DriftChecker {
                 || k.equals("f:metadata"));
     }
 
-    /** A rollout's canary is not drift: it exists only while its rollout runs, and the rollout removes it. */
+    /**
+     * A rollout's canary (or blue-green copy, preview Service) is not drift: it exists only while its rollout runs,
+     * and the rollout removes it.
+     */
     private static boolean isCanary(GenericKubernetesResource object) {
         var labels = object.getMetadata().getLabels();
         return labels != null && labels.containsKey(Pruner.CANARY_TRACK_LABEL);
