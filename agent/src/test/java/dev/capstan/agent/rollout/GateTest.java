@@ -117,4 +117,25 @@ class GateTest {
         assertThat(results).allSatisfy(r -> assertThat(r.join()).isInstanceOf(GateResult.Passed.class));
         assertThat(slots.free()).isEqualTo(2);
     }
+
+    @Test
+    void aHoldPassesOnlyOnceItsTimeIsUpAndFailsAtOnceWhenAnObjectDegradesMeanwhile() {
+        WorkSlots slots = new WorkSlots(1);
+        Gate gate = gate(slots);
+        cluster.show(Map.of(API, Health.healthy()));
+        CompletableFuture<GateResult> quiet = CompletableFuture.supplyAsync(() -> gate.hold(List.of(API), List.of(),
+                LONG, Duration.ofMillis(300)));
+        assertThat(quiet).succeedsWithin(Duration.ofSeconds(10)).satisfies(result -> {
+            assertThat(result).isInstanceOf(GateResult.Passed.class);
+            assertThat(result.took()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        });
+
+        CompletableFuture<GateResult> held = CompletableFuture.supplyAsync(() -> gate.hold(List.of(API), List.of(),
+                LONG, LONG));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> cluster.parked() == 1);
+        assertThat(held).isNotDone();
+        cluster.show(Map.of(API, new Health.Degraded("container api CrashLoopBackOff")));
+        assertThat(held).succeedsWithin(Duration.ofSeconds(10)).isInstanceOfSatisfying(GateResult.Failed.class,
+                failed -> assertThat(failed.signals()).singleElement().asString().contains("CrashLoopBackOff"));
+    }
 }
