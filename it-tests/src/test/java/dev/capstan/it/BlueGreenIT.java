@@ -156,6 +156,35 @@ class BlueGreenIT {
         }
     }
 
+    @Test
+    void theNewVersionStartsAtTheReplicasAnAutoscalerGaveTheOldOne(KubernetesClient client, TestNamespace ns,
+                                                                   LocalCluster cluster) {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly().rollout("staging",
+                "    rollout: {strategy: blueGreen, scaleDownDelay: 1s, stepTimeout: 30s}");
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml")
+                + "ignoreDifferences: [{kind: Deployment, fields: [spec.replicas]}]\n");
+        repo.commit("staging only, blue-green, replicas left to the autoscaler");
+        try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns);
+                RolloutIT.DeploymentLog seen = RolloutIT.DeploymentLog.watch(client, repo.staging)) {
+            // Below its minimum the controller scales at once, metrics or not.
+            client.autoscaling().v1().horizontalPodAutoscalers().inNamespace(repo.staging).resource(
+                    new io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscalerBuilder()
+                            .withNewMetadata().withName("web").endMetadata().withNewSpec().withMinReplicas(3)
+                            .withMaxReplicas(5).withNewScaleTargetRef().withApiVersion("apps/v1")
+                            .withKind("Deployment").withName("web").endScaleTargetRef().endSpec().build()).create();
+            await().atMost(RolloutIT.ROLLOUT).until(() -> client.apps().deployments().inNamespace(repo.staging)
+                    .withName("web").get().getSpec().getReplicas() == 3);
+
+            String second = repo.image("2", "web 2");
+            RolloutAgents.awaitSynced(agent, "web/staging", second);
+
+            assertThat(seen.replicas("web-green")).as("green sized as the autoscaler sized the old version")
+                    .containsExactly(3);
+            assertThat(client.autoscaling().v1().horizontalPodAutoscalers().inNamespace(repo.staging)
+                    .withName("web").get().getSpec().getScaleTargetRef().getName()).isEqualTo("web");
+        }
+    }
+
     private static PodDisruptionBudget budget() {
         return new PodDisruptionBudgetBuilder().withNewMetadata().withName("web").endMetadata()
                 .withNewSpec().withNewMinAvailable(1).withNewSelector()
