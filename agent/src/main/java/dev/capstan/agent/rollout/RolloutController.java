@@ -327,12 +327,7 @@ public final class RolloutController {
                         + failing.revision() + " failed", good.origin().by(Release.Origin.BY_AUTOMATIC_ROLLBACK)),
                         Release.Status.PROGRESSING))
                 : Optional.empty();
-        Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; "
-                + (rollback.isPresent() ? "rolled back to revision " + good.revision()
-                : !step.trafficBack().isEmpty() ? "traffic back on revision " + good.revision()
-                + ", the new version removed"
-                : step instanceof Step.Preview ? "the new version removed; traffic never left revision "
-                + good.revision() : "canary removed"),
+        Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; " + step.undone(good.revision()),
                 signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
         ApplyResult reapplied = writes.apply(lastGoodObjects);
         writes.prune(failing.chart(), failing.env(), keys(lastGoodObjects), keys(desired));

@@ -40,9 +40,18 @@ public sealed interface Step {
         return List.of();
     }
 
+    /** What undoing this step after a failed gate did, as the failed record says; {@code good}: the last good. */
+    default String undone(int good) {
+        return changesStable() ? "rolled back to revision " + good : "canary removed";
+    }
+
     /** The new version's copies (and preview Services) this step relies on: kept on a resume, not removed. */
     default List<ObjectKey> tracked() {
         return List.of();
+    }
+
+    private static String trafficBackOn(int good) {
+        return "traffic back on revision " + good + ", the new version removed";
     }
 
     private static List<ObjectKey> keys(List<RenderedObject> objects) {
@@ -121,6 +130,11 @@ public sealed interface Step {
         }
 
         @Override
+        public String undone(int good) {
+            return "the new version removed; traffic never left revision " + good;
+        }
+
+        @Override
         public List<ObjectKey> tracked() {
             return Stream.concat(greens.stream(), previews.stream()).map(RenderedObject::key).toList();
         }
@@ -154,6 +168,11 @@ public sealed interface Step {
         public List<RenderedObject> trafficBack() {
             return pinned;
         }
+
+        @Override
+        public String undone(int good) {
+            return trafficBackOn(good);
+        }
     }
 
     /**
@@ -184,6 +203,11 @@ public sealed interface Step {
         @Override
         public List<RenderedObject> trafficBack() {
             return pinned;
+        }
+
+        @Override
+        public String undone(int good) {
+            return trafficBackOn(good);
         }
     }
 
