@@ -67,6 +67,18 @@ final class Measure {
         return repo;
     }
 
+    /** Commits and pushes a new image of the rollout fixture's staging values, its pods ready at once. */
+    static String pushImage(dev.capstan.testcluster.LocalGitRepo repo, String tag, String message) {
+        repo.write("charts/web/values.staging.yaml", "image: {tag: \"" + tag + "\"}\nreadyAfterMs: 0\n");
+        return repo.commitAndPush(message);
+    }
+
+    /** Whether the fixture's staging unit is Synced at {@code commit}. */
+    static boolean syncedAt(dev.capstan.agent.Agent agent, String commit) {
+        return agent.status().units().get("web/staging") instanceof dev.capstan.agent.sync.UnitOutcome.Synced s
+                && s.commit().equals(commit);
+    }
+
     static double millis(long nanos) {
         return nanos / 1_000_000.0;
     }

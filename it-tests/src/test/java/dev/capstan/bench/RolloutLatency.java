@@ -73,12 +73,12 @@ public final class RolloutLatency {
                 List<Long> reapplied = new ArrayList<>();
                 for (int i = 0; i < FAILURES; i++) {
                     double before = rollback.totalTime(TimeUnit.NANOSECONDS);
-                    String bad = push(repo, "crashloop", "bad " + i);
+                    String bad = Measure.pushImage(repo, "crashloop", "bad " + i);
                     waitFor(() -> agent.status().units().get("web/staging") instanceof UnitOutcome.Held held
                             && held.commit().equals(bad));
                     reapplied.add((long) (rollback.totalTime(TimeUnit.NANOSECONDS) - before));
-                    String good = push(repo, String.valueOf(1000 + i), "good " + i);
-                    waitFor(() -> synced(agent, good));
+                    String good = Measure.pushImage(repo, String.valueOf(1000 + i), "good " + i);
+                    waitFor(() -> Measure.syncedAt(agent, good));
                 }
 
                 out.printf("webhook -> rolled out, canary 50%% + full (%d pushes): p50 %.0f ms, p99 %.0f ms%n",
@@ -97,22 +97,12 @@ public final class RolloutLatency {
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < WARMUP + RUNS; i++) {
             long start = System.nanoTime();
-            String commit = push(repo, String.valueOf(firstTag + i), "image " + (firstTag + i));
-            waitFor(() -> synced(agent, commit));
+            String commit = Measure.pushImage(repo, String.valueOf(firstTag + i), "image " + (firstTag + i));
+            waitFor(() -> Measure.syncedAt(agent, commit));
             if (i >= WARMUP) {
                 latencies.add(System.nanoTime() - start);
             }
         }
         return latencies;
-    }
-
-    private static String push(LocalGitRepo repo, String tag, String message) {
-        repo.write("charts/web/values.staging.yaml", "image: {tag: \"" + tag + "\"}\nreadyAfterMs: 0\n");
-        return repo.commitAndPush(message);
-    }
-
-    private static boolean synced(Agent agent, String commit) {
-        return agent.status().units().get("web/staging") instanceof UnitOutcome.Synced synced
-                && synced.commit().equals(commit);
     }
 }

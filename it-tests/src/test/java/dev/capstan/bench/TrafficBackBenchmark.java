@@ -109,8 +109,8 @@ public final class TrafficBackBenchmark {
                     repo.write("capstan.yaml", repo.read("capstan.yaml").replaceFirst("(?m)^    rollout: .*$",
                             "    rollout: " + strategy.rollout()));
                     current = "good-" + strategy.name().charAt(0);
-                    String good = push(repo, current, "bench: " + strategy.name());
-                    waitFor(() -> synced(agent, good));
+                    String good = Measure.pushImage(repo, current, "bench: " + strategy.name());
+                    waitFor(() -> Measure.syncedAt(agent, good));
                     String old = current;
                     waitFor(() -> traffic.versionsNow().equals(Set.of(old)));
                     figures.add(failures(agent, repo, traffic, strategy, old));
@@ -142,7 +142,7 @@ public final class TrafficBackBenchmark {
             long failedGates = failedGates(agent);
             String tag = "bad-" + i;
             int mark = traffic.mark();
-            String bad = push(repo, tag, strategy.name() + ": bad " + i);
+            String bad = Measure.pushImage(repo, tag, strategy.name() + ": bad " + i);
             // The failed gate's moment, as the agent's failed-gate count rises (polled every 0.1 ms).
             waitFor(() -> failedGates(agent) > failedGates);
             long failedAt = System.nanoTime();
@@ -163,15 +163,5 @@ public final class TrafficBackBenchmark {
     private static long failedGates(Agent agent) {
         Timer failed = agent.metrics().find("capstan_health_gate_seconds").tag("result", "failed").timer();
         return failed == null ? 0 : failed.count();
-    }
-
-    private static String push(LocalGitRepo repo, String tag, String message) {
-        repo.write("charts/web/values.staging.yaml", "image: {tag: \"" + tag + "\"}\nreadyAfterMs: 0\n");
-        return repo.commitAndPush(message);
-    }
-
-    private static boolean synced(Agent agent, String commit) {
-        return agent.status().units().get("web/staging") instanceof UnitOutcome.Synced synced
-                && synced.commit().equals(commit);
     }
 }
