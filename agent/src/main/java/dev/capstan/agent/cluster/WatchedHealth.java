@@ -21,6 +21,7 @@ import java.util.Set;
  * the version Capstan applied, so a gate never passes on the status of what it replaced.
  */
 public final class WatchedHealth implements LiveHealth, AutoCloseable {
+    private static final String TEMPLATE_HASH = "pod-template-hash";
     private static final Health NOT_SEEN = new Health.Progressing("applied, not seen by the watch yet");
 
     private final LiveState live;
@@ -59,6 +60,16 @@ public final class WatchedHealth implements LiveHealth, AutoCloseable {
         Health health = ResourceHealth.assess(key.apiVersion(), key.kind(), object);
         return ResourceHealth.judgedWithPods(key.apiVersion(), key.kind(), object)
                 ? ResourceHealth.withPods(health, pods.current(key.kind(), workload)) : health;
+    }
+
+    /**
+     * The {@code pod-template-hash} of the live Deployment's current ReplicaSet, from the informers (no request):
+     * what tells its pods from those of a copy with the same labels.
+     */
+    public Optional<String> templateHash(ObjectKey deployment) {
+        return live.get(deployment).flatMap(pods::currentReplicaSet)
+                .map(rs -> rs.getMetadata().getLabels() == null ? null
+                        : rs.getMetadata().getLabels().get(TEMPLATE_HASH));
     }
 
     @Override

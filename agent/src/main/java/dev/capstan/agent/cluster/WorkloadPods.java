@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -41,15 +42,20 @@ final class WorkloadPods implements AutoCloseable {
         String namespace = workload.getMetadata().getNamespace();
         String owner = workload.getMetadata().getUid();
         if ("Deployment".equals(kind)) {
-            String revision = annotation(workload, REVISION);
-            owner = owned(namespace, "apps/v1", "ReplicaSet", owner).stream()
-                    .filter(rs -> Objects.equals(annotation(rs, REVISION), revision))
-                    .map(rs -> rs.getMetadata().getUid()).findFirst().orElse(null);
+            owner = currentReplicaSet(workload).map(rs -> rs.getMetadata().getUid()).orElse(null);
             if (owner == null) {
                 return List.of();
             }
         }
         return owned(namespace, "v1", "Pod", owner).stream().map(this::asMap).toList();
+    }
+
+    /** The Deployment's ReplicaSet at the Deployment's own revision: the one its current pods belong to. */
+    Optional<GenericKubernetesResource> currentReplicaSet(GenericKubernetesResource deployment) {
+        String revision = annotation(deployment, REVISION);
+        return owned(deployment.getMetadata().getNamespace(), "apps/v1", "ReplicaSet",
+                deployment.getMetadata().getUid()).stream()
+                .filter(rs -> Objects.equals(annotation(rs, REVISION), revision)).findFirst();
     }
 
     private List<GenericKubernetesResource> owned(String namespace, String apiVersion, String kind, String uid) {

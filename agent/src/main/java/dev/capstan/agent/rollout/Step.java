@@ -50,10 +50,6 @@ public sealed interface Step {
         return List.of();
     }
 
-    private static String trafficBackOn(int good) {
-        return "traffic back on revision " + good + ", the new version removed";
-    }
-
     private static List<ObjectKey> keys(List<RenderedObject> objects) {
         return objects.stream().map(RenderedObject::key).toList();
     }
@@ -140,9 +136,28 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * A blue-green step from the switch on, before promotion: the Services select the new version, the old one still
+     * runs, so undoing it puts the Services back as they were ({@code pinned}) first.
+     */
+    sealed interface AfterSwitch extends Step {
+        /** The Services as they were before the switch: selecting the old pods only. */
+        List<RenderedObject> pinned();
+
+        @Override
+        default List<RenderedObject> trafficBack() {
+            return pinned();
+        }
+
+        @Override
+        default String undone(int good) {
+            return "traffic back on revision " + good + ", the new version removed";
+        }
+    }
+
     /** Blue-green: the Services select the new version only ({@code switched}); {@code pinned}: as they were. */
     record Switch(List<RenderedObject> switched, List<RenderedObject> pinned, List<ObjectKey> tracked)
-            implements Step {
+            implements AfterSwitch {
         public Switch {
             switched = List.copyOf(switched);
             pinned = List.copyOf(pinned);
@@ -163,23 +178,13 @@ public sealed interface Step {
         public String phase() {
             return "switch";
         }
-
-        @Override
-        public List<RenderedObject> trafficBack() {
-            return pinned;
-        }
-
-        @Override
-        public String undone(int good) {
-            return trafficBackOn(good);
-        }
     }
 
     /**
      * Blue-green: traffic is on the new version, the old one still runs; the new one is gated for {@code delay} from
      * when this step began (as recorded, so an agent that resumes here waits only the rest).
      */
-    record Hold(Duration delay, List<RenderedObject> pinned, List<ObjectKey> tracked) implements Step {
+    record Hold(Duration delay, List<RenderedObject> pinned, List<ObjectKey> tracked) implements AfterSwitch {
         public Hold {
             pinned = List.copyOf(pinned);
             tracked = List.copyOf(tracked);
@@ -198,16 +203,6 @@ public sealed interface Step {
         @Override
         public String phase() {
             return "hold";
-        }
-
-        @Override
-        public List<RenderedObject> trafficBack() {
-            return pinned;
-        }
-
-        @Override
-        public String undone(int good) {
-            return trafficBackOn(good);
         }
     }
 
