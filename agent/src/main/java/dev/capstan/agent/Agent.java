@@ -184,6 +184,10 @@ public final class Agent implements AutoCloseable {
                 t.reload();
                 return null;
             })), () -> LOG.warn("the HTTP API is open (no api.tokensFile): bind it to a trusted network only"));
+            if (!config.destinations().restricted()) {
+                LOG.warn("no destinations in the agent config: units may write any namespace but the agent's own "
+                        + "and any cluster-scoped kind (README: Destinations)");
+            }
             List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
             viewRecords.ifPresent(informer -> reporters.add(informer::close));
             config.commitStatus().ifPresent(statuses -> {

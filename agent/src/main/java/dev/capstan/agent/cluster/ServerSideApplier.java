@@ -42,7 +42,10 @@ public final class ServerSideApplier {
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final CrdReadiness crds;
     private final LiveLookup owners;
-    private final ReservedObjects reserved;
+    /** The informers hold Capstan's objects only: what else has a name a hook or a CRD takes is read by GET. */
+    private final LiveLookup everyone;
+    private final WritePolicy policy;
+    private final ApiScopes scopes;
     private final KnownNamespaces namespaces;
     private final List<java.util.function.BiConsumer<RenderedObject, GenericKubernetesResource>> appliedListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -51,13 +54,19 @@ public final class ServerSideApplier {
      * {@code owners}: where live objects are read to check who owns them (the agent's informers);
      * {@code reserved}: the agent's own objects in this cluster, which no unit may write.
      */
-    public ServerSideApplier(KubernetesClient client, LiveLookup owners, ReservedObjects reserved) {
+    public ServerSideApplier(KubernetesClient client, LiveLookup owners, WritePolicy policy) {
         this.client = client;
         this.endpoint = ClusterEndpoint.of(client);
         this.crds = new CrdReadiness(client);
         this.owners = owners;
-        this.reserved = reserved;
+        this.everyone = new DirectLookup(client);
+        this.policy = policy;
+        this.scopes = new ApiScopes(client, java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1));
         this.namespaces = new KnownNamespaces(client, java.time.Duration.ofMinutes(1), java.time.Clock.systemUTC());
+    }
+
+    public ServerSideApplier(KubernetesClient client, LiveLookup owners, ReservedObjects reserved) {
+        this(client, owners, WritePolicy.reservedOnly(reserved));
     }
 
     public ServerSideApplier(KubernetesClient client, LiveLookup owners) {
@@ -93,6 +102,10 @@ public final class ServerSideApplier {
     }
 
     private Optional<ApplyResult.Rejected> dryRunUnmasked(List<RenderedObject> objects) {
+        Optional<ApplyResult.Rejected> outside = policyRefusal(objects, objects);
+        if (outside.isPresent()) {
+            return outside;
+        }
         Optional<ApplyResult.Rejected> owned = ownershipConflict(objects);
         if (owned.isPresent()) {
             return owned;
@@ -121,14 +134,51 @@ public final class ServerSideApplier {
         return rejected;
     }
 
+    /**
+     * The first of {@code objects} the {@link WritePolicy} keeps its unit from writing (the agent's own objects, a
+     * namespace or cluster-scoped kind outside the destinations); {@code set}: what they are applied with.
+     */
+    private Optional<ApplyResult.Rejected> policyRefusal(List<RenderedObject> objects, List<RenderedObject> set) {
+        for (RenderedObject object : objects) {
+            Optional<String> refused = policy.refusal(WritePolicy.envOf(object), object.key(),
+                    scopes.namespaced(object.key(), set));
+            if (refused.isPresent()) {
+                return Optional.of(new ApplyResult.Rejected(object.key(), refused.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks a release's hooks as its objects are checked, before anything of the release is written: the write
+     * policy, and that each hook replaces (deletes, then creates) only its own earlier run — never the agent's
+     * objects, another unit's, or what someone else made. Empty when every hook may run.
+     */
+    public Optional<ApplyResult.Rejected> admitHooks(List<RenderedObject> hooks) {
+        Optional<ApplyResult.Rejected> outside = policyRefusal(hooks, hooks);
+        if (outside.isPresent()) {
+            return outside;
+        }
+        for (RenderedObject hook : hooks) {
+            Optional<GenericKubernetesResource> live;
+            try {
+                live = everyone.get(hook.key());
+            } catch (KubernetesClientException | IllegalStateException e) {
+                return Optional.of(new ApplyResult.Rejected(hook.key(), "cannot read the live object to check "
+                        + "its owner: " + endpoint.describe(e)));
+            }
+            Optional<String> conflict = live.flatMap(l -> Ownership.hookConflict(hook, l));
+            if (conflict.isPresent()) {
+                return Optional.of(new ApplyResult.Rejected(hook.key(), conflict.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The first object of the set that another unit owns (checked before anything is written). */
     private Optional<ApplyResult.Rejected> ownershipConflict(List<RenderedObject> objects) {
         Set<String> definedHere = CrdReadiness.definedKinds(objects);
         for (RenderedObject object : objects) {
-            Optional<String> ours = reserved.reason(object.key());
-            if (ours.isPresent()) {
-                return Optional.of(new ApplyResult.Rejected(object.key(), ours.get()));
-            }
             if (crds.awaitsDefinition(object.key(), definedHere)) {
                 // Its definition comes in this set and is not served yet: no object of the kind exists.
                 continue;
@@ -136,11 +186,16 @@ public final class ServerSideApplier {
             Optional<GenericKubernetesResource> live;
             try {
                 live = owners.get(object.key());
+                if (live.isEmpty() && "CustomResourceDefinition".equals(object.key().kind())
+                        && !policy.destinations().replaceUnownedCrds()) {
+                    live = everyone.get(object.key());
+                }
             } catch (KubernetesClientException | IllegalStateException e) {
                 return Optional.of(new ApplyResult.Rejected(object.key(), "cannot read the live object to check "
                         + "its owner: " + endpoint.describe(e)));
             }
-            Optional<String> conflict = live.flatMap(l -> Ownership.conflict(object, l));
+            Optional<String> conflict = live.flatMap(l -> Ownership.conflict(object, l)
+                    .or(() -> policy.crdRefusal(object, l)));
             if (conflict.isPresent()) {
                 return Optional.of(new ApplyResult.Rejected(object.key(), conflict.get()));
             }
@@ -161,6 +216,11 @@ public final class ServerSideApplier {
     }
 
     private ApplyResult applyUnmasked(List<RenderedObject> objects) {
+        // Every writer passes the policy, whether or not it dry-ran first (a rollback, a hook, a heal).
+        Optional<ApplyResult.Rejected> outside = policyRefusal(objects, objects);
+        if (outside.isPresent()) {
+            return outside.get();
+        }
         Map<Integer, Map<String, List<RenderedObject>>> byRank = new TreeMap<>();
         for (RenderedObject object : objects) {
             byRank.computeIfAbsent(KindOrder.rank(object.key().kind()), r -> new LinkedHashMap<>())
@@ -202,6 +262,9 @@ public final class ServerSideApplier {
     public int delete(List<ObjectKey> keys, io.fabric8.kubernetes.api.model.DeletionPropagation propagation) {
         int deleted = 0;
         for (ObjectKey key : keys) {
+            if (policy.reserved().reason(key).isPresent()) {
+                continue; // never the agent's own objects, whoever asks
+            }
             var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
             var resource = key.namespace().isEmpty() ? operation.withName(key.name())
                     : operation.inNamespace(key.namespace()).withName(key.name());

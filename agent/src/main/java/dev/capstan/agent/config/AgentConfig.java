@@ -11,10 +11,24 @@ import java.util.Optional;
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                           Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
                           java.util.Map<String, Cluster> clusters, Checks checks,
-                          Optional<CommitStatusConfig> commitStatus) {
+                          Optional<CommitStatusConfig> commitStatus, Destinations destinations) {
 
     public AgentConfig {
         clusters = java.util.Map.copyOf(clusters);
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
+                       java.util.Map<String, Cluster> clusters, Checks checks,
+                       Optional<CommitStatusConfig> commitStatus) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters, checks,
+                commitStatus, Destinations.unrestricted());
+    }
+
+    /** This config bounding where units write by {@code destinations}. */
+    public AgentConfig withDestinations(Destinations destinations) {
+        return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
+                checks, commitStatus, destinations);
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -27,7 +41,7 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config reporting deploy status to {@code commitStatus}. */
     public AgentConfig withCommitStatus(CommitStatusConfig commitStatus) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, Optional.of(commitStatus));
+                checks, Optional.of(commitStatus), destinations);
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -39,7 +53,7 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config with {@code checks} instead of its own. */
     public AgentConfig withChecks(Checks checks) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, commitStatus);
+                checks, commitStatus, destinations);
     }
 
     /**

@@ -40,7 +40,7 @@ public final class AgentConfigLoader {
     static AgentConfig parse(String text, String source, Path baseDir, java.util.function.UnaryOperator<String> env) {
         Fields root = Fields.parseWithPathOverrides(source, text, env)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
-                        "api", "ha", "clusters", "checks", "commitStatus"));
+                        "api", "ha", "clusters", "checks", "commitStatus", "destinations"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -107,8 +107,46 @@ public final class AgentConfigLoader {
                 .orElse(AgentConfig.Checks.none());
         java.util.Optional<CommitStatusConfig> commitStatus = root.optionalObject("commitStatus")
                 .map(c -> commitStatus(c, url, baseDir));
+        Destinations destinations = root.optionalObject("destinations").map(AgentConfigLoader::destinations)
+                .orElse(Destinations.unrestricted());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases, alerts, tracing, api, ha, clusters, checks, commitStatus);
+                http, webhooks, releases, alerts, tracing, api, ha, clusters, checks, commitStatus, destinations);
+    }
+
+    private static final java.util.regex.Pattern NAMESPACE_PATTERN =
+            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|[a-z0-9][-a-z0-9]{0,61}\\*|\\*");
+    private static final java.util.regex.Pattern CLUSTER_RESOURCE =
+            java.util.regex.Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Z][A-Za-z0-9]*|\\*");
+
+    private static Destinations destinations(Fields fields) {
+        fields.allowOnly(Set.of("namespaces", "clusterResources", "replaceUnownedCrds"));
+        Fields byEnv = fields.optionalObject("namespaces").orElseThrow(() -> fields.error("namespaces",
+                "required: the namespaces each environment's units may write, e.g. {staging: [staging]}"));
+        java.util.Map<String, java.util.List<String>> namespaces = new java.util.LinkedHashMap<>();
+        for (String env : byEnv.keys()) {
+            java.util.List<String> list = byEnv.optionalStringList(env).orElseThrow(() -> byEnv.error(env,
+                    "expected a list of namespaces"));
+            for (String namespace : list) {
+                if (!NAMESPACE_PATTERN.matcher(namespace).matches()) {
+                    throw byEnv.error(env, "'" + namespace + "' is not a namespace name (a DNS label, or a prefix "
+                            + "ending in *)");
+                }
+            }
+            namespaces.put(env, list);
+        }
+        java.util.List<String> kinds = fields.optionalStringList("clusterResources")
+                .orElse(java.util.List.copyOf(new java.util.TreeSet<>(Destinations.SHIPPED_CLUSTER_RESOURCES)));
+        for (String kind : kinds) {
+            if (!CLUSTER_RESOURCE.matcher(kind).matches()) {
+                throw fields.error("clusterResources", "'" + kind + "' is not group/Kind (Kind alone for the core "
+                        + "group, e.g. Namespace or rbac.authorization.k8s.io/ClusterRole)");
+            }
+        }
+        Object replace = fields.raw("replaceUnownedCrds");
+        if (replace != null && !(replace instanceof Boolean)) {
+            throw fields.error("replaceUnownedCrds", "expected true or false");
+        }
+        return new Destinations(true, namespaces, java.util.Set.copyOf(kinds), Boolean.TRUE.equals(replace));
     }
 
     private static CommitStatusConfig commitStatus(Fields fields, String repoUrl, Path baseDir) {

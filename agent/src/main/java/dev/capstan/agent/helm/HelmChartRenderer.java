@@ -146,6 +146,22 @@ public final class HelmChartRenderer {
         return new RenderedObject(object.key(), object.sourceTemplate(), content);
     }
 
+    /**
+     * A CRD of {@code crds/} is the chart's, not one environment's: every environment of the chart installs the same
+     * cluster-scoped object, so it carries the chart label and no environment label (nor is it any unit's drift,
+     * Extra or prune).
+     */
+    @SuppressWarnings("unchecked")
+    private static RenderedObject chartWide(RenderedObject object) {
+        Map<String, Object> content = new LinkedHashMap<>(object.content());
+        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
+        Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) metadata.get("labels"));
+        labels.remove(Labels.ENV);
+        metadata.put("labels", labels);
+        content.put("metadata", metadata);
+        return new RenderedObject(object.key(), object.sourceTemplate(), content);
+    }
+
     /** {@code object} with one more annotation. */
     @SuppressWarnings("unchecked")
     private static RenderedObject withAnnotation(RenderedObject object, String key, String value) {
@@ -175,8 +191,12 @@ public final class HelmChartRenderer {
                 if (document == null) {
                     continue;
                 }
-                crds.add(withAnnotation(ObjectAssembly.toObject(chart, path, document, chart, env, namespace),
-                        Pruner.PRUNE_ANNOTATION, "disabled"));
+                RenderedObject crd = ObjectAssembly.toObject(chart, path, document, chart, env, namespace);
+                if (!"CustomResourceDefinition".equals(crd.key().kind())) {
+                    throw new ChartException(chart, path, 0, crd.key().kind() + " " + crd.key().name() + ": only "
+                            + "CustomResourceDefinitions belong in crds/ (put other objects in templates/)");
+                }
+                crds.add(chartWide(withAnnotation(crd, Pruner.PRUNE_ANNOTATION, "disabled")));
             }
         }
         return crds;

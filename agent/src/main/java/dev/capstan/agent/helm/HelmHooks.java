@@ -15,7 +15,7 @@ import java.util.Set;
  */
 final class HelmHooks {
     /** On every hook object Capstan applies: {@code <chart>/<env>} of the unit it belongs to. */
-    static final String HOOK_OF = "capstan.dev/hook-of";
+    static final String HOOK_OF = dev.capstan.agent.model.Labels.HOOK_OF;
     private static final String WEIGHT = "helm.sh/hook-weight";
     private static final String DELETE_POLICY = "helm.sh/hook-delete-policy";
     private static final Set<String> SKIPPED = Set.of("test", "test-success", "test-failure", "pre-delete",

@@ -46,6 +46,11 @@ final class ClusterUnitWrites implements UnitWrites {
     }
 
     @Override
+    public Optional<ApplyResult.Rejected> admitHooks(List<RenderedObject> hooks) {
+        return applier.admitHooks(hooks);
+    }
+
+    @Override
     public ApplyResult apply(List<RenderedObject> objects) {
         // Remembered before the apply: a canary applied and then lost track of would be an orphan.
         for (RenderedObject object : objects) {

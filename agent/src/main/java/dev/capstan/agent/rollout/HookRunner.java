@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Runs a release's hooks for one event, as Helm (and Argo CD, for Helm charts) do: in weight order, one after the
  * other; each is deleted first under {@code before-hook-creation}, applied, and waited for — a Job until it completes
  * or fails, a Pod until it succeeds or fails, anything else until it exists — then deleted under
- * {@code hook-succeeded} / {@code hook-failed}. The first failure stops the run. Blocking.
+ * {@code hook-succeeded} / {@code hook-failed}. The first failure stops the run. Each hook passes the applier's
+ * gate ({@link ServerSideApplier#admitHooks}) before anything of it is deleted or applied. Blocking.
  */
 public final class HookRunner implements Hooks {
     private static final Logger LOG = LoggerFactory.getLogger(HookRunner.class);
@@ -55,6 +56,11 @@ public final class HookRunner implements Hooks {
         String name = "hook " + key.kind() + " " + key.name();
         Resource<GenericKubernetesResource> resource = resource(key);
         try {
+            // Checked with the dry run, and again here: what has the hook's name may have changed since.
+            Optional<ApplyResult.Rejected> refused = applier.admitHooks(List.of(hook.object()));
+            if (refused.isPresent()) {
+                return Optional.of(name + " was refused: " + refused.get().message());
+            }
             if (hook.deletePolicies().contains(Hook.DeletePolicy.BEFORE_HOOK_CREATION) && resource.get() != null) {
                 resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND)
                         .delete();

@@ -16,6 +16,12 @@ public interface UnitWrites {
     /** Server-side dry run of all the objects: the first rejection, or empty when the server takes them all. */
     Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects);
 
+    /**
+     * Whether a release's hooks may run, checked with its dry run before anything is written: the same write policy
+     * as its objects, and a hook replaces only its own earlier run. The first refusal, or empty.
+     */
+    Optional<ApplyResult.Rejected> admitHooks(List<RenderedObject> hooks);
+
     ApplyResult apply(List<RenderedObject> objects);
 
     int delete(List<ObjectKey> keys);

@@ -6,6 +6,7 @@ import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.cluster.ReservedObjects;
+import dev.capstan.agent.cluster.WritePolicy;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.cluster.LiveStableDeployments;
 import dev.capstan.agent.cluster.WatchedHealth;
@@ -65,8 +66,7 @@ public final class SyncEngine implements AutoCloseable {
                 .register(metrics);
         CheckRunner checks = new CheckRunner(AddressPolicy.allowing(config.checks().allow()));
         this.clusters = new ClusterTargets(client, config.clusters(), metrics, (name, clusterClient, live) ->
-                target(name, clusterClient, live, store, checks, config.releases().unitsMayDeployHere(), metrics,
-                        observability.tracer(), clock));
+                target(name, clusterClient, live, store, checks, config, metrics, observability.tracer(), clock));
         DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store);
         ReleaseRecorder releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
@@ -89,10 +89,11 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Everything that talks to one cluster; records (and the Lease) live in the agent's own cluster only. */
     private ClusterTargets.Target target(String name, KubernetesClient client, LiveState live, ReleaseStore store,
-                                        CheckRunner checks, boolean unitsMayDeployInRecords, MeterRegistry metrics,
+                                        CheckRunner checks, AgentConfig config, MeterRegistry metrics,
                                         Tracer tracer, Clock clock) {
-        ServerSideApplier applier = new ServerSideApplier(client, live, name.equals(ClusterTargets.DEFAULT)
-                ? new ReservedObjects(store.namespace(), unitsMayDeployInRecords) : ReservedObjects.none());
+        ServerSideApplier applier = new ServerSideApplier(client, live, new WritePolicy(
+                name.equals(ClusterTargets.DEFAULT) ? new ReservedObjects(store.namespace(),
+                        config.releases().unitsMayDeployHere()) : ReservedObjects.none(), config.destinations()));
         Pruner pruner = new Pruner(client);
         DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
         applier.onApplied(drift::applied);

@@ -57,4 +57,59 @@ class OwnershipTest {
         assertThat(strict.reason(new ObjectKey("apps/v1", "Deployment", "capstan-system", "capstan"))).isPresent();
         assertThat(strict.reason(new ObjectKey("apps/v1", "Deployment", "prod", "capstan"))).isEmpty();
     }
+
+    private static GenericKubernetesResource live(Map<String, String> labels, Map<String, String> annotations) {
+        GenericKubernetesResource resource = live(labels);
+        resource.getMetadata().setAnnotations(annotations);
+        return resource;
+    }
+
+    private static RenderedObject hookOf(String unit) {
+        return new RenderedObject(new ObjectKey("v1", "ConfigMap", "ns", "shared"), "t", Map.of("metadata", Map.of(
+                "name", "shared", "labels", Map.of("app.kubernetes.io/managed-by", "capstan"),
+                "annotations", Map.of("capstan.dev/hook-of", unit, "helm.sh/hook", "pre-install"))));
+    }
+
+    @Test
+    void aHookReplacesOnlyItsOwnEarlierRunOrAHookHelmLeft() {
+        RenderedObject hook = hookOf("web/staging");
+
+        assertThat(Ownership.hookConflict(hook, live(Map.of("app.kubernetes.io/managed-by", "capstan"),
+                Map.of("capstan.dev/hook-of", "web/staging")))).isEmpty();
+        assertThat(Ownership.hookConflict(hook, live(Map.of("app.kubernetes.io/managed-by", "Helm"),
+                Map.of("helm.sh/hook", "pre-install")))).isEmpty();
+
+        assertThat(Ownership.hookConflict(hook, live(Map.of("app.kubernetes.io/managed-by", "capstan",
+                "capstan.dev/chart", "api", "capstan.dev/env", "staging"), Map.of())))
+                .hasValueSatisfying(m -> assertThat(m).contains("hook refused", "belongs to unit api/staging"));
+        assertThat(Ownership.hookConflict(hook, live(Map.of("app.kubernetes.io/managed-by", "capstan"),
+                Map.of("capstan.dev/hook-of", "api/staging"))))
+                .hasValueSatisfying(m -> assertThat(m).contains("hook of unit api/staging"));
+        assertThat(Ownership.hookConflict(hook, live(Map.of("app", "made-by-hand"))))
+                .as("a hook deletes what it replaces: nothing made by someone else")
+                .hasValueSatisfying(m -> assertThat(m).contains("not a hook of this unit", "hand or another tool"));
+    }
+
+    @Test
+    void anotherUnitsHookIsNotAdoptedByAnObject() {
+        assertThat(Ownership.conflict(WEB, live(Map.of("app.kubernetes.io/managed-by", "capstan"),
+                Map.of("capstan.dev/hook-of", "api/staging"))))
+                .hasValueSatisfying(m -> assertThat(m).contains("belongs to hook of unit api/staging"));
+    }
+
+    @Test
+    void aChartsCrdsAreSharedByItsEnvironmentsAndNoOtherChart() {
+        RenderedObject crdOfWeb = new RenderedObject(new ObjectKey("apiextensions.k8s.io/v1",
+                "CustomResourceDefinition", "", "widgets.example.com"), "crds/w.yaml", Map.of("metadata", Map.of(
+                        "name", "widgets.example.com", "labels", Map.of("app.kubernetes.io/managed-by", "capstan",
+                                "capstan.dev/chart", "web"))));
+
+        assertThat(Ownership.conflict(crdOfWeb, live(Map.of("app.kubernetes.io/managed-by", "capstan",
+                "capstan.dev/chart", "web")))).isEmpty();
+        assertThat(Ownership.conflict(crdOfWeb, live(Map.of("app.kubernetes.io/managed-by", "capstan",
+                "capstan.dev/chart", "web", "capstan.dev/env", "staging"))))
+                .as("labelled by one environment before crds/ were the chart's").isEmpty();
+        assertThat(Ownership.conflict(crdOfWeb, live(Map.of("app.kubernetes.io/managed-by", "capstan",
+                "capstan.dev/chart", "api")))).hasValueSatisfying(m -> assertThat(m).contains("chart api"));
+    }
 }

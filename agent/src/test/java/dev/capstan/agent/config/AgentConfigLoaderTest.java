@@ -52,6 +52,28 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void destinationsBoundWhereEachEnvironmentWritesAndDefaultToTheShippedClusterKinds() {
+        AgentConfig open = AgentConfigLoader.parse("repo: {url: 'file:///r'}\n", "a.yaml", BASE);
+        AgentConfig narrow = AgentConfigLoader.parse("""
+                repo: {url: 'file:///r'}
+                destinations:
+                  namespaces: {staging: [staging, "pr-*"], production: [production]}
+                """, "a.yaml", BASE);
+
+        assertThat(open.destinations().restricted()).isFalse();
+        assertThat(open.destinations().allowsNamespace("staging", "kube-system")).isTrue();
+        assertThat(narrow.destinations().allowsNamespace("staging", "pr-17")).isTrue();
+        assertThat(narrow.destinations().allowsNamespace("staging", "production")).isFalse();
+        assertThat(narrow.destinations().allowsNamespace("qa", "qa")).isFalse();
+        assertThat(narrow.destinations().allowsClusterResource("apiextensions.k8s.io", "CustomResourceDefinition"))
+                .isTrue();
+        assertThat(narrow.destinations().allowsClusterResource("", "Namespace")).isTrue();
+        assertThat(narrow.destinations().allowsClusterResource("rbac.authorization.k8s.io", "ClusterRoleBinding"))
+                .isFalse();
+        assertThat(narrow.destinations().replaceUnownedCrds()).isFalse();
+    }
+
+    @Test
     void appliesDefaults() {
         AgentConfig config = AgentConfigLoader.parse("repo: {url: 'file:///srv/git/deploy.git'}\n", "a.yaml", BASE);
 
@@ -86,6 +108,14 @@ class AgentConfigLoaderTest {
         "repo: {url: 'file:///r'}\\ncommitStatus: {provider: gitlab, repository: a/b, tokenFile: t, apiUrl:"
                 + " 'https://u:p@gitlab.example.com/api/v4'}|a.yaml: commitStatus.apiUrl: expected an http:// or"
                 + " https:// URL without credentials",
+        "repo: {url: 'file:///r'}\\ndestinations: {clusterResources: [Namespace]}|a.yaml: destinations.namespaces:"
+                + " required",
+        "repo: {url: 'file:///r'}\\ndestinations: {namespaces: {staging: [Staging]}}|a.yaml:"
+                + " destinations.namespaces.staging: 'Staging' is not a namespace name",
+        "repo: {url: 'file:///r'}\\ndestinations: {namespaces: {}, clusterResources: [clusterrolebindings]}|a.yaml:"
+                + " destinations.clusterResources: 'clusterrolebindings' is not group/Kind",
+        "repo: {url: 'file:///r'}\\ndestinations: {namespaces: {}, replaceUnownedCrds: yes please}|a.yaml:"
+                + " destinations.replaceUnownedCrds: expected true or false",
     })
     void rejectsInvalidConfigNamingTheField(String yaml, String expected) {
         assertThatThrownBy(() -> AgentConfigLoader.parse(yaml.replace("\\n", "\n"), "a.yaml", BASE))

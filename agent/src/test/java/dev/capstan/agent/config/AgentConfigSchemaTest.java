@@ -46,6 +46,22 @@ class AgentConfigSchemaTest {
         }
     }
 
+    @Test
+    void theShippedInstallsBoundEachEnvironmentToItsOwnNamespace() {
+        for (Path configMap : List.of(Path.of("..", "manifests", "configmap.yaml"),
+                Path.of("..", "manifests", "sharded", "configmap.yaml"))) {
+            Destinations shipped = AgentConfigLoader.parse(agentYaml(configMap), "agent.yaml", Path.of("/etc/capstan"))
+                    .destinations();
+            assertThat(shipped.restricted()).as(configMap.toString()).isTrue();
+            assertThat(shipped.allowsNamespace("staging", "staging")).isTrue();
+            assertThat(shipped.allowsNamespace("staging", "production")).isFalse();
+            assertThat(shipped.allowsNamespace("staging", "kube-system")).isFalse();
+            assertThat(shipped.allowsClusterResource("rbac.authorization.k8s.io", "ClusterRoleBinding")).isFalse();
+            assertThat(shipped.clusterResources()).isEqualTo(Destinations.SHIPPED_CLUSTER_RESOURCES);
+            assertThat(shipped.replaceUnownedCrds()).isFalse();
+        }
+    }
+
     /** The agent config an install's ConfigMap holds. */
     private static String agentYaml(Path configMap) {
         String text = readString(configMap);

@@ -258,6 +258,30 @@ class HelmChartRendererTest {
         assertThat(crd.key().kind()).isEqualTo("CustomResourceDefinition");
         assertThat(crd.sourceTemplate()).isEqualTo("crds/widgets.yaml");
         assertThat(annotations(crd)).containsEntry(Pruner.PRUNE_ANNOTATION, "disabled");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> labels = (Map<String, Object>) ((Map<String, Object>) crd.content().get("metadata"))
+                .get("labels");
+        assertThat(labels).as("the chart's, shared by its environments")
+                .containsEntry("capstan.dev/chart", "with-crd").doesNotContainKey("capstan.dev/env");
+        assertThat(renderer.render(chart, "production", "app", "c1", KUBE_1_20).objects().get(0).content())
+                .isEqualTo(crd.content());
+    }
+
+    @Test
+    void crdsHoldOnlyCustomResourceDefinitions() {
+        ChartFiles chart = chart("smuggler", Map.of(
+                "crds/rbac.yaml", """
+                        apiVersion: rbac.authorization.k8s.io/v1
+                        kind: ClusterRoleBinding
+                        metadata: {name: smuggled-admin}
+                        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+                        """,
+                "templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"));
+
+        assertThatThrownBy(() -> renderer.render(chart, "staging", "app", "c1", KUBE_1_20))
+                .isInstanceOf(ChartException.class).hasMessageContaining("crds/rbac.yaml")
+                .hasMessageContaining("ClusterRoleBinding smuggled-admin")
+                .hasMessageContaining("only CustomResourceDefinitions belong in crds/");
     }
 
     @Test

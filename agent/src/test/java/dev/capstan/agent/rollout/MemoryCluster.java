@@ -24,6 +24,7 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
     final List<String> writes = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private String rejectDryRun;
+    private String rejectHooks;
     private int transientFailures;
     private boolean failUnderTraffic;
 
@@ -42,6 +43,11 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
         rejectDryRun = message;
     }
 
+    /** From now on every release's hooks are refused with {@code message}, as the write policy would. */
+    void rejectHooks(String message) {
+        rejectHooks = message;
+    }
+
     /** The next {@code count} applies fail as a 5xx would, after retries. */
     void failNextApplies(int count) {
         transientFailures = count;
@@ -57,6 +63,13 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
         objects.forEach(o -> writes.add("dry-run " + o.key().name()));
         return rejectDryRun == null || objects.isEmpty() ? Optional.empty()
                 : Optional.of(new ApplyResult.Rejected(objects.get(0).key(), rejectDryRun));
+    }
+
+    @Override
+    public synchronized Optional<ApplyResult.Rejected> admitHooks(List<RenderedObject> hooks) {
+        hooks.forEach(o -> writes.add("admit-hook " + o.key().name()));
+        return rejectHooks == null || hooks.isEmpty() ? Optional.empty()
+                : Optional.of(new ApplyResult.Rejected(hooks.get(0).key(), rejectHooks));
     }
 
     @Override

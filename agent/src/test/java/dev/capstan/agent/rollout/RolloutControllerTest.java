@@ -32,11 +32,18 @@ class RolloutControllerTest {
     private final MemoryCluster cluster = new MemoryCluster();
     private final ReleaseStore store = ReleaseStore.over(new MemoryRecords(), 20, Clock.systemUTC());
 
+    /** The hooks the controller ran, by name. */
+    private final List<String> hooksRun = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private RolloutController controller(UnaryOperator<List<RenderedObject>> changedOnly) {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         return new RolloutController(cluster, new Gate(cluster, new CheckRunner(AddressPolicy.allowing(List.of())),
                 metrics, new WorkSlots(1)), store, key -> null, Clock.systemUTC(), metrics,
-                OpenTelemetry.noop().getTracer("test"), (hooks, events, timeout) -> List.of(), changedOnly);
+                OpenTelemetry.noop().getTracer("test"), (hooks, events, timeout) -> {
+                    hooks.stream().filter(h -> h.events().stream().anyMatch(events::contains))
+                            .forEach(h -> hooksRun.add(h.object().key().name()));
+                    return List.of();
+                }, changedOnly);
     }
 
     private final RolloutController controller = controller(UnaryOperator.identity());
@@ -176,6 +183,27 @@ class RolloutControllerTest {
         assertThat(roll("2", CANARY)).isInstanceOf(RolloutResult.Rejected.class);
         assertThat(roll("2", CANARY)).isInstanceOf(RolloutResult.Rejected.class);
         assertThat(cluster.writes).allMatch(write -> write.startsWith("dry-run ") || write.startsWith("delete "));
+        assertThat(history()).containsExactly("1 deployed", "2 failed");
+    }
+
+    @Test
+    void aHookThePolicyRefusesFailsTheReleaseAtItsDryRunWithNothingWrittenNorRun() {
+        roll("1", CANARY);
+        cluster.rejectHooks("reserved: namespace capstan-system is the agent's own");
+        cluster.writes.clear();
+        RolloutRequest plain = request("2", CANARY, Optional.empty());
+        RenderedObject takeover = object("v1", "Secret", "capstan-api-tokens", "stringData: {tokens.yaml: x}");
+        RolloutRequest hooked = new RolloutRequest(plain.desired().withHooks(List.of(new dev.capstan.agent.chart.Hook(
+                takeover, java.util.Set.of(dev.capstan.agent.chart.Hook.Event.PRE_UPGRADE), 0,
+                java.util.Set.of(dev.capstan.agent.chart.Hook.DeletePolicy.BEFORE_HOOK_CREATION)))), plain.draft(),
+                plain.env(), plain.resumed(), plain.observer());
+
+        assertThat(controller.roll(hooked)).isInstanceOfSatisfying(RolloutResult.Rejected.class, rejected ->
+                assertThat(rejected.message()).contains("capstan-api-tokens", "the agent's own"));
+        assertThat(cluster.writes).contains("admit-hook capstan-api-tokens")
+                .noneMatch(write -> write.startsWith("apply ") || write.startsWith("delete "));
+        assertThat(hooksRun).as("no hook ran").isEmpty();
+        assertThat(cluster.image("api")).endsWith(":1");
         assertThat(history()).containsExactly("1 deployed", "2 failed");
     }
 
