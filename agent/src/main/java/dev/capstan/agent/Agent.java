@@ -44,6 +44,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import dev.capstan.agent.cluster.Leadership;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.cluster.PushSignal;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -130,12 +131,14 @@ public final class Agent implements AutoCloseable {
                 new dev.capstan.agent.cluster.RequestCounter(metrics, ClusterTargets.DEFAULT));
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
+        // With HA, a write needs the Lease of its unit's shard, renewed in time (without, this agent's one shard).
+        WriteFence fence = new WriteFence(unit -> board.role().shards().mayWrite(unit));
         ReleaseStore store = ReleaseStore.remembering(client, config.releases().namespace(),
-                config.releases().historyLimit(), Clock.systemUTC());
+                config.releases().historyLimit(), Clock.systemUTC(), fence);
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
                 client, config, store, board, Clock.systemUTC(), metrics,
                 new SyncEngine.Observability(tracing.tracer(), alerter,
-                        new IncidentStore(client, config.releases().namespace(), INCIDENT_LIMIT)));
+                        new IncidentStore(client, config.releases().namespace(), INCIDENT_LIMIT, fence)), fence);
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
         SyncLoop loop = new SyncLoop(vertx, worker, engine::reconcile, config.repo().pollInterval());
         Optional<PushSignal> pushSignal = config.ha().enabled()
@@ -281,6 +284,7 @@ public final class Agent implements AutoCloseable {
                                     holder));
                         }
                     });
+            shards.freshness(mine, lease::fresh);
             leases.add(lease);
             if (shard == sharding.preferred()) {
                 lease.start();

@@ -7,7 +7,6 @@ import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.TetheredProcess;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -48,8 +47,8 @@ class FailoverIT {
         assertThat(portB).isNotEqualTo(portA);
         try (TetheredProcess a = agent(repo, ns, "agent-a", portA)) {
             // The first agent leads; the second starts once it does, as a standby.
-            await().atMost(WAIT).until(() -> "agent-a".equals(holder(client, ns))
-                    && statuses(records).equals(List.of("1 deployed")));
+            await().atMost(WAIT).until(() -> "agent-a".equals(HaAgentProcess.leaseHolder(client, ns.name()))
+                    && HaAgentProcess.statuses(records).equals(List.of("1 deployed")));
             standbyTakesOver(client, ns, repo, records, a, portB);
         }
     }
@@ -88,11 +87,13 @@ class FailoverIT {
             a.child().orElseThrow().destroyForcibly();
             a.child().ifPresent(child -> child.onExit().join());
 
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> "agent-b".equals(holder(client, ns)));
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "agent-b".equals(HaAgentProcess.leaseHolder(client, ns.name())));
             // A figure for the README, not an assertion: the Lease is 4 s, renewals every 0.5 s.
             LOG.info("failover: standby holds the Lease {} ms after the leader was killed",
                     (System.nanoTime() - killed) / 1_000_000);
-            await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 superseded", "2 deployed")));
+            await().atMost(WAIT).until(() -> HaAgentProcess.statuses(records)
+                    .equals(List.of("1 superseded", "2 deployed")));
             assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-canary").get()).isNull();
             assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":2");
             assertThat(new JsonObject(get(portB, "/api/status").body()).getJsonObject("agent").getString("role"))
@@ -107,16 +108,6 @@ class FailoverIT {
     private TetheredProcess agent(RolloutRepo repo, TestNamespace ns, String identity, int port)
             throws Exception {
         return HaAgentProcess.start(temp, repo, ns.name(), cluster, identity, port, "");
-    }
-
-    private static String holder(KubernetesClient client, TestNamespace ns) {
-        Lease lease = client.leases().inNamespace(ns.name()).withName("capstan-leader").get();
-        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
-    }
-
-    private static List<String> statuses(ReleaseStore records) {
-        return records.history("web", "staging").stream().map(r -> r.revision() + " " + r.status().label())
-                .toList();
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {

@@ -46,6 +46,19 @@ final class HaAgentProcess {
                 config.toString(), "--log-format", "text"));
     }
 
+    /** Who holds the Lease {@code capstan-leader} in {@code namespace}, or null. */
+    static String leaseHolder(io.fabric8.kubernetes.client.KubernetesClient client, String namespace) {
+        io.fabric8.kubernetes.api.model.coordination.v1.Lease lease = client.leases().inNamespace(namespace)
+                .withName("capstan-leader").get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    /** web/staging's revisions as the records say: "1 superseded", "2 deployed"... */
+    static List<String> statuses(dev.capstan.agent.release.ReleaseStore records) {
+        return records.history("web", "staging").stream().map(r -> r.revision() + " " + r.status().label())
+                .toList();
+    }
+
     static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

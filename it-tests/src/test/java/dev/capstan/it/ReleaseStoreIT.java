@@ -33,6 +33,23 @@ class ReleaseStoreIT {
     }
 
     @Test
+    void aReplicaDoesNotOverwriteARecordAnotherReplicaWroteSince(KubernetesClient client, TestNamespace ns) {
+        ReleaseStore stale = ReleaseStore.remembering(client, ns.name(), 10, Clock.systemUTC());
+        Release mine = stale.create(draft("staging", "c1", "a\n"), Release.Status.PROGRESSING);
+        ReleaseStore tookOver = ReleaseStore.remembering(client, ns.name(), 10, Clock.systemUTC());
+        Release theirs = tookOver.history("api", "staging").get(0);
+        tookOver.deployed(theirs, "finished by the replica that took over");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stale.save(mine.ended(Release.Status.FAILED,
+                        "rolled back by a replica that lost its Lease", List.of(), mine.startedAt())))
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .hasMessageContaining("capstan.release.api.staging.v1")
+                .hasMessageContaining("changed by another replica");
+        assertThat(new ReleaseStore(client, ns.name(), 10, Clock.systemUTC()).history("api", "staging"))
+                .singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(Release.Status.DEPLOYED));
+    }
+
+    @Test
     void unitsAreKeptApartAndRecordsAreNotPartOfAnyUnitsDesiredState(KubernetesClient client, TestNamespace ns) {
         ReleaseStore store = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
 

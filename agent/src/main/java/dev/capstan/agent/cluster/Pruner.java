@@ -22,9 +22,15 @@ public final class Pruner {
     static final String CANARY_TRACK_LABEL = "capstan.dev/track";
 
     private final KubernetesClient client;
+    private final WriteFence fence;
 
     public Pruner(KubernetesClient client) {
+        this(client, WriteFence.open());
+    }
+
+    public Pruner(KubernetesClient client, WriteFence fence) {
         this.client = client;
+        this.fence = fence;
     }
 
     /** Deletes {@code candidates} that are not in {@code keep} and pass the guards; returns the deleted keys. */
@@ -69,6 +75,7 @@ public final class Pruner {
         if (live == null || !mayPrune(live, chart, env)) {
             return false;
         }
+        fence.check();
         resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         return true;
     }

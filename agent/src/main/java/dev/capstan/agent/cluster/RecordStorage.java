@@ -27,4 +27,8 @@ public interface RecordStorage {
     Optional<Secret> get(String name);
 
     void delete(String name);
+
+    /** Forgets the versions of records it remembers for optimistic updates (a shard just taken over). */
+    default void forgetVersions() {
+    }
 }

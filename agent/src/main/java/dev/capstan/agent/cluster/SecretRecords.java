@@ -39,10 +39,44 @@ public final class SecretRecords implements RecordStorage {
      * @param type  the Secret type, e.g. {@code capstan.dev/release.v1}
      */
     public SecretRecords(KubernetesClient client, String namespace, String owner, String type) {
+        this(client, namespace, owner, type, WriteFence.open());
+    }
+
+    /** As above, writing only while {@code fence} lets this replica write for the unit at work. */
+    public SecretRecords(KubernetesClient client, String namespace, String owner, String type, WriteFence fence) {
         this.client = client;
         this.namespace = namespace;
         this.owner = owner;
         this.type = type;
+        this.fence = fence;
+    }
+
+    /**
+     * The resourceVersion of each record as this replica last wrote (or first read) it: an update names it, so the
+     * API server refuses the update of a record someone else changed since — a replica that lost its Lease while
+     * paused cannot overwrite what the replica that took over wrote.
+     */
+    private final Map<String, String> versions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final WriteFence fence;
+
+    private Secret written(Secret secret) {
+        if (secret != null && secret.getMetadata() != null && secret.getMetadata().getResourceVersion() != null) {
+            versions.put(secret.getMetadata().getName(), secret.getMetadata().getResourceVersion());
+        }
+        return secret;
+    }
+
+    private Secret read(Secret secret) {
+        if (secret != null && secret.getMetadata() != null && secret.getMetadata().getResourceVersion() != null) {
+            versions.putIfAbsent(secret.getMetadata().getName(), secret.getMetadata().getResourceVersion());
+        }
+        return secret;
+    }
+
+    /** Forgets every version: what this replica reads next is the truth (it just took a shard over). */
+    @Override
+    public void forgetVersions() {
+        versions.clear();
     }
 
     @Override
@@ -53,29 +87,45 @@ public final class SecretRecords implements RecordStorage {
     /** Creates record {@code name} with extra {@code labels} and {@code entries} (raw bytes, encoded here). */
     @Override
     public void create(String name, Map<String, String> labels, Map<String, byte[]> entries) {
+        fence.check();
         ensureNamespace();
-        client.secrets().inNamespace(namespace).resource(secret(name, labels, entries)).create();
+        written(client.secrets().inNamespace(namespace).resource(secret(name, labels, entries)).create());
     }
 
     /** Creates or replaces record {@code name} (server-side apply). */
     @Override
     public void put(String name, Map<String, String> labels, Map<String, byte[]> entries) {
+        fence.check();
         ensureNamespace();
-        client.secrets().inNamespace(namespace).resource(secret(name, labels, entries)).fieldManager("capstan")
-                .forceConflicts().serverSideApply();
+        written(client.secrets().inNamespace(namespace).resource(secret(name, labels, entries))
+                .fieldManager("capstan").forceConflicts().serverSideApply());
     }
 
     /** Replaces one entry of record {@code name}, keeping the others: one merge patch, no read first. */
     @Override
     public void update(String name, String entry, byte[] value) {
-        Map<String, Object> patch = Map.of("data", Map.of(entry, Base64.getEncoder().encodeToString(value)));
+        fence.check();
+        Map<String, Object> patch = new java.util.LinkedHashMap<>();
+        String version = versions.get(name);
+        if (version != null) {
+            // A precondition: the server refuses the patch (409) if the record changed since.
+            patch.put("metadata", Map.of("resourceVersion", version));
+        }
+        patch.put("data", Map.of(entry, Base64.getEncoder().encodeToString(value)));
         try {
             // Named through an item, not withName(): fabric8 would GET the object first to learn its name.
-            client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
-                    .withNamespace(namespace).endMetadata().build())
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(patch));
+            written(client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata()
+                    .withName(name).withNamespace(namespace).endMetadata().build())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(patch)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot encode record " + name, e);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                versions.remove(name);
+                throw new KubernetesClientException("record " + name + " was changed by another replica since this "
+                        + "one wrote it: not overwritten", e);
+            }
+            throw e;
         }
     }
 
@@ -87,7 +137,9 @@ public final class SecretRecords implements RecordStorage {
             query = query.withLabel(label.getKey(), label.getValue());
         }
         try {
-            return query.list().getItems();
+            List<Secret> items = query.list().getItems();
+            items.forEach(this::read);
+            return items;
         } catch (KubernetesClientException e) {
             throw described(e);
         }
@@ -96,7 +148,7 @@ public final class SecretRecords implements RecordStorage {
     @Override
     public Optional<Secret> get(String name) {
         try {
-            return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+            return Optional.ofNullable(read(client.secrets().inNamespace(namespace).withName(name).get()));
         } catch (KubernetesClientException e) {
             throw described(e);
         }
@@ -110,7 +162,9 @@ public final class SecretRecords implements RecordStorage {
 
     @Override
     public void delete(String name) {
+        fence.check();
         client.secrets().inNamespace(namespace).withName(name).delete();
+        versions.remove(name);
     }
 
     /** An entry of a record, decoded; empty when the record has no such entry. */

@@ -45,6 +45,7 @@ public final class ServerSideApplier {
     /** The informers hold Capstan's objects only: what else has a name a hook or a CRD takes is read by GET. */
     private final LiveLookup everyone;
     private final WritePolicy policy;
+    private final WriteFence fence;
     private final ApiScopes scopes;
     private final KnownNamespaces namespaces;
     private final List<java.util.function.BiConsumer<RenderedObject, GenericKubernetesResource>> appliedListeners =
@@ -54,8 +55,9 @@ public final class ServerSideApplier {
      * {@code owners}: where live objects are read to check who owns them (the agent's informers);
      * {@code reserved}: the agent's own objects in this cluster, which no unit may write.
      */
-    public ServerSideApplier(KubernetesClient client, LiveLookup owners, WritePolicy policy) {
+    public ServerSideApplier(KubernetesClient client, LiveLookup owners, WritePolicy policy, WriteFence fence) {
         this.client = client;
+        this.fence = fence;
         this.endpoint = ClusterEndpoint.of(client);
         this.crds = new CrdReadiness(client);
         this.owners = owners;
@@ -66,7 +68,7 @@ public final class ServerSideApplier {
     }
 
     public ServerSideApplier(KubernetesClient client, LiveLookup owners, ReservedObjects reserved) {
-        this(client, owners, WritePolicy.reservedOnly(reserved));
+        this(client, owners, WritePolicy.reservedOnly(reserved), WriteFence.open());
     }
 
     public ServerSideApplier(KubernetesClient client, LiveLookup owners) {
@@ -102,6 +104,7 @@ public final class ServerSideApplier {
     }
 
     private Optional<ApplyResult.Rejected> dryRunUnmasked(List<RenderedObject> objects) {
+        fence.check(); // a dry run creates missing namespaces
         Optional<ApplyResult.Rejected> outside = policyRefusal(objects, objects);
         if (outside.isPresent()) {
             return outside;
@@ -155,6 +158,7 @@ public final class ServerSideApplier {
      * objects, another unit's, or what someone else made. Empty when every hook may run.
      */
     public Optional<ApplyResult.Rejected> admitHooks(List<RenderedObject> hooks) {
+        fence.check(); // what is admitted is written next
         Optional<ApplyResult.Rejected> outside = policyRefusal(hooks, hooks);
         if (outside.isPresent()) {
             return outside;
@@ -229,6 +233,7 @@ public final class ServerSideApplier {
         Map<ObjectKey, String> versions = new HashMap<>();
         for (Map<String, List<RenderedObject>> kinds : byRank.values()) {
             for (List<RenderedObject> sameKind : kinds.values()) {
+                fence.check(); // again before each kind: waiting for a CRD to be Established takes time
                 Batch batch = inParallel(sameKind, object -> {
                     GenericKubernetesResource applied = retry.executeSupplier(() -> target(object)
                             .fieldManager(Labels.MANAGER).forceConflicts().serverSideApply());
@@ -250,6 +255,11 @@ public final class ServerSideApplier {
         return new ApplyResult.Applied(objects.size(), versions);
     }
 
+    /** The fence every write of this applier passes: for writers beside it (hooks) to check too. */
+    public WriteFence fence() {
+        return fence;
+    }
+
     /** Deletes objects (background propagation); already gone is fine. Returns how many were deleted. */
     public int delete(List<ObjectKey> keys) {
         return delete(keys, io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND);
@@ -265,6 +275,7 @@ public final class ServerSideApplier {
             if (policy.reserved().reason(key).isPresent()) {
                 continue; // never the agent's own objects, whoever asks
             }
+            fence.check();
             var operation = client.genericKubernetesResources(key.apiVersion(), key.kind());
             var resource = key.namespace().isEmpty() ? operation.withName(key.name())
                     : operation.inNamespace(key.namespace()).withName(key.name());

@@ -19,7 +19,13 @@ public final class IncidentStore {
     private final int limit;
 
     public IncidentStore(KubernetesClient client, String namespace, int limit) {
-        this.records = new SecretRecords(client, namespace, OWNER, "capstan.dev/incident.v1");
+        this(client, namespace, limit, dev.capstan.agent.cluster.WriteFence.open());
+    }
+
+    /** As above, writing only while {@code fence} lets this replica write for the unit at work. */
+    public IncidentStore(KubernetesClient client, String namespace, int limit,
+                         dev.capstan.agent.cluster.WriteFence fence) {
+        this.records = new SecretRecords(client, namespace, OWNER, "capstan.dev/incident.v1", fence);
         this.limit = limit;
     }
 

@@ -65,7 +65,14 @@ public final class ReleaseStore {
     /** The agent's store: each unit's records read once, then kept by its own writes (see {@code cache}). */
     public static ReleaseStore remembering(KubernetesClient client, String namespace, int historyLimit,
                                            Clock clock) {
-        return new ReleaseStore(client, namespace, historyLimit, clock, true);
+        return remembering(client, namespace, historyLimit, clock, dev.capstan.agent.cluster.WriteFence.open());
+    }
+
+    /** As above, writing records only while {@code fence} lets this replica write for the unit at work. */
+    public static ReleaseStore remembering(KubernetesClient client, String namespace, int historyLimit,
+                                           Clock clock, dev.capstan.agent.cluster.WriteFence fence) {
+        return new ReleaseStore(new SecretRecords(client, namespace, OWNER, "capstan.dev/release.v1", fence),
+                historyLimit, clock, true);
     }
 
     /**
@@ -171,12 +178,14 @@ public final class ReleaseStore {
     public void invalidate() {
         complete = false;
         cache.clear();
+        records.forgetVersions();
     }
 
     /** Forgets what it read of the units {@code units} accepts, by id (a shard this replica just took). */
     public void invalidate(java.util.function.Predicate<String> units) {
         complete = false;
         cache.keySet().removeIf(units);
+        records.forgetVersions();
     }
 
     private java.util.NavigableMap<Integer, Release> cached(String chart, String env) {

@@ -62,6 +62,7 @@ public final class HookRunner implements Hooks {
                 return Optional.of(name + " was refused: " + refused.get().message());
             }
             if (hook.deletePolicies().contains(Hook.DeletePolicy.BEFORE_HOOK_CREATION) && resource.get() != null) {
+                applier.fence().check();
                 resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND)
                         .delete();
                 resource.waitUntilCondition(r -> r == null, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -75,6 +76,7 @@ public final class HookRunner implements Hooks {
             boolean delete = failure.isPresent() ? hook.deletePolicies().contains(Hook.DeletePolicy.HOOK_FAILED)
                     : hook.deletePolicies().contains(Hook.DeletePolicy.HOOK_SUCCEEDED);
             if (delete) {
+                applier.fence().check(); // the hook may have run for long
                 resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND)
                         .delete();
             }

@@ -4,6 +4,7 @@ import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.drift.FieldChange;
 import dev.capstan.agent.drift.HealPolicy;
 import dev.capstan.agent.drift.ObjectVerdict;
@@ -62,7 +63,10 @@ final class DriftHealer {
         try (var chart = org.slf4j.MDC.putCloseable("chart", unit.chart());
                 var env = org.slf4j.MDC.putCloseable("env", unit.env().name());
                 var commit = org.slf4j.MDC.putCloseable("commit", shortCommit(release.commit()))) {
-            return healLogged(unit, drift, state, release);
+            return WriteFence.forUnit(unit.id(), () -> healLogged(unit, drift, state, release));
+        } catch (WriteFence.LeaseLost e) {
+            LOG.warn("not healed: {}", e.getMessage());
+            return new Outcome(List.of(), Map.of(), List.of());
         }
     }
 

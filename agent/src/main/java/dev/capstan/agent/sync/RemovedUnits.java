@@ -2,6 +2,7 @@ package dev.capstan.agent.sync;
 
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
@@ -76,7 +77,7 @@ final class RemovedUnits {
                 continue;
             }
             try {
-                if (handle(entry.getKey(), history, plan, commit)) {
+                if (WriteFence.forUnit(entry.getKey(), () -> handle(entry.getKey(), history, plan, commit))) {
                     removed.add(entry.getKey());
                 }
             } catch (RuntimeException e) {

@@ -20,6 +20,8 @@ public final class Shards {
     private final ShardKey by;
     private final Set<Integer> held = ConcurrentHashMap.newKeySet();
     private final Map<Integer, String> holders = new ConcurrentHashMap<>();
+    /** Per shard whose Lease this replica campaigns for: whether it renewed it recently enough to write. */
+    private final Map<Integer, java.util.function.BooleanSupplier> fresh = new ConcurrentHashMap<>();
     /** Each environment's cluster, from the last planned capstan.yaml (sharding by cluster). */
     private volatile Map<String, String> clusterOfEnv = Map.of();
 
@@ -84,6 +86,28 @@ public final class Shards {
     /** Whether this replica works on unit {@code chart/env} now. */
     public boolean owns(String unitId) {
         return held.contains(shardOfUnit(unitId));
+    }
+
+    /** How to tell whether this replica's hold on {@code shard}'s Lease is fresh enough to write. */
+    public void freshness(int shard, java.util.function.BooleanSupplier renewedInTime) {
+        fresh.put(shard, renewedInTime);
+    }
+
+    /**
+     * Whether this replica may write for unit {@code chart/env} now: it holds the unit's shard and renewed its Lease
+     * within the renew deadline. For a write of no unit ({@code unitId} empty): it holds shards, all of them fresh.
+     */
+    public boolean mayWrite(String unitId) {
+        if (unitId.isEmpty()) {
+            return !held.isEmpty() && held.stream().allMatch(this::renewedInTime);
+        }
+        int shard = shardOfUnit(unitId);
+        return held.contains(shard) && renewedInTime(shard);
+    }
+
+    private boolean renewedInTime(int shard) {
+        java.util.function.BooleanSupplier renewed = fresh.get(shard);
+        return renewed == null || renewed.getAsBoolean();
     }
 
     public void took(int shard) {

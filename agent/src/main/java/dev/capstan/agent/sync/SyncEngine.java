@@ -6,6 +6,7 @@ import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.cluster.ReservedObjects;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.cluster.WritePolicy;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.cluster.LiveStableDeployments;
@@ -56,8 +57,10 @@ public final class SyncEngine implements AutoCloseable {
     /** Shared by every cluster's gates and the unit scheduler: how many units work at once, wherever they deploy. */
     private final WorkSlots slots = new WorkSlots(UNIT_PARALLELISM);
 
+    /** @param fence what every write to a cluster passes: this replica holds the unit's Lease, freshly renewed */
     public SyncEngine(ResilientFetcher fetcher, KubernetesClient client, AgentConfig config, ReleaseStore store,
-                      StatusBoard board, Clock clock, MeterRegistry metrics, Observability observability) {
+                      StatusBoard board, Clock clock, MeterRegistry metrics, Observability observability,
+                      WriteFence fence) {
         Gauge.builder("capstan_units_working", slots, WorkSlots::working)
                 .description("Units at work now: rendering, comparing, applying (at most the work slots)")
                 .register(metrics);
@@ -66,7 +69,8 @@ public final class SyncEngine implements AutoCloseable {
                 .register(metrics);
         CheckRunner checks = new CheckRunner(AddressPolicy.allowing(config.checks().allow()));
         this.clusters = new ClusterTargets(client, config.clusters(), metrics, (name, clusterClient, live) ->
-                target(name, clusterClient, live, store, checks, config, metrics, observability.tracer(), clock));
+                target(name, clusterClient, live, store, checks, config, fence, metrics, observability.tracer(),
+                        clock));
         DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store);
         ReleaseRecorder releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
@@ -89,12 +93,13 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Everything that talks to one cluster; records (and the Lease) live in the agent's own cluster only. */
     private ClusterTargets.Target target(String name, KubernetesClient client, LiveState live, ReleaseStore store,
-                                        CheckRunner checks, AgentConfig config, MeterRegistry metrics,
-                                        Tracer tracer, Clock clock) {
+                                        CheckRunner checks, AgentConfig config, WriteFence fence,
+                                        MeterRegistry metrics, Tracer tracer, Clock clock) {
         ServerSideApplier applier = new ServerSideApplier(client, live, new WritePolicy(
                 name.equals(ClusterTargets.DEFAULT) ? new ReservedObjects(store.namespace(),
-                        config.releases().unitsMayDeployHere()) : ReservedObjects.none(), config.destinations()));
-        Pruner pruner = new Pruner(client);
+                        config.releases().unitsMayDeployHere()) : ReservedObjects.none(), config.destinations()),
+                fence);
+        Pruner pruner = new Pruner(client, fence);
         DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
         applier.onApplied(drift::applied);
         WatchedHealth health = new WatchedHealth(client, live);

@@ -1,5 +1,6 @@
 package dev.capstan.agent.sync;
 
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.rollout.WorkSlots;
@@ -105,7 +106,13 @@ final class UnitScheduler {
         try {
             executor.execute(() -> {
                 try {
-                    slots.run(task);
+                    // Every write of the unit's work is fenced by the Lease of the unit's shard.
+                    WriteFence.forUnit(unitId, () -> slots.run(task));
+                } catch (WriteFence.LeaseLost e) {
+                    // Another replica may hold the unit now: nothing is decided, recorded or alerted here.
+                    LOG.warn("work on {} abandoned: {}", unitId, e.getMessage());
+                    finished(unitId);
+                    return;
                 } catch (RuntimeException | Error e) {
                     // Whatever escaped the unit's own handling still ends as this unit's failure, never a stale state.
                     LOG.error("work on {} failed: {}", unitId, e.getClass().getName());

@@ -4,6 +4,7 @@ import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartMetadata;
 import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.plan.Unit;
@@ -144,6 +145,8 @@ final class UnitSync {
             LOG.error("unit failed: {}", message);
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                     UnitOutcome.Stage.APPLY, message);
+        } catch (WriteFence.LeaseLost e) {
+            throw e; // not the unit's failure: another replica holds it now (UnitScheduler abandons it)
         } catch (RuntimeException e) {
             // Anything unexpected fails this unit only; the next cycle tries again.
             LOG.error("unit failed: {}", e.toString());

@@ -58,4 +58,27 @@ class ShardsTest {
         assertThat(shards.owns("web/staging")).isTrue();
         assertThat(shards.owns("web/production")).isFalse();
     }
+
+    @Test
+    void aReplicaWritesForAUnitOnlyWhileItHoldsItsShardFreshlyRenewed() {
+        Shards shards = Shards.leased(2);
+        java.util.concurrent.atomic.AtomicBoolean renewedInTime = new java.util.concurrent.atomic.AtomicBoolean(true);
+        shards.freshness(0, renewedInTime::get);
+        String onZero = IntStream.range(0, 100).mapToObj(i -> "c" + i + "/staging")
+                .filter(u -> shards.shardOfUnit(u) == 0).findFirst().orElseThrow();
+        String onOne = IntStream.range(0, 100).mapToObj(i -> "c" + i + "/staging")
+                .filter(u -> shards.shardOfUnit(u) == 1).findFirst().orElseThrow();
+
+        assertThat(shards.mayWrite(onZero)).as("a standby writes nothing").isFalse();
+        assertThat(shards.mayWrite("")).isFalse();
+        shards.took(0);
+        assertThat(shards.mayWrite(onZero)).isTrue();
+        assertThat(shards.mayWrite(onOne)).as("another shard's unit").isFalse();
+        assertThat(shards.mayWrite("")).isTrue();
+
+        renewedInTime.set(false);
+        assertThat(shards.mayWrite(onZero)).as("held, but not renewed within the deadline (paused)").isFalse();
+        assertThat(shards.mayWrite("")).isFalse();
+        assertThat(Shards.single().mayWrite(onOne)).as("one agent, no Lease").isTrue();
+    }
 }
