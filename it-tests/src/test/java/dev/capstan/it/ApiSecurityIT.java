@@ -262,6 +262,40 @@ class ApiSecurityIT {
 
     /** Issue 12.10/12.11: blank webhook secrets, JSON for every error, and connections that never finish. */
     @Test
+    void anOpenApiRefusesCrossSiteStateChangesAndForeignHostNames(TestNamespace ns, LocalCluster cluster)
+            throws Exception {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns)) {
+            int port = agent.httpPort();
+            String rollback = "/api/releases/web/staging/rollback";
+            RawHttp.Answer form = RawHttp.sendWith(port, "POST", rollback, java.util.Map.of("Origin",
+                    "https://evil.example", "Content-Type", "application/x-www-form-urlencoded"), "revision=1");
+            assertThat(form.status()).isEqualTo(403);
+            assertThat(form.body()).contains("origin https://evil.example");
+            RawHttp.Answer plain = RawHttp.sendWith(port, "POST", "/api/releases/web/staging/resume",
+                    java.util.Map.of("Content-Type", "text/plain"), "{}");
+            assertThat(plain.status()).isEqualTo(403);
+            assertThat(plain.body()).contains("must send JSON");
+            RawHttp.Answer site = RawHttp.sendWith(port, "POST", "/api/sync", java.util.Map.of("Sec-Fetch-Site",
+                    "cross-site"), null);
+            assertThat(site.status()).isEqualTo(403);
+            RawHttp.Answer rebound = RawHttp.sendWith(port, "GET", "/api/status", java.util.Map.of("Host",
+                    "rebind.attacker.example:" + port), null);
+            assertThat(rebound.status()).isEqualTo(421);
+            assertThat(rebound.body()).contains("host 'rebind.attacker.example'").doesNotContain("web/staging");
+
+            // What the CLI and the page send still works.
+            assertThat(RawHttp.sendWith(port, "POST", "/api/sync", java.util.Map.of(), null).status())
+                    .isEqualTo(202);
+            assertThat(RawHttp.sendWith(port, "POST", "/api/releases/web/staging/resume", java.util.Map.of(
+                    "Content-Type", "application/json", "Origin", "http://127.0.0.1:" + port), "{}").status())
+                    .as("nothing held: refused for that reason alone").isEqualTo(409);
+            assertThat(agent.status().units().get("web/staging"))
+                    .isInstanceOf(dev.capstan.agent.sync.UnitOutcome.Synced.class);
+        }
+    }
+
+    @Test
     void blankSecretsStopStartupErrorsAreJsonAndStalledClientsAreCut(TestNamespace ns, LocalCluster cluster)
             throws Exception {
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);

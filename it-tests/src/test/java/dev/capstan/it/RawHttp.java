@@ -23,12 +23,22 @@ final class RawHttp {
     }
 
     static Answer send(int port, String method, String rawPath, String token, String body) throws IOException {
+        return sendWith(port, method, rawPath, token == null ? Map.of() : Map.of("Authorization",
+                "Bearer " + token), body);
+    }
+
+    /** With these headers ({@code Host} among them replaces the loopback one). */
+    static Answer sendWith(int port, String method, String rawPath, Map<String, String> headers, String body)
+            throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder(method + " " + rawPath + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\nConnection: close\r\nContent-Length: " + content.length + "\r\n");
-        if (token != null) {
-            head.append("Authorization: Bearer ").append(token).append("\r\n");
-        }
+        StringBuilder head = new StringBuilder(method + " " + rawPath + " HTTP/1.1\r\nHost: "
+                + headers.getOrDefault("Host", "127.0.0.1:" + port) + "\r\nConnection: close\r\nContent-Length: "
+                + content.length + "\r\n");
+        headers.forEach((name, value) -> {
+            if (!name.equals("Host")) {
+                head.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
         head.append("\r\n");
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(30_000);

@@ -228,6 +228,27 @@ class WriteGateIT {
         }
     }
 
+    @Test
+    void aBlueGreenRolloutDoesNotAdoptAServiceSomeoneElseNamedLikeItsPreview(TestNamespace ns, LocalCluster cluster,
+                                                                          KubernetesClient client) {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns,
+                "    rollout: {strategy: blueGreen, scaleDownDelay: 1s, previewService: true, stepTimeout: 30s}");
+        try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns)) {
+            client.services().inNamespace(repo.staging).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                    .withNewMetadata().withName("web-preview").endMetadata().withNewSpec()
+                    .addToSelector("app", "someone-elses").addNewPort().withPort(80).endPort().endSpec().build())
+                    .create();
+
+            String second = repo.image("2", "web 2");
+            assertThat(awaitFailed(agent, "web/staging", second).message()).contains("Service", "web-preview",
+                    "exists and was not made by Capstan");
+            assertThat(client.services().inNamespace(repo.staging).withName("web-preview").get().getSpec()
+                    .getSelector()).isEqualTo(Map.of("app", "someone-elses"));
+            assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-green").get()).isNull();
+            assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":1");
+        }
+    }
+
     private static String tokens(KubernetesClient client, String namespace) {
         return new String(Base64.getDecoder().decode(client.secrets().inNamespace(namespace)
                 .withName("capstan-api-tokens").get().getData().get("tokens.yaml")), StandardCharsets.UTF_8);

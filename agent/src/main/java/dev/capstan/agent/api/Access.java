@@ -35,6 +35,7 @@ final class Access implements Handler<RoutingContext> {
     static final Duration FAILURE_WINDOW = Duration.ofSeconds(10);
 
     private final Optional<ApiTokens> tokens;
+    private final SameOrigin sameOrigin;
     private final Set<String> open;
     private final int perSecond;
     private final RateLimiter anonymous;
@@ -47,6 +48,7 @@ final class Access implements Handler<RoutingContext> {
 
     Access(Optional<ApiTokens> tokens, ApiConfig config, MeterRegistry metrics) {
         this.tokens = tokens;
+        this.sameOrigin = new SameOrigin(config.hostNames());
         this.open = config.openEndpoints();
         this.perSecond = config.maxRequestsPerSecond();
         this.anonymous = limiter("api");
@@ -75,6 +77,16 @@ final class Access implements Handler<RoutingContext> {
             return;
         }
         if (tokens.isEmpty()) {
+            // Without tokens a browser can act alone: no foreign host names, no cross-site state changes.
+            boolean changesState = !(ctx.request().method() == HttpMethod.GET
+                    || ctx.request().method() == HttpMethod.HEAD) && !path.startsWith(WEBHOOKS);
+            Optional<String> refused = sameOrigin.refusal(changesState, ctx.request().getHeader("Host"),
+                    ctx.request().getHeader("Origin"), ctx.request().getHeader("Sec-Fetch-Site"),
+                    ctx.request().getHeader("Content-Type"));
+            if (refused.isPresent()) {
+                HttpApi.json(ctx, changesState ? 403 : 421, new JsonObject().put("error", refused.get()));
+                return;
+            }
             if (anonymous.acquirePermission()) {
                 ctx.next();
             } else {

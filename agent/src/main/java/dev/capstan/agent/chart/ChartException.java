@@ -13,11 +13,11 @@ public class ChartException extends RuntimeException {
     private final String problem;
 
     public ChartException(String chart, String file, int line, String problem) {
-        super(format(chart, file, line, problem));
+        super(format(chart, file, line, dev.capstan.agent.model.Messages.bounded(problem)));
         this.chart = chart;
         this.file = file;
         this.line = line;
-        this.problem = problem;
+        this.problem = dev.capstan.agent.model.Messages.bounded(problem);
     }
 
     public String chart() {

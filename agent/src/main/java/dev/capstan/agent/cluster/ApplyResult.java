@@ -17,6 +17,10 @@ public sealed interface ApplyResult {
      * it failed in a way that says nothing about the object (5xx, 429, no answer) and still did after retries.
      */
     record Rejected(ObjectKey object, String message, boolean transientFailure) implements ApplyResult {
+        public Rejected {
+            message = dev.capstan.agent.model.Messages.bounded(message);
+        }
+
         public Rejected(ObjectKey object, String message) {
             this(object, message, false);
         }

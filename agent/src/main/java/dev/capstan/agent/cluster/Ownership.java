@@ -22,7 +22,13 @@ final class Ownership {
     static Optional<String> conflict(RenderedObject desired, GenericKubernetesResource live) {
         Map<String, String> liveLabels = labels(live);
         if (!Labels.MANAGER.equals(liveLabels.get(Labels.MANAGED_BY))) {
-            return Optional.empty();
+            // A rollout's own copies (canary, green, preview Service) are Capstan's to make, never to adopt: moving
+            // a stranger's selector to the new pods and deleting it at the end would break what it serves.
+            return labels(desired).containsKey(Pruner.CANARY_TRACK_LABEL)
+                    ? Optional.of("ownership conflict: a " + desired.key().kind() + " named " + desired.key().name()
+                    + " exists and was not made by Capstan; the rollout's own copy of that name (canary, green or "
+                    + "preview) may not take it over (rename or delete it). Nothing was applied")
+                    : Optional.empty();
         }
         String liveOwner = owner(liveLabels, annotations(live));
         Map<String, Object> desiredLabels = labels(desired);

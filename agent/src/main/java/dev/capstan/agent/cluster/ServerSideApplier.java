@@ -190,9 +190,9 @@ public final class ServerSideApplier {
             Optional<GenericKubernetesResource> live;
             try {
                 live = owners.get(object.key());
-                if (live.isEmpty() && "CustomResourceDefinition".equals(object.key().kind())
-                        && !policy.destinations().replaceUnownedCrds()) {
-                    live = everyone.get(object.key());
+                if (live.isEmpty() && ("CustomResourceDefinition".equals(object.key().kind())
+                        && !policy.destinations().replaceUnownedCrds() || onATrack(object))) {
+                    live = everyone.get(object.key()); // someone else's: not in the informers
                 }
             } catch (KubernetesClientException | IllegalStateException e) {
                 return Optional.of(new ApplyResult.Rejected(object.key(), "cannot read the live object to check "
@@ -205,6 +205,13 @@ public final class ServerSideApplier {
             }
         }
         return Optional.empty();
+    }
+
+    /** A rollout's own copy (canary, green, preview): made by Capstan, never adopted. */
+    private static boolean onATrack(RenderedObject object) {
+        return object.content().get("metadata") instanceof Map<?, ?> metadata
+                && metadata.get("labels") instanceof Map<?, ?> labels
+                && labels.containsKey(Pruner.CANARY_TRACK_LABEL);
     }
 
     /** Validates, then applies; nothing is written if the dry run rejects any object. */

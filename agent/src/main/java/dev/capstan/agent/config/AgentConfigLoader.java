@@ -321,7 +321,7 @@ public final class AgentConfigLoader {
     }
 
     private static ApiConfig api(Fields api, Path baseDir) {
-        api.allowOnly(Set.of("tokensFile", "openEndpoints", "maxRequestsPerSecond", "tls"));
+        api.allowOnly(Set.of("tokensFile", "openEndpoints", "maxRequestsPerSecond", "tls", "hostNames"));
         java.util.List<String> open = api.optionalStringList("openEndpoints")
                 .orElse(java.util.List.copyOf(ApiConfig.PROBES));
         for (String endpoint : open) {
@@ -335,8 +335,15 @@ public final class AgentConfigLoader {
             return new ApiConfig.Tls(baseDir.resolve(t.requiredString("certFile")).normalize(),
                     baseDir.resolve(t.requiredString("keyFile")).normalize());
         });
+        java.util.List<String> hostNames = api.optionalStringList("hostNames").orElse(java.util.List.of());
+        for (String name : hostNames) {
+            if (!name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+                throw api.error("hostNames", "'" + name + "' is not a host name (lower case, no port)");
+            }
+        }
         return new ApiConfig(api.optionalString("tokensFile").map(f -> baseDir.resolve(f).normalize()),
-                java.util.Set.copyOf(open), api.integer("maxRequestsPerSecond", 50, 1, 100_000), tls);
+                java.util.Set.copyOf(open), api.integer("maxRequestsPerSecond", 50, 1, 100_000), tls,
+                java.util.Set.copyOf(hostNames));
     }
 
     private static AgentConfig.Tracing tracing(Fields tracing) {

@@ -11,13 +11,21 @@ import java.util.Set;
  *
  * @param openEndpoints which of {@code healthz}, {@code readyz}, {@code metrics} need no token
  * @param tls           PEM certificate and key: the listener speaks HTTPS only
+ * @param hostNames     the names the API answers to besides loopback and IP addresses, when it is open (a
+ *                      browser tricked into calling it through another name — DNS rebinding — is refused)
  */
 public record ApiConfig(Optional<Path> tokensFile, Set<String> openEndpoints, int maxRequestsPerSecond,
-                        Optional<Tls> tls) {
+                        Optional<Tls> tls, Set<String> hostNames) {
     public static final Set<String> PROBES = Set.of("healthz", "readyz", "metrics");
 
     public ApiConfig {
         openEndpoints = Set.copyOf(openEndpoints);
+        hostNames = Set.copyOf(hostNames);
+    }
+
+    public ApiConfig(Optional<Path> tokensFile, Set<String> openEndpoints, int maxRequestsPerSecond,
+                     Optional<Tls> tls) {
+        this(tokensFile, openEndpoints, maxRequestsPerSecond, tls, Set.of());
     }
 
     public static ApiConfig open() {

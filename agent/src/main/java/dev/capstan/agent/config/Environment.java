@@ -47,6 +47,9 @@ public record Environment(String name, String namespace, String cluster, Rollout
      * switches (ignored by the others).
      */
     public record Rollout(Strategy strategy, List<Integer> steps, Duration stepTimeout, BlueGreen blueGreen) {
+        /** The longest a step's gate, or a hook, may wait: capstan.yaml comes from git, a wait without end must not. */
+        public static final Duration MAX_STEP_TIMEOUT = Duration.ofHours(1);
+
         public Rollout {
             steps = List.copyOf(steps);
             blueGreen = blueGreen == null ? BlueGreen.DEFAULT : blueGreen;

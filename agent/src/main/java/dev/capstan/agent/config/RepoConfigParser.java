@@ -115,6 +115,11 @@ public final class RepoConfigParser {
             steps.add(100);
         }
         Duration stepTimeout = rollout.duration("stepTimeout", Duration.ofMinutes(5));
+        if (stepTimeout.compareTo(Environment.Rollout.MAX_STEP_TIMEOUT) > 0) {
+            throw rollout.error("stepTimeout", "at most " + Environment.Rollout.MAX_STEP_TIMEOUT.toMinutes()
+                    + "m (each gate and each hook waits at most this long; a longer wait holds the unit from newer "
+                    + "commits)");
+        }
         return new Environment.Rollout(strategy, steps, stepTimeout, blueGreen(rollout, strategy));
     }
 

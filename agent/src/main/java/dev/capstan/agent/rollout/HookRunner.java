@@ -30,25 +30,40 @@ public final class HookRunner implements Hooks {
 
     private final KubernetesClient client;
     private final ServerSideApplier applier;
+    private final WorkSlots slots;
 
-    public HookRunner(KubernetesClient client, ServerSideApplier applier) {
+    /** {@code slots}: a hook's wait (a Job running) gives the unit's work slot to other units, as a gate does. */
+    public HookRunner(KubernetesClient client, ServerSideApplier applier, WorkSlots slots) {
         this.client = client;
         this.applier = applier;
+        this.slots = slots;
     }
 
-    /** Runs the hooks registered for any of {@code events}; the failure signals, empty when every hook passed. */
+    /** Runs the hooks registered for any of {@code events}, stopping at the first that does not pass. */
     @Override
-    public List<String> run(List<Hook> hooks, Set<Hook.Event> events, Duration timeout) {
+    public Outcome run(List<Hook> hooks, Set<Hook.Event> events, Duration timeout) {
         for (Hook hook : hooks) {
             if (hook.events().stream().noneMatch(events::contains)) {
                 continue;
             }
-            Optional<String> failure = runOne(hook, timeout);
+            Optional<String> failure;
+            try {
+                failure = runOne(hook, timeout);
+            } catch (KubernetesClientException e) {
+                if (Thread.currentThread().isInterrupted() || e.getCause() instanceof InterruptedException) {
+                    // Shutting down (SIGTERM): the hook did not fail; the next agent runs the revision on.
+                    LOG.warn("stopped while waiting for hook {} {}", hook.object().key().kind(),
+                            hook.object().key().name());
+                    return new Outcome.Interrupted();
+                }
+                failure = Optional.of("hook " + hook.object().key().kind() + " " + hook.object().key().name() + ": "
+                        + e.getMessage());
+            }
             if (failure.isPresent()) {
-                return List.of(failure.get());
+                return new Outcome.Failed(List.of(failure.get()));
             }
         }
-        return List.of();
+        return new Outcome.Passed();
     }
 
     private Optional<String> runOne(Hook hook, Duration timeout) {
@@ -65,14 +80,16 @@ public final class HookRunner implements Hooks {
                 applier.fence().check();
                 resource.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND)
                         .delete();
-                resource.waitUntilCondition(r -> r == null, timeout.toMillis(), TimeUnit.MILLISECONDS);
+                slots.waiting(() -> resource.waitUntilCondition(r -> r == null, timeout.toMillis(),
+                        TimeUnit.MILLISECONDS));
             }
             LOG.info("running {} (weight {})", name, hook.weight());
             ApplyResult applied = applier.apply(List.of(hook.object()));
             if (applied instanceof ApplyResult.Rejected rejected) {
                 return Optional.of(name + " was rejected: " + rejected.message());
             }
-            Optional<String> failure = awaitDone(resource, key, timeout).map(why -> name + " failed: " + why);
+            Optional<String> failure = slots.waiting(() -> awaitDone(resource, key, timeout))
+                    .map(why -> name + " failed: " + why);
             boolean delete = failure.isPresent() ? hook.deletePolicies().contains(Hook.DeletePolicy.HOOK_FAILED)
                     : hook.deletePolicies().contains(Hook.DeletePolicy.HOOK_SUCCEEDED);
             if (delete) {
@@ -83,8 +100,6 @@ public final class HookRunner implements Hooks {
             return failure;
         } catch (io.fabric8.kubernetes.client.KubernetesClientTimeoutException e) {
             return Optional.of(name + " did not finish within " + timeout.toSeconds() + " s");
-        } catch (KubernetesClientException e) {
-            return Optional.of(name + ": " + e.getMessage());
         }
     }
 

@@ -121,9 +121,12 @@ public final class RolloutController {
         try {
             Map<ObjectKey, String> versions = Map.of();
             boolean upgrade = lastGood.isPresent();
-            List<String> preHooks = runHooks(request, upgrade ? Hook.Event.PRE_UPGRADE : Hook.Event.PRE_INSTALL);
-            if (!preHooks.isEmpty()) {
-                return hookFailed(release, steps.get(0), preHooks, request, lastGood, lastGoodObjects);
+            Hooks.Outcome preHooks = runHooks(request, upgrade ? Hook.Event.PRE_UPGRADE : Hook.Event.PRE_INSTALL);
+            if (preHooks instanceof Hooks.Outcome.Interrupted) {
+                return stoppedInHooks(release);
+            }
+            if (preHooks instanceof Hooks.Outcome.Failed failed) {
+                return hookFailed(release, steps.get(0), failed.signals(), request, lastGood, lastGoodObjects);
             }
             for (Step step : resumeFrom(steps, request.resumed())) {
                 if (!step.phase().equals(release.phase())) {
@@ -163,9 +166,13 @@ public final class RolloutController {
                 versions = ((ApplyResult.Applied) applied).versions();
                 LOG.info("health gate of step {} passed in {} ms", step.phase(), result.took().toMillis());
             }
-            List<String> postHooks = runHooks(request, upgrade ? Hook.Event.POST_UPGRADE : Hook.Event.POST_INSTALL);
-            if (!postHooks.isEmpty()) {
-                return hookFailed(release, steps.get(steps.size() - 1), postHooks, request, lastGood,
+            Hooks.Outcome postHooks = runHooks(request, upgrade ? Hook.Event.POST_UPGRADE
+                    : Hook.Event.POST_INSTALL);
+            if (postHooks instanceof Hooks.Outcome.Interrupted) {
+                return stoppedInHooks(release);
+            }
+            if (postHooks instanceof Hooks.Outcome.Failed failed) {
+                return hookFailed(release, steps.get(steps.size() - 1), failed.signals(), request, lastGood,
                         lastGoodObjects);
             }
             writes.delete(writes.canaries(chart, env));
@@ -252,10 +259,16 @@ public final class RolloutController {
         return request.desired().hooks().stream().map(Hook::object).toList();
     }
 
-    /** The chart's hooks for {@code event}, under the step timeout; the failure signals, empty when all passed. */
-    private List<String> runHooks(RolloutRequest request, Hook.Event event) {
+    /** Stopped (SIGTERM) while a hook ran: as in a gate, the revision stays progressing for the next agent. */
+    private static RolloutResult stoppedInHooks(Release release) {
+        LOG.warn("the agent is stopping during a hook: revision {} stays progressing", release.revision());
+        return new RolloutResult.Interrupted(release);
+    }
+
+    /** The chart's hooks for {@code event}, each under the step timeout. */
+    private Hooks.Outcome runHooks(RolloutRequest request, Hook.Event event) {
         if (request.desired().hooks().stream().noneMatch(h -> h.events().contains(event))) {
-            return List.of();
+            return new Hooks.Outcome.Passed();
         }
         request.observer().stepStarted(event.helmName() + " hooks");
         return Tracing.span(tracer, "capstan.hooks", io.opentelemetry.api.common.Attributes.of(

@@ -105,7 +105,7 @@ public final class SyncEngine implements AutoCloseable {
         WatchedHealth health = new WatchedHealth(client, live);
         RolloutController rollouts = new RolloutController(UnitWrites.of(applier, pruner, live),
                 new Gate(health, checks, metrics, slots), store, new LiveStableDeployments(client, health), clock,
-                metrics, tracer, new HookRunner(client, applier), drift::changed);
+                metrics, tracer, new HookRunner(client, applier, slots), drift::changed);
         return new ClusterTargets.Target(name, client, new DiscoveryCache(client, Duration.ofMinutes(1), clock),
                 applier, live, drift, rollouts, pruner, health);
     }

@@ -26,6 +26,9 @@ public sealed interface UnitOutcome {
     /** Failed at {@code stage}; the message names the file/line or object and never holds a secret. */
     record Failed(String unit, String commit, Instant at, String source, Stage stage, String message)
             implements UnitOutcome {
+        public Failed {
+            message = dev.capstan.agent.model.Messages.bounded(message);
+        }
     }
 
     /**

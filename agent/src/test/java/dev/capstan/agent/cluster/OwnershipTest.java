@@ -112,4 +112,19 @@ class OwnershipTest {
         assertThat(Ownership.conflict(crdOfWeb, live(Map.of("app.kubernetes.io/managed-by", "capstan",
                 "capstan.dev/chart", "api")))).hasValueSatisfying(m -> assertThat(m).contains("chart api"));
     }
+
+    @Test
+    void aRolloutsOwnCopyNeverAdoptsAnObjectSomeoneElseMade() {
+        RenderedObject preview = new RenderedObject(new ObjectKey("v1", "Service", "ns", "web-preview"), "t",
+                Map.of("metadata", Map.of("name", "web-preview", "labels", Map.of(
+                        "app.kubernetes.io/managed-by", "capstan", "capstan.dev/chart", "web",
+                        "capstan.dev/env", "staging", "capstan.dev/track", "green"))));
+
+        assertThat(Ownership.conflict(preview, live(Map.of("app", "someone-elses")))).hasValueSatisfying(m ->
+                assertThat(m).contains("Service named web-preview exists and was not made by Capstan"));
+        assertThat(Ownership.conflict(preview, live(null))).isPresent();
+        assertThat(Ownership.conflict(preview, live(Map.of("app.kubernetes.io/managed-by", "capstan",
+                "capstan.dev/chart", "web", "capstan.dev/env", "staging", "capstan.dev/track", "green"))))
+                .as("its own, left by a crash").isEmpty();
+    }
 }

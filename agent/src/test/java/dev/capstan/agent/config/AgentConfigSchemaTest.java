@@ -50,7 +50,9 @@ class AgentConfigSchemaTest {
     void theShippedInstallsBoundEachEnvironmentToItsOwnNamespace() {
         for (Path configMap : List.of(Path.of("..", "manifests", "configmap.yaml"),
                 Path.of("..", "manifests", "sharded", "configmap.yaml"))) {
-            Destinations shipped = AgentConfigLoader.parse(agentYaml(configMap), "agent.yaml", Path.of("/etc/capstan"))
+            // The sharded install's replicas take their shard from their pod name.
+            String yaml = agentYaml(configMap).replace("shards: 3}", "shards: 3, identity: capstan-1}");
+            Destinations shipped = AgentConfigLoader.parse(yaml, "agent.yaml", Path.of("/etc/capstan"))
                     .destinations();
             assertThat(shipped.restricted()).as(configMap.toString()).isTrue();
             assertThat(shipped.allowsNamespace("staging", "staging")).isTrue();

@@ -72,6 +72,7 @@ class RepoConfigParserTest {
         "environments: [{name: a, rollout: {steps: [50, 20, 100]}}]|environments[0].rollout.steps: expected rising",
         "environments: [{name: a, rollout: {steps: [10, 50]}}]|environments[0].rollout.steps: the last step must be",
         "environments: [{name: a, rollout: {stepTimeout: soon}}]|environments[0].rollout.stepTimeout: expected a dur",
+        "environments: [{name: a, rollout: {stepTimeout: 2h}}]|environments[0].rollout.stepTimeout: at most 60m",
         "environments: [{name: a, nmespace: b}]|capstan.yaml: environments[0].nmespace: unknown field",
         "environments: [{name: a}]\\ncharts: [Bad_Name]|capstan.yaml: charts: must be a DNS label",
         "environments: {name: a}|capstan.yaml: environments: expected a list",

@@ -52,7 +52,8 @@ class BlueGreenRolloutTest {
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final RolloutController controller = new RolloutController(cluster, new Gate(cluster,
             new CheckRunner(AddressPolicy.allowing(List.of())), metrics, new WorkSlots(1)), store, STABLE,
-            Clock.systemUTC(), metrics, OpenTelemetry.noop().getTracer("test"), (hooks, events, timeout) -> List.of(),
+            Clock.systemUTC(), metrics, OpenTelemetry.noop().getTracer("test"),
+            (hooks, events, timeout) -> new Hooks.Outcome.Passed(),
             UnaryOperator.identity());
     /** The live Service's selector as each step started. */
     private final Map<String, Map<?, ?>> selectorAtStep = new LinkedHashMap<>();

@@ -34,6 +34,8 @@ class RolloutControllerTest {
 
     /** The hooks the controller ran, by name. */
     private final List<String> hooksRun = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** How the hooks the controller runs end. */
+    private volatile Hooks.Outcome hooksEnd = new Hooks.Outcome.Passed();
 
     private RolloutController controller(UnaryOperator<List<RenderedObject>> changedOnly) {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -42,7 +44,7 @@ class RolloutControllerTest {
                 OpenTelemetry.noop().getTracer("test"), (hooks, events, timeout) -> {
                     hooks.stream().filter(h -> h.events().stream().anyMatch(events::contains))
                             .forEach(h -> hooksRun.add(h.object().key().name()));
-                    return List.of();
+                    return hooksEnd;
                 }, changedOnly);
     }
 
@@ -205,6 +207,22 @@ class RolloutControllerTest {
         assertThat(hooksRun).as("no hook ran").isEmpty();
         assertThat(cluster.image("api")).endsWith(":1");
         assertThat(history()).containsExactly("1 deployed", "2 failed");
+    }
+
+    @Test
+    void anAgentStoppingWhileAHookRunsLeavesTheRevisionProgressingNotQuarantined() {
+        roll("1", CANARY);
+        hooksEnd = new Hooks.Outcome.Interrupted();
+        RolloutRequest plain = request("2", CANARY, Optional.empty());
+        RenderedObject migrate = object("batch/v1", "Job", "migrate", "spec: {template: {spec: {containers: []}}}");
+        RolloutRequest hooked = new RolloutRequest(plain.desired().withHooks(List.of(new dev.capstan.agent.chart.Hook(
+                migrate, java.util.Set.of(dev.capstan.agent.chart.Hook.Event.PRE_UPGRADE), 0, java.util.Set.of()))),
+                plain.draft(), plain.env(), plain.resumed(), plain.observer());
+
+        assertThat(controller.roll(hooked)).isInstanceOf(RolloutResult.Interrupted.class);
+        assertThat(hooksRun).containsExactly("migrate");
+        assertThat(history()).containsExactly("1 deployed", "2 progressing");
+        assertThat(cluster.image("api")).endsWith(":1");
     }
 
     @Test
