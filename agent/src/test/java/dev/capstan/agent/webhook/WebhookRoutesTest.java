@@ -31,7 +31,7 @@ class WebhookRoutesTest {
 
     private final AtomicInteger fetches = new AtomicInteger();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Vertx vertx;
     private HttpServer server;
 
@@ -80,21 +80,50 @@ class WebhookRoutesTest {
     }
 
     @Test
-    void aFloodIsRateLimited() throws Exception {
-        int limited = 0;
-        for (int i = 0; i < 12; i++) {
-            if (post("generic", "{}", "x").statusCode() == 429) {
-                limited++;
+    void signedDeliveriesShareTheBudgetAndAFloodOfBadSignaturesDoesNotTakeIt() throws Exception {
+        int refused = 0;
+        for (int i = 0; i < 30; i++) {
+            if (post("generic", "{}", "sha256=" + "0".repeat(64)).statusCode() == 401) {
+                refused++;
             }
         }
+        assertThat(refused).as("under the per-address cap, each refused for its signature").isEqualTo(30);
+        assertThat(post("generic", PUSH, sign(PUSH)).statusCode()).as("the real one still gets through")
+                .isEqualTo(202);
 
-        assertThat(limited).isGreaterThanOrEqualTo(6);
+        long limited = atOnce(12, PUSH, sign(PUSH)).stream().filter(status -> status == 429).count();
+        assertThat(limited).as("12 signed deliveries at once, 5 a second").isGreaterThanOrEqualTo(6);
+        assertThat(fetches.get()).isLessThanOrEqualTo(7);
+    }
+
+    @Test
+    void oneAddressFloodingPastTenTimesTheBudgetIsCutOffBeforeItsBodiesAreRead() throws Exception {
+        long limited = atOnce(120, "{}", "x").stream().filter(status -> status == 429).count();
+
+        assertThat(limited).as("120 at once, 50 a second from one address").isGreaterThanOrEqualTo(60);
+        assertThat(metrics.get("capstan_webhooks_total").tag("result", "rate_limited").counter().count())
+                .isEqualTo(limited);
     }
 
     @Test
     void unknownAndUnconfiguredProvidersAre404() throws Exception {
         assertThat(post("bitbucket", PUSH, sign(PUSH)).statusCode()).isEqualTo(404);
         assertThat(post("github", PUSH, sign(PUSH)).statusCode()).isEqualTo(404);
+    }
+
+    /** {@code count} deliveries sent together; their statuses. */
+    private java.util.List<Integer> atOnce(int count, String body, String signature) {
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sent.add(http.sendAsync(request("generic", body, signature), HttpResponse.BodyHandlers.ofString()));
+        }
+        return sent.stream().map(java.util.concurrent.CompletableFuture::join).map(HttpResponse::statusCode).toList();
+    }
+
+    private HttpRequest request(String provider, String body, String signature) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/webhooks/" + provider))
+                .header("X-Capstan-Signature", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private HttpResponse<String> post(String provider, String body, String signature) throws Exception {
