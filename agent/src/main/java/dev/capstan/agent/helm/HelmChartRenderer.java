@@ -81,7 +81,8 @@ public final class HelmChartRenderer {
                 rendered = engine.template(new HelmEngine.TemplateJob(dir, chart, namespace,
                         capabilities.kubeVersion(), values));
             } catch (HelmEngineException e) {
-                throw located(chart + "/" + env, metadata.name(), e.getMessage());
+                throw e.notTheChart() ? new dev.capstan.agent.chart.EngineFailure(chart + "/" + env, e.getMessage())
+                        : located(chart + "/" + env, metadata.name(), e.getMessage());
             }
             return assemble(chart, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered), files);
         } finally {

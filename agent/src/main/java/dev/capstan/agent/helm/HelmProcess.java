@@ -58,7 +58,7 @@ public final class HelmProcess implements HelmEngine {
     private final AtomicLong jobs = new AtomicLong();
     private final AtomicInteger started = new AtomicInteger();
     private Worker current;
-    private boolean closed;
+    private volatile boolean closed;
 
     public HelmProcess(Settings settings) {
         this.settings = settings;
@@ -106,8 +106,30 @@ public final class HelmProcess implements HelmEngine {
         return root;
     }
 
+    /** Requests the current render process is working on. */
+    synchronized int inFlight() {
+        return current == null ? 0 : current.inFlight.get();
+    }
+
+    /** Kills the current render process as another request's deadline would (a test of the renders beside it). */
+    synchronized void killForAnotherRender(String reason) {
+        if (current != null) {
+            current.kill(reason, 0);
+        }
+    }
+
     private String call(String op, Path chart, String release, String namespace, String kubeVersion,
                         List<String> valuesFiles) {
+        return call(op, chart, release, namespace, kubeVersion, valuesFiles, true);
+    }
+
+    /**
+     * One request to the render process. A request whose process was killed for another render's sake (that one's
+     * deadline) or for its memory (whose render grew it is not known) is sent once more to a fresh process: one
+     * runaway chart fails only its own unit.
+     */
+    private String call(String op, Path chart, String release, String namespace, String kubeVersion,
+                        List<String> valuesFiles, boolean mayRetry) {
         Worker worker = worker();
         long id = ids.incrementAndGet();
         CompletableFuture<WorkerProtocol.Response> answer = worker.send(new WorkerProtocol.Request(id, op,
@@ -119,10 +141,18 @@ public final class HelmProcess implements HelmEngine {
             }
             return withoutWorkPaths(response.out());
         } catch (TimeoutException e) {
-            worker.kill("a render did not finish within " + settings.renderTimeout().toSeconds() + " s");
+            worker.kill("a render did not finish within " + settings.renderTimeout().toSeconds() + " s", id);
             throw new HelmEngineException("Helm's engine did not finish within " + settings.renderTimeout()
                     .toSeconds() + " s; the render was stopped");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProcessGone gone) {
+                boolean notOurs = gone.culprit() != id && gone.culprit() != ProcessGone.UNKNOWN;
+                if (mayRetry && !closed) {
+                    LOG.warn("a render lost its render process ({}): sent once more to a new one", gone.getMessage());
+                    return call(op, chart, release, namespace, kubeVersion, valuesFiles, false);
+                }
+                throw new HelmEngineException(gone.getMessage(), notOurs);
+            }
             throw new HelmEngineException(e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -239,6 +269,8 @@ public final class HelmProcess implements HelmEngine {
         private final Deque<String> lastErrors = new ArrayDeque<>();
         private final ObjectMapper json = new ObjectMapper();
         private volatile String killedBecause;
+        /** The request whose deadline got the process killed, if one did. */
+        private volatile long culprit = ProcessGone.UNKNOWN;
         private volatile boolean retiring;
 
         Worker(Process process) {
@@ -260,7 +292,7 @@ public final class HelmProcess implements HelmEngine {
                 }
             } catch (IOException e) {
                 pending.remove(request.id());
-                answer.completeExceptionally(new HelmEngineException(exitMessage()));
+                answer.completeExceptionally(new ProcessGone(exitMessage(), culprit));
             }
             return answer;
         }
@@ -288,6 +320,12 @@ public final class HelmProcess implements HelmEngine {
         }
 
         void kill(String reason) {
+            kill(reason, ProcessGone.UNKNOWN);
+        }
+
+        /** Kills the process for request {@code culpritId}'s sake (its deadline passed). */
+        void kill(String reason, long culpritId) {
+            culprit = culpritId;
             killedBecause = reason;
             retiring = true;
             process.destroyForcibly();
@@ -325,7 +363,7 @@ public final class HelmProcess implements HelmEngine {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            HelmEngineException gone = new HelmEngineException(exitMessage());
+            ProcessGone gone = new ProcessGone(exitMessage(), culprit);
             pending.values().forEach(a -> a.completeExceptionally(gone));
             pending.clear();
         }
@@ -378,6 +416,22 @@ public final class HelmProcess implements HelmEngine {
 
         private static String truncate(String line) {
             return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+        }
+    }
+
+    /** The render process died with requests in flight; {@code culprit}: the request it was killed for, if known. */
+    private static final class ProcessGone extends RuntimeException {
+        static final long UNKNOWN = -1;
+        private static final long serialVersionUID = 1L;
+        private final long culprit;
+
+        ProcessGone(String message, long culprit) {
+            super(message, null, false, false);
+            this.culprit = culprit;
+        }
+
+        long culprit() {
+            return culprit;
         }
     }
 

@@ -93,7 +93,7 @@ public final class DriftReporter {
             for (Unit unit : units) {
                 UnitOutcome outcome = unitStates.unit(unit.id());
                 DesiredState state = desired.get(unit.id());
-                if (outcome instanceof UnitOutcome.Failed failed && failed.stage() == UnitOutcome.Stage.RENDER) {
+                if (outcome instanceof UnitOutcome.Failed failed && failed.stage() != UnitOutcome.Stage.APPLY) {
                     board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),
                             "render failed: " + failed.message()));
                 } else if (outcome instanceof UnitOutcome.Held hold

@@ -60,5 +60,9 @@ public sealed interface UnitOutcome {
         }
     }
 
-    enum Stage { RENDER, APPLY }
+    /**
+     * Where a unit failed: {@code RENDER} (its chart: tried again when its source changes), {@code ENGINE} (the
+     * render process, killed for another chart's runaway render: tried again next cycle), {@code APPLY}.
+     */
+    enum Stage { RENDER, ENGINE, APPLY }
 }

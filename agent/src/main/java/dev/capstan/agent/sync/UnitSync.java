@@ -111,6 +111,10 @@ final class UnitSync {
                                         revision.commit(), 0, target.capabilities().get())));
                 metadata = rendered == null ? null : rendered.metadata();
                 desired = rendered == null ? deployedFromSource.get() : rendered.desired();
+            } catch (dev.capstan.agent.chart.EngineFailure e) {
+                LOG.error("render failed, not by its chart: {}", e.getMessage());
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                        UnitOutcome.Stage.ENGINE, e.getMessage());
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
                 resumed.ifPresent(r -> store.save(r.ended(Release.Status.FAILED, "render failed: " + e.getMessage(),

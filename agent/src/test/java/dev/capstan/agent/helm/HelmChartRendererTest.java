@@ -346,6 +346,31 @@ class HelmChartRendererTest {
         }
     }
 
+    @Test
+    void aRenderInFlightWhenAnotherRenderGetsTheProcessKilledIsSentAgainToANewOne() throws Exception {
+        try (HelmProcess shared = new HelmProcess(new HelmProcess.Settings(java.time.Duration.ofSeconds(60),
+                768L << 20, 100, 2))) {
+            HelmChartRenderer renderer = new HelmChartRenderer(shared);
+            // Slow enough to be in flight when the process goes.
+            ChartFiles patient = chart("patient", Map.of("templates/cm.yaml", """
+                    {{- range until 5000 }}{{ range until 1000 }}{{ end }}{{ end }}
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata:
+                      name: patient
+                    """));
+            var rendering = java.util.concurrent.CompletableFuture.supplyAsync(() -> renderer.render(patient,
+                    "staging", "app", "c1", KUBE_1_20));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .pollInterval(java.time.Duration.ofMillis(10)).until(() -> shared.inFlight() == 1);
+            shared.killForAnotherRender("a render did not finish within 60 s");
+
+            assertThat(rendering.get(60, java.util.concurrent.TimeUnit.SECONDS).objects()).singleElement()
+                    .satisfies(o -> assertThat(o.key().name()).isEqualTo("patient"));
+            assertThat(shared.processesStarted()).as("sent again to a new process").isEqualTo(2);
+        }
+    }
+
     private static ChartFiles fixture(String name) {
         return ChartFiles.of(name, new dev.capstan.agent.repo.DirectoryTree(CHARTS).files(name));
     }

@@ -40,6 +40,11 @@ class UnitDecisionTest {
         assertThat(decide(renderFailed, "c2", "src")).isInstanceOf(UnitDecision.Carry.class);
         assertThat(decide(renderFailed, "c2", "new")).isInstanceOf(UnitDecision.Work.class);
         assertThat(decide(applyFailed, "c1", "src")).isInstanceOf(UnitDecision.Work.class);
+        UnitOutcome engineFailed = new UnitOutcome.Failed("api/dev", "c1", NOW, "src", UnitOutcome.Stage.ENGINE,
+                "Helm's render process exited: a render did not finish within 60 s");
+        assertThat(decide(engineFailed, "c1", "src")).as("not its chart's fault: tried again")
+                .isInstanceOf(UnitDecision.Work.class);
+        assertThat(decide(engineFailed, "c2", "src")).isInstanceOf(UnitDecision.Work.class);
     }
 
     @Test
