@@ -91,6 +91,7 @@ public final class ChartRenderer {
                             + limits.maxOutputBytes() + " characters");
                 }
                 for (Object document : parsed.documents(output, unit, template)) {
+                    ObjectAssembly.checkCount(unit, seen.size() + 1);
                     RenderedObject object = ObjectAssembly.toObject(unit, template, document,
                             files.chartName(), request.env(), request.namespace());
                     String previous = seen.putIfAbsent(object.key(), template);

@@ -19,7 +19,21 @@ public final class ObjectAssembly {
     private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL_JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
+    /**
+     * The most objects one unit may render (hooks and crds/ included): each is held parsed, so a chart rendering tens
+     * of thousands of small objects must fail its unit, not the agent's heap.
+     */
+    public static final int MAX_OBJECTS = 10_000;
+
     private ObjectAssembly() {
+    }
+
+    /** Throws the unit's error once {@code count} objects are more than one unit may render. */
+    public static void checkCount(String unit, int count) {
+        if (count > MAX_OBJECTS) {
+            throw new ChartException(unit, "", 0, "renders more than " + MAX_OBJECTS + " objects; split it into "
+                    + "several charts");
+        }
     }
 
     /** The objects in install order (then namespace/name), with their digest. */

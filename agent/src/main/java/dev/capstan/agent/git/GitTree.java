@@ -122,10 +122,17 @@ public final class GitTree implements RepoTree {
             walk.setRecursive(true);
             walk.setFilter(PathFilter.create(dir));
             String prefix = dir + "/";
+            long total = 0;
             while (walk.next()) {
                 FileMode mode = walk.getFileMode(0);
                 if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
                     String path = walk.getPathString();
+                    // Sized before it is read: the whole directory's bound is kept without reading past it.
+                    total += reader.getObjectSize(walk.getObjectId(0), org.eclipse.jgit.lib.Constants.OBJ_BLOB);
+                    if (total > MAX_TREE_BYTES) {
+                        throw new RepoContentException(dir + ": its files hold more than " + (MAX_TREE_BYTES >> 20)
+                                + " MiB in all (at " + path + ", file " + (result.size() + 1) + ")");
+                    }
                     result.put(path.substring(prefix.length()), readBlob(reader, walk.getObjectId(0), path));
                 }
             }

@@ -2,7 +2,6 @@ package dev.capstan.agent.helm;
 
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -32,7 +31,9 @@ final class ChartRewrite {
     static final String HOOK_KEY = "helm.sh/hook";
     static final String HELD_PREFIX = "capstan-held.";
     private static final Pattern HAS_CALL = Pattern.compile("[$\\w.]*\\.Capabilities\\.APIVersions\\.Has\\b");
-    private static final long MAX_ARCHIVE_BYTES = 64L * 1024 * 1024;
+    /** A packaged subchart unpacks to at most this, and to at most {@link #MAX_EXPANSION} times its size. */
+    private static final long MAX_ARCHIVE_BYTES = 16L * 1024 * 1024;
+    private static final int MAX_EXPANSION = 100;
 
     private ChartRewrite() {
     }
@@ -84,21 +85,27 @@ final class ChartRewrite {
      * its hooks silently missing.
      */
     private static void refuseArchivedHooks(String chart, String path, byte[] bytes) {
+        // Read as a stream, never whole: a gzip bomb is refused by its expansion, not unpacked into the heap.
+        long limit = Math.min(MAX_ARCHIVE_BYTES, (long) bytes.length * MAX_EXPANSION);
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            ByteArrayOutputStream content = new ByteArrayOutputStream();
             byte[] buffer = new byte[64 * 1024];
+            String carried = "";
+            long unpacked = 0;
             int read;
             while ((read = in.read(buffer)) > 0) {
-                content.write(buffer, 0, read);
-                if (content.size() > MAX_ARCHIVE_BYTES) {
+                unpacked += read;
+                if (unpacked > limit) {
                     throw new ChartException(chart, path, 0, "packaged subchart unpacks to more than "
-                            + (MAX_ARCHIVE_BYTES >> 20) + " MiB");
+                            + (unpacked > MAX_ARCHIVE_BYTES ? (MAX_ARCHIVE_BYTES >> 20) + " MiB"
+                            : MAX_EXPANSION + " times its packed size (" + bytes.length + " bytes)"));
                 }
-            }
-            if (content.toString(StandardCharsets.ISO_8859_1).contains(HOOK_KEY)) {
-                throw new ChartException(chart, path, 0, "this packaged subchart contains Helm hooks ("
-                        + HOOK_KEY + "), which Capstan can only run from an unpacked subchart: unpack it into "
-                        + "charts/<name>/ (tar xzf) and commit the directory");
+                String window = carried + new String(buffer, 0, read, StandardCharsets.ISO_8859_1);
+                if (window.contains(HOOK_KEY)) {
+                    throw new ChartException(chart, path, 0, "this packaged subchart contains Helm hooks ("
+                            + HOOK_KEY + "), which Capstan can only run from an unpacked subchart: unpack it into "
+                            + "charts/<name>/ (tar xzf) and commit the directory");
+                }
+                carried = window.substring(Math.max(0, window.length() - HOOK_KEY.length() + 1));
             }
         } catch (IOException e) {
             throw new ChartException(chart, path, 0, "not a readable .tgz subchart: " + e.getMessage());

@@ -115,6 +115,7 @@ public final class HelmChartRenderer {
                 if (document == null) {
                     continue;
                 }
+                ObjectAssembly.checkCount(unit, objects.size() + hooks.size() + 1);
                 RenderedObject object = ObjectAssembly.toObject(unit, file, document, chart, env, namespace);
                 Optional<HelmHooks.Parsed> hook = HelmHooks.parse(unit, file, object);
                 if (hook.isEmpty()) {

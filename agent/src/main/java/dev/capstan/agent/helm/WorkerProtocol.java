@@ -9,8 +9,11 @@ import java.util.List;
  */
 final class WorkerProtocol {
     static final String PREFIX = "@@capstan-helm@@ ";
-    /** Largest rendered output a render may return; bigger is an error of that chart. */
-    static final int MAX_OUTPUT_CHARS = 16 * 1024 * 1024;
+    /**
+     * Largest rendered output a render may return; bigger is an error of that chart. The answer is read whole into the
+     * agent's heap (64 MiB in the install), so it is a fraction of it.
+     */
+    static final int MAX_OUTPUT_CHARS = 8 * 1024 * 1024;
 
     private WorkerProtocol() {
     }

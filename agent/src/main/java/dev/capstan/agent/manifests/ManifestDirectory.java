@@ -28,7 +28,7 @@ import java.util.TreeMap;
  */
 public final class ManifestDirectory {
     static final int MAX_BYTES = 4 * 1024 * 1024;
-    static final int MAX_OBJECTS = 10_000;
+    static final int MAX_OBJECTS = dev.capstan.agent.chart.ObjectAssembly.MAX_OBJECTS;
 
     private ManifestDirectory() {
     }

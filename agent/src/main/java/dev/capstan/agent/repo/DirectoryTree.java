@@ -51,9 +51,15 @@ public final class DirectoryTree implements RepoTree {
         if (!Files.isDirectory(base, LinkOption.NOFOLLOW_LINKS)) {
             return result;
         }
+        long[] total = {0};
         try (Stream<Path> walk = Files.walk(base)) {
             walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> {
                 String relative = base.relativize(p).toString().replace('\\', '/');
+                total[0] += size(p);
+                if (total[0] > MAX_TREE_BYTES) {
+                    throw new RepoContentException(dir + ": its files hold more than " + (MAX_TREE_BYTES >> 20)
+                            + " MiB in all (at " + dir + "/" + relative + ")");
+                }
                 result.put(relative, readLimited(p, dir + "/" + relative));
             });
         } catch (IOException e) {
@@ -87,6 +93,14 @@ public final class DirectoryTree implements RepoTree {
             throw new RepoContentException(path + ": path leaves the repository");
         }
         return resolved;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] readLimited(Path file, String name) {

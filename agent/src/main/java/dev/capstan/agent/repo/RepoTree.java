@@ -9,8 +9,15 @@ import java.util.Optional;
  * Paths are relative with {@code /} separators. Symbolic links are never followed: repository content is untrusted.
  */
 public interface RepoTree {
-    /** Any one file may be at most this large; charts are text, and a huge blob must not exhaust the agent. */
-    int MAX_FILE_BYTES = 1024 * 1024;
+    /**
+     * What one directory's files ({@link #files}: a chart, a manifest directory) may hold in all. The bound is on
+     * the whole, not on one file (a chart's CRD template can be over 1 MiB): a tree that points hundreds of entries at
+     * one big blob — a few hundred bytes in git — must not be read into the agent's heap.
+     */
+    int MAX_TREE_BYTES = 16 * 1024 * 1024;
+
+    /** Any one file may be at most this large (the whole directory's bound). */
+    int MAX_FILE_BYTES = MAX_TREE_BYTES;
 
     Optional<byte[]> read(String path);
 

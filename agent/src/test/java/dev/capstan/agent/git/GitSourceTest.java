@@ -53,6 +53,30 @@ class GitSourceTest {
     }
 
     @Test
+    void aTreeBombIsRefusedBeforeItIsReadIntoTheHeap() throws IOException {
+        // 300 entries of one chart pointing at one 1 MiB blob: a few KiB in git, 300 MiB if read.
+        Files.write(temp.resolve("big.yaml"), new byte[1 << 20]);
+        String blob = git(work, "hash-object", "-w", temp.resolve("big.yaml").toString()).strip();
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            entries.append("100644 blob ").append(blob).append('\t').append("f").append(i).append(".yaml\n");
+        }
+        String templates = gitWithInput(work, entries.toString(), "mktree").strip();
+        String chart = gitWithInput(work, "040000 tree " + templates + "\ttemplates\n", "mktree").strip();
+        git(work, "read-tree", "--prefix=charts/bomb/", "-u", chart);
+        commitAndPush("a tree bomb");
+
+        try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
+            Revision revision = source.fetch();
+            assertThat(revision.tree().directories("charts")).contains("bomb");
+            assertThatThrownBy(() -> revision.tree().files("charts/bomb"))
+                    .isInstanceOf(dev.capstan.agent.repo.RepoContentException.class)
+                    .hasMessageContaining("charts/bomb: its files hold more than 16 MiB in all");
+            assertThat(revision.tree().files("charts/api")).containsKey("Chart.yaml");
+        }
+    }
+
+    @Test
     void contentIdsAreGitsObjectIdsAndAbsentForWhatTheTreeLacks() throws IOException {
         try (GitSource source = new GitSource(repo("main"), temp.resolve("cache"))) {
             var tree = source.fetch().tree();
@@ -140,6 +164,28 @@ class GitSourceTest {
 
     private String head() {
         return git(work, "rev-parse", "HEAD").strip();
+    }
+
+    /** {@code git args} with {@code input} on its standard input; what it printed. */
+    private static String gitWithInput(Path dir, String input, String... args) {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
+            try (var stdin = process.getOutputStream()) {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(command + " failed: " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String git(Path dir, String... args) {

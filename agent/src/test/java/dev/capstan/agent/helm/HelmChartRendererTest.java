@@ -192,10 +192,45 @@ class HelmChartRendererTest {
         try (HelmProcess roomy = new HelmProcess(new HelmProcess.Settings(java.time.Duration.ofSeconds(30),
                 1L << 30, 100, 1))) {
             assertThatThrownBy(() -> new HelmChartRenderer(roomy).render(huge, "staging", "app", "c1", KUBE_1_20))
-                    .isInstanceOf(ChartException.class).hasMessageContaining("more than 16 MiB");
+                    .isInstanceOf(ChartException.class).hasMessageContaining("more than 8 MiB");
         }
         assertThatThrownBy(() -> renderer.render(huge, "staging", "app", "c1", KUBE_1_20))
                 .isInstanceOf(ChartException.class).hasMessageContaining("huge/staging");
+    }
+
+    @Test
+    void aUnitRendersAtMostTenThousandObjects() {
+        ChartFiles many = chart("many", Map.of("templates/cms.yaml", """
+                {{- range until 10001 }}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: "cm-{{ . }}"}
+                {{- end }}
+                """));
+
+        assertThatThrownBy(() -> renderer.render(many, "staging", "app", "c1", KUBE_1_20))
+                .isInstanceOf(ChartException.class).hasMessageContaining("many/staging")
+                .hasMessageContaining("renders more than 10000 objects");
+    }
+
+    @Test
+    void aPackagedSubchartIsUnpackedNoFurtherThanItsExpansionBound() throws Exception {
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(packed)) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                gzip.write(zeros);
+            }
+        }
+        Map<String, byte[]> bytes = new HashMap<>();
+        bytes.put("Chart.yaml", "apiVersion: v2\nname: bomb\nversion: 0.1.0\n".getBytes());
+        bytes.put("charts/zeros-1.0.0.tgz", packed.toByteArray());
+        assertThat(packed.size()).as("64 MiB in a few KiB").isLessThan(128 * 1024);
+
+        assertThatThrownBy(() -> renderer.render(ChartFiles.of("bomb", bytes), "staging", "app", "c1",
+                KUBE_1_20)).isInstanceOf(ChartException.class).hasMessageContaining("charts/zeros-1.0.0.tgz")
+                .hasMessageContaining("unpacks to more than 100 times its packed size");
     }
 
     @Test
