@@ -168,31 +168,25 @@ class GitSourceTest {
 
     /** {@code git args} with {@code input} on its standard input; what it printed. */
     private static String gitWithInput(Path dir, String input, String... args) {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).start();
-            try (var stdin = process.getOutputStream()) {
-                stdin.write(input.getBytes(StandardCharsets.UTF_8));
-            }
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(command + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return run(dir, input, args);
     }
 
     private static String git(Path dir, String... args) {
+        return run(dir, null, args);
+    }
+
+    /** {@code input}: what to write to its standard input, or null to merge its errors into what it printed. */
+    private static String run(Path dir, String input, String... args) {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(input == null)
+                    .start();
+            try (var stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
                 throw new IllegalStateException(command + " failed: " + out);
