@@ -44,11 +44,13 @@ class DriftViewsIT {
         String dir = repo.workTree().toString();
         String kubeconfig = cluster.kubeconfig().toString();
 
-        CapstanProcess.Result clean = CapstanProcess.run("diff", dir, "--env", "staging", "--kubeconfig", kubeconfig);
+        // The agent's install is named after its records' namespace, the test's.
+        CapstanProcess.Result clean = CapstanProcess.run("diff", dir, "--env", "staging", "--kubeconfig", kubeconfig,
+                "--install", ns.name());
         client.apps().deployments().inNamespace(ns.name()).withName("orders").patch(
                 PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"spec\":{\"replicas\":5}}");
         CapstanProcess.Result drifted = CapstanProcess.run("diff", dir, "--env", "staging", "--kubeconfig",
-                kubeconfig);
+                kubeconfig, "--install", ns.name());
         Path dead = temp.resolve("dead-kubeconfig");
         writeDeadKubeconfig(dead);
         CapstanProcess.Result unreachable = CapstanProcess.run("diff", dir, "--env", "staging", "--kubeconfig",

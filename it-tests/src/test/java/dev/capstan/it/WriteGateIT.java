@@ -62,8 +62,12 @@ class WriteGateIT {
 
     private static AgentConfig config(RolloutRepo repo, Path temp, LocalCluster cluster, TestNamespace ns,
                                       String recordsNamespace, boolean unitsMayDeployThere) {
-        AgentConfig base = Examples.agentConfig(repo.git.url(), Duration.ofMillis(300), temp.resolve("cache"),
-                cluster, ns);
+        return config(repo.git.url(), temp.resolve("cache"), cluster, ns, recordsNamespace, unitsMayDeployThere);
+    }
+
+    private static AgentConfig config(String url, Path cache, LocalCluster cluster, TestNamespace ns,
+                                      String recordsNamespace, boolean unitsMayDeployThere) {
+        AgentConfig base = Examples.agentConfig(url, Duration.ofMillis(300), cache, cluster, ns);
         return new AgentConfig(base.repo(), base.cacheDir(), base.cluster(), base.http(), base.webhooks(),
                 new AgentConfig.Releases(recordsNamespace, 10, unitsMayDeployThere), base.alerts(), base.tracing(),
                 base.api(), base.ha(), base.clusters(), AgentConfig.Checks.none());
@@ -246,6 +250,47 @@ class WriteGateIT {
                     .getSelector()).isEqualTo(Map.of("app", "someone-elses"));
             assertThat(client.apps().deployments().inNamespace(repo.staging).withName("web-green").get()).isNull();
             assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":1");
+        }
+    }
+
+    @Test
+    void twoInstallsInOneClusterNeverTakeEachOthersObjectsForTheirOwn(TestNamespace ns, LocalCluster cluster,
+                                                                     KubernetesClient client) {
+        String recordsB = ns.another("install-b");
+        String stagingB = ns.another("staging-b");
+        RolloutRepo a = RolloutRepo.stagingOnly(temp.resolve("git-a"), ns, null);
+        LocalGitRepo b = LocalGitRepo.fromDirectory(dev.capstan.testcluster.ClusterBinaries.repoRoot()
+                .resolve("it-tests/src/test/resources/rollout-repo"), temp.resolve("git-b"));
+        String capstanYaml = "environments:\n  - name: staging\n    namespace: %s\n"
+                + "    rollout: {strategy: rolling, stepTimeout: 30s}\ncharts: [web]\n";
+        b.write("capstan.yaml", capstanYaml.formatted(stagingB));
+        String first = b.commitAndPush("install b's staging");
+
+        try (Agent agentA = Agent.start(config(a, temp, cluster, ns, ns.name(), true));
+                Agent agentB = Agent.start(config(b.url(), temp.resolve("cache-b"), cluster, ns, recordsB, true))) {
+            RolloutAgents.awaitSynced(agentA, "web/staging", a.git.remoteHead());
+            RolloutAgents.awaitSynced(agentB, "web/staging", first);
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("web").get().getMetadata()
+                    .getLabels()).containsEntry("capstan.dev/install", ns.name());
+            assertThat(client.apps().deployments().inNamespace(stagingB).withName("web").get().getMetadata()
+                    .getLabels()).containsEntry("capstan.dev/install", recordsB);
+            // The same unit name in both: neither reports the other's objects as its own Extra.
+            for (Agent agent : List.of(agentA, agentB)) {
+                await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().drift().get("web/staging"))
+                        .satisfies(d -> {
+                            assertThat(d.objects()).hasSize(3);
+                            assertThat(d.objects()).noneMatch(v -> v instanceof dev.capstan.agent.drift.ObjectVerdict
+                                    .Extra);
+                        }));
+            }
+
+            // Nor applies over them: install b rendering into install a's namespace is refused.
+            b.write("capstan.yaml", capstanYaml.formatted(ns.name()));
+            String second = b.commitAndPush("install b's staging is install a's namespace");
+            assertThat(awaitFailed(agentB, "web/staging", second).message()).contains("belongs to install "
+                    + ns.name(), "install " + recordsB + " renders it too");
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("web").get().getMetadata()
+                    .getLabels()).containsEntry("capstan.dev/install", ns.name());
         }
     }
 

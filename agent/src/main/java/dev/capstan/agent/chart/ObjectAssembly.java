@@ -101,6 +101,27 @@ public final class ObjectAssembly {
     }
 
     /** SHA-256 of the objects' canonical JSON: deterministic, since maps keep the rendered order. */
+    /**
+     * {@code state} with {@code key: value} among the labels of every object and hook (the install's name, which only
+     * the agent knows), digested again.
+     */
+    @SuppressWarnings("unchecked")
+    public static DesiredState withLabel(DesiredState state, String key, String value) {
+        java.util.function.UnaryOperator<RenderedObject> label = object -> {
+            Map<String, Object> content = new LinkedHashMap<>(object.content());
+            Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
+            Map<String, Object> labels = metadata.get("labels") instanceof Map<?, ?> l
+                    ? new LinkedHashMap<>((Map<String, Object>) l) : new LinkedHashMap<>();
+            labels.put(key, value);
+            metadata.put("labels", labels);
+            content.put("metadata", metadata);
+            return new RenderedObject(object.key(), object.sourceTemplate(), content);
+        };
+        List<RenderedObject> objects = state.objects().stream().map(label).toList();
+        List<Hook> hooks = state.hooks().stream().map(h -> h.withObject(label.apply(h.object()))).toList();
+        return new DesiredState(state.chart(), state.env(), state.commit(), objects, digest(objects), hooks);
+    }
+
     static String digest(List<RenderedObject> objects) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -51,6 +51,11 @@ final class DiffCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "C", description = "Only this chart.")
     private String chart;
 
+    @Option(names = "--install", paramLabel = "NAME", defaultValue = "capstan-system",
+            description = "The install whose objects to compare with (the agent config's releases.install, by "
+                    + "default its records namespace): its name is on every object it applies.")
+    private String install;
+
     @Mixin
     private ClusterOptions cluster = new ClusterOptions();
 
@@ -72,7 +77,7 @@ final class DiffCommand implements Callable<Integer> {
             return ERROR;
         }
         ClusterEndpoint endpoint = ClusterEndpoint.of(client);
-        try (client; UnitRenderer renderer = new UnitRenderer()) {
+        try (client; UnitRenderer renderer = UnitRenderer.forInstall(install)) {
             Capabilities capabilities = ClusterCapabilities.discover(client);
             DriftChecker checker = new DriftChecker(client, new DirectLookup(client), new SecretMask(),
                     Clock.systemUTC());

@@ -33,8 +33,17 @@ public final class LiveState implements LiveLookup, AutoCloseable {
     private final List<java.util.function.BiConsumer<String, String>> eventListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public LiveState(KubernetesClient client) {
+    /** The install whose units' objects {@link #managedBy} answers (those of no named install too). */
+    private final String install;
+
+    /** Live objects of install {@code install}'s units: another install's of the same unit name are not its. */
+    public LiveState(KubernetesClient client, String install) {
         this.client = client;
+        this.install = install;
+    }
+
+    public LiveState(KubernetesClient client) {
+        this(client, "");
     }
 
     /**
@@ -117,6 +126,7 @@ public final class LiveState implements LiveLookup, AutoCloseable {
             informer.addIndexers(Map.of(UNIT_INDEX, object -> {
                 Map<String, String> labels = object.getMetadata().getLabels();
                 return labels == null || labels.get(Labels.CHART) == null || labels.get(Labels.ENV) == null
+                        || !Labels.ofInstall(labels, install)
                         ? List.of() : List.of(labels.get(Labels.CHART) + "/" + labels.get(Labels.ENV));
             }));
             informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {

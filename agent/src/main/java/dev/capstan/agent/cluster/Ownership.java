@@ -30,8 +30,12 @@ final class Ownership {
                     + "preview) may not take it over (rename or delete it). Nothing was applied")
                     : Optional.empty();
         }
-        String liveOwner = owner(liveLabels, annotations(live));
         Map<String, Object> desiredLabels = labels(desired);
+        Optional<String> otherInstall = otherInstall(desiredLabels, liveLabels);
+        if (otherInstall.isPresent()) {
+            return otherInstall;
+        }
+        String liveOwner = owner(liveLabels, annotations(live));
         String desiredOwner = owner(desiredLabels, annotations(desired));
         if (liveOwner.isEmpty() || liveOwner.equals(desiredOwner)
                 || chartWide(desiredLabels) && sameChart(liveLabels, desiredLabels)) {
@@ -49,6 +53,10 @@ final class Ownership {
     static Optional<String> hookConflict(RenderedObject hook, GenericKubernetesResource live) {
         Map<String, String> liveLabels = labels(live);
         Map<String, String> liveAnnotations = annotations(live);
+        Optional<String> otherInstall = otherInstall(labels(hook), liveLabels);
+        if (otherInstall.isPresent()) {
+            return otherInstall;
+        }
         Object of = annotations(hook).get(Labels.HOOK_OF);
         if (of != null && of.equals(liveAnnotations.get(Labels.HOOK_OF))) {
             return Optional.empty();
@@ -63,6 +71,18 @@ final class Ownership {
                         Labels.MANAGED_BY)) + ")";
         return Optional.of("hook refused: it would delete and replace the live " + hook.key().kind() + " "
                 + hook.key().name() + ", but " + whose + "; a hook replaces only its own earlier run. Nothing was "
+                + "applied");
+    }
+
+    /** Another install's object (both name their install, and not the same one): never taken over. */
+    private static Optional<String> otherInstall(Map<String, ?> desired, Map<String, String> live) {
+        Object ours = desired.get(Labels.INSTALL);
+        String theirs = live.get(Labels.INSTALL);
+        if (ours == null || theirs == null || theirs.equals(ours)) {
+            return Optional.empty();
+        }
+        return Optional.of("ownership conflict: this object belongs to install " + theirs + " (another Capstan agent"
+                + " in this cluster); install " + ours + " renders it too and may not take it over. Nothing was "
                 + "applied");
     }
 

@@ -23,14 +23,17 @@ public final class Pruner {
 
     private final KubernetesClient client;
     private final WriteFence fence;
+    /** The install whose objects this pruner may delete (and those of no named install). */
+    private final String install;
 
     public Pruner(KubernetesClient client) {
-        this(client, WriteFence.open());
+        this(client, WriteFence.open(), "");
     }
 
-    public Pruner(KubernetesClient client, WriteFence fence) {
+    public Pruner(KubernetesClient client, WriteFence fence, String install) {
         this.client = client;
         this.fence = fence;
+        this.install = install;
     }
 
     /** Deletes {@code candidates} that are not in {@code keep} and pass the guards; returns the deleted keys. */
@@ -80,7 +83,12 @@ public final class Pruner {
         return true;
     }
 
-    public static boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
+    /** Whether {@code live} is unit {@code chart/env}'s of this pruner's install, and may go. */
+    public boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
+        return Labels.ofInstall(live.getMetadata().getLabels(), install) && mayPruneAnyInstalls(live, chart, env);
+    }
+
+    private static boolean mayPruneAnyInstalls(GenericKubernetesResource live, String chart, String env) {
         Map<String, String> labels = live.getMetadata().getLabels();
         Map<String, String> annotations = live.getMetadata().getAnnotations();
         if (labels == null || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY))

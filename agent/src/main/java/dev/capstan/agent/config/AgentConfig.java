@@ -153,13 +153,20 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     }
 
     /**
-     * Where release records live (the agent's namespace) and how many revisions per unit are kept. That namespace
+     * Where release records live (the agent's namespace), how many revisions per unit are kept, and the install's
+     * name ({@code install}, by default that namespace): it is on every object the install applies, so two installs in
+     * one cluster never take each other's objects for their own. That namespace
      * also holds the agent's credentials, tokens and Lease, so no unit may apply objects into it unless
      * {@code unitsMayDeployHere} (for a setup that deliberately shares it, like the tests').
      */
-    public record Releases(String namespace, int historyLimit, boolean unitsMayDeployHere) {
+    public record Releases(String namespace, int historyLimit, boolean unitsMayDeployHere, String install) {
         public Releases(String namespace, int historyLimit) {
             this(namespace, historyLimit, false);
+        }
+
+        /** An install named after its records' namespace. */
+        public Releases(String namespace, int historyLimit, boolean unitsMayDeployHere) {
+            this(namespace, historyLimit, unitsMayDeployHere, namespace);
         }
 
         public static Releases defaults() {

@@ -74,15 +74,15 @@ public final class AgentConfigLoader {
         WebhookConfig webhooks = root.optionalObject("webhooks").map(w -> webhooks(w, baseDir))
                 .orElse(WebhookConfig.none());
         AgentConfig.Releases releases = root.optionalObject("releases").map(r -> {
-            r.allowOnly(Set.of("namespace", "historyLimit", "unitsMayDeployHere"));
+            r.allowOnly(Set.of("namespace", "historyLimit", "unitsMayDeployHere", "install"));
             AgentConfig.Releases d = AgentConfig.Releases.defaults();
             Object shared = r.raw("unitsMayDeployHere");
             if (shared != null && !(shared instanceof Boolean)) {
                 throw r.error("unitsMayDeployHere", "expected true or false");
             }
-            return new AgentConfig.Releases(r.dnsLabel("namespace", r.optionalString("namespace")
-                    .orElse(d.namespace())), r.integer("historyLimit", d.historyLimit(), 1, 1000),
-                    Boolean.TRUE.equals(shared));
+            String namespace = r.dnsLabel("namespace", r.optionalString("namespace").orElse(d.namespace()));
+            return new AgentConfig.Releases(namespace, r.integer("historyLimit", d.historyLimit(), 1, 1000),
+                    Boolean.TRUE.equals(shared), r.dnsLabel("install", r.optionalString("install").orElse(namespace)));
         }).orElse(AgentConfig.Releases.defaults());
         AlertConfig alerts = root.optionalObject("alerts").map(a -> AlertConfigParser.parse(a, baseDir))
                 .orElse(AlertConfig.none());

@@ -15,9 +15,21 @@ public final class Labels {
     public static final String HOOK_OF = "capstan.dev/hook-of";
     /** Helm's own mark of a hook, kept on what {@code helm install} left behind. */
     public static final String HELM_HOOK = "helm.sh/hook";
+    /**
+     * The install that applied the object (the agent config's {@code releases.install}): two installs in one cluster
+     * (a unit of the same name in each) never take each other's objects for their own. An object without it was
+     * applied before installs had names and counts as any install's.
+     */
+    public static final String INSTALL = "capstan.dev/install";
     /** The value of {@link #MANAGED_BY}, and the field manager of every apply. */
     public static final String MANAGER = "capstan";
 
     private Labels() {
+    }
+
+    /** Whether an object labelled {@code labels} may be install {@code install}'s (its own, or of no named install). */
+    public static boolean ofInstall(java.util.Map<String, ?> labels, String install) {
+        Object its = labels == null ? null : labels.get(INSTALL);
+        return its == null || install.isEmpty() || its.equals(install);
     }
 }

@@ -1,5 +1,7 @@
 package dev.capstan.agent.render;
 
+import dev.capstan.agent.chart.ObjectAssembly;
+import dev.capstan.agent.model.Labels;
 import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartMetadata;
@@ -32,6 +34,8 @@ public final class UnitRenderer implements AutoCloseable {
 
     private final ChartRenderer pebble;
     private final Supplier<HelmEngine> helmEngine;
+    /** The install whose name every rendered object carries; empty: none (render, lint). */
+    private final String install;
     private HelmEngine helm;
 
     public UnitRenderer() {
@@ -43,19 +47,31 @@ public final class UnitRenderer implements AutoCloseable {
     }
 
     public UnitRenderer(ChartRenderer pebble, Supplier<HelmEngine> helmEngine) {
+        this(pebble, helmEngine, "");
+    }
+
+    private UnitRenderer(ChartRenderer pebble, Supplier<HelmEngine> helmEngine, String install) {
         this.pebble = pebble;
         this.helmEngine = helmEngine;
+        this.install = install;
+    }
+
+    /** A renderer for the agent of install {@code install} (or a diff against it): its name on every object. */
+    public static UnitRenderer forInstall(String install) {
+        return new UnitRenderer(new ChartRenderer(), () -> new HelmProcess(HelmProcess.Settings.defaults()), install);
     }
 
     /** Reads the unit's source from {@code tree} and renders it with the engine its kind needs. */
     public Rendered render(RepoTree tree, Unit unit, String commit, int revision, Capabilities capabilities) {
-        return switch (unit.kind()) {
+        Rendered rendered = switch (unit.kind()) {
             case CHART, HELM -> render(Planner.chartFiles(tree, unit.chart()), unit.env(), commit, revision,
                     capabilities);
             case MANIFESTS -> new Rendered(new ChartMetadata(unit.chart(), "", "", ""), ManifestDirectory.render(
                     unit.chart(), Planner.appFiles(tree, unit.chart()), unit.env().name(), unit.env().namespace(),
                     commit));
         };
+        return install.isEmpty() ? rendered : new Rendered(rendered.metadata(), ObjectAssembly.withLabel(
+                rendered.desired(), Labels.INSTALL, install));
     }
 
     /** Renders already-read chart files for {@code env}, with Helm's engine if {@code Chart.yaml} says Helm. */

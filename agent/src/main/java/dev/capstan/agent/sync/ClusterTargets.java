@@ -41,11 +41,20 @@ public final class ClusterTargets implements AutoCloseable {
     private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private final MeterRegistry metrics;
     private final Wiring wiring;
+    /** The install whose units these clusters' live states follow. */
+    private final String install;
     private final java.util.List<java.util.function.BiConsumer<String, String>> liveListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, MeterRegistry metrics,
                           Wiring wiring) {
+        this(own, configured, metrics, wiring, "");
+    }
+
+    /** @param install the install whose units' objects the live states follow (another install's are not theirs) */
+    public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, MeterRegistry metrics,
+                          Wiring wiring, String install) {
+        this.install = install;
         this.configured = Map.copyOf(configured);
         this.metrics = metrics;
         this.wiring = wiring;
@@ -85,7 +94,7 @@ public final class ClusterTargets implements AutoCloseable {
     }
 
     private Target build(String name, KubernetesClient client) {
-        LiveState live = new LiveState(client);
+        LiveState live = new LiveState(client, install);
         liveListeners.forEach(live::onChange);
         return wiring.build(name, client, live);
     }

@@ -3,7 +3,6 @@ package dev.capstan.agent.sync;
 import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.WriteFence;
-import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.RepoConfig;
@@ -107,7 +106,7 @@ final class RemovedUnits {
         List<ObjectKey> leftovers = new ArrayList<>();
         for (RenderedObject object : deployed) {
             Optional<GenericKubernetesResource> live = target.live().get(object.key());
-            if (live.isPresent() && Pruner.mayPrune(live.get(), chart, env)) {
+            if (live.isPresent() && target.pruner().mayPrune(live.get(), chart, env)) {
                 leftovers.add(object.key());
             }
         }

@@ -1,6 +1,5 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.cluster.DiscoveryCache;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;
@@ -70,7 +69,7 @@ public final class SyncEngine implements AutoCloseable {
         CheckRunner checks = new CheckRunner(AddressPolicy.allowing(config.checks().allow()));
         this.clusters = new ClusterTargets(client, config.clusters(), metrics, (name, clusterClient, live) ->
                 target(name, clusterClient, live, store, checks, config, fence, metrics, observability.tracer(),
-                        clock));
+                        clock), config.releases().install());
         DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store);
         ReleaseRecorder releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
@@ -78,7 +77,7 @@ public final class SyncEngine implements AutoCloseable {
         this.releases = releases;
         this.incidents = incidents;
         this.board = board;
-        this.unitRenderer = new UnitRenderer(new ChartRenderer());
+        this.unitRenderer = UnitRenderer.forInstall(config.releases().install());
         UnitSync unitSync = new UnitSync(clusters, unitRenderer, store, releases, board, clock, metrics,
                 observability.tracer(), observability.alerter(), incidents, drift::awaitApplied, drift::rules);
         this.reconciler = new Reconciler(fetcher, clusters, unitSync, drift, releases, board, clock, metrics,
@@ -99,7 +98,7 @@ public final class SyncEngine implements AutoCloseable {
                 name.equals(ClusterTargets.DEFAULT) ? new ReservedObjects(store.namespace(),
                         config.releases().unitsMayDeployHere()) : ReservedObjects.none(), config.destinations()),
                 fence);
-        Pruner pruner = new Pruner(client, fence);
+        Pruner pruner = new Pruner(client, fence, config.releases().install());
         DriftChecker drift = new DriftChecker(client, live, new SecretMask(), clock);
         applier.onApplied(drift::applied);
         WatchedHealth health = new WatchedHealth(client, live);

@@ -127,4 +127,23 @@ class OwnershipTest {
                 "capstan.dev/chart", "web", "capstan.dev/env", "staging", "capstan.dev/track", "green"))))
                 .as("its own, left by a crash").isEmpty();
     }
+
+    @Test
+    void anotherInstallsObjectIsNeverTakenOverButOneOfNoNamedInstallIs() {
+        RenderedObject ours = new RenderedObject(new ObjectKey("v1", "ConfigMap", "ns", "shared"), "t", Map.of(
+                "metadata", Map.of("name", "shared", "labels", Map.of("app.kubernetes.io/managed-by", "capstan",
+                        "capstan.dev/chart", "web", "capstan.dev/env", "staging", "capstan.dev/install", "shop"))));
+
+        assertThat(Ownership.conflict(ours, live(Map.of("app.kubernetes.io/managed-by", "capstan",
+                "capstan.dev/chart", "web", "capstan.dev/env", "staging", "capstan.dev/install", "payments"))))
+                .hasValueSatisfying(m -> assertThat(m).contains("belongs to install payments",
+                        "install shop renders it too"));
+        assertThat(Ownership.conflict(ours, live(Map.of("app.kubernetes.io/managed-by", "capstan",
+                "capstan.dev/chart", "web", "capstan.dev/env", "staging")))).as("applied before installs had names")
+                .isEmpty();
+        assertThat(dev.capstan.agent.model.Labels.ofInstall(Map.of("capstan.dev/install", "shop"), "shop")).isTrue();
+        assertThat(dev.capstan.agent.model.Labels.ofInstall(Map.of("capstan.dev/install", "payments"), "shop"))
+                .isFalse();
+        assertThat(dev.capstan.agent.model.Labels.ofInstall(Map.of(), "shop")).isTrue();
+    }
 }
