@@ -1,38 +1,72 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.config.CommitStatusConfig;
+import dev.capstan.agent.observe.CommitStatus;
 import dev.capstan.agent.observe.CommitStatusReporter;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Tells the git host where each environment stands with a commit whenever one of its units moves: listens to
  * {@link UnitStates}, works out the environment's status ({@link EnvironmentStatus}) and hands it to the reporter,
- * which posts it on its own thread. Only units this agent works on move here (the leader, or a shard's holder).
+ * which posts it on its own thread. With shards, an environment's units are on several replicas: each replica judges
+ * the environment by all of them — its own, and the others' as their holders publish them (a few seconds behind) —
+ * and judges again when the others' move, so no replica reports {@code success} while another's chart still rolls
+ * out, and the last word on the host is every replica's.
  */
 public final class CommitStatusFeed {
     private final UnitStates units;
-    private final CommitStatusReporter reporter;
+    private final OtherShardStates others;
+    private final Consumer<CommitStatus> reporter;
     private final String pageUrl;
 
-    private CommitStatusFeed(UnitStates units, CommitStatusReporter reporter, CommitStatusConfig config) {
+    CommitStatusFeed(UnitStates units, OtherShardStates others, Consumer<CommitStatus> reporter, String pageUrl) {
         this.units = units;
+        this.others = others;
         this.reporter = reporter;
-        this.pageUrl = config.pageUrl().map(u -> u.toString().replaceAll("/+$", "") + "/").orElse("");
+        this.pageUrl = pageUrl;
     }
 
     /** Starts reporting the units of {@code board} to {@code reporter}. */
     public static void start(StatusBoard board, CommitStatusReporter reporter, CommitStatusConfig config) {
-        CommitStatusFeed feed = new CommitStatusFeed(board.unitStates(), reporter, config);
-        board.unitStates().onRecord(feed::moved);
+        CommitStatusFeed feed = new CommitStatusFeed(board.unitStates(), board.otherShards(), reporter::report,
+                config.pageUrl().map(u -> u.toString().replaceAll("/+$", "") + "/").orElse(""));
+        feed.listen();
     }
 
-    private void moved(UnitOutcome outcome) {
+    void listen() {
+        units.onRecord(this::moved);
+        others.onReplace(this::othersMoved);
+    }
+
+    void moved(UnitOutcome outcome) {
         if (outcome instanceof UnitOutcome.Removed || outcome.commit().isEmpty()) {
             return;
         }
-        String env = outcome.unit().substring(outcome.unit().indexOf('/') + 1);
-        List<UnitOutcome> ofEnv = units.ofEnvironment(env).stream()
-                .filter(u -> !(u instanceof UnitOutcome.Removed)).toList();
-        reporter.report(EnvironmentStatus.of(env, outcome.commit(), ofEnv, pageUrl));
+        report(envOf(outcome.unit()), outcome.commit());
+    }
+
+    private void othersMoved(Map<String, UnitOutcome> now) {
+        Set<List<String>> environments = new LinkedHashSet<>();
+        now.values().stream().filter(u -> !(u instanceof UnitOutcome.Removed) && !u.commit().isEmpty())
+                .forEach(u -> environments.add(List.of(envOf(u.unit()), u.commit())));
+        environments.forEach(envAndCommit -> report(envAndCommit.get(0), envAndCommit.get(1)));
+    }
+
+    private void report(String env, String commit) {
+        Map<String, UnitOutcome> ofEnv = new HashMap<>();
+        others.all().values().stream().filter(u -> envOf(u.unit()).equals(env)).forEach(u -> ofEnv.put(u.unit(), u));
+        // This replica's own units are the freshest word on them.
+        units.ofEnvironment(env).forEach(u -> ofEnv.put(u.unit(), u));
+        reporter.accept(EnvironmentStatus.of(env, commit, ofEnv.values().stream()
+                .filter(u -> !(u instanceof UnitOutcome.Removed)).toList(), pageUrl));
+    }
+
+    private static String envOf(String unit) {
+        return unit.substring(unit.indexOf('/') + 1);
     }
 }

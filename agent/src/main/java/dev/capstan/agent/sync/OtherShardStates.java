@@ -9,9 +9,22 @@ import java.util.Optional;
  */
 public final class OtherShardStates {
     private volatile Map<String, UnitOutcome> units = Map.of();
+    private final java.util.List<java.util.function.Consumer<Map<String, UnitOutcome>>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public void replace(Map<String, UnitOutcome> now) {
         units = Map.copyOf(now);
+        listeners.forEach(listener -> listener.accept(units));
+    }
+
+    /** Every other shard's unit, by id, as last published. */
+    public Map<String, UnitOutcome> all() {
+        return units;
+    }
+
+    /** Told of every new set of the other shards' units (on the thread that read their views). */
+    void onReplace(java.util.function.Consumer<Map<String, UnitOutcome>> listener) {
+        listeners.add(listener);
     }
 
     public Optional<UnitOutcome> unit(String unitId) {
