@@ -43,8 +43,10 @@ class GatesOnWatchesIT {
             RolloutAgents.awaitSynced(agent, "web/staging", slow);
 
             assertThat(RolloutAgents.image(client, ns.name(), "web")).endsWith(":2");
+            // Outside the watch: the canary's replica count, and one read of the canary's name before it is made
+            // (an object of that name someone else made is not in the informers, and is never adopted).
             assertThat(ApiRequests.count(client, "GET", "deployments", false) - gets)
-                    .as("reads of the Deployment outside the watch (the canary's replica count)").isLessThan(4);
+                    .as("reads of the Deployment outside the watch").isLessThan(5);
             assertThat(ApiRequests.count(client, "LIST", "pods", false) - podLists).isZero();
             assertThat(ApiRequests.count(client, "LIST", "replicasets", false) - replicaSetLists).isZero();
         }
