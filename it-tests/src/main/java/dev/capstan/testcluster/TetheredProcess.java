@@ -96,7 +96,7 @@ public final class TetheredProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 

@@ -79,6 +79,7 @@ public final class PausedLeaderSoak {
             Set<String> crashloops = new HashSet<>();
             Map<String, Set<Integer>> seen = new HashMap<>();
             List<String> writesAfterLostLease = new ArrayList<>();
+            int abandoned = 0;
             for (int round = 0; round < pauses; round++) {
                 String leader = holder(client);
                 BenchAgent leading = configs.get(leader);
@@ -103,6 +104,9 @@ public final class PausedLeaderSoak {
                     throw new IllegalStateException(leader + " did not exit after losing its Lease");
                 }
                 String woken = Files.readString(log).substring((int) before);
+                if (woken.contains("abandoned")) {
+                    abandoned++; // it woke with a unit's work in flight, which the fence stopped
+                }
                 String where = leader + " round " + round + ": ";
                 woken.lines().filter(line -> WRITES.matcher(line).find())
                         .forEach(line -> writesAfterLostLease.add(where + line));
@@ -129,6 +133,7 @@ public final class PausedLeaderSoak {
             List<String> problems = check(records, seen, crashloops);
             int falseRollbacks = (int) problems.stream().filter(p -> p.contains("false rollback")).count();
             problems.addAll(writesAfterLostLease);
+            out.printf("woken with a unit's work in flight (abandoned at the fence): %d of %d%n", abandoned, pauses);
             out.printf("false rollbacks: %d; writes after a lost Lease: %d; records lost: %d%n", falseRollbacks,
                     writesAfterLostLease.size(), problems.stream().filter(p -> p.contains("lost")).count());
             out.println(problems.isEmpty() ? "all invariants hold" : "PROBLEMS: " + problems);

@@ -48,8 +48,13 @@ final class HaAgentProcess {
 
     /** Who holds the Lease {@code capstan-leader} in {@code namespace}, or null. */
     static String leaseHolder(io.fabric8.kubernetes.client.KubernetesClient client, String namespace) {
+        return leaseHolder(client, namespace, "capstan-leader");
+    }
+
+    /** Who holds the Lease {@code name} in {@code namespace}, or null. */
+    static String leaseHolder(io.fabric8.kubernetes.client.KubernetesClient client, String namespace, String name) {
         io.fabric8.kubernetes.api.model.coordination.v1.Lease lease = client.leases().inNamespace(namespace)
-                .withName("capstan-leader").get();
+                .withName(name).get();
         return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
     }
 

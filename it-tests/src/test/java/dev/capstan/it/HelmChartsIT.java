@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.Agent;
+import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
@@ -287,6 +288,57 @@ class HelmChartsIT {
                 assertThat(dirs.filter(d -> d.getFileName().toString().startsWith("capstan-helm-"))
                         .filter(d -> ownedBy(d, agent.pid()))).isEmpty();
             }
+        }
+    }
+
+    /**
+     * A pre-install Job that never completes: the unit shows it waits in its hook; SIGTERM then stops the agent at
+     * once, and the revision stays progressing for the next agent (it did not fail, and its commit is not quarantined).
+     */
+    @Test
+    void sigtermWhileAHookRunsLeavesTheRevisionProgressing(TestNamespace ns, LocalCluster cluster,
+                                                           KubernetesClient client) throws Exception {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
+        repo.rollout("staging", "    rollout: {strategy: rolling, stepTimeout: 600s}");
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]", "charts: [waits]"));
+        repo.git.write("charts/waits/Chart.yaml", "apiVersion: v2\nname: waits\nversion: 1.0.0\n");
+        repo.git.write("charts/waits/templates/migrate.yaml", """
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  name: waits-migrate
+                  annotations: {"helm.sh/hook": pre-install}
+                spec:
+                  backoffLimit: 0
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: migrate, image: "registry.example.com/migrate:pending"}]
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: waits}
+                data: {a: b}
+                """);
+        repo.commit("a pre-install hook that never completes");
+        Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
+        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, java.time.Clock.systemUTC());
+        try (TetheredProcess process = AgentProcesses.start("hook-agent", temp, config)) {
+            await().atMost(WITHIN).until(() -> Files.exists(temp.resolve("hook-agent.log"))
+                    && Files.readString(temp.resolve("hook-agent.log")).contains("running hook Job waits-migrate"));
+            assertThat(records.history("waits", "staging")).singleElement().satisfies(r -> assertThat(r.status())
+                    .isEqualTo(dev.capstan.agent.release.Release.Status.PROGRESSING));
+            ProcessHandle agent = process.child().orElseThrow();
+
+            agent.destroy();
+
+            assertThat(agent.onExit().get(10, TimeUnit.SECONDS).isAlive()).as("stopped within 10 s").isFalse();
+            assertThat(records.history("waits", "staging")).singleElement().satisfies(r -> {
+                assertThat(r.status()).isEqualTo(dev.capstan.agent.release.Release.Status.PROGRESSING);
+                assertThat(r.hold()).isEqualTo(dev.capstan.agent.release.Release.Hold.NONE);
+            });
+            assertThat(Files.readString(temp.resolve("hook-agent.log"))).contains("stays progressing")
+                    .doesNotContain("quarantined");
         }
     }
 

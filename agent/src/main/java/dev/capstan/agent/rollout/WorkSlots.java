@@ -20,6 +20,9 @@ public final class WorkSlots {
     /** Units back from a wait, queued for a slot. */
     private int returning;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** The threads waiting now: cut off at once when the agent stops ({@link #stopWaiting}). */
+    private final java.util.Set<Thread> waiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
     /** Whether this thread holds a slot: only then does waiting give one up. */
     private final ThreadLocal<Boolean> holding = ThreadLocal.withInitial(() -> false);
 
@@ -41,12 +44,26 @@ public final class WorkSlots {
     }
 
     /** A wait that gives the caller's slot (if it holds one) to other units meanwhile. */
+    /**
+     * The agent is stopping: units waiting in a gate or a hook are interrupted now, and a wait begun from now on at
+     * once. A wait holds nothing that needs finishing (its record says where the unit is), so a shutdown need not
+     * wait for it; work in a slot (an apply) is left to finish.
+     */
+    public void stopWaiting() {
+        stopping = true;
+        waiters.forEach(Thread::interrupt);
+    }
+
     public interface Wait<T, E extends Exception> {
         T get() throws E;
     }
 
     public <T, E extends Exception> T waiting(Wait<T, E> wait) throws E {
         waiting.incrementAndGet();
+        waiters.add(Thread.currentThread());
+        if (stopping) {
+            Thread.currentThread().interrupt(); // added first, checked second: no wait escapes stopWaiting
+        }
         boolean gaveUp = holding.get();
         if (gaveUp) {
             holding.set(false);
@@ -56,6 +73,7 @@ public final class WorkSlots {
             return wait.get();
         } finally {
             waiting.decrementAndGet();
+            waiters.remove(Thread.currentThread());
             if (gaveUp) {
                 acquire(true);
                 holding.set(true);

@@ -142,6 +142,7 @@ final class UnitScheduler {
         synchronized (this) {
             stopped = true;
         }
+        slots.stopWaiting();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

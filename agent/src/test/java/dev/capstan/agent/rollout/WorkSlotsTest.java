@@ -53,6 +53,34 @@ class WorkSlotsTest {
         assertThat(slots.free()).isEqualTo(1);
     }
 
+    @Test
+    void stoppingCutsOffTheWaitsUnderWayAndAnyBegunAfter() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        List<String> ends = new CopyOnWriteArrayList<>();
+        Runnable waitForever = () -> slots.run(() -> {
+            try {
+                slots.waiting(() -> {
+                    never.await();
+                    return null;
+                });
+                ends.add("the wait ended by itself");
+            } catch (InterruptedException e) {
+                ends.add("interrupted");
+            }
+        });
+        Thread waiting = Thread.ofVirtual().start(waitForever);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> slots.waiting() == 1);
+
+        slots.stopWaiting();
+        waiting.join(10_000);
+        Thread late = Thread.ofVirtual().start(waitForever);
+        late.join(10_000);
+
+        assertThat(ends).containsExactly("interrupted", "interrupted");
+        assertThat(slots.waiting()).isZero();
+        assertThat(slots.free()).isEqualTo(1);
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await();
