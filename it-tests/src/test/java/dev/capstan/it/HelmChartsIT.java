@@ -342,6 +342,53 @@ class HelmChartsIT {
         }
     }
 
+    /** Hooks that never finish wait without a work slot: nine of them (one more than the slots) hold up no unit. */
+    @Test
+    void hooksThatNeverFinishHoldUpNoOtherUnit(TestNamespace ns, LocalCluster cluster) {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
+        repo.rollout("staging", "    rollout: {strategy: rolling, stepTimeout: 600s}");
+        java.util.List<String> waiting = java.util.stream.IntStream.range(0, 9).mapToObj(i -> "waits-" + i).toList();
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]",
+                "charts: [" + String.join(", ", waiting) + "]"));
+        for (String chart : waiting) {
+            repo.git.write("charts/" + chart + "/Chart.yaml", "apiVersion: v2\nname: " + chart + "\nversion: 1.0.0\n");
+            repo.git.write("charts/" + chart + "/templates/migrate.yaml", """
+                    apiVersion: batch/v1
+                    kind: Job
+                    metadata:
+                      name: %s-migrate
+                      annotations: {"helm.sh/hook": pre-install}
+                    spec:
+                      backoffLimit: 0
+                      template:
+                        spec:
+                          restartPolicy: Never
+                          containers: [{name: migrate, image: "registry.example.com/migrate:pending"}]
+                    ---
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: %s}
+                    data: {a: b}
+                    """.formatted(chart, chart));
+        }
+        repo.commit("nine charts whose pre-install Jobs never complete");
+
+        try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(waiting).allSatisfy(chart -> {
+                UnitOutcome state = agent.status().units().get(chart + "/staging");
+                assertThat(state).isInstanceOf(UnitOutcome.Progressing.class);
+                assertThat(((UnitOutcome.Progressing) state).phase()).isEqualTo("pre-install hooks");
+            }));
+
+            repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [",
+                    "charts: [web, "));
+            String withWeb = repo.commit("and web");
+            RolloutAgents.awaitSynced(agent, "web/staging", withWeb);
+            assertThat(waiting).allSatisfy(chart -> assertThat(agent.status().units().get(chart + "/staging"))
+                    .as("still waiting in its hook, and saying so").isInstanceOf(UnitOutcome.Progressing.class));
+        }
+    }
+
     private static boolean ownedBy(Path dir, long pid) {
         try {
             return Files.readString(dir.resolve("owner.pid")).trim().equals(Long.toString(pid));
