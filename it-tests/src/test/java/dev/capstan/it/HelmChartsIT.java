@@ -301,25 +301,7 @@ class HelmChartsIT {
         RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
         repo.rollout("staging", "    rollout: {strategy: rolling, stepTimeout: 600s}");
         repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]", "charts: [waits]"));
-        repo.git.write("charts/waits/Chart.yaml", "apiVersion: v2\nname: waits\nversion: 1.0.0\n");
-        repo.git.write("charts/waits/templates/migrate.yaml", """
-                apiVersion: batch/v1
-                kind: Job
-                metadata:
-                  name: waits-migrate
-                  annotations: {"helm.sh/hook": pre-install}
-                spec:
-                  backoffLimit: 0
-                  template:
-                    spec:
-                      restartPolicy: Never
-                      containers: [{name: migrate, image: "registry.example.com/migrate:pending"}]
-                ---
-                apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: waits}
-                data: {a: b}
-                """);
+        chartWhoseHookNeverFinishes(repo, "waits");
         repo.commit("a pre-install hook that never completes");
         Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
         ReleaseStore records = new ReleaseStore(client, ns.name(), 10, java.time.Clock.systemUTC());
@@ -350,27 +332,7 @@ class HelmChartsIT {
         java.util.List<String> waiting = java.util.stream.IntStream.range(0, 9).mapToObj(i -> "waits-" + i).toList();
         repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]",
                 "charts: [" + String.join(", ", waiting) + "]"));
-        for (String chart : waiting) {
-            repo.git.write("charts/" + chart + "/Chart.yaml", "apiVersion: v2\nname: " + chart + "\nversion: 1.0.0\n");
-            repo.git.write("charts/" + chart + "/templates/migrate.yaml", """
-                    apiVersion: batch/v1
-                    kind: Job
-                    metadata:
-                      name: %s-migrate
-                      annotations: {"helm.sh/hook": pre-install}
-                    spec:
-                      backoffLimit: 0
-                      template:
-                        spec:
-                          restartPolicy: Never
-                          containers: [{name: migrate, image: "registry.example.com/migrate:pending"}]
-                    ---
-                    apiVersion: v1
-                    kind: ConfigMap
-                    metadata: {name: %s}
-                    data: {a: b}
-                    """.formatted(chart, chart));
-        }
+        waiting.forEach(chart -> chartWhoseHookNeverFinishes(repo, chart));
         repo.commit("nine charts whose pre-install Jobs never complete");
 
         try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
@@ -387,6 +349,29 @@ class HelmChartsIT {
             assertThat(waiting).allSatisfy(chart -> assertThat(agent.status().units().get(chart + "/staging"))
                     .as("still waiting in its hook, and saying so").isInstanceOf(UnitOutcome.Progressing.class));
         }
+    }
+
+    /** A Helm chart {@code chart}: a ConfigMap, and a pre-install Job whose pod stays Pending. */
+    private static void chartWhoseHookNeverFinishes(RolloutRepo repo, String chart) {
+        repo.git.write("charts/" + chart + "/Chart.yaml", "apiVersion: v2\nname: " + chart + "\nversion: 1.0.0\n");
+        repo.git.write("charts/" + chart + "/templates/migrate.yaml", """
+                apiVersion: batch/v1
+                kind: Job
+                metadata:
+                  name: %s-migrate
+                  annotations: {"helm.sh/hook": pre-install}
+                spec:
+                  backoffLimit: 0
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: migrate, image: "registry.example.com/migrate:pending"}]
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: %s}
+                data: {a: b}
+                """.formatted(chart, chart));
     }
 
     private static boolean ownedBy(Path dir, long pid) {
