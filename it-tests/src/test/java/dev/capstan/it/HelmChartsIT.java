@@ -351,6 +351,48 @@ class HelmChartsIT {
         }
     }
 
+    /** Keys a chart renders with no value (empty {@code annotations:}, {@code env:}) are null, as Helm's are. */
+    @Test
+    void keysRenderedWithNoValueDeployAsTheyDoWithHelm(TestNamespace ns, LocalCluster cluster,
+                                                       KubernetesClient client) {
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]", "charts: [bare]"));
+        repo.git.write("charts/bare/Chart.yaml", "apiVersion: v2\nname: bare\nversion: 1.0.0\n");
+        repo.git.write("charts/bare/values.yaml", "podAnnotations: {}\nextraEnv: []\n");
+        repo.git.write("charts/bare/templates/deployment.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: bare
+                  annotations:
+                    {{- range $k, $v := .Values.podAnnotations }}
+                    {{ $k }}: {{ $v | quote }}
+                    {{- end }}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: bare}}
+                  template:
+                    metadata:
+                      labels: {app: bare}
+                      annotations:
+                    spec:
+                      containers:
+                        - name: app
+                          image: registry.example.com/app:1
+                          env:
+                          {{- range .Values.extraEnv }}
+                            - {name: {{ .name }}, value: {{ .value | quote }}}
+                          {{- end }}
+                """);
+        String commit = repo.commit("a chart with keys rendered empty");
+
+        try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+            RolloutAgents.awaitSynced(agent, "bare/staging", commit);
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("bare").get().getSpec()
+                    .getTemplate().getSpec().getContainers().get(0).getEnv()).isEmpty();
+        }
+    }
+
     /** A Helm chart {@code chart}: a ConfigMap, and a pre-install Job whose pod stays Pending. */
     private static void chartWhoseHookNeverFinishes(RolloutRepo repo, String chart) {
         repo.git.write("charts/" + chart + "/Chart.yaml", "apiVersion: v2\nname: " + chart + "\nversion: 1.0.0\n");

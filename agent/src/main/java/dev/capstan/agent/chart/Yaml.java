@@ -22,7 +22,11 @@ public final class Yaml {
                     .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
                     .build())
             .build();
-    /** For values files: {@code key:} with nothing after it is null, as in YAML and Helm (not an empty string). */
+    /**
+     * For values files and rendered manifests: {@code key:} with nothing after it is null, as in YAML, Helm and the
+     * API server (not an empty string, which the API server refuses where it expects a map: {@code annotations:}).
+     * A quoted {@code ""} stays an empty string.
+     */
     private static final ObjectMapper VALUES = YAMLMapper.builder(YAMLFactory.builder()
                     .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature.EMPTY_STRING_AS_NULL).build())
             .build();
@@ -61,7 +65,7 @@ public final class Yaml {
     /** Parses a multi-document YAML stream; empty documents are skipped. */
     public static List<Object> readDocuments(String text, String chart, String file) {
         List<Object> documents = new ArrayList<>();
-        try (MappingIterator<Object> it = MAPPER.readerFor(Object.class).readValues(text)) {
+        try (MappingIterator<Object> it = VALUES.readerFor(Object.class).readValues(text)) {
             while (it.hasNextValue()) {
                 Object document = it.nextValue();
                 if (document != null) {

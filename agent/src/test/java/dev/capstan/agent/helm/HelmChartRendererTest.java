@@ -199,6 +199,29 @@ class HelmChartRendererTest {
     }
 
     @Test
+    void aKeyRenderedWithNoValueIsNullAsToHelmAndTheApiServerAndAQuotedEmptyStringStaysOne() {
+        ChartFiles chart = chart("empty", Map.of("values.yaml", "podAnnotations: {}\n", "templates/cm.yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: empty
+                  annotations:
+                    {{- range $k, $v := .Values.podAnnotations }}
+                    {{ $k }}: {{ $v | quote }}
+                    {{- end }}
+                data:
+                  blank: ""
+                """));
+
+        RenderedObject configMap = renderer.render(chart, "staging", "app", "c1", KUBE_1_20).objects().get(0);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metadata = (Map<String, Object>) configMap.content().get("metadata");
+        assertThat(metadata).containsKey("annotations");
+        assertThat(metadata.get("annotations")).as("not the empty string the API server refuses for a map").isNull();
+        assertThat(configMap.content().get("data")).isEqualTo(Map.of("blank", ""));
+    }
+
+    @Test
     void aUnitRendersAtMostTenThousandObjects() {
         ChartFiles many = chart("many", Map.of("templates/cms.yaml", """
                 {{- range until 10001 }}
