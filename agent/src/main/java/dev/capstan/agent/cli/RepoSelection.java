@@ -42,9 +42,10 @@ record RepoSelection(DirectoryTree tree, List<Unit> units) {
         return Optional.of(new RepoSelection(tree, units));
     }
 
-    /** The selected charts' names (units of kind chart). */
+    /** The selected charts' names: Capstan's own charts and Helm charts alike. */
     List<String> charts() {
-        return units.stream().filter(u -> u.kind() == Unit.Kind.CHART).map(Unit::chart).distinct().toList();
+        return units.stream().filter(u -> u.kind() == Unit.Kind.CHART || u.kind() == Unit.Kind.HELM)
+                .map(Unit::chart).distinct().toList();
     }
 
     /** The selected manifest-directory units. */

@@ -156,7 +156,21 @@ class RenderCommandTest {
         assertThat(modern.exit).isZero();
         assertThat(modern.out).contains("# Source: podinfo/templates/deployment.yaml", "namespace: production");
         assertThat(lint.exit).isZero();
-        assertThat(lint.out).contains("0 error(s)");
+        assertThat(lint.out).as("the Helm chart was examined").contains("lint: 1 chart(s)", "0 error(s)");
+    }
+
+    @Test
+    void lintExaminesHelmChartsAndFindsWhatStopsTheirRender(@TempDir Path temp) throws IOException {
+        copy(EXAMPLES, temp);
+        deleteTree(temp.resolve("charts/checkout-api"));
+        copy(Path.of("src/test/resources/helm-charts/checkout-api"), temp.resolve("charts/checkout-api"));
+        Files.writeString(temp.resolve("charts/checkout-api/templates/broken.yaml"),
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name | }}\n");
+
+        Result lint = run("lint", temp.toString(), "--chart", "checkout-api");
+
+        assertThat(lint.exit).isEqualTo(1);
+        assertThat(lint.out).contains("ERROR checkout-api", "templates/broken.yaml", "lint: 1 chart(s)");
     }
 
     private static void deleteTree(Path dir) throws IOException {
