@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -95,7 +94,7 @@ public final class CrashSoak {
                     LockSupport.parkNanos(Duration.ofMillis(random.nextInt(1500)).toNanos());
                 }
                 String where = phases(agentConfig);
-                recordSeen(agentConfig, seen);
+                SoakRecords.recordSeen(agentConfig, seen);
                 killedIn.merge(where, 1, Integer::sum);
                 TetheredProcess running = agent;
                 Measure.waitFor(() -> running.child().isPresent());
@@ -136,29 +135,8 @@ public final class CrashSoak {
     }
 
     private static List<String> check(KubernetesClient client, Map<String, Set<Integer>> seen) {
-        List<String> problems = new ArrayList<>();
-        ReleaseStore records = new ReleaseStore(client, "soak-records", 1000, Clock.systemUTC());
-        for (String unit : UNITS) {
-            String[] parts = unit.split("/");
-            List<Release> history = records.history(parts[0], parts[1]);
-            TreeSet<Integer> revisions = new TreeSet<>();
-            for (Release release : history) {
-                if (!revisions.add(release.revision())) {
-                    problems.add(unit + ": revision " + release.revision() + " twice");
-                }
-                if (release.status() == Release.Status.PROGRESSING) {
-                    problems.add(unit + ": revision " + release.revision() + " left progressing");
-                }
-            }
-            if (!revisions.isEmpty() && revisions.size() != revisions.last()) {
-                problems.add(unit + ": revisions skipped: " + revisions);
-            }
-            Set<Integer> lost = new TreeSet<>(seen.getOrDefault(unit, Set.of()));
-            lost.removeAll(revisions);
-            if (!lost.isEmpty()) {
-                problems.add(unit + ": records seen during the run and lost: " + lost);
-            }
-        }
+        List<String> problems = new ArrayList<>(SoakRecords.problems(new ReleaseStore(client, "soak-records", 1000,
+                Clock.systemUTC()), UNITS, seen));
         for (String namespace : List.of("soak-staging", "soak-production")) {
             if (!client.apps().deployments().inNamespace(namespace).withLabel("capstan.dev/track", "canary").list()
                     .getItems().isEmpty()) {
@@ -181,19 +159,6 @@ public final class CrashSoak {
                     + (unit.has("phase") ? " " + unit.path("phase").asText() : ""));
         }
         return states.isEmpty() ? "startup (no unit yet)" : String.join(", ", states);
-    }
-
-    private static void recordSeen(BenchAgent agent, Map<String, Set<Integer>> seen) {
-        JsonNode releases = agent.json("/api/releases");
-        if (releases == null) {
-            return;
-        }
-        for (JsonNode unit : releases.path("units")) {
-            for (JsonNode release : unit.path("releases")) {
-                seen.computeIfAbsent(unit.path("unit").asText(), u -> new TreeSet<>())
-                        .add(release.path("revision").asInt());
-            }
-        }
     }
 
     private static boolean syncedAt(BenchAgent agent, String name, String commit) {

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
@@ -86,7 +85,7 @@ public final class PausedLeaderSoak {
                 Measure.waitFor(() -> leading.text("/readyz") != null);
                 String action = act(round, repo, client, crashloops);
                 LockSupport.parkNanos(Duration.ofMillis(random.nextInt(4000)).toNanos());
-                recordSeen(leading, seen);
+                SoakRecords.recordSeen(leading, seen);
                 TetheredProcess paused = running.get(leader);
                 ProcessHandle process = paused.child().orElseThrow();
                 signal("STOP", process);
@@ -96,7 +95,7 @@ public final class PausedLeaderSoak {
                 long takenOver = System.nanoTime();
                 // The standby works a while (resumes the rollout, heals) before the old leader wakes.
                 LockSupport.parkNanos(Duration.ofMillis(2000 + random.nextInt(6000)).toNanos());
-                recordSeen(configs.get(standby), seen);
+                SoakRecords.recordSeen(configs.get(standby), seen);
                 Path log = logs.get(leader);
                 long before = Files.size(log);
                 signal("CONT", process);
@@ -172,47 +171,19 @@ public final class PausedLeaderSoak {
         };
     }
 
+    /** The records' invariants, and no quarantined revision of a good commit. */
     private static List<String> check(ReleaseStore records, Map<String, Set<Integer>> seen, Set<String> crashloops) {
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(SoakRecords.problems(records, UNITS, seen));
         for (String unit : UNITS) {
             String[] parts = unit.split("/");
-            List<Release> history = records.history(parts[0], parts[1]);
-            TreeSet<Integer> revisions = new TreeSet<>();
-            for (Release release : history) {
-                if (!revisions.add(release.revision())) {
-                    problems.add(unit + ": revision " + release.revision() + " twice");
-                }
-                if (release.status() == Release.Status.PROGRESSING) {
-                    problems.add(unit + ": revision " + release.revision() + " left progressing");
-                }
+            for (Release release : records.history(parts[0], parts[1])) {
                 if (release.hold() == Release.Hold.QUARANTINED && !crashloops.contains(release.commit())) {
                     problems.add(unit + ": false rollback of revision " + release.revision() + " (good commit "
                             + release.commit().substring(0, 7) + "): " + release.message());
                 }
             }
-            if (!revisions.isEmpty() && revisions.size() != revisions.last()) {
-                problems.add(unit + ": revisions skipped: " + revisions);
-            }
-            Set<Integer> lost = new TreeSet<>(seen.getOrDefault(unit, Set.of()));
-            lost.removeAll(revisions);
-            if (!lost.isEmpty()) {
-                problems.add(unit + ": records seen during the run and lost: " + lost);
-            }
         }
         return problems;
-    }
-
-    private static void recordSeen(BenchAgent agent, Map<String, Set<Integer>> seen) {
-        var releases = agent.json("/api/releases");
-        if (releases == null) {
-            return;
-        }
-        for (var unit : releases.path("units")) {
-            for (var release : unit.path("releases")) {
-                seen.computeIfAbsent(unit.path("unit").asText(), u -> new TreeSet<>())
-                        .add(release.path("revision").asInt());
-            }
-        }
     }
 
     private static boolean deployedAt(ReleaseStore records, String unit, String commit) {

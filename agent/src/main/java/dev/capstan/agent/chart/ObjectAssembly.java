@@ -100,28 +100,36 @@ public final class ObjectAssembly {
         return value.toString();
     }
 
-    /** SHA-256 of the objects' canonical JSON: deterministic, since maps keep the rendered order. */
     /**
      * {@code state} with {@code key: value} among the labels of every object and hook (the install's name, which only
      * the agent knows), digested again.
      */
-    @SuppressWarnings("unchecked")
     public static DesiredState withLabel(DesiredState state, String key, String value) {
-        java.util.function.UnaryOperator<RenderedObject> label = object -> {
-            Map<String, Object> content = new LinkedHashMap<>(object.content());
-            Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
-            Map<String, Object> labels = metadata.get("labels") instanceof Map<?, ?> l
-                    ? new LinkedHashMap<>((Map<String, Object>) l) : new LinkedHashMap<>();
-            labels.put(key, value);
-            metadata.put("labels", labels);
-            content.put("metadata", metadata);
-            return new RenderedObject(object.key(), object.sourceTemplate(), content);
-        };
+        java.util.function.UnaryOperator<RenderedObject> label = object -> editMetadata(object, "labels",
+                labels -> labels.put(key, value));
         List<RenderedObject> objects = state.objects().stream().map(label).toList();
         List<Hook> hooks = state.hooks().stream().map(h -> h.withObject(label.apply(h.object()))).toList();
         return new DesiredState(state.chart(), state.env(), state.commit(), objects, digest(objects), hooks);
     }
 
+    /**
+     * {@code object} with its {@code metadata.<field>} map ({@code labels}, {@code annotations}) changed by
+     * {@code edit} on a copy (an empty one if it had none); the rendered object itself is never changed.
+     */
+    @SuppressWarnings("unchecked")
+    public static RenderedObject editMetadata(RenderedObject object, String field,
+                                              java.util.function.Consumer<Map<String, Object>> edit) {
+        Map<String, Object> content = new LinkedHashMap<>(object.content());
+        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
+        Map<String, Object> map = metadata.get(field) instanceof Map<?, ?> m
+                ? new LinkedHashMap<>((Map<String, Object>) m) : new LinkedHashMap<>();
+        edit.accept(map);
+        metadata.put(field, map);
+        content.put("metadata", metadata);
+        return new RenderedObject(object.key(), object.sourceTemplate(), content);
+    }
+
+    /** SHA-256 of the objects' canonical JSON: deterministic, since maps keep the rendered order. */
     static String digest(List<RenderedObject> objects) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -24,7 +24,7 @@ final class Ownership {
         if (!Labels.MANAGER.equals(liveLabels.get(Labels.MANAGED_BY))) {
             // A rollout's own copies (canary, green, preview Service) are Capstan's to make, never to adopt: moving
             // a stranger's selector to the new pods and deleting it at the end would break what it serves.
-            return labels(desired).containsKey(Pruner.CANARY_TRACK_LABEL)
+            return onATrack(desired)
                     ? Optional.of("ownership conflict: a " + desired.key().kind() + " named " + desired.key().name()
                     + " exists and was not made by Capstan; the rollout's own copy of that name (canary, green or "
                     + "preview) may not take it over (rename or delete it). Nothing was applied")
@@ -44,6 +44,11 @@ final class Ownership {
         return Optional.of("ownership conflict: this object belongs to " + liveOwner + "; " + desiredOwner
                 + " renders it too and may not take it over (rename it in one of the charts, or delete it from "
                 + "the other first). Nothing was applied");
+    }
+
+    /** A rollout's own copy (canary, green, preview): made by Capstan, never adopted. */
+    static boolean onATrack(RenderedObject object) {
+        return labels(object).containsKey(Pruner.CANARY_TRACK_LABEL);
     }
 
     /**

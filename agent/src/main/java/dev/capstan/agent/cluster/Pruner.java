@@ -26,10 +26,6 @@ public final class Pruner {
     /** The install whose objects this pruner may delete (and those of no named install). */
     private final String install;
 
-    public Pruner(KubernetesClient client) {
-        this(client, WriteFence.open(), "");
-    }
-
     public Pruner(KubernetesClient client, WriteFence fence, String install) {
         this.client = client;
         this.fence = fence;

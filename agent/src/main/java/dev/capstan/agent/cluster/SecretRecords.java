@@ -59,16 +59,25 @@ public final class SecretRecords implements RecordStorage {
     private final Map<String, String> versions = new java.util.concurrent.ConcurrentHashMap<>();
     private final WriteFence fence;
 
+    /** A record as this replica wrote it: its version is the one to name next. */
     private Secret written(Secret secret) {
-        if (secret != null && secret.getMetadata() != null && secret.getMetadata().getResourceVersion() != null) {
-            versions.put(secret.getMetadata().getName(), secret.getMetadata().getResourceVersion());
-        }
-        return secret;
+        return remember(secret, true);
     }
 
+    /** A record as read: its version counts only if none was written since (a read may predate a write). */
     private Secret read(Secret secret) {
+        return remember(secret, false);
+    }
+
+    private Secret remember(Secret secret, boolean written) {
         if (secret != null && secret.getMetadata() != null && secret.getMetadata().getResourceVersion() != null) {
-            versions.putIfAbsent(secret.getMetadata().getName(), secret.getMetadata().getResourceVersion());
+            String name = secret.getMetadata().getName();
+            String version = secret.getMetadata().getResourceVersion();
+            if (written) {
+                versions.put(name, version);
+            } else {
+                versions.putIfAbsent(name, version);
+            }
         }
         return secret;
     }

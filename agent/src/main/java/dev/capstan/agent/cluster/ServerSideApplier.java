@@ -53,7 +53,8 @@ public final class ServerSideApplier {
 
     /**
      * {@code owners}: where live objects are read to check who owns them (the agent's informers);
-     * {@code reserved}: the agent's own objects in this cluster, which no unit may write.
+     * {@code policy}: where units may write (the agent's own objects never, the destinations);
+     * {@code fence}: whether this replica may write for the unit at work now.
      */
     public ServerSideApplier(KubernetesClient client, LiveLookup owners, WritePolicy policy, WriteFence fence) {
         this.client = client;
@@ -143,8 +144,10 @@ public final class ServerSideApplier {
      */
     private Optional<ApplyResult.Rejected> policyRefusal(List<RenderedObject> objects, List<RenderedObject> set) {
         for (RenderedObject object : objects) {
-            Optional<String> refused = policy.refusal(WritePolicy.envOf(object), object.key(),
-                    scopes.namespaced(object.key(), set));
+            // Without destinations the scope decides nothing: no discovery request for it.
+            boolean namespaced = policy.destinations().restricted() ? scopes.namespaced(object.key(), set)
+                    : !object.key().namespace().isEmpty();
+            Optional<String> refused = policy.refusal(WritePolicy.envOf(object), object.key(), namespaced);
             if (refused.isPresent()) {
                 return Optional.of(new ApplyResult.Rejected(object.key(), refused.get()));
             }
@@ -191,7 +194,7 @@ public final class ServerSideApplier {
             try {
                 live = owners.get(object.key());
                 if (live.isEmpty() && ("CustomResourceDefinition".equals(object.key().kind())
-                        && !policy.destinations().replaceUnownedCrds() || onATrack(object))) {
+                        && !policy.destinations().replaceUnownedCrds() || Ownership.onATrack(object))) {
                     live = everyone.get(object.key()); // someone else's: not in the informers
                 }
             } catch (KubernetesClientException | IllegalStateException e) {
@@ -205,13 +208,6 @@ public final class ServerSideApplier {
             }
         }
         return Optional.empty();
-    }
-
-    /** A rollout's own copy (canary, green, preview): made by Capstan, never adopted. */
-    private static boolean onATrack(RenderedObject object) {
-        return object.content().get("metadata") instanceof Map<?, ?> metadata
-                && metadata.get("labels") instanceof Map<?, ?> labels
-                && labels.containsKey(Pruner.CANARY_TRACK_LABEL);
     }
 
     /** Validates, then applies; nothing is written if the dry run rejects any object. */

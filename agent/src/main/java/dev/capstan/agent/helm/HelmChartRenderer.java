@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,17 +134,12 @@ public final class HelmChartRenderer {
      * A hook is not one of the unit's objects: it carries no unit labels (so it is neither drift nor pruned) but says
      * whose hook it is.
      */
-    @SuppressWarnings("unchecked")
     private static RenderedObject asHook(RenderedObject object, String chart, String env) {
-        RenderedObject annotated = withAnnotation(object, HelmHooks.HOOK_OF, chart + "/" + env);
-        Map<String, Object> content = new LinkedHashMap<>(annotated.content());
-        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
-        Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) metadata.get("labels"));
-        labels.remove(Labels.CHART);
-        labels.remove(Labels.ENV);
-        metadata.put("labels", labels);
-        content.put("metadata", metadata);
-        return new RenderedObject(object.key(), object.sourceTemplate(), content);
+        return ObjectAssembly.editMetadata(withAnnotation(object, HelmHooks.HOOK_OF, chart + "/" + env), "labels",
+                labels -> {
+                    labels.remove(Labels.CHART);
+                    labels.remove(Labels.ENV);
+                });
     }
 
     /**
@@ -153,28 +147,13 @@ public final class HelmChartRenderer {
      * cluster-scoped object, so it carries the chart label and no environment label (nor is it any unit's drift,
      * Extra or prune).
      */
-    @SuppressWarnings("unchecked")
     private static RenderedObject chartWide(RenderedObject object) {
-        Map<String, Object> content = new LinkedHashMap<>(object.content());
-        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
-        Map<String, Object> labels = new LinkedHashMap<>((Map<String, Object>) metadata.get("labels"));
-        labels.remove(Labels.ENV);
-        metadata.put("labels", labels);
-        content.put("metadata", metadata);
-        return new RenderedObject(object.key(), object.sourceTemplate(), content);
+        return ObjectAssembly.editMetadata(object, "labels", labels -> labels.remove(Labels.ENV));
     }
 
     /** {@code object} with one more annotation. */
-    @SuppressWarnings("unchecked")
     private static RenderedObject withAnnotation(RenderedObject object, String key, String value) {
-        Map<String, Object> content = new LinkedHashMap<>(object.content());
-        Map<String, Object> metadata = new LinkedHashMap<>((Map<String, Object>) content.get("metadata"));
-        Map<String, Object> annotations = metadata.get("annotations") instanceof Map<?, ?> a
-                ? new LinkedHashMap<>((Map<String, Object>) a) : new LinkedHashMap<>();
-        annotations.put(key, value);
-        metadata.put("annotations", annotations);
-        content.put("metadata", metadata);
-        return new RenderedObject(object.key(), object.sourceTemplate(), content);
+        return ObjectAssembly.editMetadata(object, "annotations", annotations -> annotations.put(key, value));
     }
 
     /**

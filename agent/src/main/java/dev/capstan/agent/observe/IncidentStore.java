@@ -18,11 +18,7 @@ public final class IncidentStore {
     private final SecretRecords records;
     private final int limit;
 
-    public IncidentStore(KubernetesClient client, String namespace, int limit) {
-        this(client, namespace, limit, dev.capstan.agent.cluster.WriteFence.open());
-    }
-
-    /** As above, writing only while {@code fence} lets this replica write for the unit at work. */
+    /** Incident records in {@code namespace}, written only while {@code fence} lets this replica write. */
     public IncidentStore(KubernetesClient client, String namespace, int limit,
                          dev.capstan.agent.cluster.WriteFence fence) {
         this.records = new SecretRecords(client, namespace, OWNER, "capstan.dev/incident.v1", fence);

@@ -107,9 +107,10 @@ public final class RolloutController {
         List<RenderedObject> everything = steps.stream().flatMap(s -> s.apply().stream()).distinct().toList();
         // Only what differs from the live state is sent: dry-run all of it first (all or nothing), then step by step.
         java.util.Set<RenderedObject> changed = new java.util.HashSet<>(changedOnly.apply(everything));
+        List<RenderedObject> hooks = request.desired().hooks().stream().map(Hook::object).toList();
         Optional<ApplyResult.Rejected> rejected = (changed.isEmpty() ? Optional.<ApplyResult.Rejected>empty()
                 : writes.dryRun(everything.stream().filter(changed::contains).toList()))
-                .or(() -> hooksOf(request).isEmpty() ? Optional.empty() : writes.admitHooks(hooksOf(request)));
+                .or(() -> hooks.isEmpty() ? Optional.empty() : writes.admitHooks(hooks));
         if (rejected.isPresent()) {
             String message = rejected.get().object() + ": " + rejected.get().message();
             count("rejected");
@@ -252,11 +253,6 @@ public final class RolloutController {
         }
         LOG.info("trying revision {} again (the API server failed it last time)", latest.revision());
         return Optional.of(store.save(latest.withStatus(Release.Status.PROGRESSING, clock.instant())));
-    }
-
-    /** The objects of the release's hooks, checked with its dry run. */
-    private static List<RenderedObject> hooksOf(RolloutRequest request) {
-        return request.desired().hooks().stream().map(Hook::object).toList();
     }
 
     /** Stopped (SIGTERM) while a hook ran: as in a gate, the revision stays progressing for the next agent. */

@@ -46,11 +46,6 @@ public final class ClusterTargets implements AutoCloseable {
     private final java.util.List<java.util.function.BiConsumer<String, String>> liveListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, MeterRegistry metrics,
-                          Wiring wiring) {
-        this(own, configured, metrics, wiring, "");
-    }
-
     /** @param install the install whose units' objects the live states follow (another install's are not theirs) */
     public ClusterTargets(KubernetesClient own, Map<String, AgentConfig.Cluster> configured, MeterRegistry metrics,
                           Wiring wiring, String install) {
