@@ -34,4 +34,19 @@ public record DesiredState(String chart, String env, String commit, List<Rendere
         }
         return out.toString();
     }
+
+    /**
+     * {@link #manifest()} and then the hooks, as {@code helm template} prints them, each marked with when Capstan runs
+     * it (or that it never does): what {@code capstan render} shows.
+     */
+    public String manifestWithHooks() {
+        StringBuilder out = new StringBuilder(manifest());
+        for (Hook hook : hooks) {
+            String when = hook.runs() ? "runs at " + String.join(",", hook.events().stream().sorted()
+                    .map(Hook.Event::helmName).toList()) + ", weight " + hook.weight() : "never run by Capstan";
+            out.append("---\n# Source: ").append(chart).append('/').append(hook.object().sourceTemplate())
+                    .append("\n# Hook: ").append(when).append('\n').append(Yaml.write(hook.object().content()));
+        }
+        return out.toString();
+    }
 }

@@ -7,6 +7,8 @@ import java.util.Set;
  * ({@code helm.sh/hook}). Hooks are not part of the desired state's digest, are not drift-checked or pruned, and
  * run once per new revision: {@code pre-*} before the first step, {@code post-*} after the last step's health gate.
  *
+ * @param events         the events Capstan runs it for; none for a hook Capstan never runs ({@code test}, delete and
+ *                       rollback hooks), kept so that {@code capstan render} prints it as {@code helm template} does
  * @param weight         {@code helm.sh/hook-weight}: lower runs first
  * @param deletePolicies {@code helm.sh/hook-delete-policy}; {@code before-hook-creation} when the chart names none
  */
@@ -14,6 +16,11 @@ public record Hook(RenderedObject object, Set<Event> events, int weight, Set<Del
     public Hook {
         events = Set.copyOf(events);
         deletePolicies = Set.copyOf(deletePolicies);
+    }
+
+    /** Whether Capstan runs this hook at all (see {@code events}). */
+    public boolean runs() {
+        return !events.isEmpty();
     }
 
     public Hook withObject(RenderedObject replacement) {

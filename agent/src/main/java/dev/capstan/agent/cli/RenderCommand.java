@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code capstan render}: like {@code helm template}, prints every unit's manifests to stdout. */
+/** {@code capstan render}: like {@code helm template}, prints every unit's manifests (and its hooks) to stdout. */
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = "Render charts of a GitOps repository directory to YAML on stdout (like 'helm template').",
         exitCodeListHeading = "%nExit codes:%n",
@@ -78,11 +78,11 @@ final class RenderCommand implements Callable<Integer> {
                 DesiredState state = renderer.render(tree, unit, "local", 0,
                         capabilities.capabilities()).desired();
                 if (output == null) {
-                    out.print(state.manifest());
+                    out.print(state.manifestWithHooks());
                 } else {
                     Path file = output.resolve(unit.env().name()).resolve(unit.chart() + ".yaml");
                     Files.createDirectories(file.getParent());
-                    Files.writeString(file, state.manifest());
+                    Files.writeString(file, state.manifestWithHooks());
                 }
             } catch (ChartException e) {
                 failures++;

@@ -25,11 +25,20 @@ import java.util.zip.GZIPInputStream;
  * <li>{@code .Capabilities.APIVersions.Has ...} in templates is answered from the target cluster's discovery
  * (group/versions and group/version/Kinds, as {@code helm install} sees them), not from the library's built-in
  * list.</li>
+ * <li>each chart (and unpacked subchart) with a {@code crds/} directory gets one more template,
+ * {@value #CRD_TEMPLATE}, that prints its {@code crds/} files verbatim (never evaluated), each document marked with
+ * its file. Helm's own loader and dependency processing then decide which CRDs exist, as for {@code helm install}:
+ * {@code .helmignore} is honoured and the CRDs of a disabled subchart are left out.</li>
  * </ul>
  */
 final class ChartRewrite {
     static final String HOOK_KEY = "helm.sh/hook";
     static final String HELD_PREFIX = "capstan-held.";
+    /** The template added to a chart that has {@code crds/}; its output is the chart's CRDs. */
+    static final String CRD_TEMPLATE = "capstan-held-crds.yaml";
+    /** Marks each CRD document in the output with the file it came from, for errors. */
+    static final String CRD_MARKER = "# capstan-crd: ";
+    private static final Pattern CHART_ROOT = Pattern.compile("((?:charts/[^/]+/)*)Chart\\.yaml");
     private static final Pattern HAS_CALL = Pattern.compile("[$\\w.]*\\.Capabilities\\.APIVersions\\.Has\\b");
     /** A packaged subchart unpacks to at most this, and to at most {@link #MAX_EXPANSION} times its size. */
     private static final long MAX_ARCHIVE_BYTES = 16L * 1024 * 1024;
@@ -59,7 +68,42 @@ final class ChartRewrite {
             }
             out.put(path, rewritten.getBytes(StandardCharsets.UTF_8));
         });
+        for (String root : chartRoots(files)) {
+            boolean hasCrds = files.keySet().stream().anyMatch(path -> path.startsWith(root + "crds/"));
+            if (hasCrds) {
+                out.put(root + "templates/" + CRD_TEMPLATE, crdTemplate(root).getBytes(StandardCharsets.UTF_8));
+            }
+        }
         return out;
+    }
+
+    /** Whether a rendered manifest's source is the CRD template of the chart or of a subchart. */
+    static boolean isCrdTemplate(String source) {
+        return source.endsWith("templates/" + CRD_TEMPLATE);
+    }
+
+    /** {@code ""} for the chart itself and {@code charts/x/} (and deeper) for each unpacked subchart. */
+    private static java.util.List<String> chartRoots(Map<String, byte[]> files) {
+        return files.keySet().stream().map(CHART_ROOT::matcher).filter(Matcher::matches).map(m -> m.group(1))
+                .sorted().toList();
+    }
+
+    /**
+     * The files of {@code crds/} with a manifest extension (as Helm's {@code CRDObjects}), every document on its own
+     * and marked with its file; {@code .Files.Get} returns the bytes as they are, so nothing in a CRD is evaluated.
+     */
+    private static String crdTemplate(String root) {
+        return """
+                {{- range $path, $_ := .Files.Glob "crds/**" }}
+                {{- if or (hasSuffix ".yaml" $path) (hasSuffix ".yml" $path) (hasSuffix ".json" $path) }}
+                {{- range $document := regexSplit "(?m)^---[ \\t]*$" ($.Files.Get $path) -1 }}
+                ---
+                MARKER{{ $path }}
+                {{ $document }}
+                {{- end }}
+                {{- end }}
+                {{- end }}
+                """.replace("MARKER", CRD_MARKER + root);
     }
 
     /** The rendered output with the chart's own hook annotation keys back. */

@@ -28,13 +28,16 @@ import java.util.stream.Stream;
  * Renders an unmodified Helm chart ({@code Chart.yaml} {@code apiVersion: v1} or {@code v2}) for one environment
  * with Helm's own engine: release name = the chart's directory, namespace = the environment's, values =
  * {@code values.yaml} then {@code values.<env>.yaml} coalesced by Helm. On top of {@code helm template}'s output:
- * the {@code crds/} files (applied first, never pruned) and the hooks, which helm-java leaves out (see
- * {@link ChartRewrite}). {@code lookup} answers an empty map: a render reads no cluster. Pure and thread-safe; the
- * chart is written out to a directory the engine owns and removed after the render.
+ * the {@code crds/} files of the chart and its enabled subcharts (applied first, never pruned) and the hooks, both
+ * of which helm-java leaves out (see {@link ChartRewrite}). {@code lookup} answers an empty map: a render reads no
+ * cluster. Pure and thread-safe; the chart is written out to a directory the engine owns and removed after the
+ * render.
  */
 public final class HelmChartRenderer {
     private static final Pattern SOURCE = Pattern.compile("(?m)^# Source: (\\S+)\\s*$");
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+    private static final Pattern CRD_MARKER = Pattern.compile("(?m)^" + Pattern.quote(ChartRewrite.CRD_MARKER)
+            + "(\\S+)\\s*$");
     private static final Pattern PATH_SEGMENT = Pattern.compile("[^/\\\\\\x00]+");
 
     private final HelmEngine engine;
@@ -83,7 +86,7 @@ public final class HelmChartRenderer {
                 throw e.notTheChart() ? new dev.capstan.agent.chart.EngineFailure(chart + "/" + env, e.getMessage())
                         : located(chart + "/" + env, metadata.name(), e.getMessage());
             }
-            return assemble(chart, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered), files);
+            return assemble(chart, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered));
         } finally {
             deleteTree(job);
         }
@@ -103,31 +106,53 @@ public final class HelmChartRenderer {
     }
 
     private DesiredState assemble(String chart, String chartName, String env, String namespace, String commit,
-                                  String rendered, ChartFiles files) {
+                                  String rendered) {
         String unit = chart + "/" + env;
+        List<RenderedObject> crds = new ArrayList<>();
         List<RenderedObject> objects = new ArrayList<>();
         List<Hook> hooks = new ArrayList<>();
         for (String chunk : DOCUMENT_SEPARATOR.split(rendered)) {
             Matcher source = SOURCE.matcher(chunk);
             String file = source.find() ? withoutChartName(source.group(1), chartName) : "(rendered output)";
+            boolean crd = ChartRewrite.isCrdTemplate(file);
+            if (crd) {
+                Matcher marker = CRD_MARKER.matcher(chunk);
+                file = marker.find() ? marker.group(1) : "crds/";
+            }
             for (Object document : Yaml.readDocuments(chunk, unit, file)) {
                 if (document == null) {
                     continue;
                 }
-                ObjectAssembly.checkCount(unit, objects.size() + hooks.size() + 1);
+                ObjectAssembly.checkCount(unit, crds.size() + objects.size() + hooks.size() + 1);
                 RenderedObject object = ObjectAssembly.toObject(unit, file, document, chart, env, namespace);
-                Optional<HelmHooks.Parsed> hook = HelmHooks.parse(unit, file, object);
+                if (crd) {
+                    crds.add(crd(chart, file, object));
+                    continue;
+                }
+                Optional<Hook> hook = HelmHooks.parse(unit, file, object);
                 if (hook.isEmpty()) {
                     objects.add(object);
-                } else if (hook.get().hook().isPresent()) {
-                    hooks.add(hook.get().hook().get().withObject(asHook(hook.get().hook().get().object(), chart,
-                            env)));
+                } else {
+                    hooks.add(hook.get().withObject(asHook(hook.get().object(), chart, env)));
                 }
             }
         }
         hooks.sort(Comparator.comparingInt(Hook::weight).thenComparing(h -> h.object().key().toString()));
-        return ObjectAssembly.desiredState(chart, env, commit, crds(chart, env, namespace, files), objects)
-                .withHooks(hooks);
+        return ObjectAssembly.desiredState(chart, env, commit, crds, objects).withHooks(hooks);
+    }
+
+    /**
+     * A file of {@code crds/} (the chart's or an enabled subchart's, as Helm's loader sees them), installed as Helm
+     * installs them: plain YAML, not templates, applied before everything else, and annotated so that no prune or
+     * rollback ever deletes them.
+     */
+    private static RenderedObject crd(String chart, String file, RenderedObject object) {
+        if (!"CustomResourceDefinition".equals(object.key().kind())) {
+            throw new ChartException(chart, file, 0, object.key().kind() + " " + object.key().name() + ": only "
+                    + "CustomResourceDefinitions belong in crds/ (put other objects in templates/, or list the file "
+                    + "in .helmignore)");
+        }
+        return chartWide(withAnnotation(object, Pruner.PRUNE_ANNOTATION, "disabled"));
     }
 
     /**
@@ -154,33 +179,6 @@ public final class HelmChartRenderer {
     /** {@code object} with one more annotation. */
     private static RenderedObject withAnnotation(RenderedObject object, String key, String value) {
         return ObjectAssembly.editMetadata(object, "annotations", annotations -> annotations.put(key, value));
-    }
-
-    /**
-     * The files of {@code crds/} (the chart's and its unpacked subcharts'), as Helm installs them: plain YAML, not
-     * templates, applied before everything else, and annotated so that no prune or rollback ever deletes them.
-     */
-    private static List<RenderedObject> crds(String chart, String env, String namespace, ChartFiles files) {
-        List<RenderedObject> crds = new ArrayList<>();
-        for (Map.Entry<String, byte[]> file : files.files().entrySet()) {
-            String path = file.getKey();
-            if (!path.matches("(charts/[^/]+/)*crds/[^/]+\\.(yaml|yml|json)")) {
-                continue;
-            }
-            String text = new String(file.getValue(), java.nio.charset.StandardCharsets.UTF_8);
-            for (Object document : Yaml.readDocuments(text, chart, path)) {
-                if (document == null) {
-                    continue;
-                }
-                RenderedObject crd = ObjectAssembly.toObject(chart, path, document, chart, env, namespace);
-                if (!"CustomResourceDefinition".equals(crd.key().kind())) {
-                    throw new ChartException(chart, path, 0, crd.key().kind() + " " + crd.key().name() + ": only "
-                            + "CustomResourceDefinitions belong in crds/ (put other objects in templates/)");
-                }
-                crds.add(chartWide(withAnnotation(crd, Pruner.PRUNE_ANNOTATION, "disabled")));
-            }
-        }
-        return crds;
     }
 
     private static String withoutChartName(String source, String chartName) {

@@ -24,13 +24,11 @@ final class HelmHooks {
     private HelmHooks() {
     }
 
-    /** An object that is a hook: the hook to run, or none when every one of its events is skipped. */
-    record Parsed(Optional<Hook> hook) {
-    }
-
-    /** Empty when {@code object} is no hook at all. */
-    @SuppressWarnings("unchecked")
-    static Optional<Parsed> parse(String chart, String file, RenderedObject object) {
+    /**
+     * The hook {@code object} is; empty when it is no hook at all. A hook whose every event is skipped comes back with
+     * no events: it is never run, but {@code capstan render} prints it as {@code helm template} does.
+     */
+    static Optional<Hook> parse(String chart, String file, RenderedObject object) {
         Object metadata = object.content().get("metadata");
         Object raw = metadata instanceof Map<?, ?> m ? m.get("annotations") : null;
         if (!(raw instanceof Map<?, ?> annotations) || !annotations.containsKey(ChartRewrite.HOOK_KEY)) {
@@ -44,9 +42,6 @@ final class HelmHooks {
             }
             events.add(enumOf(Hook.Event.class, event).orElseThrow(() -> new ChartException(chart, file, 0, where
                     + ": unknown " + ChartRewrite.HOOK_KEY + " event '" + event + "'")));
-        }
-        if (events.isEmpty()) {
-            return Optional.of(new Parsed(Optional.empty()));
         }
         int weight = 0;
         Object rawWeight = annotations.get(WEIGHT);
@@ -66,7 +61,7 @@ final class HelmHooks {
         if (policies.isEmpty()) {
             policies.add(Hook.DeletePolicy.BEFORE_HOOK_CREATION);
         }
-        return Optional.of(new Parsed(Optional.of(new Hook(object, events, weight, policies))));
+        return Optional.of(new Hook(object, events, weight, policies));
     }
 
     private static java.util.List<String> list(Object value) {

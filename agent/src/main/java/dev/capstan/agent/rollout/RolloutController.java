@@ -107,7 +107,8 @@ public final class RolloutController {
         List<RenderedObject> everything = steps.stream().flatMap(s -> s.apply().stream()).distinct().toList();
         // Only what differs from the live state is sent: dry-run all of it first (all or nothing), then step by step.
         java.util.Set<RenderedObject> changed = new java.util.HashSet<>(changedOnly.apply(everything));
-        List<RenderedObject> hooks = request.desired().hooks().stream().map(Hook::object).toList();
+        List<RenderedObject> hooks = request.desired().hooks().stream().filter(Hook::runs).map(Hook::object)
+                .toList();
         Optional<ApplyResult.Rejected> rejected = (changed.isEmpty() ? Optional.<ApplyResult.Rejected>empty()
                 : writes.dryRun(everything.stream().filter(changed::contains).toList()))
                 .or(() -> hooks.isEmpty() ? Optional.empty() : writes.admitHooks(hooks));

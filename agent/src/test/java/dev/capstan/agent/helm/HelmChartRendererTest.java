@@ -9,6 +9,7 @@ import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.Hook;
 import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.model.Labels;
 import java.nio.file.Path;
@@ -80,14 +81,22 @@ class HelmChartRendererTest {
     }
 
     @Test
-    void podinfoRendersForANewerClusterWithoutItsTestHooks() {
+    void podinfoRendersForANewerClusterAndItsTestHooksArePrintedButNeverRun() {
         for (String env : List.of("staging", "production")) {
             DesiredState podinfo = renderer.render(fixture("podinfo"), env, "web", "c1", KUBE_1_30);
 
             assertThat(kinds(podinfo)).contains("apps/v1 Deployment", "v1 Service");
             assertThat(podinfo.objects()).noneMatch(o -> o.key().kind().equals("Pod"));
-            assertThat(podinfo.hooks()).isEmpty();
+            assertThat(podinfo.hooks()).hasSize(3).allSatisfy(hook -> {
+                assertThat(hook.object().key().kind()).isEqualTo("Pod");
+                assertThat(hook.runs()).as("a test hook").isFalse();
+            });
+            assertThat(podinfo.manifest()).doesNotContain("kind: Pod");
+            assertThat(podinfo.manifestWithHooks()).contains("# Hook: never run by Capstan\n")
+                    .contains("helm.sh/hook: test").contains("kind: Pod");
         }
+        DesiredState nginx = renderer.render(fixture("ingress-nginx"), "staging", "web", "c1", KUBE_1_30);
+        assertThat(nginx.manifestWithHooks()).contains("# Hook: runs at post-install,post-upgrade, weight 0\n");
     }
 
     @Test
@@ -323,6 +332,59 @@ class HelmChartRendererTest {
                 .containsEntry("capstan.dev/chart", "with-crd").doesNotContainKey("capstan.dev/env");
         assertThat(renderer.render(chart, "production", "app", "c1", KUBE_1_20).objects().get(0).content())
                 .isEqualTo(crd.content());
+    }
+
+    @Test
+    void crdsAreThoseHelmInstallsHelmignoreHonouredDisabledSubchartsLeftOutNestedFilesIncluded() {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: NAME.example.com
+                spec:
+                  group: example.com
+                  names: {kind: K, plural: NAME}
+                  scope: Namespaced
+                  versions:
+                    - name: v1
+                      served: true
+                      storage: true
+                      schema:
+                        openAPIV3Schema: {type: object, description: "use {{ .Values.x }} in a template"}
+                """;
+        Map<String, String> files = new HashMap<>(Map.of(
+                "Chart.yaml", """
+                        apiVersion: v2
+                        name: stack
+                        version: 0.1.0
+                        dependencies:
+                          - {name: kept, version: 0.1.0, condition: kept.enabled}
+                          - {name: dropped, version: 0.1.0, condition: dropped.enabled}
+                        """,
+                "values.yaml", "kept: {enabled: true}\ndropped: {enabled: false}\n",
+                ".helmignore", "crds/kustomization.yaml\n",
+                "crds/kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+                        + "resources: [a.yaml]\n",
+                "crds/a.yaml", crd.replace("NAME", "alphas") + "---\n" + crd.replace("NAME", "betas"),
+                "crds/more/c.json", "{\"apiVersion\": \"apiextensions.k8s.io/v1\", \"kind\": "
+                        + "\"CustomResourceDefinition\", \"metadata\": {\"name\": \"gammas.example.com\"}}",
+                "charts/kept/Chart.yaml", "apiVersion: v2\nname: kept\nversion: 0.1.0\n",
+                "charts/kept/crds/on.yaml", crd.replace("NAME", "ons"),
+                "charts/dropped/Chart.yaml", "apiVersion: v2\nname: dropped\nversion: 0.1.0\n",
+                "charts/dropped/crds/off.yaml", crd.replace("NAME", "offs")));
+        files.put("templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+        Map<String, byte[]> bytes = new HashMap<>();
+        files.forEach((path, text) -> bytes.put(path, text.getBytes()));
+
+        DesiredState desired = renderer.render(ChartFiles.of("stack", bytes), "staging", "app", "c1", KUBE_1_30);
+
+        assertThat(desired.objects()).filteredOn(o -> o.key().kind().equals("CustomResourceDefinition"))
+                .extracting(o -> o.key().name() + " from " + o.sourceTemplate())
+                .containsExactlyInAnyOrder("alphas.example.com from crds/a.yaml", "betas.example.com from crds/a.yaml",
+                        "gammas.example.com from crds/more/c.json", "ons.example.com from charts/kept/crds/on.yaml");
+        assertThat(Yaml.write(desired.objects().stream().filter(o -> o.key().name().startsWith("alphas"))
+                .findFirst().orElseThrow().content())).as("a CRD is never evaluated as a template")
+                .contains("use {{ .Values.x }} in a template");
     }
 
     @Test
