@@ -92,13 +92,28 @@ public final class HelmChartRenderer {
         }
     }
 
-    /** Helm's lint findings for the chart as committed (rewritten as for a render), one line each. */
-    public List<String> lint(ChartFiles files, Capabilities capabilities) {
+    /**
+     * Helm's lint findings for the chart as one environment sees it, one line each: its {@code values.yaml} coalesced
+     * with {@code values.<env>.yaml} as Helm coalesces them (helm-java's lint takes no values files), so that a finding
+     * an environment's values fix is not reported for it. {@code env} empty: the chart's defaults alone.
+     */
+    public List<String> lint(ChartFiles files, Capabilities capabilities, Optional<String> env) {
         String chart = files.chartName();
         Path job = engine.newJobDirectory();
         try {
+            Map<String, byte[]> rewritten = new java.util.LinkedHashMap<>(ChartRewrite.rewrite(chart, files.files(),
+                    capabilities));
+            Optional<String> envValues = env.flatMap(name -> files.text("values." + name + ".yaml"));
+            if (envValues.isPresent()) {
+                String file = "values." + env.get() + ".yaml";
+                Map<String, Object> merged = HelmValues.coalesce(
+                        Yaml.readMap(files.text("values.yaml").orElse(""), chart, "values.yaml"),
+                        Yaml.readMap(envValues.get(), chart, file));
+                rewritten.put("values.yaml", HelmValues.asJson(merged).getBytes(java.nio.charset.StandardCharsets
+                        .UTF_8));
+            }
             Path dir = job.resolve(chart);
-            write(chart, dir, ChartRewrite.rewrite(chart, files.files(), capabilities));
+            write(chart, dir, rewritten);
             return engine.lint(dir).stream().map(ChartRewrite::restore).toList();
         } finally {
             deleteTree(job);

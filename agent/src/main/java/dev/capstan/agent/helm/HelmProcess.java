@@ -80,7 +80,16 @@ public final class HelmProcess implements HelmEngine {
     @Override
     public List<String> lint(Path chartDir) {
         String out = call("lint", chartDir, "", "", "", List.of());
-        return out.lines().skip(1).filter(l -> !l.isBlank()).toList();
+        // A finding is "[LEVEL] file: message"; the lines of a multi-line message belong to the finding before.
+        List<String> findings = new java.util.ArrayList<>();
+        out.lines().skip(1).filter(l -> !l.isBlank()).forEach(line -> {
+            if (line.startsWith("[") || findings.isEmpty()) {
+                findings.add(line);
+            } else {
+                findings.set(findings.size() - 1, findings.get(findings.size() - 1) + " " + line.strip());
+            }
+        });
+        return findings;
     }
 
     @Override

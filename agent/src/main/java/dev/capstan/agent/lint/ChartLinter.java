@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Lints one chart for the given environments: everything that stops a render (YAML, template, schema, duplicate
  * errors), literal secrets in values and templates, and the object rules on the render of every environment with
- * its own values; for a Helm chart also Helm's own lint (which sees only {@code values.yaml}). Pure: files in,
- * findings out.
+ * its own values; for a Helm chart also Helm's own lint, once per environment with that environment's values (a
+ * finding every environment shares is reported once, for the chart). Pure: files in, findings out.
  */
 public final class ChartLinter {
     private static final java.util.regex.Pattern HELM_FINDING = java.util.regex.Pattern.compile(
@@ -36,21 +36,26 @@ public final class ChartLinter {
                             findings.addAll(LiteralSecrets.inTemplate(name, template, text)));
                 }
             }
-            findings.addAll(helmLint(chart, capabilities));
         } catch (ChartException e) {
             findings.add(fromException(e));
         }
+        java.util.Map<String, String> renderErrors = new java.util.HashMap<>();
         for (Environment env : environments) {
             String unit = name + "/" + env.name();
             String envFile = "values." + env.name() + ".yaml";
             try {
                 chart.text(envFile).ifPresent(text -> findings.addAll(LiteralSecrets.inValues(unit, envFile, text)));
                 DesiredState state = renderer.render(chart, env, "lint", 0, capabilities).desired();
-                findings.addAll(ObjectRules.check(unit, state));
+                // Rendered again only to tell values generated at render time (randAlphaNum) from values in git.
+                DesiredState again = ObjectRules.holdsSecretData(state)
+                        ? renderer.render(chart, env, "lint", 0, capabilities).desired() : state;
+                findings.addAll(ObjectRules.check(unit, state, again));
             } catch (ChartException e) {
                 findings.add(fromException(e));
+                renderErrors.put(env.name(), oneLine(e.problem()));
             }
         }
+        findings.addAll(helmLint(chart, environments, capabilities, renderErrors));
         return findings.stream().distinct().sorted(Finding.ORDER).toList();
     }
 
@@ -67,11 +72,42 @@ public final class ChartLinter {
         }
     }
 
-    /** Helm's own lint of a Helm chart ({@code [ERROR]}/{@code [WARNING]} lines; {@code [INFO]} is left out). */
-    private List<Finding> helmLint(ChartFiles chart, Capabilities capabilities) {
+    /**
+     * Helm's own lint of a Helm chart ({@code [ERROR]}/{@code [WARNING]} lines; {@code [INFO]} is left out) for each
+     * environment with its values; what all environments find is the chart's finding.
+     */
+    private List<Finding> helmLint(ChartFiles chart, List<Environment> environments, Capabilities capabilities,
+                                   java.util.Map<String, String> renderErrors) {
+        String name = chart.chartName();
+        List<java.util.Optional<String>> envs = environments.isEmpty() ? List.of(java.util.Optional.empty())
+                : environments.stream().map(e -> java.util.Optional.of(e.name())).toList();
+        java.util.Map<Finding, java.util.Set<String>> seenIn = new java.util.LinkedHashMap<>();
+        for (java.util.Optional<String> env : envs) {
+            String renderError = renderErrors.getOrDefault(env.orElse(""), "");
+            for (Finding finding : helmLintOnce(chart, env, capabilities)) {
+                String said = oneLine(finding.message().substring("helm lint: ".length()));
+                if (renderError.contains(said)) {
+                    continue; // the environment's render error says it already (a values schema violation)
+                }
+                seenIn.computeIfAbsent(finding, f -> new java.util.HashSet<>()).add(env.orElse(""));
+            }
+        }
+        List<Finding> findings = new ArrayList<>();
+        seenIn.forEach((finding, seen) -> {
+            if (seen.size() == envs.size()) {
+                findings.add(finding);
+            } else {
+                seen.forEach(env -> findings.add(new Finding(finding.severity(), name + "/" + env, finding.file(),
+                        finding.line(), finding.message())));
+            }
+        });
+        return findings;
+    }
+
+    private List<Finding> helmLintOnce(ChartFiles chart, java.util.Optional<String> env, Capabilities capabilities) {
         List<Finding> findings = new ArrayList<>();
         try {
-            for (String line : renderer.helmLint(chart, capabilities)) {
+            for (String line : renderer.helmLint(chart, capabilities, env)) {
                 java.util.regex.Matcher m = HELM_FINDING.matcher(line.trim());
                 if (m.matches() && !m.group(1).equals("INFO")) {
                     findings.add(new Finding(m.group(1).equals("ERROR") ? Finding.Severity.ERROR
@@ -84,6 +120,10 @@ public final class ChartLinter {
                     + e.getMessage()));
         }
         return findings;
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ").strip();
     }
 
     private static Finding fromException(ChartException e) {

@@ -17,18 +17,36 @@ final class ObjectRules {
     }
 
     static List<Finding> check(String unit, DesiredState state) {
+        return check(unit, state, state);
+    }
+
+    /** Whether a Secret of {@code state} holds data (then a second render tells generated values from git's). */
+    static boolean holdsSecretData(DesiredState state) {
+        return state.objects().stream().anyMatch(o -> o.key().kind().equals("Secret")
+                && (hasEntries(o.content().get("data")) || hasEntries(o.content().get("stringData"))));
+    }
+
+    /**
+     * The rules on {@code state}; {@code again} is a second render of the same input: a Secret's value that differs
+     * between the two was generated at render time ({@code randAlphaNum}), not written into git.
+     */
+    static List<Finding> check(String unit, DesiredState state, DesiredState again) {
         List<Finding> findings = new ArrayList<>();
         for (RenderedObject object : state.objects()) {
             String kind = object.key().kind();
-            if (kind.equals("Secret") && (hasEntries(object.content().get("data"))
-                    || hasEntries(object.content().get("stringData")))) {
-                findings.add(error(unit, object, "Secret " + object.key().name() + " holds literal data in git;"
-                        + " reference an existing Secret by name instead"));
+            if (kind.equals("Secret")) {
+                List<String> literal = literalSecretEntries(object, again);
+                if (!literal.isEmpty()) {
+                    findings.add(error(unit, object, "Secret " + object.key().name() + " holds literal data in git ("
+                            + String.join(", ", literal) + "); reference an existing Secret by name instead"));
+                }
             }
             Map<String, Object> podSpec = podSpec(object);
             if (podSpec != null) {
-                containers(podSpec).forEach(c -> checkContainer(unit, object, c, LONG_RUNNING.contains(kind),
+                containers(podSpec, "initContainers").forEach(c -> checkContainer(unit, object, c, false,
                         findings));
+                containers(podSpec, "containers").forEach(c -> checkContainer(unit, object, c,
+                        LONG_RUNNING.contains(kind), findings));
             }
             if (kind.equals("PodDisruptionBudget")) {
                 checkDisruptionBudget(unit, object, state, findings);
@@ -156,12 +174,36 @@ final class ObjectRules {
         };
     }
 
-    private static List<Map<String, Object>> containers(Map<String, Object> podSpec) {
-        List<Map<String, Object>> result = new ArrayList<>();
-        for (String field : List.of("initContainers", "containers")) {
-            if (podSpec.get(field) instanceof List<?> list) {
-                list.stream().map(ObjectRules::map).filter(Objects::nonNull).forEach(result::add);
+    /**
+     * The entries of a Secret whose key names a secret and whose value is the same in a second render: written in
+     * git (or in values), not generated at render time. Empty values are nothing.
+     */
+    private static List<String> literalSecretEntries(RenderedObject secret, DesiredState again) {
+        RenderedObject twin = again.objects().stream().filter(o -> o.key().equals(secret.key())).findFirst()
+                .orElse(secret);
+        List<String> literal = new ArrayList<>();
+        for (String field : List.of("data", "stringData")) {
+            Map<String, Object> entries = map(secret.content().get(field));
+            Map<String, Object> twinEntries = map(twin.content().get(field));
+            if (entries == null) {
+                continue;
             }
+            entries.forEach((key, value) -> {
+                boolean empty = value == null || value.toString().isEmpty();
+                boolean generated = twinEntries == null || !Objects.equals(value, twinEntries.get(key));
+                if (!empty && !generated && LiteralSecrets.namesASecret(key)) {
+                    literal.add(key);
+                }
+            });
+        }
+        return literal.stream().sorted().toList();
+    }
+
+    /** The containers of a pod spec's {@code field}: {@code containers} or {@code initContainers}. */
+    private static List<Map<String, Object>> containers(Map<String, Object> podSpec, String field) {
+        List<Map<String, Object>> result = new ArrayList<>();
+        if (podSpec.get(field) instanceof List<?> list) {
+            list.stream().map(ObjectRules::map).filter(Objects::nonNull).forEach(result::add);
         }
         return result;
     }

@@ -88,8 +88,9 @@ public final class UnitRenderer implements AutoCloseable {
     }
 
     /** Helm's own lint findings for a Helm chart ({@code [ERROR] ...} lines); none for other charts. */
-    public List<String> helmLint(ChartFiles files, Capabilities capabilities) {
-        return isHelm(files) ? helm().lint(files, capabilities) : List.of();
+    /** Helm's own lint of a Helm chart with one environment's values (none: the defaults); empty for others. */
+    public List<String> helmLint(ChartFiles files, Capabilities capabilities, java.util.Optional<String> env) {
+        return isHelm(files) ? helm().lint(files, capabilities, env) : List.of();
     }
 
     public static boolean isHelm(ChartFiles files) {

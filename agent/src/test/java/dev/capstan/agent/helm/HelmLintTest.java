@@ -47,12 +47,19 @@ class HelmLintTest {
         ChartFiles chart = withFile(HelmRenderSoakFixture.checkoutApi(), "values.staging.yaml",
                 "image: {tag: latest}\nconfig: {DB_PASSWORD: hunter2}\n");
         chart = withFile(chart, "templates/broken.yaml", "{{ if }}\n");
+        ChartFiles misnamed = withFile(HelmRenderSoakFixture.checkoutApi(), "templates/misnamed.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_A_DNS_Name\n");
 
         List<String> lines = new ChartLinter(RENDERER).lint(chart, ENVS, Capabilities.offlineDefault()).stream()
                 .map(Finding::format).toList();
 
-        assertThat(lines).anyMatch(l -> l.startsWith("ERROR checkout-api") && l.contains("helm lint:")
-                && l.contains("broken.yaml"));
+        assertThat(lines).as("the template error, said once by the render that stops on it")
+                .filteredOn(l -> l.contains("broken.yaml")).singleElement().asString()
+                .startsWith("ERROR checkout-api/production templates/broken.yaml:1: parse error");
+        assertThat(new ChartLinter(RENDERER).lint(misnamed, ENVS, Capabilities.offlineDefault()))
+                .as("what only Helm's lint checks, found in every environment: the chart's finding")
+                .anyMatch(f -> f.unit().equals("checkout-api") && f.message().startsWith("helm lint:")
+                        && f.message().contains("Not_A_DNS_Name"));
         assertThat(lines).anyMatch(l -> l.contains("checkout-api/staging") && l.contains("DB_PASSWORD"));
     }
 
@@ -62,6 +69,59 @@ class HelmLintTest {
                 Capabilities.offlineDefault());
 
         assertThat(findings).noneMatch(f -> f.severity() == Finding.Severity.ERROR);
+    }
+
+    @Test
+    void helmsLintSeesEachEnvironmentsValuesSoAFindingTheyFixIsNoFinding() {
+        String schema = """
+                {"type": "object", "required": ["region"], "properties": {"region": {"type": "string"}}}
+                """;
+        ChartFiles chart = HelmChartRendererTest.chart("regional", Map.of(
+                "values.schema.json", schema,
+                "values.yaml", "replicas: 1\n",
+                "values.staging.yaml", "region: eu-west-1\n",
+                "values.production.yaml", "region: eu-central-1\n",
+                "templates/cm.yaml", """
+                        apiVersion: v1
+                        kind: ConfigMap
+                        metadata: {name: regional}
+                        data: {region: {{ .Values.region | quote }}}
+                        """));
+
+        List<Finding> fixedEverywhere = new ChartLinter(RENDERER).lint(chart, ENVS, Capabilities.offlineDefault());
+        List<Finding> fixedInStagingOnly = new ChartLinter(RENDERER).lint(withFile(chart, "values.production.yaml",
+                "replicas: 2\n"), ENVS, Capabilities.offlineDefault());
+
+        assertThat(fixedEverywhere).as("values.yaml alone misses region; every environment sets it")
+                .noneMatch(f -> f.message().contains("region"));
+        assertThat(fixedInStagingOnly).filteredOn(f -> f.message().contains("region")).extracting(Finding::unit)
+                .as("said once, for the environment whose values miss it").containsExactly("regional/production");
+    }
+
+    @Test
+    void passwordsGeneratedAtRenderTimeAreNotDataInGitButLiteralOnesAre() {
+        ChartFiles chart = HelmChartRendererTest.chart("generated", Map.of(
+                "values.yaml", "user: admin\n",
+                "templates/secret.yaml", """
+                        apiVersion: v1
+                        kind: Secret
+                        metadata: {name: generated}
+                        data:
+                          admin-user: {{ .Values.user | b64enc }}
+                          admin-password: {{ randAlphaNum 24 | b64enc }}
+                        """,
+                "templates/literal.yaml", """
+                        apiVersion: v1
+                        kind: Secret
+                        metadata: {name: literal}
+                        stringData: {api-token: abc123, note: hello}
+                        """));
+
+        List<String> lines = new ChartLinter(RENDERER).lint(chart, ENVS.subList(0, 1), Capabilities.offlineDefault())
+                .stream().map(Finding::format).toList();
+
+        assertThat(lines).noneMatch(l -> l.contains("Secret generated"));
+        assertThat(lines).anyMatch(l -> l.contains("Secret literal holds literal data in git (api-token)"));
     }
 
     private static ChartFiles withFile(ChartFiles chart, String path, String text) {

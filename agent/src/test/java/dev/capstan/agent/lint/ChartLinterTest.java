@@ -73,7 +73,50 @@ class ChartLinterTest {
                 + " secrets out of git and reference an existing Secret by name");
         assertThat(lines).noneMatch(l -> l.contains("secret.yaml:6"));
         assertThat(lines).contains("ERROR demo/staging templates/secret.yaml: Secret creds holds literal data in"
-                + " git; reference an existing Secret by name instead");
+                + " git (password, token); reference an existing Secret by name instead");
+    }
+
+    @Test
+    void aKeyBesideTheSecretItNamesIsAKeyNameAndOneAloneIsACredential() {
+        List<Finding> findings = LiteralSecrets.inValues("demo", "values.yaml", """
+                license:
+                  secretName: ""
+                  secretKey: "license"
+                s3:
+                  secretKey: wJalrXUtnFEMI
+                auth:
+                  existingSecret: db
+                  adminPasswordKey: admin-password
+                  password: hunter2
+                """);
+
+        assertThat(findings).extracting(f -> f.line() + " " + f.message().split("'")[1])
+                .containsExactly("5 secretKey", "9 password");
+    }
+
+    @Test
+    void initContainersNeedNoReadinessProbeWhichTheApiServerForbidsThere() {
+        ChartFiles chart = chart(Map.of("templates/deploy.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      initContainers:
+                        - {name: init, image: "busybox:1.36", resources: {requests: {cpu: 1m}}}
+                      containers:
+                        - name: app
+                          image: "nginx:1.27"
+                          resources: {requests: {cpu: 10m}}
+                """));
+
+        List<String> lines = format(linter.lint(chart, List.of(ENVS.get(0)), Capabilities.offlineDefault()));
+
+        assertThat(lines).containsExactly(
+                "WARNING demo/staging templates/deploy.yaml: Deployment web container app has no readinessProbe");
     }
 
     @Test
@@ -165,6 +208,16 @@ class ChartLinterTest {
         assertThat(LiteralSecrets.namesASecret("secretName")).isFalse();
         assertThat(LiteralSecrets.namesASecret("passwordSecretRef")).isFalse();
         assertThat(LiteralSecrets.namesASecret("replicas")).isFalse();
+        // The name of the key in a Secret, or a selector: no secret.
+        assertThat(LiteralSecrets.namesASecret("passwordKey")).isFalse();
+        assertThat(LiteralSecrets.namesASecret("adminPasswordKey")).isFalse();
+        assertThat(LiteralSecrets.namesASecret("jenkinsHttpsJksPasswordSecretKey")).isFalse();
+        assertThat(LiteralSecrets.namesASecret("userPasswordSecretKey")).isFalse();
+        assertThat(LiteralSecrets.namesASecret("secretFieldSelector")).isFalse();
+        // A secret key is a credential unless its siblings name the Secret it is in (inValues).
+        assertThat(LiteralSecrets.namesASecret("secretKey")).isTrue();
+        assertThat(LiteralSecrets.namesASecret("accessKey")).isTrue();
+        assertThat(LiteralSecrets.namesASecret("privateKey")).isTrue();
         assertThat(ObjectRules.tagOf("registry:5000/app")).isNull();
         assertThat(ObjectRules.tagOf("registry:5000/app:1.2")).isEqualTo("1.2");
     }
