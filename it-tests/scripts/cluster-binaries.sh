@@ -4,14 +4,19 @@
 #
 # Order of preference:
 #   1. $KUBEBUILDER_ASSETS, when it holds all three binaries;
-#   2. the cache dir ($CAPSTAN_CLUSTER_CACHE, default ~/.cache/capstan/k8s-1.20);
-#   3. build: etcd from Debian's etcd-server, the two Kubernetes binaries from Debian's `kubernetes`
-#      source package (1.20.x, vendors its Go dependencies), with reflect2 patched (see DESIGN.md).
-# Needs root (apt-get) only for step 3. About 6 minutes on 2 cores, once per machine.
+#   2. the cache dir ($CAPSTAN_CLUSTER_CACHE, default ~/.cache/capstan/k8s-<version>);
+#   3. build them from their Go modules, the way downstream distributions do: k8s.io/kubernetes at the version
+#      asked for, with each staging module it names (k8s.io/api, apiserver, ...) replaced by its published
+#      v0.<minor>.<patch>, and etcd's server module behind etcd's own entry point. Nothing but the Go module proxy
+#      is reached. About 6 minutes on 2 cores, once per machine and version.
+#
+# The version: $CAPSTAN_KUBE_VERSION (default below: the newest release the module proxy serves).
 set -euo pipefail
 
+KUBE_VERSION="${CAPSTAN_KUBE_VERSION:-1.37.2}"
+ETCD_VERSION="3.6.16"
 BINARIES=(etcd kube-apiserver kube-controller-manager)
-CACHE_DIR="${CAPSTAN_CLUSTER_CACHE:-$HOME/.cache/capstan/k8s-1.20}"
+CACHE_DIR="${CAPSTAN_CLUSTER_CACHE:-$HOME/.cache/capstan/k8s-$KUBE_VERSION}"
 log() { printf '[cluster-binaries] %s\n' "$*" >&2; }
 
 has_all() {
@@ -25,61 +30,79 @@ if has_all "${KUBEBUILDER_ASSETS:-}"; then
   echo "$KUBEBUILDER_ASSETS"; exit 0
 fi
 if has_all "$CACHE_DIR/bin"; then
-  log "using cached binaries in $CACHE_DIR/bin"
+  log "using cached binaries in $CACHE_DIR/bin (Kubernetes $KUBE_VERSION)"
   echo "$CACHE_DIR/bin"; exit 0
 fi
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-export DEBIAN_FRONTEND=noninteractive
+command -v go >/dev/null || { [ -x /usr/local/go/bin/go ] && PATH="/usr/local/go/bin:$PATH"; }
+command -v go >/dev/null || { log "Go (>= 1.26) is needed to build the control plane from its modules"; exit 1; }
 
-log "building cluster binaries into $CACHE_DIR (one time, ~6 min)"
 mkdir -p "$CACHE_DIR"
 # One build at a time per machine (parallel test JVMs or CI next to a developer).
 exec 9>"$CACHE_DIR/.lock"
 flock 9
 if has_all "$CACHE_DIR/bin"; then echo "$CACHE_DIR/bin"; exit 0; fi
 
-if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
-  log "adding a deb-src entry for bookworm"
-  $SUDO tee /etc/apt/sources.list.d/capstan-deb-src.sources >/dev/null <<'SRC'
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-fi
-$SUDO apt-get update -qq >&2
-$SUDO apt-get install -y -qq --no-install-recommends etcd-server golang-go rsync jq dpkg-dev \
-  golang-github-modern-go-reflect2-dev >&2
-
+start=$(date +%s)
+log "building Kubernetes $KUBE_VERSION and etcd $ETCD_VERSION from their Go modules into $CACHE_DIR (one time)"
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 WORK="$CACHE_DIR/src"
-rm -rf "$WORK"; mkdir -p "$WORK"
-(cd "$WORK" && apt-get source --download-only kubernetes >&2 && dpkg-source --no-check -x kubernetes_*.dsc k8s >&2)
-SRC_DIR="$WORK/k8s"
+rm -rf "$WORK" "$CACHE_DIR/bin.tmp"; mkdir -p "$WORK/kubernetes" "$WORK/etcd" "$CACHE_DIR/bin.tmp"
 
-# reflect2 1.0.1 (vendored) breaks under Go >= 1.18: the apiserver segfaults on the first custom resource write.
-R2_VENDOR="$SRC_DIR/vendor/github.com/modern-go/reflect2"
-R2_DEBIAN=/usr/share/gocode/src/github.com/modern-go/reflect2
-find "$R2_VENDOR" -maxdepth 1 \( -name '*.go' -o -name '*.s' \) -delete
-cp "$R2_DEBIAN"/*.go "$R2_VENDOR"/
-cp "$R2_DEBIAN"/*.s "$R2_VENDOR"/ 2>/dev/null || true
-rm -f "$R2_VENDOR"/*_test.go
-
-mkdir -p "$WORK/.go/src/k8s.io"
-ln -sfn "$SRC_DIR" "$WORK/.go/src/k8s.io/kubernetes"
+# Kubernetes: its own go.mod says which staging modules it replaces with ./staging; each is published on its own.
 (
-  cd "$WORK/.go/src/k8s.io/kubernetes"
-  export GOPATH="$WORK/.go" GO111MODULE=off CGO_ENABLED=0 GOFLAGS=-mod=vendor GOCACHE="$WORK/.gocache"
-  unset GOFLAGS
-  make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >&2
+  cd "$WORK/kubernetes"
+  staging_version="v0.${KUBE_VERSION#1.}"
+  k8s_mod="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')"
+  {
+    printf 'module capstan.dev/controlplane\n\ngo 1.26.0\n\nrequire k8s.io/kubernetes v%s\n\nreplace (\n' "$KUBE_VERSION"
+    sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\1#p' "$k8s_mod" | sort -u \
+      | while read -r module; do printf '\t%s => %s %s\n' "$module" "$module" "$staging_version"; done
+    printf ')\n'
+  } > go.mod
+  cat > tools.go <<'GO'
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 )
-mkdir -p "$CACHE_DIR/bin.tmp"
-cp "$SRC_DIR"/_output/local/bin/linux/amd64/kube-apiserver "$SRC_DIR"/_output/local/bin/linux/amd64/kube-controller-manager "$CACHE_DIR/bin.tmp/" 2>/dev/null \
-  || cp "$SRC_DIR"/_output/bin/kube-apiserver "$SRC_DIR"/_output/bin/kube-controller-manager "$CACHE_DIR/bin.tmp/"
-cp "$(command -v etcd || echo /usr/bin/etcd)" "$CACHE_DIR/bin.tmp/etcd"
+GO
+  go mod tidy >&2
+  minor="${KUBE_VERSION#1.}"; minor="${minor%%.*}"
+  v=k8s.io/component-base/version
+  ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
+  ldflags="$ldflags -X $v.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  go build -trimpath -ldflags "$ldflags" -o "$CACHE_DIR/bin.tmp/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager >&2
+)
+
+# etcd: the server module behind etcd's own entry point.
+(
+  cd "$WORK/etcd"
+  printf 'module capstan.dev/controlplane/etcd\n\ngo 1.26.0\n\nrequire go.etcd.io/etcd/server/v3 v%s\n' \
+    "$ETCD_VERSION" > go.mod
+  cat > main.go <<'GO'
+// The test control plane's etcd: etcd's own entry point, built from its server module.
+package main
+
+import (
+	"os"
+
+	"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() {
+	etcdmain.Main(os.Args)
+}
+GO
+  go mod tidy >&2
+  go build -trimpath -ldflags "-s -w" -o "$CACHE_DIR/bin.tmp/etcd" . >&2
+)
+
 rm -rf "$CACHE_DIR/bin"; mv "$CACHE_DIR/bin.tmp" "$CACHE_DIR/bin"
 rm -rf "$WORK"
-log "done: $CACHE_DIR/bin"
+log "built in $(( $(date +%s) - start )) s: $("$CACHE_DIR/bin/kube-apiserver" --version), etcd $ETCD_VERSION"
 echo "$CACHE_DIR/bin"

@@ -86,9 +86,10 @@ public final class LocalCluster implements AutoCloseable {
                     binDir.resolve("kube-apiserver").toString(),
                     "--etcd-servers", etcdUrl,
                     "--secure-port", Integer.toString(apiPort),
-                    "--insecure-port", "0",
                     "--bind-address", "127.0.0.1",
                     "--advertise-address", "127.0.0.1",
+                    // A loopback address cannot be published as the kubernetes Service's endpoint; nothing needs it.
+                    "--endpoint-reconciler-type", "none",
                     "--cert-dir", certDir.toString(),
                     "--token-auth-file", tokens.toString(),
                     "--authorization-mode", "RBAC",
@@ -119,7 +120,6 @@ public final class LocalCluster implements AutoCloseable {
                     "--service-account-private-key-file", saKey.toString(),
                     "--root-ca-file", certDir.resolve("apiserver.crt").toString(),
                     "--leader-elect=false",
-                    "--port", "0",
                     "--secure-port", "0",
                     "--concurrent-deployment-syncs", "10",
                     "--concurrent-replicaset-syncs", "10",
@@ -127,11 +127,11 @@ public final class LocalCluster implements AutoCloseable {
             controllerManager.addAll(controllerManagerFlags);
             started.add(TetheredProcess.start("kube-controller-manager", workDir, controllerManager));
             try (KubernetesClient client = cluster.newClient()) {
-                awaitCondition(started, Duration.ofSeconds(60), "the token controller to issue a token",
+                awaitCondition(started, Duration.ofSeconds(60), "the default ServiceAccount (the controllers run)",
                         () -> exists(() -> {
                             ServiceAccount sa = client.serviceAccounts().inNamespace("default").withName("default")
                                     .get();
-                            return sa != null && !sa.getSecrets().isEmpty();
+                            return sa != null;
                         }));
             }
             return cluster;

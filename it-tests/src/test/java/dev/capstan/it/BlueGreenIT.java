@@ -8,8 +8,8 @@ import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.LocalCluster;
-import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudget;
-import io.fabric8.kubernetes.api.model.policy.v1beta1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,7 +45,7 @@ class BlueGreenIT {
                 TrafficLog traffic = TrafficLog.of(client, repo.staging, "web");
                 TrafficLog preview = TrafficLog.of(client, repo.staging, "web-preview")) {
             // A PodDisruptionBudget on the app's labels: it counts both versions' pods while both run.
-            client.policy().v1beta1().podDisruptionBudget().inNamespace(repo.staging).resource(budget()).create();
+            client.policy().v1().podDisruptionBudget().inNamespace(repo.staging).resource(budget()).create();
             await().atMost(RolloutIT.ROLLOUT).until(() -> traffic.versionsNow().equals(Set.of("1")));
             Set<String> bluePods = traffic.now();
 
@@ -58,7 +58,7 @@ class BlueGreenIT {
             await().atMost(RolloutIT.ROLLOUT).until(() -> traffic.versionsNow().equals(Set.of("2")));
             assertThat(bluePods).as("the old pods run on during the delay").allSatisfy(pod -> assertThat(client.pods()
                     .inNamespace(repo.staging).withName(pod).get()).isNotNull());
-            PodDisruptionBudget budget = client.policy().v1beta1().podDisruptionBudget().inNamespace(repo.staging)
+            PodDisruptionBudget budget = client.policy().v1().podDisruptionBudget().inNamespace(repo.staging)
                     .withName("web").get();
             assertThat(budget.getStatus().getExpectedPods()).as("both versions' pods are protected").isEqualTo(4);
 

@@ -62,8 +62,9 @@ class DriftIT {
                 assertThat(drift.state()).isEqualTo(UnitDrift.State.InSync);
                 assertThat(drift.objects()).hasSize(6).allMatch(ObjectVerdict.InSync.class::isInstance);
             });
-            assertThat(agent.status().drift().values()).hasSize(4)
-                    .allSatisfy(d -> assertThat(d.state()).isEqualTo(UnitDrift.State.InSync));
+            // Production follows staging: its units are checked once they are deployed.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.status().drift().values()).hasSize(4)
+                    .allSatisfy(d -> assertThat(d.state()).isEqualTo(UnitDrift.State.InSync)));
         }
     }
 

@@ -56,9 +56,9 @@ class GitToClusterIT {
             }
             assertThat(client.network().v1().ingresses().inNamespace(staging).withName("checkout-api").get())
                     .isNotNull();
-            assertThat(client.autoscaling().v2beta2().horizontalPodAutoscalers().inNamespace(staging)
+            assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(staging)
                     .withName("checkout-api").get()).isNotNull();
-            assertThat(client.policy().v1beta1().podDisruptionBudget().inNamespace(staging)
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(staging)
                     .withName("checkout-api").get()).isNotNull();
 
             String first = agent.status().units().get("orders/staging").commit();

@@ -35,31 +35,40 @@ class HelmChartsIT {
     Path temp;
 
     @Test
-    void checkoutApiDeploysCanaryFirstAndRollsBackWhilePodinfoIsRefusedAlone(TestNamespace ns, LocalCluster cluster,
-                                                                           KubernetesClient client) {
+    void popularChartsDeployAsTheyAreARollbackFollowsAFailedGateAndAChartForANewerClusterIsRefusedAlone(
+            TestNamespace ns, LocalCluster cluster, KubernetesClient client) {
         RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly();
         repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]",
-                "charts: [web, checkout-api, podinfo]"));
+                "charts: [web, checkout-api, podinfo, tomorrow]"));
         copyChart("checkout-api", repo);
         copyChart("podinfo", repo);
-        String first = repo.commit("two Helm charts as they are");
+        repo.git.write("charts/tomorrow/Chart.yaml", "apiVersion: v2\nname: tomorrow\nversion: 0.1.0\n"
+                + "kubeVersion: \">=1.99.0-0\"\n");
+        repo.git.write("charts/tomorrow/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                + "  name: tomorrow\n");
+        String first = repo.commit("three Helm charts as they are");
 
         try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
             RolloutAgents.awaitSynced(agent, "checkout-api/staging", first);
             RolloutAgents.awaitSynced(agent, "web/staging", first);
             assertThat(RolloutAgents.image(client, ns.name(), "checkout-api")).endsWith(":2.7.1");
-            assertThat(client.policy().v1beta1().podDisruptionBudget().inNamespace(ns.name())
+            // The API versions discovery says the cluster serves, not the ones a 1.20-era chart falls back to.
+            assertThat(client.policy().v1().podDisruptionBudget().inNamespace(ns.name())
+                    .withName("checkout-api").get()).isNotNull();
+            assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns.name())
                     .withName("checkout-api").get()).isNotNull();
             assertThat(client.configMaps().inNamespace(ns.name()).withName("checkout-api-config").get().getData())
                     .containsEntry("LOG_LEVEL", "debug");
+            RolloutAgents.awaitSynced(agent, "podinfo/staging", first);
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("podinfo").get().getStatus()
+                    .getAvailableReplicas()).as("podinfo deployed and healthy").isPositive();
 
-            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().units().get("podinfo/staging"))
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().units().get("tomorrow/staging"))
                     .isInstanceOfSatisfying(UnitOutcome.Failed.class, failed -> {
                         assertThat(failed.stage()).isEqualTo(UnitOutcome.Stage.RENDER);
-                        assertThat(failed.message()).contains("kubeVersion").contains("1.20");
+                        assertThat(failed.message()).contains("kubeVersion").contains(">=1.99.0-0");
                     }));
-            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("podinfo").get()).isNull();
-            assertThat(client.services().inNamespace(ns.name()).withName("podinfo").get()).isNull();
+            assertThat(client.configMaps().inNamespace(ns.name()).withName("tomorrow").get()).isNull();
 
             repo.git.write("charts/checkout-api/values.staging.yaml", repo.git.read(
                     "charts/checkout-api/values.staging.yaml") + "image: {tag: crashloop}\n");

@@ -7,15 +7,11 @@ import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.LocalCluster;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -68,14 +64,7 @@ class MultiClusterIT {
     private Path twoContexts(KubernetesClient client, LocalCluster cluster, TestNamespace ns) throws Exception {
         client.serviceAccounts().inNamespace(ns.name()).resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("no-rights").endMetadata().build()).create();
-        String secretName = await().atMost(Duration.ofSeconds(30)).until(() -> {
-            ServiceAccount sa = client.serviceAccounts().inNamespace(ns.name()).withName("no-rights").get();
-            return sa.getSecrets().isEmpty() ? null : sa.getSecrets().get(0).getName();
-        }, name -> name != null);
-        Secret secret = await().atMost(Duration.ofSeconds(30)).until(() -> client.secrets().inNamespace(ns.name())
-                .withName(secretName).get(), s -> s != null && s.getData() != null
-                && s.getData().containsKey("token"));
-        String saToken = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+        String saToken = ServiceAccountTokens.issue(client, ns.name(), "no-rights");
         String admin = Files.readString(cluster.kubeconfig());
         Matcher server = Pattern.compile("server: (\\S+)").matcher(admin);
         Matcher ca = Pattern.compile("certificate-authority: (\\S+)").matcher(admin);

@@ -9,15 +9,12 @@ import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -72,9 +69,8 @@ class RbacIT {
     }
 
     /**
-     * Applies manifests/ with the agent's namespace and cluster-role names made unique to the test (and the PDB at
-     * policy/v1beta1, all Kubernetes 1.20 has); the workloads (the sharded StatefulSet too) and PDB as server dry
-     * runs. {@code withoutConfigMaps}
+     * Applies manifests/ with the agent's namespace and cluster-role names made unique to the test, as they are
+     * otherwise; the workloads (the sharded StatefulSet too) and PDB as server dry runs. {@code withoutConfigMaps}
      * drops configmaps from the rules. Returns the agent's namespace.
      */
     private static String install(KubernetesClient client, TestNamespace ns, boolean withoutConfigMaps)
@@ -83,8 +79,7 @@ class RbacIT {
         for (String file : FILES) {
             String text = Files.readString(ClusterBinaries.repoRoot().resolve("manifests").resolve(file))
                     .replace("capstan-system", agentNs)
-                    .replace("capstan-deployer", "capstan-deployer-" + ns.name())
-                    .replace("apiVersion: policy/v1\n", "apiVersion: policy/v1beta1\n");
+                    .replace("capstan-deployer", "capstan-deployer-" + ns.name());
             if (withoutConfigMaps) {
                 text = text.replace("resources: [configmaps, secrets, services, serviceaccounts]",
                         "resources: [secrets, services, serviceaccounts]");
@@ -108,14 +103,7 @@ class RbacIT {
     /** A kubeconfig that authenticates as the manifests' ServiceAccount, with its token. */
     private Path serviceAccountKubeconfig(KubernetesClient client, LocalCluster cluster, String agentNs)
             throws Exception {
-        String tokenSecret = await().atMost(Duration.ofSeconds(30)).until(() -> {
-            ServiceAccount sa = client.serviceAccounts().inNamespace(agentNs).withName("capstan").get();
-            return sa == null || sa.getSecrets().isEmpty() ? null : sa.getSecrets().get(0).getName();
-        }, name -> name != null);
-        Secret secret = await().atMost(Duration.ofSeconds(30)).until(() -> client.secrets().inNamespace(agentNs)
-                .withName(tokenSecret).get(), s -> s != null && s.getData() != null
-                && s.getData().containsKey("token"));
-        String token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+        String token = ServiceAccountTokens.issue(client, agentNs, "capstan");
         Path kubeconfig = temp.resolve("capstan-sa.kubeconfig");
         Files.writeString(kubeconfig, Files.readString(cluster.kubeconfig())
                 .replaceAll("token: .*", "token: " + token));

@@ -30,8 +30,8 @@ import java.util.stream.Stream;
  * {@code values.yaml} then {@code values.<env>.yaml} coalesced by Helm. On top of {@code helm template}'s output:
  * the {@code crds/} files of the chart and its enabled subcharts (applied first, never pruned) and the hooks, both
  * of which helm-java leaves out (see {@link ChartRewrite}). {@code lookup} answers an empty map: a render reads no
- * cluster. Pure and thread-safe; the chart is written out to a directory the engine owns and removed after the
- * render.
+ * cluster. Thread-safe; the chart is written out to a directory the engine owns, kept for the next render of the same
+ * content ({@link WrittenCharts}).
  */
 public final class HelmChartRenderer {
     private static final Pattern SOURCE = Pattern.compile("(?m)^# Source: (\\S+)\\s*$");
@@ -41,9 +41,11 @@ public final class HelmChartRenderer {
     private static final Pattern PATH_SEGMENT = Pattern.compile("[^/\\\\\\x00]+");
 
     private final HelmEngine engine;
+    private final WrittenCharts writtenCharts;
 
     public HelmChartRenderer(HelmEngine engine) {
         this.engine = engine;
+        this.writtenCharts = new WrittenCharts(engine::newJobDirectory, HelmChartRenderer::deleteTree);
     }
 
     /** Whether {@code Chart.yaml}'s text declares a Helm chart ({@code apiVersion: v1} or {@code v2}). */
@@ -69,10 +71,10 @@ public final class HelmChartRenderer {
                                Capabilities capabilities) {
         String chart = files.chartName();
         ChartMetadata metadata = readMetadata(files);
-        Path job = engine.newJobDirectory();
-        try {
-            Path dir = job.resolve(chart);
-            write(chart, dir, ChartRewrite.rewrite(chart, files.files(), capabilities));
+        String key = files.digest() + "/" + capabilities.fingerprint();
+        try (WrittenCharts.Written written = writtenCharts.acquire(key, chart, dir -> write(chart, dir,
+                ChartRewrite.rewrite(chart, files.files(), capabilities)))) {
+            Path dir = written.dir();
             List<Path> values = new ArrayList<>();
             String envValues = "values." + env + ".yaml";
             if (files.bytes(envValues).isPresent()) {
@@ -87,8 +89,6 @@ public final class HelmChartRenderer {
                         : located(chart + "/" + env, metadata.name(), e.getMessage());
             }
             return assemble(chart, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered));
-        } finally {
-            deleteTree(job);
         }
     }
 

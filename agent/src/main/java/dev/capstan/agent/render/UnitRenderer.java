@@ -37,6 +37,7 @@ public final class UnitRenderer implements AutoCloseable {
     /** The install whose name every rendered object carries; empty: none (render, lint). */
     private final String install;
     private HelmEngine helm;
+    private HelmChartRenderer helmCharts;
 
     public UnitRenderer() {
         this(new ChartRenderer());
@@ -100,8 +101,9 @@ public final class UnitRenderer implements AutoCloseable {
     private synchronized HelmChartRenderer helm() {
         if (helm == null) {
             helm = helmEngine.get();
+            helmCharts = new HelmChartRenderer(helm);
         }
-        return new HelmChartRenderer(helm);
+        return helmCharts;
     }
 
     @Override
