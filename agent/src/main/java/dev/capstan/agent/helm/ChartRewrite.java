@@ -26,9 +26,9 @@ import java.util.zip.GZIPInputStream;
  * (group/versions and group/version/Kinds, as {@code helm install} sees them), not from the library's built-in
  * list.</li>
  * <li>each chart (and unpacked subchart) with a {@code crds/} directory gets one more template,
- * {@value #CRD_TEMPLATE}, that prints its {@code crds/} files verbatim (never evaluated), each document marked with
- * its file. Helm's own loader and dependency processing then decide which CRDs exist, as for {@code helm install}:
- * {@code .helmignore} is honoured and the CRDs of a disabled subchart are left out.</li>
+ * {@value #CRD_TEMPLATE}, that names its {@code crds/} files. Helm's own loader and dependency processing then decide
+ * which CRDs exist, as for {@code helm install}: {@code .helmignore} is honoured and the CRDs of a disabled subchart
+ * are left out. Capstan reads the files named from the chart as committed.</li>
  * </ul>
  */
 final class ChartRewrite {
@@ -36,7 +36,7 @@ final class ChartRewrite {
     static final String HELD_PREFIX = "capstan-held.";
     /** The template added to a chart that has {@code crds/}; its output is the chart's CRDs. */
     static final String CRD_TEMPLATE = "capstan-held-crds.yaml";
-    /** Marks each CRD document in the output with the file it came from, for errors. */
+    /** Names, in the output, a {@code crds/} file Helm would install. */
     static final String CRD_MARKER = "# capstan-crd: ";
     private static final Pattern CHART_ROOT = Pattern.compile("((?:charts/[^/]+/)*)Chart\\.yaml");
     private static final Pattern HAS_CALL = Pattern.compile("[$\\w.]*\\.Capabilities\\.APIVersions\\.Has\\b");
@@ -89,18 +89,15 @@ final class ChartRewrite {
     }
 
     /**
-     * The files of {@code crds/} with a manifest extension (as Helm's {@code CRDObjects}), every document on its own
-     * and marked with its file; {@code .Files.Get} returns the bytes as they are, so nothing in a CRD is evaluated.
+     * Names the files of {@code crds/} with a manifest extension (as Helm's {@code CRDObjects}), one marker line each:
+     * Helm decides which exist (its loader applies {@code .helmignore}; a disabled subchart's templates do not run),
+     * and Capstan reads them from the chart as committed, never evaluated.
      */
     private static String crdTemplate(String root) {
         return """
                 {{- range $path, $_ := .Files.Glob "crds/**" }}
                 {{- if or (hasSuffix ".yaml" $path) (hasSuffix ".yml" $path) (hasSuffix ".json" $path) }}
-                {{- range $document := regexSplit "(?m)^---[ \\t]*$" ($.Files.Get $path) -1 }}
-                ---
                 MARKER{{ $path }}
-                {{ $document }}
-                {{- end }}
                 {{- end }}
                 {{- end }}
                 """.replace("MARKER", CRD_MARKER + root);

@@ -88,7 +88,7 @@ public final class HelmChartRenderer {
                 throw e.notTheChart() ? new dev.capstan.agent.chart.EngineFailure(chart + "/" + env, e.getMessage())
                         : located(chart + "/" + env, metadata.name(), e.getMessage());
             }
-            return assemble(chart, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered));
+            return assemble(files, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered));
         }
     }
 
@@ -120,8 +120,9 @@ public final class HelmChartRenderer {
         }
     }
 
-    private DesiredState assemble(String chart, String chartName, String env, String namespace, String commit,
+    private DesiredState assemble(ChartFiles files, String chartName, String env, String namespace, String commit,
                                   String rendered) {
+        String chart = files.chartName();
         String unit = chart + "/" + env;
         List<RenderedObject> crds = new ArrayList<>();
         List<RenderedObject> objects = new ArrayList<>();
@@ -129,10 +130,13 @@ public final class HelmChartRenderer {
         for (String chunk : DOCUMENT_SEPARATOR.split(rendered)) {
             Matcher source = SOURCE.matcher(chunk);
             String file = source.find() ? withoutChartName(source.group(1), chartName) : "(rendered output)";
-            boolean crd = ChartRewrite.isCrdTemplate(file);
-            if (crd) {
+            if (ChartRewrite.isCrdTemplate(file)) {
                 Matcher marker = CRD_MARKER.matcher(chunk);
-                file = marker.find() ? marker.group(1) : "crds/";
+                while (marker.find()) {
+                    crds.addAll(crds(files, env, namespace, marker.group(1)));
+                    ObjectAssembly.checkCount(unit, crds.size());
+                }
+                continue;
             }
             for (Object document : Yaml.readDocuments(chunk, unit, file)) {
                 if (document == null) {
@@ -140,10 +144,6 @@ public final class HelmChartRenderer {
                 }
                 ObjectAssembly.checkCount(unit, crds.size() + objects.size() + hooks.size() + 1);
                 RenderedObject object = ObjectAssembly.toObject(unit, file, document, chart, env, namespace);
-                if (crd) {
-                    crds.add(crd(chart, file, object));
-                    continue;
-                }
                 Optional<Hook> hook = HelmHooks.parse(unit, file, object);
                 if (hook.isEmpty()) {
                     objects.add(object);
@@ -154,6 +154,21 @@ public final class HelmChartRenderer {
         }
         hooks.sort(Comparator.comparingInt(Hook::weight).thenComparing(h -> h.object().key().toString()));
         return ObjectAssembly.desiredState(chart, env, commit, crds, objects).withHooks(hooks);
+    }
+
+    /** The CRDs of one {@code crds/} file Helm named, read from the chart as committed. */
+    private static List<RenderedObject> crds(ChartFiles files, String env, String namespace, String path) {
+        String chart = files.chartName();
+        String text = files.text(path).orElseThrow(() -> new ChartException(chart, path, 0,
+                "named by Helm as a crds/ file but not in the chart"));
+        List<RenderedObject> crds = new ArrayList<>();
+        for (Object document : Yaml.readDocuments(text, chart, path)) {
+            if (document != null) {
+                ObjectAssembly.checkCount(chart + "/" + env, crds.size() + 1);
+                crds.add(crd(chart, path, ObjectAssembly.toObject(chart, path, document, chart, env, namespace)));
+            }
+        }
+        return crds;
     }
 
     /**

@@ -56,6 +56,7 @@ public final class HelmProcess implements HelmEngine {
     private final Path root;
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong jobs = new AtomicLong();
+    private final java.util.regex.Pattern workPaths;
     private final AtomicInteger started = new AtomicInteger();
     private Worker current;
     private volatile boolean closed;
@@ -69,6 +70,8 @@ public final class HelmProcess implements HelmEngine {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Helm engine's working directory", e);
         }
+        this.workPaths = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(root.toString())
+                + "/jobs/\\d+/");
     }
 
     @Override
@@ -173,8 +176,11 @@ public final class HelmProcess implements HelmEngine {
 
     /** Error messages name files by the chart's own paths, not where Capstan wrote the chart out. */
     private String withoutWorkPaths(String text) {
-        return text == null ? "" : text.replaceAll(java.util.regex.Pattern.quote(root.toString())
-                + "/jobs/\\d+/", "");
+        if (text == null) {
+            return "";
+        }
+        // A look first: a chart's whole output (megabytes with CRDs) is scanned by a regex only if a path is in it.
+        return text.contains(root.toString()) ? workPaths.matcher(text).replaceAll("") : text;
     }
 
     private synchronized Worker worker() {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Helm's {@code lookup} asks discovery for the kind (an empty list here) and then the object (404), and so returns an
  * empty map, as in Argo CD: a render stays pure whatever {@code KUBECONFIG} or service account the agent has.
  */
-final class NullApiServer implements AutoCloseable {
+public final class NullApiServer implements AutoCloseable {
     private static final Pattern DISCOVERY = Pattern.compile("/api/v1|/apis/[a-z0-9.-]+/[a-z0-9]+");
 
     private final HttpServer server;
@@ -24,7 +24,7 @@ final class NullApiServer implements AutoCloseable {
         this.server = server;
     }
 
-    static NullApiServer start() throws IOException {
+    public static NullApiServer start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         NullApiServer nullServer = new NullApiServer(server);
         server.createContext("/", nullServer::answer);
@@ -33,7 +33,7 @@ final class NullApiServer implements AutoCloseable {
     }
 
     /** A kubeconfig that points Helm's client at this server. */
-    String kubeconfig() {
+    public String kubeconfig() {
         return """
                 apiVersion: v1
                 kind: Config
