@@ -13,8 +13,12 @@ import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.ClusterCapabilities;
 import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.helm.HelmChartRenderer;
 import dev.capstan.agent.helm.HelmProcess;
+import dev.capstan.agent.lint.ChartLinter;
+import dev.capstan.agent.lint.Finding;
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.it.KubernetesCluster;
 import dev.capstan.it.TestNamespace;
@@ -115,6 +119,49 @@ class HelmCorpusIT {
             assertThat(refused).as("what the API server refuses of %s/%s at the agent's dry run", name, env)
                     .isEmpty();
         }
+    }
+
+    /**
+     * {@code capstan lint} of every corpus chart for both environments: the literal default credentials two charts
+     * really ship are errors (and jenkins' PDB default that blocks every eviction, once enabled), nothing else is; a
+     * template error and a literal token planted into a chart are found.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("charts")
+    void lintFindsWhatAChartReallyShipsAndWhatIsPlantedAndNoFalsePositive(String name, Path dir) {
+        Capabilities capabilities = KubeApiSurface.capabilities(KUBE_VERSION);
+        List<Environment> envs = List.of(
+                new Environment("default", NAMESPACE, "default", Environment.Rollout.rollingDefault()),
+                new Environment("full", NAMESPACE, "default", Environment.Rollout.rollingDefault()));
+        ChartFiles chart = chartFiles(name, dir, SECOND_VALUES.resolve(name + ".yaml"));
+        Map<String, List<String>> shipped = Map.of(
+                // And, with its PDB switched on (the second values), the chart's default maxUnavailable of 0.
+                "jenkins", List.of("jenkins values.yaml:928: literal secret in 'password'",
+                        "jenkins/full templates/jenkins-controller-pdb.yaml: PodDisruptionBudget jenkins-pdb can never "
+                                + "allow an eviction: maxUnavailable is 0"),
+                "vault", List.of("vault values.yaml:897: literal secret in 'devRootToken'"));
+        try (UnitRenderer renderer = new UnitRenderer()) {
+            ChartLinter linter = new ChartLinter(renderer);
+
+            List<String> errors = errors(linter.lint(chart, envs, capabilities));
+
+            assertThat(errors).as("errors of %s: only the credentials it ships", name)
+                    .isEqualTo(shipped.getOrDefault(name, List.of()));
+            Map<String, byte[]> planted = new HashMap<>(chart.files());
+            planted.put("templates/planted.yaml", "{{ if }}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            planted.put("values.full.yaml", (readString(SECOND_VALUES.resolve(name + ".yaml"))
+                    + "\nplantedApiToken: tok-8f2a\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(errors(linter.lint(ChartFiles.of(name, planted), envs, capabilities)))
+                    .anyMatch(e -> e.startsWith(name + "/full values.full.yaml:") && e.endsWith("'plantedApiToken'"))
+                    .anyMatch(e -> e.contains("templates/planted.yaml:1"));
+        }
+    }
+
+    private static List<String> errors(List<Finding> findings) {
+        return findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR)
+                .map(f -> (f.unit() + " " + f.file() + (f.line() > 0 ? ":" + f.line() : "") + ": " + f.message())
+                        .replaceAll(": keep secrets out of git.*", ""))
+                .toList();
     }
 
     /** The chart's CRDs, created for real (cluster-wide, as a chart's crds/ are) so its custom resources validate. */
