@@ -10,9 +10,12 @@ import java.util.Set;
  */
 public record Capabilities(String kubeVersion, ApiVersions apiVersions) {
 
-    /** The API surface of Kubernetes 1.20, the oldest version Capstan is tested against. */
+    /**
+     * What a template sees when no cluster is asked and no {@code --kube-version} given: the newest Kubernetes release
+     * Capstan supports and is tested on.
+     */
     public static Capabilities offlineDefault() {
-        return KubeApiSurface.capabilities("v1.20.2");
+        return KubeApiSurface.capabilities(KubeApiSurface.NEWEST_SUPPORTED);
     }
 
     /** Changes whenever what templates can see changes: part of a unit's source, so it re-renders then. */

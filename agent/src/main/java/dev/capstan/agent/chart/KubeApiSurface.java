@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
  * Compiled from the Kubernetes deprecated-API migration guide and release notes (GA and on-by-default beta APIs).
  */
 public final class KubeApiSurface {
+    /**
+     * The Kubernetes releases Capstan supports, like Flux: the three newest minors. The whole test suite runs on the
+     * newest; a compatibility set on the oldest (see {@code .ci/run}).
+     */
+    public static final String NEWEST_SUPPORTED = "v1.37.2";
+    public static final String OLDEST_SUPPORTED = "v1.35.4";
     /** The oldest and newest minor releases the table describes; versions outside are answered as the nearest. */
     public static final int OLDEST_MINOR = 20;
     public static final int NEWEST_MINOR = 37;

@@ -13,7 +13,8 @@ import picocli.CommandLine.TypeConversionException;
 final class CapabilitiesOptions {
     @Option(names = "--kube-version", paramLabel = "V", converter = KubeVersion.class,
             description = "Kubernetes version templates see (capabilities.kubeVersion, .Capabilities.KubeVersion), with"
-                    + " the API versions that version serves by default (default v1.20.2).")
+                    + " the API versions that version serves by default (default: the newest supported, "
+                    + KubeApiSurface.NEWEST_SUPPORTED + ").")
     private String kubeVersion;
 
     /** Refuses what is not a Kubernetes version as a usage error, before anything renders. */

@@ -44,13 +44,16 @@ class ChartRendererTest {
         Capabilities modern = new Capabilities("v1.30.0", new Capabilities.ApiVersions(Set.of(
                 "policy/v1/PodDisruptionBudget", "autoscaling/v2/HorizontalPodAutoscaler")));
 
-        DesiredState old = render(example("checkout-api"), "staging", "s", Capabilities.offlineDefault());
+        DesiredState old = render(example("checkout-api"), "staging", "s", KubeApiSurface.capabilities("1.20.2"));
         DesiredState current = render(example("checkout-api"), "staging", "s", modern);
+        DesiredState offline = render(example("checkout-api"), "staging", "s", Capabilities.offlineDefault());
 
         assertThat(apiVersionOf(old, "PodDisruptionBudget")).isEqualTo("policy/v1beta1");
         assertThat(apiVersionOf(current, "PodDisruptionBudget")).isEqualTo("policy/v1");
         assertThat(apiVersionOf(old, "HorizontalPodAutoscaler")).isEqualTo("autoscaling/v2beta2");
         assertThat(apiVersionOf(current, "HorizontalPodAutoscaler")).isEqualTo("autoscaling/v2");
+        assertThat(apiVersionOf(offline, "PodDisruptionBudget")).as("offline: the newest supported release")
+                .isEqualTo("policy/v1");
     }
 
     @Test

@@ -36,12 +36,20 @@ class RenderCommandTest {
 
     @Test
     void apiVersionsCanBeDeclaredForOfflineRendering() {
-        Result old = run("render", EXAMPLES.toString(), "--chart", "checkout-api", "--env", "staging");
-        Result modern = run("render", EXAMPLES.toString(), "--chart", "checkout-api", "--env", "staging",
-                "--api-versions", "policy/v1/PodDisruptionBudget,autoscaling/v2/HorizontalPodAutoscaler");
+        Result old = run("render", EXAMPLES.toString(), "--chart", "checkout-api", "--env", "staging",
+                "--kube-version", "1.20.2");
+        Result declared = run("render", EXAMPLES.toString(), "--chart", "checkout-api", "--env", "staging",
+                "--kube-version", "1.20.2", "--api-versions",
+                "policy/v1/PodDisruptionBudget,autoscaling/v2/HorizontalPodAutoscaler");
+        Result current = run("render", EXAMPLES.toString(), "--chart", "checkout-api", "--env", "staging");
+        Result notAVersion = run("render", EXAMPLES.toString(), "--kube-version", "latest");
 
         assertThat(old.out).contains("apiVersion: policy/v1beta1", "apiVersion: autoscaling/v2beta2");
-        assertThat(modern.out).contains("apiVersion: policy/v1\n", "apiVersion: autoscaling/v2\n");
+        assertThat(declared.out).contains("apiVersion: policy/v1\n", "apiVersion: autoscaling/v2\n");
+        assertThat(current.out).as("without --kube-version: the newest supported release")
+                .contains("apiVersion: policy/v1\n", "apiVersion: autoscaling/v2\n");
+        assertThat(notAVersion.exit).isEqualTo(2);
+        assertThat(notAVersion.err).contains("not a Kubernetes version: 'latest'");
     }
 
     @Test
@@ -143,9 +151,8 @@ class RenderCommandTest {
         Files.writeString(temp.resolve("capstan.yaml"), Files.readString(temp.resolve("capstan.yaml"))
                 .replace("charts: [checkout-api, orders]", "charts: [checkout-api, orders, podinfo]"));
 
-        Result old = run("render", temp.toString(), "--env", "production");
-        Result modern = run("render", temp.toString(), "--env", "production", "--chart", "podinfo",
-                "--kube-version", "1.30.0");
+        Result old = run("render", temp.toString(), "--env", "production", "--kube-version", "1.20.2");
+        Result modern = run("render", temp.toString(), "--env", "production", "--chart", "podinfo");
         Result lint = run("lint", temp.toString(), "--chart", "checkout-api");
 
         assertThat(old.exit).isEqualTo(1);

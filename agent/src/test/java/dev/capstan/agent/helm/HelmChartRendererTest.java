@@ -8,6 +8,7 @@ import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.Hook;
+import dev.capstan.agent.chart.KubeApiSurface;
 import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.cluster.Pruner;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** Real Helm charts through Helm's real engine, in its own process, as the agent renders them. */
 class HelmChartRendererTest {
     private static final Path CHARTS = Path.of("src/test/resources/helm-charts");
-    private static final Capabilities KUBE_1_20 = Capabilities.offlineDefault();
+    private static final Capabilities KUBE_1_20 = KubeApiSurface.capabilities("1.20.2");
     private static final Capabilities KUBE_1_30 = new Capabilities("v1.30.0", new Capabilities.ApiVersions(Set.of(
             "v1", "apps/v1", "batch/v1", "networking.k8s.io/v1", "policy/v1", "autoscaling/v2",
             "rbac.authorization.k8s.io/v1", "admissionregistration.k8s.io/v1", "policy/v1/PodDisruptionBudget",
