@@ -32,13 +32,13 @@ import java.util.function.Supplier;
  * A new version that fails once it serves traffic, under each strategy side by side in one run (run: {@code bin/bench
  * traffic-back}): blue-green (it fails after the Services switched to it), canary 50% (it fails at its canary step)
  * and rolling (it fails after the full step). A Prometheus check (an instant query, every second) reads an error
- * ratio of 0.5 while the Service {@code web} sends traffic to a pod of the bad version, as the cluster's endpoints
+ * ratio of 0.5 while the Service {@code web} sends traffic to a pod of the bad version, as the cluster's EndpointSlice
  * controller publishes it, and 0 otherwise; a sample above {@code max: 0.05} fails the gate at once. Measured
  * per failure:
  * <ul>
- *   <li><b>traffic back</b>: from the failed gate to the old version alone behind the Service, as its Endpoints say
- *   (their watch, on loopback: what clients of the Service would see);</li>
- *   <li><b>bad version served</b>: from the first Endpoints with a pod of the bad version to the old version alone
+ *   <li><b>traffic back</b>: from the failed gate to the old version alone behind the Service, as its
+ *   EndpointSlices say (their watch, on loopback: what clients of the Service would see);</li>
+ *   <li><b>bad version served</b>: from the first EndpointSlice with a pod of the bad version to the old version alone
  *   again (exposure: detection included);</li>
  *   <li>the agent's own timer: blue-green {@code capstan_traffic_back_seconds} (failed gate → Services re-pointed),
  *   canary and rolling {@code capstan_rollback_seconds} (failed gate → last good re-applied).</li>

@@ -1,9 +1,8 @@
 package dev.capstan.it;
 
-import io.fabric8.kubernetes.api.model.EndpointAddress;
-import io.fabric8.kubernetes.api.model.EndpointSubset;
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -17,9 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * Where a Service sends traffic, as the cluster's endpoints controller publishes it: every ready-address set of the
- * Service's Endpoints, in order, and the image of every pod seen in the namespace, so a test can say which versions
- * served at each moment (the image tag is the version in the fixtures).
+ * Where a Service sends traffic, as the cluster's EndpointSlice controller publishes it (what kube-proxy and meshes
+ * read; Endpoints are deprecated): every set of ready pods across the Service's slices, in order, and the image of
+ * every pod seen in the namespace, so a test can say which versions served at each moment (the image tag is the
+ * version in the fixtures).
  */
 public final class TrafficLog implements AutoCloseable {
     private final String service;
@@ -29,6 +29,8 @@ public final class TrafficLog implements AutoCloseable {
     /** When each entry of {@link #serving} arrived ({@link System#nanoTime()}). */
     private final List<Long> arrivedAt = new CopyOnWriteArrayList<>();
     private final Map<String, String> imageOfPod = new ConcurrentHashMap<>();
+    /** The ready pods of each of the Service's slices, as last published. */
+    private final Map<String, Set<String>> readyBySlice = new ConcurrentHashMap<>();
     private final Watch endpoints;
     private final Watch pods;
 
@@ -40,16 +42,23 @@ public final class TrafficLog implements AutoCloseable {
                 imageOfPod.put(pod.getMetadata().getName(), pod.getSpec().getContainers().get(0).getImage());
             }
         });
-        this.endpoints = client.endpoints().inNamespace(namespace).withName(service).watch(new Quiet<>() {
-            @Override
-            public void eventReceived(Action action, Endpoints now) {
-                synchronized (serving) {
-                    arrivedAt.add(System.nanoTime());
-                    versionsAt.add(Long.parseLong(now.getMetadata().getResourceVersion()));
-                    serving.add(action == Action.DELETED ? Set.of() : readyPods(now));
-                }
-            }
-        });
+        this.endpoints = client.discovery().v1().endpointSlices().inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", service).watch(new Quiet<>() {
+                    @Override
+                    public void eventReceived(Action action, EndpointSlice slice) {
+                        synchronized (serving) {
+                            if (action == Action.DELETED) {
+                                readyBySlice.remove(slice.getMetadata().getName());
+                            } else {
+                                readyBySlice.put(slice.getMetadata().getName(), readyPods(slice));
+                            }
+                            arrivedAt.add(System.nanoTime());
+                            versionsAt.add(Long.parseLong(slice.getMetadata().getResourceVersion()));
+                            serving.add(readyBySlice.values().stream().flatMap(Set::stream)
+                                    .collect(Collectors.toCollection(TreeSet::new)));
+                        }
+                    }
+                });
     }
 
     public static TrafficLog of(KubernetesClient client, String namespace, String service) {
@@ -127,15 +136,14 @@ public final class TrafficLog implements AutoCloseable {
         }).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static Set<String> readyPods(Endpoints endpoints) {
+    /** The pods of a slice's endpoints that are ready (an absent condition means ready, as kube-proxy reads it). */
+    private static Set<String> readyPods(EndpointSlice slice) {
         Set<String> pods = new TreeSet<>();
-        for (EndpointSubset subset : endpoints.getSubsets() == null ? List.<EndpointSubset>of()
-                : endpoints.getSubsets()) {
-            for (EndpointAddress address : subset.getAddresses() == null ? List.<EndpointAddress>of()
-                    : subset.getAddresses()) {
-                if (address.getTargetRef() != null) {
-                    pods.add(address.getTargetRef().getName());
-                }
+        for (Endpoint endpoint : slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
+            boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
+                    || endpoint.getConditions().getReady();
+            if (ready && endpoint.getTargetRef() != null) {
+                pods.add(endpoint.getTargetRef().getName());
             }
         }
         return pods;
