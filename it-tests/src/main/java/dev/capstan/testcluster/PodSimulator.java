@@ -136,6 +136,10 @@ public final class PodSimulator implements AutoCloseable {
 
     private void run(Pod pod, SimulatedBehaviour behaviour) {
         String podIp = "10.244.0." + (nextIp.getAndIncrement() % 250 + 2);
+        if (sidecars(pod).stream().anyMatch(SimulatedBehaviour::sidecarCrashLoops)) {
+            sidecarCrashLoop(pod, 1);
+            return;
+        }
         boolean runsToCompletion = !"Always".equals(pod.getSpec().getRestartPolicy());
         if (runsToCompletion && (behaviour == SimulatedBehaviour.READY || behaviour == SimulatedBehaviour.FAIL)) {
             patchStatus(pod, status(pod, podIp, false, 0, null));
@@ -163,6 +167,66 @@ public final class PodSimulator implements AutoCloseable {
         patchStatus(pod, status(pod, podIp, false, restarts, "CrashLoopBackOff"));
         executor.schedule(() -> ifStillThere(pod, () -> crashLoop(pod, podIp, restarts + 1)),
                 CRASH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A native sidecar that crash-loops keeps the pod initializing, as the kubelet does: the main containers never
+     * start, the pod is never Ready, and the sidecar's status says CrashLoopBackOff with its restarts.
+     */
+    private void sidecarCrashLoop(Pod pod, int restarts) {
+        String time = now();
+        List<ContainerStatus> init = sidecars(pod).stream().map(c -> {
+            ContainerStatusBuilder status = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
+                    .withImageID("sim://" + c.getImage()).withReady(false).withRestartCount(0);
+            if (SimulatedBehaviour.sidecarCrashLoops(c)) {
+                status.withStarted(false).withRestartCount(restarts).withNewState().withNewWaiting()
+                        .withReason("CrashLoopBackOff").withMessage("simulated CrashLoopBackOff").endWaiting()
+                        .endState().withNewLastState().withNewTerminated().withExitCode(1).withReason("Error")
+                        .withFinishedAt(time).endTerminated().endLastState();
+            } else {
+                status.withStarted(true).withNewState().withNewRunning().withStartedAt(time).endRunning().endState();
+            }
+            return status.build();
+        }).toList();
+        List<ContainerStatus> main = pod.getSpec().getContainers().stream().map(c -> new ContainerStatusBuilder()
+                .withName(c.getName()).withImage(c.getImage()).withImageID("").withReady(false).withStarted(false)
+                .withRestartCount(0).withNewState().withNewWaiting().withReason("PodInitializing").endWaiting()
+                .endState().build()).toList();
+        patchStatus(pod, new PodStatusBuilder().withPhase("Pending").withHostIP("127.0.0.1").withStartTime(time)
+                .withConditions(condition("PodScheduled", "True", null),
+                        condition("Initialized", "False", "ContainersNotInitialized"),
+                        condition("ContainersReady", "False", "ContainersNotReady"),
+                        condition("Ready", "False", "ContainersNotReady"))
+                .withInitContainerStatuses(init).withContainerStatuses(main).build());
+        executor.schedule(() -> ifStillThere(pod, () -> sidecarCrashLoop(pod, restarts + 1)),
+                CRASH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The pod's native sidecars: init containers with {@code restartPolicy: Always}. */
+    private static List<io.fabric8.kubernetes.api.model.Container> sidecars(Pod pod) {
+        List<io.fabric8.kubernetes.api.model.Container> init = pod.getSpec().getInitContainers();
+        return init == null ? List.of() : init.stream().filter(c -> "Always".equals(c.getRestartPolicy())).toList();
+    }
+
+    /**
+     * Init containers as a kubelet reports them once the pod runs: a native sidecar running (ready with the pod),
+     * any other init container terminated, Completed.
+     */
+    private static List<ContainerStatus> initStatuses(Pod pod, boolean ready) {
+        String time = now();
+        List<io.fabric8.kubernetes.api.model.Container> init = pod.getSpec().getInitContainers();
+        return (init == null ? List.<io.fabric8.kubernetes.api.model.Container>of() : init).stream().map(c -> {
+            ContainerStatusBuilder status = new ContainerStatusBuilder().withName(c.getName()).withImage(c.getImage())
+                    .withImageID("sim://" + c.getImage()).withRestartCount(0);
+            if ("Always".equals(c.getRestartPolicy())) {
+                status.withReady(ready).withStarted(true).withNewState().withNewRunning().withStartedAt(time)
+                        .endRunning().endState();
+            } else {
+                status.withReady(false).withStarted(false).withNewState().withNewTerminated().withExitCode(0)
+                        .withReason("Completed").withFinishedAt(time).endTerminated().endState();
+            }
+            return status.build();
+        }).toList();
     }
 
     private void ifStillThere(Pod pod, Runnable action) {
@@ -217,6 +281,7 @@ public final class PodSimulator implements AutoCloseable {
                         condition("Initialized", "True", null),
                         condition("ContainersReady", readyText, ready ? null : "ContainersNotReady"),
                         condition("Ready", readyText, ready ? null : "ContainersNotReady"))
+                .withInitContainerStatuses(initStatuses(pod, ready))
                 .withContainerStatuses(containers)
                 .build();
     }

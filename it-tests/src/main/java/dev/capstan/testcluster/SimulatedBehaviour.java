@@ -38,6 +38,14 @@ public enum SimulatedBehaviour {
         return parse(mode);
     }
 
+    /**
+     * Whether a native sidecar (an init container with {@code restartPolicy: Always}) crash-loops: chosen by its own
+     * image tag ({@code crashloop}), as the pod's behaviour is by its first container's.
+     */
+    static boolean sidecarCrashLoops(Container sidecar) {
+        return parse(tagOf(sidecar)) == CRASHLOOP;
+    }
+
     static Duration readyDelay(Pod pod) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(READY_DELAY_ANNOTATION);
