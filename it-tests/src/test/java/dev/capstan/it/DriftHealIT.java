@@ -70,6 +70,39 @@ class DriftHealIT {
         }
     }
 
+    /**
+     * What {@code kubectl apply --server-side --force-conflicts} and {@code kubectl scale} do: another field manager
+     * takes a field Capstan applied (server-side apply forcing the conflict; an update of the scale subresource).
+     * Capstan no longer owns the field, yet it is drift: healed back, the correction naming that manager.
+     */
+    @Test
+    void aFieldTakenOverByAnotherManagerIsDriftAndIsHealedNamingTheManager(TestNamespace ns, LocalCluster cluster,
+                                                                          KubernetesClient client) {
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
+        try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns)) {
+            awaitInSync(agent);
+
+            client.apps().deployments().inNamespace(ns.name()).resource(new io.fabric8.kubernetes.api.model.apps
+                    .DeploymentBuilder().withNewMetadata().withName("web").withNamespace(ns.name()).endMetadata()
+                    .withNewSpec().withReplicas(4).endSpec().build()).fieldManager("kubectl").forceConflicts()
+                    .serverSideApply();
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().releases().get("web/staging")
+                    .get(0).corrections()).anySatisfy(c -> {
+                        assertThat(c.fields()).containsExactly("spec.replicas");
+                        assertThat(c.changedBy()).isEqualTo("kubectl (Apply)");
+                    }));
+            await().atMost(WITHIN).until(() -> client.apps().deployments().inNamespace(ns.name()).withName("web")
+                    .get().getSpec().getReplicas() == 2);
+
+            client.apps().deployments().inNamespace(ns.name()).withName("web").scale(6);
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().releases().get("web/staging")
+                    .get(0).corrections()).hasSize(2));
+            await().atMost(WITHIN).until(() -> client.apps().deployments().inNamespace(ns.name()).withName("web")
+                    .get().getSpec().getReplicas() == 2);
+            assertThat(agent.status().releases().get("web/staging")).as("no new revision").hasSize(1);
+        }
+    }
+
     @Test
     void somethingThatKeepsChangingAFieldIsLeftAloneAfterAFewCorrections(TestNamespace ns, LocalCluster cluster,
                                                                         KubernetesClient client) throws Exception {
