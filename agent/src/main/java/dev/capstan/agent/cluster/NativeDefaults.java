@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fills in defaults the API server would add anyway, where server-side apply needs them up front. Kubernetes before
- * 1.21 rejects an apply whose {@code ports} omit {@code protocol} (the key of that list-map), so it is set to TCP, as
- * Flux's SSA manager does. A Secret's {@code stringData} is sent as the {@code data} it becomes. Pure: returns a
+ * Fills in defaults the API server adds anyway, so that what is applied and what is compared with the live object
+ * for drift are alike: {@code ports} get {@code protocol: TCP} (part of that list-map's key on the server; Flux's SSA
+ * manager does the same), and a Secret's {@code stringData} is sent as the {@code data} it becomes. (Kubernetes
+ * before 1.21 also refused an apply without the protocol; the supported releases accept it.) Pure: returns a
  * modified copy.
  */
 public final class NativeDefaults {
