@@ -98,7 +98,6 @@ public final class LocalCluster implements AutoCloseable {
                     "--service-account-issuer", "https://kubernetes.default.svc",
                     "--service-cluster-ip-range", "10.96.0.0/16",
                     "--allow-privileged",
-                    "--enable-priority-and-fairness=false",
                     "--v", "1");
             started.add(TetheredProcess.start("kube-apiserver", workDir, apiServer));
 
