@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Provides etcd, kube-apiserver and kube-controller-manager for the integration tests and the demo.
+# Provides etcd, kube-apiserver and kube-controller-manager for the integration tests and the demo, and kubectl of
+# the same release for the benchmarks' baselines.
 # Prints the directory that holds all three on stdout (the last line); progress goes to stderr.
 #
 # Order of preference:
@@ -29,7 +30,7 @@ if has_all "${KUBEBUILDER_ASSETS:-}"; then
   log "using KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS"
   echo "$KUBEBUILDER_ASSETS"; exit 0
 fi
-if has_all "$CACHE_DIR/bin"; then
+if has_all "$CACHE_DIR/bin" && [ -x "$CACHE_DIR/bin/kubectl" ]; then
   log "using cached binaries in $CACHE_DIR/bin (Kubernetes $KUBE_VERSION)"
   echo "$CACHE_DIR/bin"; exit 0
 fi
@@ -41,16 +42,16 @@ mkdir -p "$CACHE_DIR"
 # One build at a time per machine (parallel test JVMs or CI next to a developer).
 exec 9>"$CACHE_DIR/.lock"
 flock 9
-if has_all "$CACHE_DIR/bin"; then echo "$CACHE_DIR/bin"; exit 0; fi
-
-start=$(date +%s)
-log "building Kubernetes $KUBE_VERSION and etcd $ETCD_VERSION from their Go modules into $CACHE_DIR (one time)"
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 WORK="$CACHE_DIR/src"
-rm -rf "$WORK" "$CACHE_DIR/bin.tmp"; mkdir -p "$WORK/kubernetes" "$WORK/etcd" "$CACHE_DIR/bin.tmp"
+minor="${KUBE_VERSION#1.}"; minor="${minor%%.*}"
+v=k8s.io/component-base/version
+ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
 
-# Kubernetes: its own go.mod says which staging modules it replaces with ./staging; each is published on its own.
-(
+# A module that builds k8s.io/kubernetes' commands: its own go.mod says which staging modules it replaces with
+# ./staging; each is published on its own at v0.<minor>.<patch>.
+kubernetes_module() {
+  rm -rf "$WORK/kubernetes"; mkdir -p "$WORK/kubernetes"
   cd "$WORK/kubernetes"
   staging_version="v0.${KUBE_VERSION#1.}"
   k8s_mod="$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')"
@@ -68,15 +69,32 @@ package tools
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
   go mod tidy >&2
-  minor="${KUBE_VERSION#1.}"; minor="${minor%%.*}"
-  v=k8s.io/component-base/version
-  ldflags="-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
-  ldflags="$ldflags -X $v.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  go build -trimpath -ldflags "$ldflags" -o "$CACHE_DIR/bin.tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager >&2
+}
+
+# kubectl of the same release: the peer the benchmarks compare with (the machine's kubectl may be another version).
+if has_all "$CACHE_DIR/bin"; then
+  if [ ! -x "$CACHE_DIR/bin/kubectl" ]; then
+    log "building kubectl $KUBE_VERSION from its module into $CACHE_DIR/bin"
+    (kubernetes_module && go build -trimpath -ldflags "$ldflags" -o "$CACHE_DIR/bin/kubectl" \
+      k8s.io/kubernetes/cmd/kubectl >&2)
+    rm -rf "$WORK"
+  fi
+  echo "$CACHE_DIR/bin"; exit 0
+fi
+
+start=$(date +%s)
+log "building Kubernetes $KUBE_VERSION and etcd $ETCD_VERSION from their Go modules into $CACHE_DIR (one time)"
+rm -rf "$WORK" "$CACHE_DIR/bin.tmp"; mkdir -p "$WORK/etcd" "$CACHE_DIR/bin.tmp"
+
+(
+  kubernetes_module
+  go build -trimpath -ldflags "$ldflags -X $v.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)" -o "$CACHE_DIR/bin.tmp/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kubectl >&2
 )
 
 # etcd: the server module behind etcd's own entry point.

@@ -83,7 +83,8 @@ public final class DriftBenchmark {
                 long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
 
                 long kubectlStart = System.nanoTime();
-                Process kubectl = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(),
+                Process kubectl = new ProcessBuilder(KubectlApply.binary(),
+                        "--kubeconfig", cluster.kubeconfig().toString(),
                         "diff", "--server-side", "--force-conflicts", "--field-manager=capstan", "-f",
                         rendered.toString()).redirectErrorStream(true).start();
                 byte[] kubectlOutput = kubectl.getInputStream().readAllBytes();

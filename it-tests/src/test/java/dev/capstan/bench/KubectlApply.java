@@ -8,9 +8,19 @@ final class KubectlApply {
     private KubectlApply() {
     }
 
+    /**
+     * kubectl of the test control plane's own release, built beside it from the same modules
+     * ({@code it-tests/scripts/cluster-binaries.sh}); the machine's {@code kubectl} only where that is absent.
+     */
+    static String binary() {
+        Path built = dev.capstan.testcluster.ClusterBinaries.locate(dev.capstan.testcluster.ClusterBinaries
+                .repoRoot()).resolve("kubectl");
+        return java.nio.file.Files.isExecutable(built) ? built.toString() : "kubectl";
+    }
+
     static void serverSide(LocalCluster cluster, Path file) {
         try {
-            Process process = new ProcessBuilder("kubectl", "--kubeconfig", cluster.kubeconfig().toString(),
+            Process process = new ProcessBuilder(binary(), "--kubeconfig", cluster.kubeconfig().toString(),
                     "apply", "--server-side", "--force-conflicts", "--field-manager", "kubectl-bench", "-f",
                     file.toString()).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(),

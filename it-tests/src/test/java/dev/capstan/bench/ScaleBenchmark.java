@@ -109,7 +109,7 @@ public final class ScaleBenchmark {
                 .collect(Collectors.joining("---\n")));
         long start = System.nanoTime();
         KubectlApply.serverSide(cluster, file);
-        run(List.of("kubectl", "--kubeconfig", cluster.kubeconfig().toString(), "wait", "-n", namespace,
+        run(List.of(KubectlApply.binary(), "--kubeconfig", cluster.kubeconfig().toString(), "wait", "-n", namespace,
                 "--for=condition=available", "deployment", "--all", "--timeout=1200s"));
         return seconds(start);
     }
