@@ -21,24 +21,33 @@ public final class ClusterBinaries {
         if (preset != null && hasAll(Path.of(preset))) {
             return Path.of(preset);
         }
-        Path script = repoRoot.resolve("it-tests/scripts/cluster-binaries.sh");
+        Path dir = pathNamedBy(repoRoot.resolve("it-tests/scripts/cluster-binaries.sh"));
+        if (!hasAll(dir)) {
+            throw new IllegalStateException("cluster-binaries.sh named " + dir + ", which lacks a binary");
+        }
+        return dir;
+    }
+
+    /**
+     * Runs one of {@code it-tests/scripts/} (its progress on stderr, shown) and returns the path its last line of
+     * stdout names: where the scripts that build or find a tool say where it is.
+     */
+    public static Path pathNamedBy(Path script) {
         try {
             Process process = new ProcessBuilder("bash", script.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int exit = process.waitFor();
-            String[] lines = out.split("\n");
-            Path dir = Path.of(lines[lines.length - 1].strip());
-            if (exit != 0 || !hasAll(dir)) {
+            if (exit != 0 || out.isEmpty()) {
                 throw new IllegalStateException(script + " failed (exit " + exit + "); see its output above");
             }
-            return dir;
+            return Path.of(out.substring(out.lastIndexOf('\n') + 1).strip());
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while locating cluster binaries", e);
+            throw new IllegalStateException("interrupted while running " + script, e);
         }
     }
 

@@ -72,7 +72,7 @@ public final class HelmUnitRenderBenchmark {
                 }
                 double capstan = median(times);
                 double helm = helmJava.get(name);
-                double parsing = parseTime(desired(renderer, files, capabilities));
+                double parsing = parseTime(renderer.render(files, "bench", "bench", "c1", capabilities));
                 ratios.add(capstan / helm);
                 total[0] += helm;
                 total[1] += capstan;
@@ -83,11 +83,6 @@ public final class HelmUnitRenderBenchmark {
         OUT.printf("ratio Capstan unit / helm-java template: median %.2fx, max %.2fx; all charts together %.2fx%n",
                 median(ratios.stream().mapToDouble(Double::doubleValue).toArray()),
                 ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0), total[1] / total[0]);
-    }
-
-    private static dev.capstan.agent.chart.DesiredState desired(HelmChartRenderer renderer, ChartFiles files,
-                                                                Capabilities capabilities) {
-        return renderer.render(files, "bench", "bench", "c1", capabilities);
     }
 
     /** How long reading the unit's manifests back as YAML takes (median of 20): part of the Capstan column. */

@@ -13,9 +13,18 @@ final class KubectlApply {
      * ({@code it-tests/scripts/cluster-binaries.sh}); the machine's {@code kubectl} only where that is absent.
      */
     static String binary() {
-        Path built = dev.capstan.testcluster.ClusterBinaries.locate(dev.capstan.testcluster.ClusterBinaries
-                .repoRoot()).resolve("kubectl");
-        return java.nio.file.Files.isExecutable(built) ? built.toString() : "kubectl";
+        return Binary.PATH;
+    }
+
+    /** Looked up once (the lookup runs the build script). */
+    private static final class Binary {
+        private static final String PATH = lookUp();
+
+        private static String lookUp() {
+            Path built = dev.capstan.testcluster.ClusterBinaries.locate(dev.capstan.testcluster.ClusterBinaries
+                    .repoRoot()).resolve("kubectl");
+            return java.nio.file.Files.isExecutable(built) ? built.toString() : "kubectl";
+        }
     }
 
     static void serverSide(LocalCluster cluster, Path file) {

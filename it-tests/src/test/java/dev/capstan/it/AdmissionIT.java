@@ -66,17 +66,8 @@ class AdmissionIT {
 
             try (Agent agent = Agent.start(Examples.agentConfig(repo.url(), Duration.ofMillis(300),
                     tempDir.resolve("cache"), cluster, ns))) {
-                await().atMost(SYNC).untilAsserted(() -> {
-                    assertThat(agent.status().units().get("orders/staging")).isInstanceOfSatisfying(
-                            UnitOutcome.Failed.class, failed -> {
-                                assertThat(failed.stage()).isEqualTo(UnitOutcome.Stage.APPLY);
-                                assertThat(failed.message()).contains("Deployment " + ns.name() + "/orders",
-                                        policy, "no Deployment may ask for more than 5 replicas",
-                                        "nothing was applied");
-                            });
-                    assertThat(agent.status().units().get("checkout-api/staging"))
-                            .isInstanceOf(UnitOutcome.Synced.class);
-                });
+                awaitOrdersRefusedAlone(agent, "Deployment " + ns.name() + "/orders", policy,
+                        "no Deployment may ask for more than 5 replicas");
                 assertThat(client.services().inNamespace(ns.name()).withName("orders").get())
                         .as("nothing of the unit applied").isNull();
             }
@@ -128,22 +119,28 @@ class AdmissionIT {
 
             try (Agent agent = Agent.start(Examples.agentConfig(repo.url(), Duration.ofMillis(300),
                     tempDir.resolve("cache"), cluster, ns))) {
-                await().atMost(SYNC).untilAsserted(() -> {
-                    assertThat(agent.status().units().get("orders/staging")).isInstanceOfSatisfying(
-                            UnitOutcome.Failed.class, failed -> {
-                                assertThat(failed.stage()).isEqualTo(UnitOutcome.Stage.APPLY);
-                                assertThat(failed.message()).contains("Gauge " + ns.name() + "/queue-depth",
-                                        "min must not exceed max", "nothing was applied");
-                            });
-                    assertThat(agent.status().units().get("checkout-api/staging"))
-                            .isInstanceOf(UnitOutcome.Synced.class);
-                });
+                awaitOrdersRefusedAlone(agent, "Gauge " + ns.name() + "/queue-depth", "min must not exceed max");
                 assertThat(client.apps().deployments().inNamespace(ns.name()).withName("orders").get())
                         .as("nothing of the unit applied").isNull();
             }
         } finally {
             delete(client, "CustomResourceDefinition", "gauges." + group);
         }
+    }
+
+    /**
+     * orders/staging failed at its dry run with the server's message (each of {@code says}), nothing applied, while
+     * checkout-api/staging synced.
+     */
+    private static void awaitOrdersRefusedAlone(Agent agent, String... says) {
+        await().atMost(SYNC).untilAsserted(() -> {
+            assertThat(agent.status().units().get("orders/staging")).isInstanceOfSatisfying(UnitOutcome.Failed.class,
+                    failed -> {
+                        assertThat(failed.stage()).isEqualTo(UnitOutcome.Stage.APPLY);
+                        assertThat(failed.message()).contains(says).contains("nothing was applied");
+                    });
+            assertThat(agent.status().units().get("checkout-api/staging")).isInstanceOf(UnitOutcome.Synced.class);
+        });
     }
 
     /** A policy is enforced once the server has compiled it: until a dry run of a violating Deployment is refused. */

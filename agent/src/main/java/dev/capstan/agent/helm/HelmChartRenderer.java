@@ -8,6 +8,7 @@ import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.Hook;
 import dev.capstan.agent.chart.ObjectAssembly;
 import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.chart.ValuesMerger;
 import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.cluster.Pruner;
 import dev.capstan.agent.model.Labels;
@@ -38,6 +39,8 @@ public final class HelmChartRenderer {
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
     private static final Pattern CRD_MARKER = Pattern.compile("(?m)^" + Pattern.quote(ChartRewrite.CRD_MARKER)
             + "(\\S+)\\s*$");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern PATH_SEGMENT = Pattern.compile("[^/\\\\\\x00]+");
 
     private final HelmEngine engine;
@@ -94,7 +97,8 @@ public final class HelmChartRenderer {
 
     /**
      * Helm's lint findings for the chart as one environment sees it, one line each: its {@code values.yaml} coalesced
-     * with {@code values.<env>.yaml} as Helm coalesces them (helm-java's lint takes no values files), so that a finding
+     * with {@code values.<env>.yaml} as Helm coalesces them ({@link ValuesMerger}; helm-java's lint takes no values
+     * files), so that a finding
      * an environment's values fix is not reported for it. {@code env} empty: the chart's defaults alone.
      */
     public List<String> lint(ChartFiles files, Capabilities capabilities, Optional<String> env) {
@@ -106,17 +110,25 @@ public final class HelmChartRenderer {
             Optional<String> envValues = env.flatMap(name -> files.text("values." + name + ".yaml"));
             if (envValues.isPresent()) {
                 String file = "values." + env.get() + ".yaml";
-                Map<String, Object> merged = HelmValues.coalesce(
+                Map<String, Object> merged = ValuesMerger.merge(
                         Yaml.readMap(files.text("values.yaml").orElse(""), chart, "values.yaml"),
                         Yaml.readMap(envValues.get(), chart, file));
-                rewritten.put("values.yaml", HelmValues.asJson(merged).getBytes(java.nio.charset.StandardCharsets
-                        .UTF_8));
+                rewritten.put("values.yaml", asJson(merged));
             }
             Path dir = job.resolve(chart);
             write(chart, dir, rewritten);
             return engine.lint(dir).stream().map(ChartRewrite::restore).toList();
         } finally {
             deleteTree(job);
+        }
+    }
+
+    /** JSON, which Helm reads as YAML with no doubt about any value's type ({@code on}, {@code 012}, dates). */
+    private static byte[] asJson(Map<String, Object> values) {
+        try {
+            return JSON.writeValueAsBytes(values);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -26,22 +26,12 @@ final class HelmReference {
         if (preset != null && Files.isExecutable(Path.of(preset))) {
             return new HelmReference(Path.of(preset));
         }
-        Path script = ClusterBinaries.repoRoot().resolve("it-tests/scripts/helm-binary.sh");
-        try {
-            Process process = new ProcessBuilder("bash", script.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            Path binary = Path.of(out.substring(out.lastIndexOf('\n') + 1).strip());
-            if (process.waitFor() != 0 || !Files.isExecutable(binary)) {
-                throw new IllegalStateException(script + " failed; see its output above");
-            }
-            return new HelmReference(binary);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        Path binary = ClusterBinaries.pathNamedBy(ClusterBinaries.repoRoot()
+                .resolve("it-tests/scripts/helm-binary.sh"));
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException("helm-binary.sh named " + binary + ", which is not executable");
         }
+        return new HelmReference(binary);
     }
 
     /**
