@@ -1,64 +1,59 @@
 package dev.capstan.agent;
 
+import dev.capstan.agent.api.ApiTokens;
 import dev.capstan.agent.api.HttpApi;
 import dev.capstan.agent.api.ShardViews;
-import dev.capstan.agent.cluster.SecretRecords;
-import dev.capstan.agent.cluster.KubernetesClients;
+import dev.capstan.agent.api.SlowClients;
+import dev.capstan.agent.cluster.Leadership;
+import dev.capstan.agent.cluster.OwnCluster;
+import dev.capstan.agent.cluster.PushSignal;
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.ApiConfig;
+import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
-import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.sync.AgentRole;
-import dev.capstan.agent.sync.Shards;
-import dev.capstan.agent.sync.ClusterTargets;
-import dev.capstan.agent.sync.CommitStatusFeed;
-import dev.capstan.agent.sync.SyncEngine;
-import dev.capstan.agent.sync.StatusBoard;
-import dev.capstan.agent.sync.SyncLoop;
-import dev.capstan.agent.webhook.WebhookProcessor;
-import dev.capstan.agent.webhook.WebhookRoutes;
-import dev.capstan.agent.webhook.WebhookSecrets;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.capstan.agent.observe.Alerter;
 import dev.capstan.agent.observe.CommitStatusReporter;
 import dev.capstan.agent.observe.HeapWatch;
 import dev.capstan.agent.observe.IncidentStore;
 import dev.capstan.agent.observe.Tracing;
+import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.sync.AgentRole;
+import dev.capstan.agent.sync.CommitStatusFeed;
+import dev.capstan.agent.sync.Shards;
+import dev.capstan.agent.sync.StatusBoard;
+import dev.capstan.agent.sync.SyncEngine;
+import dev.capstan.agent.sync.SyncLoop;
+import dev.capstan.agent.sync.UnitActions;
+import dev.capstan.agent.webhook.WebhookProcessor;
+import dev.capstan.agent.webhook.WebhookRoutes;
+import dev.capstan.agent.webhook.WebhookSecrets;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import dev.capstan.agent.api.ApiTokens;
-import dev.capstan.agent.api.SlowClients;
-import dev.capstan.agent.config.ApiConfig;
-import dev.capstan.agent.config.ConfigException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import dev.capstan.agent.cluster.Leadership;
-import dev.capstan.agent.cluster.WriteFence;
-import dev.capstan.agent.cluster.PushSignal;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.VertxOptions;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
-import java.util.List;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,7 +76,7 @@ public final class Agent implements AutoCloseable {
 
     private final Vertx vertx;
     private final WorkerExecutor worker;
-    private final KubernetesClient client;
+    private final OwnCluster cluster;
     private final GitSource source;
     private final StatusBoard board;
     private final HttpServer server;
@@ -91,7 +86,7 @@ public final class Agent implements AutoCloseable {
     private final List<AutoCloseable> reporters;
     private final AtomicBoolean closing;
 
-    private Agent(Vertx vertx, WorkerExecutor worker, KubernetesClient client, GitSource source, StatusBoard board,
+    private Agent(Vertx vertx, WorkerExecutor worker, OwnCluster cluster, GitSource source, StatusBoard board,
                   HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, SyncEngine engine,
                   List<AutoCloseable> reporters, AtomicBoolean closing) {
         this.reporters = reporters;
@@ -99,7 +94,7 @@ public final class Agent implements AutoCloseable {
         this.engine = engine;
         this.vertx = vertx;
         this.worker = worker;
-        this.client = client;
+        this.cluster = cluster;
         this.source = source;
         this.board = board;
         this.server = server;
@@ -127,23 +122,21 @@ public final class Agent implements AutoCloseable {
                 .build();
         Tracing tracing = Tracing.create(config.tracing());
         Alerter alerter = new Alerter(config.alerts(), metrics, Clock.systemUTC());
-        KubernetesClient client = KubernetesClients.create(config.cluster(),
-                new dev.capstan.agent.cluster.RequestCounter(metrics, ClusterTargets.DEFAULT));
+        OwnCluster cluster = OwnCluster.connect(config, metrics);
         GitSource source = new GitSource(config.repo(), config.cacheDir());
         StatusBoard board = new StatusBoard();
         // With HA, a write needs the Lease of its unit's shard, renewed in time (without, this agent's one shard).
-        WriteFence fence = new WriteFence(unit -> board.role().shards().mayWrite(unit));
-        ReleaseStore store = ReleaseStore.remembering(client, config.releases().namespace(),
-                config.releases().historyLimit(), Clock.systemUTC(), fence);
+        WriteFence fence = board.fence();
+        ReleaseStore store = ReleaseStore.remembering(cluster.records(RecordKind.RELEASES, fence),
+                config.releases().historyLimit(), Clock.systemUTC());
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
-                client, config, store, board, Clock.systemUTC(), metrics,
-                new SyncEngine.Observability(tracing.tracer(), alerter,
-                        new IncidentStore(client, config.releases().namespace(), INCIDENT_LIMIT, fence)), fence);
+                cluster.clusters(config, metrics), config, store, board, Clock.systemUTC(),
+                new SyncEngine.Observability(metrics, tracing.tracer(), alerter,
+                        new IncidentStore(cluster.records(RecordKind.INCIDENTS, fence), INCIDENT_LIMIT)));
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
         SyncLoop loop = new SyncLoop(vertx, worker, engine::reconcile, config.repo().pollInterval());
         Optional<PushSignal> pushSignal = config.ha().enabled()
-                ? Optional.of(new PushSignal(client, config.releases().namespace(), config.ha().leaseName(),
-                        config.ha().identity(), Clock.systemUTC()))
+                ? Optional.of(cluster.pushSignal(config.ha(), Clock.systemUTC()))
                 : Optional.empty();
         // A push announced: by a webhook to this replica, or by another replica's stamp (HA).
         Runnable pushed = () -> {
@@ -161,13 +154,10 @@ public final class Agent implements AutoCloseable {
                 }, config.webhooks(), metrics);
         Optional<ApiTokens> tokens = config.api().tokensFile().map(file -> new ApiTokens(file, metrics));
         // With HA, every replica serves every unit's status and drift from the views their holders publish.
-        Optional<SharedIndexInformer<Secret>> viewRecords = config.ha().enabled()
-                ? Optional.of(client.secrets().inNamespace(config.releases().namespace())
-                        .withLabel(SecretRecords.LABEL_OWNER, ShardViews.OWNER).inform())
-                : Optional.empty();
-        Optional<ShardViews> views = viewRecords.map(informer -> new ShardViews(new SecretRecords(client,
-                config.releases().namespace(), ShardViews.OWNER, ShardViews.TYPE), () -> informer.getStore().list(),
-                board, config.ha().identity()));
+        Optional<OwnCluster.WatchedRecords> viewRecords = config.ha().enabled()
+                ? Optional.of(cluster.watch(RecordKind.SHARD_VIEWS)) : Optional.empty();
+        Optional<ShardViews> views = viewRecords.map(watched -> new ShardViews(cluster.records(
+                RecordKind.SHARD_VIEWS, WriteFence.open()), watched.current(), board, config.ha().identity()));
         try {
             tokens.ifPresent(ApiTokens::reload);
             SlowClients slowClients = new SlowClients(vertx, HEADER_DEADLINE, REQUEST_DEADLINE);
@@ -192,7 +182,7 @@ public final class Agent implements AutoCloseable {
                         + "and any cluster-scoped kind (README: Destinations)");
             }
             List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
-            viewRecords.ifPresent(informer -> reporters.add(informer::close));
+            viewRecords.ifPresent(reporters::add);
             config.commitStatus().ifPresent(statuses -> {
                 CommitStatusReporter reporter = new CommitStatusReporter(statuses, metrics, Duration.ofSeconds(1));
                 CommitStatusFeed.start(board, reporter, statuses);
@@ -200,7 +190,7 @@ public final class Agent implements AutoCloseable {
             });
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
-                reporters.add(0, campaign(config, client, board, vertx, loop, engine, closing, store,
+                reporters.add(0, campaign(config, cluster, board, vertx, loop, engine, closing, store,
                         pushSignal.orElseThrow(), pushed, views.orElseThrow(), onLostLeadership));
             } else {
                 loop.start();
@@ -208,12 +198,12 @@ public final class Agent implements AutoCloseable {
             LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}, ha {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
                     config.webhooks().secrets().keySet(), config.ha().enabled() ? config.ha().identity() : "off");
-            return new Agent(vertx, worker, client, source, board, server, loop, metrics, engine,
+            return new Agent(vertx, worker, cluster, source, board, server, loop, metrics, engine,
                     reporters, closing);
         } catch (ExecutionException | TimeoutException | ConfigException e) {
             vertx.close();
             engine.close();
-            client.close();
+            cluster.close();
             if (e instanceof ConfigException invalid) {
                 throw invalid;
             }
@@ -223,7 +213,7 @@ public final class Agent implements AutoCloseable {
             Thread.currentThread().interrupt();
             vertx.close();
             engine.close();
-            client.close();
+            cluster.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
     }
@@ -235,7 +225,7 @@ public final class Agent implements AutoCloseable {
      * once and for the others after two lease durations, so that each replica of a starting set takes its own and a
      * dead replica's shard is taken over.
      */
-    private static AutoCloseable campaign(AgentConfig config, KubernetesClient client, StatusBoard board, Vertx vertx,
+    private static AutoCloseable campaign(AgentConfig config, OwnCluster cluster, StatusBoard board, Vertx vertx,
                                           SyncLoop loop, SyncEngine engine,
                                           AtomicBoolean closing, ReleaseStore store, PushSignal pushSignal,
                                           Runnable pushed, ShardViews views, Runnable onLostLeadership) {
@@ -255,8 +245,7 @@ public final class Agent implements AutoCloseable {
         List<Leadership> leases = new java.util.ArrayList<>();
         for (int shard = 0; shard < sharding.count(); shard++) {
             int mine = shard;
-            Leadership lease = new Leadership(client, config.releases().namespace(), config.ha(),
-                    config.ha().leaseOf(shard),
+            Leadership lease = cluster.leadership(config.ha(), config.ha().leaseOf(shard),
                     () -> {
                         LOG.info("{} leads (holds {}): reconciling its units", me, config.ha().leaseOf(mine));
                         // What this replica read of the shard's units may predate the last writes of the replica
@@ -297,49 +286,17 @@ public final class Agent implements AutoCloseable {
                 });
             }
         }
-        var watch = watchLeases(client, config, shards, pushSignal, pushed);
+        AutoCloseable watch = cluster.watchLeases((lease, holder) -> {
+            for (int shard = 0; shard < shards.count(); shard++) {
+                if (config.ha().leaseOf(shard).equals(lease)) {
+                    shards.holder(shard, holder);
+                }
+            }
+        }, pushSignal, pushed);
         return () -> {
             leases.forEach(Leadership::close);
             watch.close();
         };
-    }
-
-    /**
-     * Who holds each shard, from the Leases themselves (known before this replica campaigns for the others), and
-     * pushes another replica's webhook announced.
-     */
-    private static SharedIndexInformer<Lease> watchLeases(KubernetesClient client, AgentConfig config,
-                                                          Shards shards, PushSignal pushSignal, Runnable pushed) {
-        java.util.function.Consumer<Lease> seen = lease -> {
-            for (int shard = 0; shard < shards.count(); shard++) {
-                if (config.ha().leaseOf(shard).equals(lease.getMetadata().getName()) && lease.getSpec() != null
-                        && lease.getSpec().getHolderIdentity() != null) {
-                    shards.holder(shard, lease.getSpec().getHolderIdentity());
-                }
-            }
-        };
-        return client.leases().inNamespace(config.releases().namespace()).inform(
-                new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Lease lease) {
-                        // The first push ever creates the stamp; at start, an old stamp costs one fetch.
-                        onUpdate(null, lease);
-                    }
-
-                    @Override
-                    public void onUpdate(Lease old, Lease lease) {
-                        if (pushSignal.fromAnother(lease)) {
-                            pushed.run();
-                        } else {
-                            seen.accept(lease);
-                        }
-                    }
-
-                    @Override
-                    public void onDelete(Lease lease, boolean unknownFinalState) {
-                        // A deleted Lease is taken again by its elector; the holder it names next is news then.
-                    }
-                });
     }
 
     /** HTTPS with the configured PEM certificate and key, else plain HTTP. */
@@ -375,7 +332,7 @@ public final class Agent implements AutoCloseable {
     }
 
     /** Roll back and resume, as the API offers them. Blocking. */
-    public dev.capstan.agent.sync.UnitActions actions() {
+    public UnitActions actions() {
         return engine.actions();
     }
 
@@ -406,7 +363,7 @@ public final class Agent implements AutoCloseable {
             }
             engine.close();
             source.close();
-            client.close();
+            cluster.close();
         }
     }
 }

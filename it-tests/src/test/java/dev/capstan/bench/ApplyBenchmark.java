@@ -1,13 +1,13 @@
 package dev.capstan.bench;
 
-import dev.capstan.agent.model.Labels;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Namespaces;
 import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -91,7 +91,7 @@ public final class ApplyBenchmark {
             objects.add(new RenderedObject(new ObjectKey("v1", (String) content.get("kind"), namespace, name),
                     "bench.yaml", content));
         }
-        objects.sort((a, b) -> dev.capstan.agent.chart.KindOrder.INSTALL.compare(a.key(), b.key()));
+        objects.sort((a, b) -> dev.capstan.agent.model.KindOrder.INSTALL.compare(a.key(), b.key()));
         return objects;
     }
 

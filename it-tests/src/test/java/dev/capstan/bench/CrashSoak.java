@@ -1,6 +1,8 @@
 package dev.capstan.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.testcluster.ClusterBinaries;
@@ -118,7 +120,8 @@ public final class CrashSoak {
             out.printf("%n%d kills; kill points: %s%n", kills, killedIn);
             out.printf("converged to the last commit in %.1f s after the last restart%n", converged);
             List<String> problems = check(client, seen);
-            ReleaseStore records = new ReleaseStore(client, "soak-records", 1000, Clock.systemUTC());
+            ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, "soak-records", RecordKind.RELEASES),
+                    1000, Clock.systemUTC());
             for (String unit : UNITS) {
                 String[] parts = unit.split("/");
                 List<Release> history = records.history(parts[0], parts[1]);
@@ -135,8 +138,9 @@ public final class CrashSoak {
     }
 
     private static List<String> check(KubernetesClient client, Map<String, Set<Integer>> seen) {
-        List<String> problems = new ArrayList<>(SoakRecords.problems(new ReleaseStore(client, "soak-records", 1000,
-                Clock.systemUTC()), UNITS, seen));
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, "soak-records", RecordKind.RELEASES),
+                1000, Clock.systemUTC());
+        List<String> problems = new ArrayList<>(SoakRecords.problems(records, UNITS, seen));
         for (String namespace : List.of("soak-staging", "soak-production")) {
             if (!client.apps().deployments().inNamespace(namespace).withLabel("capstan.dev/track", "canary").list()
                     .getItems().isEmpty()) {

@@ -1,9 +1,7 @@
 package dev.capstan.bench;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.DriftChecker;
@@ -11,6 +9,8 @@ import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.DesiredState;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -2,12 +2,12 @@ package dev.capstan.bench;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
-import dev.capstan.agent.chart.KubeApiSurface;
 import dev.capstan.agent.helm.HelmChartRenderer;
 import dev.capstan.agent.helm.HelmProcess;
 import dev.capstan.agent.helm.NullApiServer;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.KubeApiSurface;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.testcluster.ClusterBinaries;
 import java.nio.file.Files;
@@ -86,12 +86,12 @@ public final class HelmUnitRenderBenchmark {
     }
 
     /** How long reading the unit's manifests back as YAML takes (median of 20): part of the Capstan column. */
-    private static double parseTime(dev.capstan.agent.chart.DesiredState desired) {
+    private static double parseTime(dev.capstan.agent.model.DesiredState desired) {
         String manifest = desired.manifestWithHooks();
         double[] times = new double[20];
         for (int i = 0; i < times.length; i++) {
             long t0 = System.nanoTime();
-            dev.capstan.agent.chart.Yaml.readDocuments(manifest, "bench", "bench");
+            dev.capstan.agent.model.Yaml.readDocuments(manifest, "bench", "bench");
             times[i] = (System.nanoTime() - t0) / 1e6;
         }
         return median(times);

@@ -1,9 +1,9 @@
 package dev.capstan.bench;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartRenderer;
 import dev.capstan.agent.chart.RenderRequest;
+import dev.capstan.agent.model.Capabilities;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.testcluster.ClusterBinaries;

@@ -1,5 +1,7 @@
 package dev.capstan.bench;
 
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.testcluster.ClusterBinaries;
@@ -120,7 +122,8 @@ public final class PausedLeaderSoak {
                     .replaceAll("tag: \"[^\"]*\"", "tag: \"final\""));
             String last = repo.commitAndPush("the last good commit");
             long start = System.nanoTime();
-            ReleaseStore records = new ReleaseStore(client, "pause-records", 1000, Clock.systemUTC());
+            ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, "pause-records", RecordKind.RELEASES),
+                    1000, Clock.systemUTC());
             while (!UNITS.stream().allMatch(unit -> deployedAt(records, unit, last))) {
                 if (System.nanoTime() - start > CONVERGE.toNanos()) {
                     throw new IllegalStateException("not converged within " + CONVERGE);

@@ -1,14 +1,14 @@
 package dev.capstan.bench;
 
 import com.marcnuri.helm.Helm;
-import dev.capstan.agent.helm.HelmChartRenderer;
-import dev.capstan.agent.helm.HelmProcess;
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderLimits;
 import dev.capstan.agent.chart.RenderRequest;
+import dev.capstan.agent.helm.HelmChartRenderer;
+import dev.capstan.agent.helm.HelmProcess;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.DesiredState;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.testcluster.ClusterBinaries;
@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**

@@ -1,15 +1,15 @@
 package dev.capstan.bench;
 
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;
 import dev.capstan.agent.cluster.Namespaces;
 import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.model.DesiredState;
 import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import dev.capstan.testcluster.ApiRequests;
 import dev.capstan.testcluster.ClusterBinaries;
 import dev.capstan.testcluster.LocalCluster;

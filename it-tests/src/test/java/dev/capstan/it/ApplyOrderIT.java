@@ -2,11 +2,11 @@ package dev.capstan.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.Yaml;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,6 +3,8 @@ package dev.capstan.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.testcluster.LocalCluster;
@@ -14,9 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kill -9 of the real agent process in the middle of a rollout, then a new agent: it reads the progressing record,
@@ -35,7 +37,8 @@ class CrashSafetyIT {
                                                        LocalCluster cluster) throws Exception {
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
         Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
-        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
 
         try (TetheredProcess first = agent(config, "agent-1")) {
             await().atMost(WAIT).until(() -> statuses(records).equals(List.of("1 deployed")));
@@ -82,7 +85,8 @@ class CrashSafetyIT {
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns,
                 "    rollout: {strategy: blueGreen, scaleDownDelay: 8s, stepTimeout: 60s}");
         Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
-        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
 
         try (TrafficLog traffic = TrafficLog.of(client, repo.staging, "web")) {
             try (TetheredProcess first = agent(config, "agent-1")) {

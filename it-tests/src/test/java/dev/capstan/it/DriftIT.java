@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.Agent;
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.cluster.DirectLookup;
 import dev.capstan.agent.cluster.DriftChecker;
@@ -16,6 +14,8 @@ import dev.capstan.agent.drift.FieldChange;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.DesiredState;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.testcluster.ClusterBinaries;

@@ -3,6 +3,8 @@ package dev.capstan.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.testcluster.LocalCluster;
@@ -41,7 +43,8 @@ class FailoverIT {
             throws Exception {
         this.cluster = cluster;
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
-        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
         int portA = HaAgentProcess.freePort();
         int portB = HaAgentProcess.freePort();
         assertThat(portB).isNotEqualTo(portA);

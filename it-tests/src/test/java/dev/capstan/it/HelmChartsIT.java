@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.capstan.agent.Agent;
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.UnitOutcome;
 import dev.capstan.testcluster.ClusterBinaries;
@@ -313,7 +315,8 @@ class HelmChartsIT {
         chartWhoseHookNeverFinishes(repo, "waits");
         repo.commit("a pre-install hook that never completes");
         Path config = AgentProcesses.config(repo.git.url(), temp, cluster, ns);
-        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, java.time.Clock.systemUTC());
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, java.time.Clock.systemUTC());
         try (TetheredProcess process = AgentProcesses.start("hook-agent", temp, config)) {
             await().atMost(WITHIN).until(() -> Files.exists(temp.resolve("hook-agent.log"))
                     && Files.readString(temp.resolve("hook-agent.log")).contains("running hook Job waits-migrate"));

@@ -3,6 +3,8 @@ package dev.capstan.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.Shards;
@@ -39,7 +41,8 @@ class PausedLeaderIT {
     void aLeaderWokenAfterLosingItsLeaseWritesNothing(KubernetesClient client, TestNamespace ns,
                                                       LocalCluster cluster) throws Exception {
         RolloutRepo repo = repo(ns);
-        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
         try (TetheredProcess a = HaAgentProcess.start(temp, repo, ns.name(), cluster, "agent-a",
                 HaAgentProcess.freePort(), "")) {
             await().atMost(WAIT).until(() -> "agent-a".equals(HaAgentProcess.leaseHolder(client, ns.name()))
@@ -57,7 +60,8 @@ class PausedLeaderIT {
     void aShardHolderWokenAfterLosingItsShardWritesNothing(KubernetesClient client, TestNamespace ns,
                                                            LocalCluster cluster) throws Exception {
         RolloutRepo repo = repo(ns);
-        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
         int webShard = Shards.shardOf("web", 2);
         String holder = "capstan-" + webShard;
         String other = "capstan-" + (1 - webShard);

@@ -2,6 +2,8 @@ package dev.capstan.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
@@ -16,7 +18,8 @@ class ReleaseStoreIT {
 
     @Test
     void revisionsAreNumberedSupersededAndTrimmedToTheHistoryLimit(KubernetesClient client, TestNamespace ns) {
-        ReleaseStore store = new ReleaseStore(client, ns.name(), 3, Clock.systemUTC());
+        ReleaseStore store = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                3, Clock.systemUTC());
 
         for (int i = 1; i <= 4; i++) {
             store.record(draft("staging", "commit" + i, "kind: ConfigMap # " + i + "\n"), Release.Status.DEPLOYED,
@@ -34,9 +37,11 @@ class ReleaseStoreIT {
 
     @Test
     void aReplicaDoesNotOverwriteARecordAnotherReplicaWroteSince(KubernetesClient client, TestNamespace ns) {
-        ReleaseStore stale = ReleaseStore.remembering(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore stale = ReleaseStore.remembering(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
         Release mine = stale.create(draft("staging", "c1", "a\n"), Release.Status.PROGRESSING);
-        ReleaseStore tookOver = ReleaseStore.remembering(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore tookOver = ReleaseStore.remembering(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
         Release theirs = tookOver.history("api", "staging").get(0);
         tookOver.deployed(theirs, "finished by the replica that took over");
 
@@ -45,13 +50,15 @@ class ReleaseStoreIT {
                 .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
                 .hasMessageContaining("capstan.release.api.staging.v1")
                 .hasMessageContaining("changed by another replica");
-        assertThat(new ReleaseStore(client, ns.name(), 10, Clock.systemUTC()).history("api", "staging"))
+        assertThat(ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC()).history("api", "staging"))
                 .singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(Release.Status.DEPLOYED));
     }
 
     @Test
     void unitsAreKeptApartAndRecordsAreNotPartOfAnyUnitsDesiredState(KubernetesClient client, TestNamespace ns) {
-        ReleaseStore store = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore store = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
 
         store.record(draft("staging", "c1", "a\n"), Release.Status.DEPLOYED, "");
         store.record(draft("production", "c1", "b\n"), Release.Status.DEPLOYED, "");
@@ -66,7 +73,8 @@ class ReleaseStoreIT {
     @Test
     void aProgressingRevisionKeepsItsNumberThroughPhasesAndAHoldIsStored(KubernetesClient client,
                                                                           TestNamespace ns) {
-        ReleaseStore store = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore store = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
         Release first = store.record(draft("staging", "c1", "a\n"), Release.Status.DEPLOYED, "");
 
         Release second = store.create(draft("staging", "c2", "b\n"), Release.Status.PROGRESSING);

@@ -3,6 +3,8 @@ package dev.capstan.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.capstan.agent.cluster.RecordKind;
+import dev.capstan.agent.cluster.SecretRecords;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.sync.Shards;
@@ -68,7 +70,8 @@ class ShardingIT {
         repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]",
                 "charts: [" + String.join(", ", charts) + "]"));
         repo.commit(charts.size() + " charts over " + SHARDS + " shards");
-        ReleaseStore records = new ReleaseStore(client, ns.name(), 10, Clock.systemUTC());
+        ReleaseStore records = ReleaseStore.reading(new SecretRecords(client, ns.name(), RecordKind.RELEASES),
+                10, Clock.systemUTC());
         int[] ports = {HaAgentProcess.freePort(), HaAgentProcess.freePort(), HaAgentProcess.freePort()};
         List<TetheredProcess> replicas = new ArrayList<>();
         try {

@@ -1,5 +1,7 @@
 package dev.capstan.agent.api;
 
+import dev.capstan.agent.sync.AgentRole;
+import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.UnitActions;
 import io.vertx.core.json.DecodeException;
@@ -24,7 +26,7 @@ final class ActionsApi {
     static void mount(Router router, UnitActions actions, Runnable syncNow, StatusBoard board) {
         // Only the leader acts; a standby says who does.
         router.post("/api/*").handler(ctx -> {
-            dev.capstan.agent.sync.AgentRole.Leadership leadership = board.leadership();
+            AgentRole.Leadership leadership = board.leadership();
             if (leadership.ha() && !leadership.leader()) {
                 HttpApi.json(ctx, 503, new JsonObject().put("error", "this replica (" + leadership.identity()
                         + ") is a standby; the leader is " + (leadership.currentLeader().isEmpty() ? "not known yet"
@@ -39,7 +41,7 @@ final class ActionsApi {
         });
         // Sharded: a unit is acted on by the replica that holds its shard; any other says which replica that is.
         router.post("/api/releases/:chart/:env/*").handler(ctx -> {
-            dev.capstan.agent.sync.Shards shards = board.role().shards();
+            Shards shards = board.role().shards();
             String unit = ctx.pathParam("chart") + "/" + ctx.pathParam("env");
             if (shards.owns(unit)) {
                 ctx.next();

@@ -2,6 +2,7 @@ package dev.capstan.agent.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.capstan.agent.config.ConfigException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ public final class ApiTokens {
             content = Files.readAllBytes(file);
         } catch (java.nio.file.NoSuchFileException e) {
             if (fileDigest.length == 0) {
-                throw new dev.capstan.agent.config.ConfigException("api.tokensFile " + file + " cannot be read");
+                throw new ConfigException("api.tokensFile " + file + " cannot be read");
             }
             revokeAll("is gone");
             return;
@@ -101,7 +102,7 @@ public final class ApiTokens {
 
     private void fail(String message) {
         if (fileDigest.length == 0) {
-            throw new dev.capstan.agent.config.ConfigException(message);
+            throw new ConfigException(message);
         }
         metrics.counter("capstan_api_token_reloads_total", "result", "rejected").increment();
         LOG.error("{}; keeping the previous tokens", message);

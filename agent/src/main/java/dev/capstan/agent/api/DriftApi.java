@@ -1,9 +1,9 @@
 package dev.capstan.agent.api;
 
-import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.drift.FieldChange;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.ObjectKey;
 import dev.capstan.agent.sync.StatusBoard;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,10 @@
 package dev.capstan.agent.api;
 
+import dev.capstan.agent.config.ApiConfig;
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.sync.AgentRole;
 import dev.capstan.agent.sync.RepoStatus;
+import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.UnitActions;
 import dev.capstan.agent.sync.UnitOutcome;
@@ -20,7 +24,7 @@ public final class HttpApi {
 
     public static Router router(Vertx vertx, StatusBoard board, PrometheusMeterRegistry metrics,
                                 WebhookRoutes webhooks, UnitActions actions, Runnable syncNow,
-                                dev.capstan.agent.config.ApiConfig api, java.util.Optional<ApiTokens> tokens,
+                                ApiConfig api, java.util.Optional<ApiTokens> tokens,
                                 java.util.Optional<ShardViews> views) {
         Router router = Router.router(vertx);
         router.route().handler(new Access(tokens, api, metrics));
@@ -61,11 +65,11 @@ public final class HttpApi {
         views.ifPresent(v -> v.others().forEach((id, other) -> byId.putIfAbsent(id, other.status().copy()
                 .put("shard", other.shard()).put("holder", other.holder()))));
         JsonArray units = new JsonArray(new java.util.ArrayList<>(byId.values()));
-        dev.capstan.agent.sync.AgentRole.Leadership leadership = board.leadership();
+        AgentRole.Leadership leadership = board.leadership();
         JsonObject agent = new JsonObject().put("role", !leadership.ha() ? "single" : leadership.leader() ? "leader"
                 : "standby").put("identity", leadership.identity())
                 .put("leader", leadership.currentLeader().isEmpty() ? null : leadership.currentLeader());
-        dev.capstan.agent.sync.Shards shards = board.role().shards();
+        Shards shards = board.role().shards();
         if (shards.count() > 1) {
             agent.put("shards", new JsonObject().put("count", shards.count())
                     .put("held", new JsonArray(java.util.List.copyOf(shards.held()))));
@@ -81,7 +85,7 @@ public final class HttpApi {
                     .put("digest", s.digest()).put("revision", s.revision());
             case UnitOutcome.Failed f -> json.put("state", "Failed").put("stage", f.stage().name())
                     .put("message", f.message());
-            case UnitOutcome.Held h -> json.put("state", h.hold() == dev.capstan.agent.release.Release.Hold.PINNED
+            case UnitOutcome.Held h -> json.put("state", h.hold() == Release.Hold.PINNED
                     ? "Pinned" : "Quarantined").put("revision", h.revision()).put("message", h.message());
             case UnitOutcome.Progressing p -> json.put("state", "Progressing").put("phase", p.phase());
             case UnitOutcome.Waiting w -> json.put("state", "Waiting").put("message", w.reason());

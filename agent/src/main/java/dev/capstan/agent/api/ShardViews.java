@@ -2,15 +2,14 @@ package dev.capstan.agent.api;
 
 import dev.capstan.agent.cluster.Gzip;
 import dev.capstan.agent.cluster.RecordStorage;
+import dev.capstan.agent.cluster.StoredRecord;
 import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.UnitOutcome;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardViews {
     private static final Logger LOG = LoggerFactory.getLogger(ShardViews.class);
-    public static final String OWNER = "capstan-shard-views";
-    public static final String TYPE = "capstan.dev/shard-view.v1";
     private static final String ENTRY = "view.json.gz";
     /** A Secret holds at most 1 MiB; past this the drift details are left out (the holder serves them). */
     private static final int MAX_RECORD_BYTES = 768 * 1024;
@@ -43,7 +40,7 @@ public final class ShardViews {
     }
 
     private final RecordStorage records;
-    private final Supplier<List<Secret>> publishedViews;
+    private final Supplier<List<StoredRecord>> publishedViews;
     private final StatusBoard board;
     private final String identity;
     private final Map<Integer, String> published = new HashMap<>();
@@ -58,7 +55,7 @@ public final class ShardViews {
      * @param records        where this replica writes its shards' views
      * @param publishedViews every view record as last seen (an informer's store: reading it costs no request)
      */
-    public ShardViews(RecordStorage records, Supplier<List<Secret>> publishedViews, StatusBoard board,
+    public ShardViews(RecordStorage records, Supplier<List<StoredRecord>> publishedViews, StatusBoard board,
                       String identity) {
         this.records = records;
         this.publishedViews = publishedViews;
@@ -100,7 +97,7 @@ public final class ShardViews {
      */
     public synchronized Set<String> refresh() {
         Shards shards = board.role().shards();
-        List<Secret> listed;
+        List<StoredRecord> listed;
         try {
             listed = publishedViews.get();
         } catch (RuntimeException e) {
@@ -109,12 +106,12 @@ public final class ShardViews {
         }
         Map<String, ParsedView> parsedNow = new HashMap<>();
         Map<String, OtherUnit> read = new TreeMap<>();
-        for (Secret secret : listed) {
-            String name = secret.getMetadata().getName();
-            String version = secret.getMetadata().getResourceVersion();
+        for (StoredRecord record : listed) {
+            String name = record.name();
+            String version = record.version();
             ParsedView known = parsed.get(name);
             ParsedView view = known != null && version != null && version.equals(known.version()) ? known
-                    : parse(name, version, secret);
+                    : parse(name, version, record);
             if (view == null) {
                 continue;
             }
@@ -140,9 +137,9 @@ public final class ShardViews {
     }
 
     /** One record's view, by unit; null (logged) if it cannot be read. */
-    private static ParsedView parse(String name, String version, Secret secret) {
+    private static ParsedView parse(String name, String version, StoredRecord record) {
         try {
-            JsonObject view = new JsonObject(Gzip.unpack(Base64.getDecoder().decode(secret.getData().get(ENTRY)),
+            JsonObject view = new JsonObject(Gzip.unpack(record.entry(ENTRY).orElseThrow(),
                     MAX_VIEW_CHARS));
             int shard = view.getInteger("shard", -1);
             String holder = view.getString("holder", "");

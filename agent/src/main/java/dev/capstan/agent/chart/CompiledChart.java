@@ -1,5 +1,6 @@
 package dev.capstan.agent.chart;
 
+import dev.capstan.agent.model.Yaml;
 import io.pebbletemplates.pebble.PebbleEngine;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package dev.capstan.agent.chart;
 
+import dev.capstan.agent.model.CompactTree;
+import dev.capstan.agent.model.Yaml;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.capstan.agent.chart;
 
+import dev.capstan.agent.model.Capabilities;
+
 /**
  * One unit to render: a chart's files for an environment at a commit.
  *

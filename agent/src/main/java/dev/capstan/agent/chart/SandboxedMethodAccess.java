@@ -1,5 +1,6 @@
 package dev.capstan.agent.chart;
 
+import dev.capstan.agent.model.Capabilities;
 import io.pebbletemplates.pebble.attributes.methodaccess.MethodAccessValidator;
 import java.lang.reflect.Method;
 import java.util.Map;

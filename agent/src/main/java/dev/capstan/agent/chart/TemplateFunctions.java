@@ -1,5 +1,6 @@
 package dev.capstan.agent.chart;
 
+import dev.capstan.agent.model.Yaml;
 import io.pebbletemplates.pebble.error.PebbleException;
 import io.pebbletemplates.pebble.extension.AbstractExtension;
 import io.pebbletemplates.pebble.extension.Filter;

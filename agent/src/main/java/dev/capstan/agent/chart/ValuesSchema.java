@@ -7,6 +7,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
+import dev.capstan.agent.model.ChartException;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.observe.PlainCause;
+import dev.capstan.agent.model.PlainCause;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.chart.Capabilities;
-import dev.capstan.agent.chart.KubeApiSurface;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.KubeApiSurface;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,8 +1,9 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.cluster.KubernetesClients;
+import dev.capstan.agent.cluster.ClusterEndpoint;
+import dev.capstan.agent.cluster.ClusterReader;
 import dev.capstan.agent.config.AgentConfig;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.capstan.agent.config.ConfigException;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -16,9 +17,14 @@ final class ClusterOptions {
     @Option(names = "--context", paramLabel = "X", description = "Kubeconfig context.")
     private String context;
 
-    /** A new client; the caller closes it. */
-    KubernetesClient client() {
-        return KubernetesClients.create(new AgentConfig.Cluster(Optional.ofNullable(kubeconfig),
+    /** The cluster to read; the caller closes it. */
+    ClusterReader open() {
+        return ClusterReader.open(new AgentConfig.Cluster(Optional.ofNullable(kubeconfig),
                 Optional.ofNullable(context)));
+    }
+
+    /** Whether {@code e} is what a bad kubeconfig or an unreachable cluster throws: said in one line, no trace. */
+    static boolean expected(RuntimeException e) {
+        return e instanceof ConfigException || ClusterEndpoint.isClusterFailure(e);
     }
 }

@@ -1,20 +1,15 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.render.UnitRenderer;
-import dev.capstan.agent.chart.Capabilities;
-import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.cluster.ClusterCapabilities;
 import dev.capstan.agent.cluster.ClusterEndpoint;
-import dev.capstan.agent.cluster.DirectLookup;
+import dev.capstan.agent.cluster.ClusterReader;
 import dev.capstan.agent.cluster.DriftChecker;
-import dev.capstan.agent.config.ConfigException;
-import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.DesiredState;
 import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.repo.RepoContentException;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,18 +64,20 @@ final class DiffCommand implements Callable<Integer> {
         }
         boolean drift = false;
         boolean failed = false;
-        KubernetesClient client;
+        ClusterReader reader;
         try {
-            client = cluster.client();
-        } catch (ConfigException | KubernetesClientException e) {
+            reader = cluster.open();
+        } catch (RuntimeException e) {
+            if (!ClusterOptions.expected(e)) {
+                throw e;
+            }
             err.println("capstan diff: " + e.getMessage());
             return ERROR;
         }
-        ClusterEndpoint endpoint = ClusterEndpoint.of(client);
-        try (client; UnitRenderer renderer = UnitRenderer.forInstall(install)) {
-            Capabilities capabilities = ClusterCapabilities.discover(client);
-            DriftChecker checker = new DriftChecker(client, new DirectLookup(client), new SecretMask(),
-                    Clock.systemUTC());
+        ClusterEndpoint endpoint = reader.endpoint();
+        try (reader; UnitRenderer renderer = UnitRenderer.forInstall(install)) {
+            Capabilities capabilities = reader.capabilities();
+            DriftChecker checker = reader.driftChecker(Clock.systemUTC());
             for (Unit unit : selection.get().units()) {
                 try {
                     DesiredState desired = renderer.render(selection.get().tree(), unit,
@@ -107,7 +104,10 @@ final class DiffCommand implements Callable<Integer> {
                     err.println("ERROR " + unit.id() + " " + e.getMessage());
                 }
             }
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
+            if (!ClusterEndpoint.isClusterFailure(e)) {
+                throw e;
+            }
             err.println("capstan diff: cannot compare with " + endpoint.describe(e));
             return ERROR;
         }

@@ -1,12 +1,12 @@
 package dev.capstan.agent.cli;
 
 import dev.capstan.agent.cluster.ClusterEndpoint;
+import dev.capstan.agent.cluster.ClusterReader;
+import dev.capstan.agent.cluster.RecordKind;
 import dev.capstan.agent.config.AgentConfig;
-import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.model.Commits;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -46,18 +46,24 @@ final class HistoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<Release> history;
-        KubernetesClient client;
+        ClusterReader reader;
         try {
-            client = cluster.client();
-        } catch (ConfigException | KubernetesClientException e) {
+            reader = cluster.open();
+        } catch (RuntimeException e) {
+            if (!ClusterOptions.expected(e)) {
+                throw e;
+            }
             err.println("capstan history: " + e.getMessage());
             return CapstanCli.USAGE;
         }
-        ClusterEndpoint endpoint = ClusterEndpoint.of(client);
-        try (client) {
-            history = new ReleaseStore(client, namespace, Integer.MAX_VALUE, Clock.systemUTC())
-                    .history(unit.chart, unit.env);
-        } catch (KubernetesClientException e) {
+        ClusterEndpoint endpoint = reader.endpoint();
+        try (reader) {
+            history = ReleaseStore.reading(reader.records(namespace, RecordKind.RELEASES), Integer.MAX_VALUE,
+                    Clock.systemUTC()).history(unit.chart, unit.env);
+        } catch (RuntimeException e) {
+            if (!ClusterEndpoint.isClusterFailure(e)) {
+                throw e;
+            }
             err.println("capstan history: cannot read the release records in namespace " + namespace + " of "
                     + endpoint.describe(e));
             return CapstanCli.USAGE;
@@ -70,7 +76,7 @@ final class HistoryCommand implements Callable<Integer> {
         out.printf(ROW, "REVISION", "UPDATED", "STATUS", "COMMIT", "CHART", "APP VERSION", "DESCRIPTION");
         for (Release r : history) {
             out.printf(ROW, r.revision(), r.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                    r.status().label(), r.commit().substring(0, Math.min(12, r.commit().length())),
+                    r.status().label(), Commits.shortened(r.commit()),
                     r.chart() + "-" + r.chartVersion(), r.appVersion(), r.message());
             for (Release.Correction c : r.corrections()) {
                 out.printf("          drift corrected %s: %s %s%s%n",

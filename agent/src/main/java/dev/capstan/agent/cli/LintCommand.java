@@ -1,13 +1,14 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.plan.Unit;
-import dev.capstan.agent.render.UnitRenderer;
-import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.lint.ChartLinter;
 import dev.capstan.agent.lint.Finding;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.ChartException;
 import dev.capstan.agent.plan.Planner;
+import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.agent.repo.RepoContentException;
 import java.io.PrintWriter;
@@ -74,7 +75,7 @@ final class LintCommand implements Callable<Integer> {
     }
 
     private static List<Finding> lintAll(ChartLinter linter, DirectoryTree tree, RepoSelection selection,
-                                         dev.capstan.agent.chart.Capabilities capabilities) {
+                                         Capabilities capabilities) {
         List<Environment> environments = selection.environments();
         List<String> charts = selection.charts();
         List<Finding> findings = new ArrayList<>();

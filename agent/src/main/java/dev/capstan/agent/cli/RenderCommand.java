@@ -1,9 +1,9 @@
 package dev.capstan.agent.cli;
 
-import dev.capstan.agent.render.UnitRenderer;
-import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.DesiredState;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.DesiredState;
 import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.repo.DirectoryTree;
 import dev.capstan.agent.repo.RepoContentException;
 import java.io.IOException;

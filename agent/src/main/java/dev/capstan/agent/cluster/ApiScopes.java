@@ -1,8 +1,8 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.KindOrder;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.KindOrder;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,6 +1,7 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.model.Messages;
+import dev.capstan.agent.model.ObjectKey;
 
 /** The outcome of applying one unit's objects. */
 public sealed interface ApplyResult {
@@ -18,7 +19,7 @@ public sealed interface ApplyResult {
      */
     record Rejected(ObjectKey object, String message, boolean transientFailure) implements ApplyResult {
         public Rejected {
-            message = dev.capstan.agent.model.Messages.bounded(message);
+            message = Messages.bounded(message);
         }
 
         public Rejected(ObjectKey object, String message) {

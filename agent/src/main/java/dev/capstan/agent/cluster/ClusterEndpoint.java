@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.observe.PlainCause;
+import dev.capstan.agent.model.PlainCause;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -38,6 +38,14 @@ public record ClusterEndpoint(String server, String source, Optional<String> con
         context.ifPresent(c -> where.append(", context ").append(c));
         user.ifPresent(u -> where.append(", user ").append(u));
         return where.append(')').toString();
+    }
+
+    /**
+     * Whether {@code failure} came from talking to a cluster (an API server's answer, or no answer): the rooms that
+     * catch failures without knowing the client library ask this, then {@link #describe} it.
+     */
+    public static boolean isClusterFailure(Throwable failure) {
+        return failure instanceof KubernetesClientException;
     }
 
     /** "cluster <where>: <cause in plain words>". */

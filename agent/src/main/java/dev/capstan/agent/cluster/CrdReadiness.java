@@ -1,7 +1,7 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,17 +1,18 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.model.Labels;
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.drift.FieldChange;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.OwnedFields;
 import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.drift.SecretValues;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.Yaml;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -141,7 +142,7 @@ public final class DriftChecker {
             return new UnitDrift(unit, commit, clock.instant(), inSync ? UnitDrift.State.InSync
                     : UnitDrift.State.OutOfSync, "", verdicts, diff.toString());
         } catch (KubernetesClientException | IllegalStateException e) {
-            return UnitDrift.unknown(unit, commit, clock.instant(), dev.capstan.agent.drift.SecretValues.of(
+            return UnitDrift.unknown(unit, commit, clock.instant(), SecretValues.of(
                     desired.objects()).mask("cannot compare with " + endpoint.describe(e)));
         }
     }
@@ -380,6 +381,6 @@ public final class DriftChecker {
      */
     private static boolean isCanary(GenericKubernetesResource object) {
         var labels = object.getMetadata().getLabels();
-        return labels != null && labels.containsKey(Pruner.CANARY_TRACK_LABEL);
+        return labels != null && labels.containsKey(Labels.TRACK);
     }
 }

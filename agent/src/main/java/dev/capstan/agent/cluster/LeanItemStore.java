@@ -1,7 +1,7 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.CompactTree;
 import dev.capstan.agent.health.ResourceHealth;
+import dev.capstan.agent.model.CompactTree;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;

@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.Collection;
 import java.util.List;

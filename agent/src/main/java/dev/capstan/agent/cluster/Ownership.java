@@ -1,7 +1,7 @@
 package dev.capstan.agent.cluster;
 
 import dev.capstan.agent.model.Labels;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.RenderedObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +48,7 @@ final class Ownership {
 
     /** A rollout's own copy (canary, green, preview): made by Capstan, never adopted. */
     static boolean onATrack(RenderedObject object) {
-        return labels(object).containsKey(Pruner.CANARY_TRACK_LABEL);
+        return labels(object).containsKey(Labels.TRACK);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.capstan.agent.cluster;
 
 import dev.capstan.agent.model.Labels;
-import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,7 +19,6 @@ import java.util.Set;
  */
 public final class Pruner {
     public static final String PRUNE_ANNOTATION = "capstan.dev/prune";
-    static final String CANARY_TRACK_LABEL = "capstan.dev/track";
 
     private final KubernetesClient client;
     private final WriteFence fence;
@@ -79,6 +78,11 @@ public final class Pruner {
         return true;
     }
 
+    /** Whether the object at {@code key}, as {@code live} caches it, exists and may be pruned for the unit. */
+    public boolean mayPrune(LiveState live, ObjectKey key, String chart, String env) {
+        return live.get(key).filter(object -> mayPrune(object, chart, env)).isPresent();
+    }
+
     /** Whether {@code live} is unit {@code chart/env}'s of this pruner's install, and may go. */
     public boolean mayPrune(GenericKubernetesResource live, String chart, String env) {
         return Labels.ofInstall(live.getMetadata().getLabels(), install) && mayPruneAnyInstalls(live, chart, env);
@@ -89,7 +93,7 @@ public final class Pruner {
         Map<String, String> annotations = live.getMetadata().getAnnotations();
         if (labels == null || !Labels.MANAGER.equals(labels.get(Labels.MANAGED_BY))
                 || !chart.equals(labels.get(Labels.CHART))
-                || !env.equals(labels.get(Labels.ENV)) || labels.containsKey(CANARY_TRACK_LABEL)) {
+                || !env.equals(labels.get(Labels.ENV)) || labels.containsKey(Labels.TRACK)) {
             return false;
         }
         // Helm's "keep" resource policy means the same to a Helm chart's user as capstan.dev/prune: disabled.

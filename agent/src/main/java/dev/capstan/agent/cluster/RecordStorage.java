@@ -1,6 +1,5 @@
 package dev.capstan.agent.cluster;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +21,9 @@ public interface RecordStorage {
     void update(String name, String entry, byte[] value);
 
     /** The records carrying {@code labels} (all of them when empty). */
-    List<Secret> list(Map<String, String> labels);
+    List<StoredRecord> list(Map<String, String> labels);
 
-    Optional<Secret> get(String name);
+    Optional<StoredRecord> get(String name);
 
     void delete(String name);
 

@@ -2,16 +2,12 @@ package dev.capstan.agent.cluster;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +20,7 @@ import java.util.Optional;
  */
 public final class SecretRecords implements RecordStorage {
     public static final String LABEL_OWNER = "capstan.dev/owner";
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -34,20 +29,19 @@ public final class SecretRecords implements RecordStorage {
     private boolean namespaceChecked;
 
     /**
-     * @param owner the value of {@value #LABEL_OWNER} on every record of this kind (never {@code managed-by=capstan}:
-     *              records are no unit's objects)
-     * @param type  the Secret type, e.g. {@code capstan.dev/release.v1}
+     * Records of {@code kind} in {@code namespace}, labelled {@value #LABEL_OWNER} with the kind's owner (never
+     * {@code managed-by=capstan}: records are no unit's objects), for readers beside the agent (the CLI, tests).
      */
-    public SecretRecords(KubernetesClient client, String namespace, String owner, String type) {
-        this(client, namespace, owner, type, WriteFence.open());
+    public SecretRecords(KubernetesClient client, String namespace, RecordKind kind) {
+        this(client, namespace, kind, WriteFence.open());
     }
 
     /** As above, writing only while {@code fence} lets this replica write for the unit at work. */
-    public SecretRecords(KubernetesClient client, String namespace, String owner, String type, WriteFence fence) {
+    public SecretRecords(KubernetesClient client, String namespace, RecordKind kind, WriteFence fence) {
         this.client = client;
         this.namespace = namespace;
-        this.owner = owner;
-        this.type = type;
+        this.owner = kind.owner();
+        this.type = kind.type();
         this.fence = fence;
     }
 
@@ -140,24 +134,23 @@ public final class SecretRecords implements RecordStorage {
 
     /** The records of this kind carrying {@code labels} (all of them when empty). */
     @Override
-    public List<Secret> list(Map<String, String> labels) {
+    public List<StoredRecord> list(Map<String, String> labels) {
         var query = client.secrets().inNamespace(namespace).withLabel(LABEL_OWNER, owner);
         for (Map.Entry<String, String> label : labels.entrySet()) {
             query = query.withLabel(label.getKey(), label.getValue());
         }
         try {
-            List<Secret> items = query.list().getItems();
-            items.forEach(this::read);
-            return items;
+            return query.list().getItems().stream().map(this::read).map(SecretRecords::record).toList();
         } catch (KubernetesClientException e) {
             throw described(e);
         }
     }
 
     @Override
-    public Optional<Secret> get(String name) {
+    public Optional<StoredRecord> get(String name) {
         try {
-            return Optional.ofNullable(read(client.secrets().inNamespace(namespace).withName(name).get()));
+            return Optional.ofNullable(read(client.secrets().inNamespace(namespace).withName(name).get()))
+                    .map(SecretRecords::record);
         } catch (KubernetesClientException e) {
             throw described(e);
         }
@@ -176,28 +169,14 @@ public final class SecretRecords implements RecordStorage {
         versions.remove(name);
     }
 
-    /** An entry of a record, decoded; empty when the record has no such entry. */
-    public static Optional<byte[]> entry(Secret secret, String entry) {
-        if (secret.getData() == null || !secret.getData().containsKey(entry)) {
-            return Optional.empty();
+    /** A record Secret as the other rooms see it: entries decoded, nothing of fabric8. */
+    public static StoredRecord record(Secret secret) {
+        Map<String, byte[]> entries = new java.util.HashMap<>();
+        if (secret.getData() != null) {
+            secret.getData().forEach((key, value) -> entries.put(key, Base64.getDecoder().decode(value)));
         }
-        return Optional.of(Base64.getDecoder().decode(secret.getData().get(entry)));
-    }
-
-    public static byte[] json(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    public static <T> T fromJson(Secret secret, String entry, Class<T> type) {
-        try {
-            return JSON.readValue(entry(secret, entry).orElseThrow(() -> new IOException("no " + entry)), type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("record " + secret.getMetadata().getName() + " is unreadable", e);
-        }
+        return new StoredRecord(secret.getMetadata().getName(), secret.getMetadata().getResourceVersion(),
+                secret.getMetadata().getLabels(), entries);
     }
 
     private Secret secret(String name, Map<String, String> labels, Map<String, byte[]> entries) {

@@ -1,10 +1,10 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.model.Labels;
-import dev.capstan.agent.chart.KindOrder;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.drift.SecretValues;
+import dev.capstan.agent.model.KindOrder;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,6 +1,6 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.model.ObjectKey;
 import java.util.Optional;
 
 /** What a rollout reads of the Deployments it is about to replace: the live ones, as they run now. Blocking. */

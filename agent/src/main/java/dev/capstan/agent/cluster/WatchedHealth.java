@@ -1,17 +1,17 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.health.Health;
 import dev.capstan.agent.health.LiveHealth;
 import dev.capstan.agent.health.ResourceHealth;
+import dev.capstan.agent.model.ObjectKey;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
 
 /**

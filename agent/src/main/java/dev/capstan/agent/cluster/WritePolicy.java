@@ -1,9 +1,9 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.config.Destinations;
 import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import java.util.Map;
 import java.util.Optional;
 

@@ -187,7 +187,7 @@ public final class AgentConfigLoader {
         checks.allowOnly(Set.of("allow"));
         java.util.List<String> allow = checks.optionalStringList("allow").orElse(java.util.List.of());
         try {
-            dev.capstan.agent.health.AddressPolicy.allowing(allow);
+            AddressPolicy.allowing(allow);
         } catch (IllegalArgumentException e) {
             throw checks.error("allow", e.getMessage());
         }

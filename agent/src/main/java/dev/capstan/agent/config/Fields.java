@@ -1,7 +1,7 @@
 package dev.capstan.agent.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.model.Yaml;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,9 +2,9 @@ package dev.capstan.agent.drift;
 
 import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
-import dev.capstan.agent.chart.StoredManifests;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.StoredManifests;
+import dev.capstan.agent.model.Yaml;
 import java.util.List;
 
 /**

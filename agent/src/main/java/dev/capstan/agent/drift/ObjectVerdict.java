@@ -1,6 +1,6 @@
 package dev.capstan.agent.drift;
 
-import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.model.ObjectKey;
 import java.util.List;
 
 /**

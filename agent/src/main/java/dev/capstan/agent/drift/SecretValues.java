@@ -1,6 +1,6 @@
 package dev.capstan.agent.drift;
 
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.RenderedObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

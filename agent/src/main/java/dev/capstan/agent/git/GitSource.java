@@ -1,6 +1,8 @@
 package dev.capstan.agent.git;
 
 import dev.capstan.agent.config.AgentConfig;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.model.PlainCause;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -55,7 +57,7 @@ public final class GitSource implements AutoCloseable {
                         + " (deleted?); keeping the last fetched state", false);
             }
             throw new GitSourceException(fetchFailed(e));
-        } catch (dev.capstan.agent.config.ConfigException e) {
+        } catch (ConfigException e) {
             throw new GitSourceException("credentials: " + e.getMessage(), false);
         } catch (IOException e) {
             throw new GitSourceException(fetchFailed(e));
@@ -99,7 +101,7 @@ public final class GitSource implements AutoCloseable {
 
     /** Names the remote (without user-info) and says why in plain words when the cause is a known one. */
     private String fetchFailed(Exception e) {
-        String why = dev.capstan.agent.observe.PlainCause.known(e).map(plain -> plain + " (" + safeMessage(e) + ")")
+        String why = PlainCause.known(e).map(plain -> plain + " (" + safeMessage(e) + ")")
                 .orElseGet(() -> safeMessage(e));
         return "fetch of branch '" + config.branch() + "' from " + withoutUserInfo(config.url()) + " failed: " + why;
     }

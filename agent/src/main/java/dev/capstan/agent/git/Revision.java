@@ -1,8 +1,10 @@
 package dev.capstan.agent.git;
 
+import dev.capstan.agent.model.Commits;
+
 /** The tip of the tracked branch as last fetched: the commit id and a readable tree at it. */
 public record Revision(String commit, GitTree tree, CommitInfo info) {
     public String shortCommit() {
-        return commit.substring(0, Math.min(12, commit.length()));
+        return Commits.shortened(commit);
     }
 }

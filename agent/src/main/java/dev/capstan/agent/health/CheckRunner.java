@@ -3,6 +3,7 @@ package dev.capstan.agent.health;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capstan.agent.config.AddressPolicy;
 import dev.capstan.agent.config.Check;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;

@@ -1,6 +1,6 @@
 package dev.capstan.agent.health;
 
-import dev.capstan.agent.chart.ObjectKey;
+import dev.capstan.agent.model.ObjectKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.capstan.agent.helm;
 
-import dev.capstan.agent.chart.Capabilities;
-import dev.capstan.agent.chart.ChartException;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.ChartException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,17 +1,18 @@
 package dev.capstan.agent.helm;
 
-import dev.capstan.agent.chart.Capabilities;
-import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartMetadata;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.Hook;
-import dev.capstan.agent.chart.ObjectAssembly;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.chart.ValuesMerger;
-import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.cluster.Pruner;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.EngineFailure;
+import dev.capstan.agent.model.Hook;
 import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectAssembly;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.Yaml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,7 +89,7 @@ public final class HelmChartRenderer {
                 rendered = engine.template(new HelmEngine.TemplateJob(dir, chart, namespace,
                         capabilities.kubeVersion(), values));
             } catch (HelmEngineException e) {
-                throw e.notTheChart() ? new dev.capstan.agent.chart.EngineFailure(chart + "/" + env, e.getMessage())
+                throw e.notTheChart() ? new EngineFailure(chart + "/" + env, e.getMessage())
                         : located(chart + "/" + env, metadata.name(), e.getMessage());
             }
             return assemble(files, metadata.name(), env, namespace, commit, ChartRewrite.restore(rendered));

@@ -1,8 +1,9 @@
 package dev.capstan.agent.helm;
 
-import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.Hook;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.Hook;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.RenderedObject;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +16,7 @@ import java.util.Set;
  */
 final class HelmHooks {
     /** On every hook object Capstan applies: {@code <chart>/<env>} of the unit it belongs to. */
-    static final String HOOK_OF = dev.capstan.agent.model.Labels.HOOK_OF;
+    static final String HOOK_OF = Labels.HOOK_OF;
     private static final String WEIGHT = "helm.sh/hook-weight";
     private static final String DELETE_POLICY = "helm.sh/hook-delete-policy";
     private static final Set<String> SKIPPED = Set.of("test", "test-success", "test-failure", "pre-delete",

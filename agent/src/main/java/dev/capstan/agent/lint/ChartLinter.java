@@ -1,11 +1,15 @@
 package dev.capstan.agent.lint;
 
-import dev.capstan.agent.render.UnitRenderer;
-import dev.capstan.agent.chart.Capabilities;
-import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.helm.HelmEngineException;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.render.UnitRenderer;
+import dev.capstan.agent.repo.RepoContentException;
+import dev.capstan.agent.repo.RepoTree;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,14 +64,14 @@ public final class ChartLinter {
     }
 
     /** A manifest directory in one environment: what stops its render, and the object rules on what it renders. */
-    public List<Finding> lintManifests(dev.capstan.agent.repo.RepoTree tree, dev.capstan.agent.plan.Unit unit,
+    public List<Finding> lintManifests(RepoTree tree, Unit unit,
                                        Capabilities capabilities) {
         try {
             return ObjectRules.check(unit.id(), renderer.render(tree, unit, "lint", 0, capabilities).desired());
         } catch (ChartException e) {
             return List.of(new Finding(Finding.Severity.ERROR, unit.id(), e.file() == null ? "" : e.file(), e.line(),
                     e.problem()));
-        } catch (dev.capstan.agent.repo.RepoContentException e) {
+        } catch (RepoContentException e) {
             return List.of(new Finding(Finding.Severity.ERROR, unit.id(), "", 0, e.getMessage()));
         }
     }
@@ -115,7 +119,7 @@ public final class ChartLinter {
                             "helm lint: " + m.group(3)));
                 }
             }
-        } catch (dev.capstan.agent.helm.HelmEngineException e) {
+        } catch (HelmEngineException e) {
             findings.add(new Finding(Finding.Severity.ERROR, chart.chartName(), "", 0, "helm lint: "
                     + e.getMessage()));
         }

@@ -2,7 +2,7 @@ package dev.capstan.agent.lint;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.model.Yaml;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

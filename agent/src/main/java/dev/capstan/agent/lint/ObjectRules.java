@@ -1,7 +1,7 @@
 package dev.capstan.agent.lint;
 
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.RenderedObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

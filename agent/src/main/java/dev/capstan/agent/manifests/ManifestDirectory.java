@@ -1,12 +1,12 @@
 package dev.capstan.agent.manifests;
 
-import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectAssembly;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.ObjectAssembly;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.Yaml;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ import java.util.TreeMap;
  */
 public final class ManifestDirectory {
     static final int MAX_BYTES = 4 * 1024 * 1024;
-    static final int MAX_OBJECTS = dev.capstan.agent.chart.ObjectAssembly.MAX_OBJECTS;
+    static final int MAX_OBJECTS = ObjectAssembly.MAX_OBJECTS;
 
     private ManifestDirectory() {
     }

@@ -21,6 +21,11 @@ public final class Labels {
      * applied before installs had names and counts as any install's.
      */
     public static final String INSTALL = "capstan.dev/install";
+    /**
+     * On the copies a rollout makes beside a unit's objects (a canary, a blue-green green copy): which track it is.
+     * Such objects are the rollout's: never drift, never pruned as the unit's, never another unit's.
+     */
+    public static final String TRACK = "capstan.dev/track";
     /** The value of {@link #MANAGED_BY}, and the field manager of every apply. */
     public static final String MANAGER = "capstan";
 

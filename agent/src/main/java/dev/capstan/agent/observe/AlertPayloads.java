@@ -1,5 +1,6 @@
 package dev.capstan.agent.observe;
 
+import dev.capstan.agent.model.Commits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -31,7 +32,7 @@ final class AlertPayloads {
                 .append('[').append(alert.event().severity().label().toUpperCase(java.util.Locale.ROOT)).append("] ")
                 .append(alert.subject()).append(": ").append(alert.summary());
         if (!alert.commit().isEmpty()) {
-            text.append(" (commit ").append(alert.commit(), 0, Math.min(12, alert.commit().length())).append(')');
+            text.append(" (commit ").append(Commits.shortened(alert.commit())).append(')');
         }
         alert.details().forEach(d -> text.append("\n• ").append(d));
         alert.incident().ifPresent(id -> text.append("\nincident: ").append(id));

@@ -1,6 +1,7 @@
 package dev.capstan.agent.observe;
 
 import dev.capstan.agent.config.CommitStatusConfig;
+import dev.capstan.agent.model.PlainCause;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;

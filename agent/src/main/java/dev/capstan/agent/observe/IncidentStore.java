@@ -1,7 +1,7 @@
 package dev.capstan.agent.observe;
 
-import dev.capstan.agent.cluster.SecretRecords;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.capstan.agent.cluster.RecordStorage;
+import dev.capstan.agent.cluster.StoredRecord;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -12,21 +12,19 @@ import java.util.Map;
  * {@code capstan.dev/owner: capstan-incidents}. The newest {@code limit} are kept. Blocking.
  */
 public final class IncidentStore {
-    static final String OWNER = "capstan-incidents";
     private static final String RECORD = "incident.json";
 
-    private final SecretRecords records;
+    private final RecordStorage records;
     private final int limit;
 
-    /** Incident records in {@code namespace}, written only while {@code fence} lets this replica write. */
-    public IncidentStore(KubernetesClient client, String namespace, int limit,
-                         dev.capstan.agent.cluster.WriteFence fence) {
-        this.records = new SecretRecords(client, namespace, OWNER, "capstan.dev/incident.v1", fence);
+    /** Incident records kept in {@code records} (the cluster's: {@code cluster.RecordKind.INCIDENTS}). */
+    public IncidentStore(RecordStorage records, int limit) {
+        this.records = records;
         this.limit = limit;
     }
 
     public void save(Incident incident) {
-        records.put("capstan.incident." + incident.id(), Map.of(), Map.of(RECORD, SecretRecords.json(incident)));
+        records.put("capstan.incident." + incident.id(), Map.of(), Map.of(RECORD, StoredRecord.toJson(incident)));
         List<Incident> all = all();
         all.stream().limit(Math.max(0, all.size() - limit)).forEach(old -> records.delete("capstan.incident."
                 + old.id()));
@@ -35,7 +33,7 @@ public final class IncidentStore {
     /** Every stored incident, oldest first. */
     public List<Incident> all() {
         return records.list(Map.of()).stream()
-                .map(secret -> SecretRecords.fromJson(secret, RECORD, Incident.class))
+                .map(record -> record.json(RECORD, Incident.class))
                 .sorted(Comparator.comparing(Incident::openedAt).thenComparing(Incident::id))
                 .toList();
     }

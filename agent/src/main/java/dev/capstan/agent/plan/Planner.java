@@ -1,12 +1,12 @@
 package dev.capstan.agent.plan;
 
-import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.RepoConfig;
 import dev.capstan.agent.config.RepoConfigParser;
 import dev.capstan.agent.helm.HelmChartRenderer;
+import dev.capstan.agent.model.ChartException;
 import dev.capstan.agent.repo.RepoTree;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,8 +2,7 @@ package dev.capstan.agent.release;
 
 import dev.capstan.agent.cluster.Gzip;
 import dev.capstan.agent.cluster.RecordStorage;
-import dev.capstan.agent.cluster.SecretRecords;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.capstan.agent.cluster.StoredRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -19,7 +18,6 @@ import java.util.Optional;
  * Only the newest {@code historyLimit} revisions of a unit are kept. Blocking.
  */
 public final class ReleaseStore {
-    static final String OWNER = "capstan-releases";
     static final String LABEL_CHART = "capstan.dev/release-chart";
     static final String LABEL_ENV = "capstan.dev/release-env";
     private static final String RECORD = "release.json";
@@ -40,18 +38,19 @@ public final class ReleaseStore {
     /** {@link #all()} has read every record: a unit absent from {@code cache} has none, no need to ask. */
     private volatile boolean complete;
 
-    /** A store that reads the cluster on every call: for readers beside the agent (the CLI, tests). */
-    public ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock) {
-        this(client, namespace, historyLimit, clock, false);
+    /**
+     * A store that reads {@code records} (the cluster's: {@code cluster.RecordKind.RELEASES}) on every call: for
+     * readers beside the agent (the CLI, tests).
+     */
+    public static ReleaseStore reading(RecordStorage records, int historyLimit, Clock clock) {
+        return new ReleaseStore(records, historyLimit, clock, false);
     }
 
-    private ReleaseStore(KubernetesClient client, String namespace, int historyLimit, Clock clock,
-                         boolean remembers) {
-        this(new SecretRecords(client, namespace, OWNER, "capstan.dev/release.v1"), historyLimit, clock, remembers);
-    }
-
-    /** A store over {@code records} (memory in a test of the rollout's decisions); remembers like the agent's. */
-    public static ReleaseStore over(RecordStorage records, int historyLimit, Clock clock) {
+    /**
+     * The agent's store: each unit's records read once, then kept by its own writes (see {@code cache}); memory in a
+     * test of the rollout's decisions.
+     */
+    public static ReleaseStore remembering(RecordStorage records, int historyLimit, Clock clock) {
         return new ReleaseStore(records, historyLimit, clock, true);
     }
 
@@ -60,19 +59,6 @@ public final class ReleaseStore {
         this.historyLimit = historyLimit;
         this.clock = clock;
         this.remembers = remembers;
-    }
-
-    /** The agent's store: each unit's records read once, then kept by its own writes (see {@code cache}). */
-    public static ReleaseStore remembering(KubernetesClient client, String namespace, int historyLimit,
-                                           Clock clock) {
-        return remembering(client, namespace, historyLimit, clock, dev.capstan.agent.cluster.WriteFence.open());
-    }
-
-    /** As above, writing records only while {@code fence} lets this replica write for the unit at work. */
-    public static ReleaseStore remembering(KubernetesClient client, String namespace, int historyLimit,
-                                           Clock clock, dev.capstan.agent.cluster.WriteFence fence) {
-        return new ReleaseStore(new SecretRecords(client, namespace, OWNER, "capstan.dev/release.v1", fence),
-                historyLimit, clock, true);
     }
 
     /**
@@ -93,7 +79,7 @@ public final class ReleaseStore {
                 draft.rollbackTo(), Release.Hold.NONE, List.of(), draft.origin());
         records.create(name(draft.chart(), draft.env(), revision),
                 Map.of(LABEL_CHART, draft.chart(), LABEL_ENV, draft.env()),
-                Map.of(RECORD, SecretRecords.json(release), MANIFESTS, Gzip.pack(draft.manifests())));
+                Map.of(RECORD, StoredRecord.toJson(release), MANIFESTS, Gzip.pack(draft.manifests())));
         java.util.NavigableMap<Integer, Release> known = cached(draft.chart(), draft.env());
         known.put(revision, release);
         history.stream()
@@ -123,7 +109,7 @@ public final class ReleaseStore {
     /** Writes a changed record (status, phase, hold...). Returns it. */
     public Release save(Release release) {
         records.update(name(release.chart(), release.env(), release.revision()), RECORD,
-                SecretRecords.json(release));
+                StoredRecord.toJson(release));
         java.util.NavigableMap<Integer, Release> known = cache.get(unit(release.chart(), release.env()));
         if (known != null) {
             known.put(release.revision(), release);
@@ -209,7 +195,7 @@ public final class ReleaseStore {
 
     /** The exact manifests of a revision, as they were applied. */
     public Optional<String> manifests(String chart, String env, int revision) {
-        return records.get(name(chart, env, revision)).flatMap(secret -> SecretRecords.entry(secret, MANIFESTS))
+        return records.get(name(chart, env, revision)).flatMap(record -> record.entry(MANIFESTS))
                 .map(ReleaseStore::gunzip);
     }
 
@@ -217,8 +203,8 @@ public final class ReleaseStore {
         return "capstan.release." + chart + "." + env + ".v" + revision;
     }
 
-    private static Release release(io.fabric8.kubernetes.api.model.Secret secret) {
-        return SecretRecords.fromJson(secret, RECORD, Release.class);
+    private static Release release(StoredRecord record) {
+        return record.json(RECORD, Release.class);
     }
 
     static String gunzip(byte[] compressed) {

@@ -1,18 +1,18 @@
 package dev.capstan.agent.render;
 
-import dev.capstan.agent.chart.ObjectAssembly;
-import dev.capstan.agent.model.Labels;
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.chart.ChartMetadata;
 import dev.capstan.agent.chart.ChartRenderer;
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.chart.RenderRequest;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.helm.HelmChartRenderer;
 import dev.capstan.agent.helm.HelmEngine;
 import dev.capstan.agent.helm.HelmProcess;
 import dev.capstan.agent.manifests.ManifestDirectory;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectAssembly;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.RepoTree;

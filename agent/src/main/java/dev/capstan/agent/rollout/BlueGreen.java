@@ -1,14 +1,15 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The objects of a blue-green rollout, from the rendered ones. Pure. The new version runs as {@code <name>-green}
- * (pods labelled {@value Canary#TRACK_LABEL}{@code : green}); since its pods also carry every label the rendered
+ * (pods labelled {@value Canary#Labels.TRACK}{@code : green}); since its pods also carry every label the rendered
  * Services select, a Service is <em>pinned</em> to the old pods while green is tried (their ReplicaSet's
  * {@code pod-template-hash} added to its selector), then <em>switched</em> ({@code capstan.dev/track: green} added).
  */
@@ -51,7 +52,7 @@ public final class BlueGreen {
 
     /** {@code service} selecting only the new version's pods. */
     static RenderedObject switched(RenderedObject service) {
-        return withSelector(service, Canary.TRACK_LABEL, TRACK);
+        return withSelector(service, Labels.TRACK, TRACK);
     }
 
     /**
@@ -63,7 +64,7 @@ public final class BlueGreen {
         Map<String, Object> metadata = Canary.child(content, "metadata");
         String name = service.key().name() + PREVIEW_SUFFIX;
         metadata.put("name", name);
-        Canary.child(metadata, "labels").put(Canary.TRACK_LABEL, TRACK);
+        Canary.child(metadata, "labels").put(Labels.TRACK, TRACK);
         Map<String, Object> spec = Canary.child(content, "spec");
         boolean headless = "None".equals(spec.get("clusterIP"));
         spec.keySet().removeAll(NOT_COPIED);
@@ -78,7 +79,7 @@ public final class BlueGreen {
                 }
             }
         }
-        Canary.child(spec, "selector").put(Canary.TRACK_LABEL, TRACK);
+        Canary.child(spec, "selector").put(Labels.TRACK, TRACK);
         ObjectKey key = service.key();
         return new RenderedObject(new ObjectKey(key.apiVersion(), key.kind(), key.namespace(), name),
                 service.sourceTemplate(), content);

@@ -1,17 +1,17 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The canary of a Deployment: {@code <name>-canary} with the new pod template and the stable's selector labels plus
- * {@value #TRACK_LABEL}{@code : canary}, so the stable's Service sends it a share of the traffic while the stable
+ * {@code capstan.dev/track}{@code : canary}, so the stable's Service sends it a share of the traffic while the stable
  * Deployment (whose selector does not require the track) keeps its own ReplicaSets. Pure.
  */
 public final class Canary {
-    public static final String TRACK_LABEL = "capstan.dev/track";
     public static final String TRACK = "canary";
 
     private Canary() {
@@ -28,18 +28,18 @@ public final class Canary {
     }
 
     /**
-     * A copy of {@code stable} on its own track: named {@code <name>-<track>}, with {@value #TRACK_LABEL}{@code :
+     * A copy of {@code stable} on its own track: named {@code <name>-<track>}, with {@code capstan.dev/track}{@code :
      * <track>} on itself, its selector and its pods, and {@code replicas}.
      */
     static RenderedObject tracked(RenderedObject stable, String track, int replicas) {
         Map<String, Object> content = deepCopy(stable.content());
         Map<String, Object> metadata = child(content, "metadata");
         metadata.put("name", stable.key().name() + "-" + track);
-        child(metadata, "labels").put(TRACK_LABEL, track);
+        child(metadata, "labels").put(Labels.TRACK, track);
         Map<String, Object> spec = child(content, "spec");
         spec.put("replicas", replicas);
-        child(child(spec, "selector"), "matchLabels").put(TRACK_LABEL, track);
-        child(child(child(spec, "template"), "metadata"), "labels").put(TRACK_LABEL, track);
+        child(child(spec, "selector"), "matchLabels").put(Labels.TRACK, track);
+        child(child(child(spec, "template"), "metadata"), "labels").put(Labels.TRACK, track);
         ObjectKey key = stable.key();
         return new RenderedObject(new ObjectKey(key.apiVersion(), key.kind(), key.namespace(), key.name() + "-"
                 + track), stable.sourceTemplate(), content);

@@ -1,11 +1,12 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.config.Check;
 import dev.capstan.agent.health.CheckResult;
 import dev.capstan.agent.health.CheckRunner;
 import dev.capstan.agent.health.Health;
 import dev.capstan.agent.health.LiveHealth;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.work.WorkSlots;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

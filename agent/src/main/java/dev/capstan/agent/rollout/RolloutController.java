@@ -1,20 +1,23 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.Hook;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.DriftChecker;
+import dev.capstan.agent.cluster.Hooks;
 import dev.capstan.agent.cluster.StableDeployments;
+import dev.capstan.agent.cluster.UnitWrites;
 import dev.capstan.agent.config.Check;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.model.Hook;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.StoredManifests;
+import dev.capstan.agent.observe.Tracing;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.chart.StoredManifests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Tracer;
-import dev.capstan.agent.observe.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -52,7 +55,7 @@ public final class RolloutController {
 
     /**
      * @param changedOnly of a list of objects, those whose live state differs (see
-     *                    {@link dev.capstan.agent.cluster.DriftChecker#changed}): only they are sent
+     *                    {@link DriftChecker#changed}): only they are sent
      */
     public RolloutController(UnitWrites writes, Gate gate, ReleaseStore store,
                              StableDeployments stable, Clock clock, MeterRegistry metrics,

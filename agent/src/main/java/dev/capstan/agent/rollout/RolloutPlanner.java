@@ -1,9 +1,9 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.StableDeployments;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

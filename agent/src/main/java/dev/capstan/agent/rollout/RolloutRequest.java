@@ -1,7 +1,7 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.model.DesiredState;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.capstan.agent.rollout;
 
+import dev.capstan.agent.model.ObjectKey;
 import dev.capstan.agent.release.Release;
-import dev.capstan.agent.chart.ObjectKey;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

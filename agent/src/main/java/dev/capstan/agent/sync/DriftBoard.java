@@ -1,7 +1,7 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.DesiredState;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.DesiredState;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;

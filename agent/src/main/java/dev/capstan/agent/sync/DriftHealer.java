@@ -1,14 +1,15 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.drift.FieldChange;
 import dev.capstan.agent.drift.HealPolicy;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.Commits;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import dev.capstan.agent.observe.Alerter;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.release.Release;
@@ -62,7 +63,7 @@ final class DriftHealer {
     Outcome heal(Unit unit, UnitDrift drift, DesiredState state, Release release) {
         try (var chart = org.slf4j.MDC.putCloseable("chart", unit.chart());
                 var env = org.slf4j.MDC.putCloseable("env", unit.env().name());
-                var commit = org.slf4j.MDC.putCloseable("commit", shortCommit(release.commit()))) {
+                var commit = org.slf4j.MDC.putCloseable("commit", Commits.shortened(release.commit()))) {
             return WriteFence.forUnit(unit.id(), () -> healLogged(unit, drift, state, release));
         } catch (WriteFence.LeaseLost e) {
             LOG.warn("not healed: {}", e.getMessage());
@@ -70,9 +71,6 @@ final class DriftHealer {
         }
     }
 
-    private static String shortCommit(String commit) {
-        return commit.length() > 12 ? commit.substring(0, 12) : commit;
-    }
 
     private Outcome healLogged(Unit unit, UnitDrift drift, DesiredState state, Release release) {
         String prefix = unit.id() + "|";

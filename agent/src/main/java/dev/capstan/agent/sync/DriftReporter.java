@@ -1,16 +1,21 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectAssembly;
-import dev.capstan.agent.release.Release;
-import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.chart.StoredManifests;
-import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.cluster.DriftChecker;
 import dev.capstan.agent.cluster.LiveState;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.config.IgnoreRule;
+import dev.capstan.agent.drift.DriftFilter;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.Commits;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.ObjectAssembly;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.StoredManifests;
 import dev.capstan.agent.plan.Unit;
+import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -43,7 +48,7 @@ public final class DriftReporter {
     private final ReleaseStore store;
     /** What a held unit holds: the objects of its deployed release, by unit and revision (read once). */
     private final Map<String, DesiredState> held = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile List<dev.capstan.agent.config.IgnoreRule> rules = List.of();
+    private volatile List<IgnoreRule> rules = List.of();
     private DriftHealer healer;
 
     public DriftReporter(ClusterTargets clusters, StatusBoard status, Clock clock, MeterRegistry metrics,
@@ -63,11 +68,11 @@ public final class DriftReporter {
     }
 
     /** The current capstan.yaml's {@code ignoreDifferences}. */
-    void rules(List<dev.capstan.agent.config.IgnoreRule> ignoreDifferences) {
+    void rules(List<IgnoreRule> ignoreDifferences) {
         this.rules = List.copyOf(ignoreDifferences);
     }
 
-    List<dev.capstan.agent.config.IgnoreRule> rules() {
+    List<IgnoreRule> rules() {
         return rules;
     }
 
@@ -102,8 +107,8 @@ public final class DriftReporter {
                     UnitDrift drift = checkAndHeal(unit, holds.commit(), holds, holds.digest());
                     board.record(drift.state() == UnitDrift.State.Unknown ? drift : new UnitDrift(drift.unit(),
                             drift.commit(), drift.checkedAt(), drift.state(), join("held at commit "
-                            + shortCommit(holds.commit()) + " (" + hold.hold().label() + "); commit "
-                            + shortCommit(hold.commit()) + " is not applied", drift.reason()), drift.objects(),
+                            + Commits.shortened(holds.commit()) + " (" + hold.hold().label() + "); commit "
+                            + Commits.shortened(hold.commit()) + " is not applied", drift.reason()), drift.objects(),
                             drift.diff()));
                 } else if (state != null && outcome instanceof UnitOutcome.Synced) {
                     board.record(checkAndHeal(unit, outcome.commit(), state, state.digest()));
@@ -136,9 +141,6 @@ public final class DriftReporter {
         return read;
     }
 
-    private static String shortCommit(String commit) {
-        return commit.length() > 12 ? commit.substring(0, 12) : commit;
-    }
 
     /**
      * The unit's drift; in a {@code drift: heal} environment, what drifted is corrected first and checked again.
@@ -148,7 +150,7 @@ public final class DriftReporter {
     private UnitDrift checkAndHeal(Unit unit, String commit, DesiredState state, String digest) {
         UnitDrift drift = check(unit, commit, state);
         if (drift.state() != UnitDrift.State.OutOfSync || healer == null
-                || unit.env().drift() != dev.capstan.agent.config.Environment.DriftMode.HEAL) {
+                || unit.env().drift() != Environment.DriftMode.HEAL) {
             return drift;
         }
         java.util.Optional<Release> deployed = histories.of(unit.id()).stream()
@@ -175,11 +177,11 @@ public final class DriftReporter {
         DriftChecker checker;
         try {
             checker = clusters.of(unit.env().cluster()).drift();
-        } catch (dev.capstan.agent.config.ConfigException e) {
+        } catch (ConfigException e) {
             return UnitDrift.unknown(unit.id(), commit, clock.instant(), e.getMessage());
         }
         String[] parts = unit.id().split("/", 2);
-        return dev.capstan.agent.drift.DriftFilter.apply(checker.check(unit.id(), commit, state), rules, parts[0],
+        return DriftFilter.apply(checker.check(unit.id(), commit, state), rules, parts[0],
                 parts[1]);
     }
 

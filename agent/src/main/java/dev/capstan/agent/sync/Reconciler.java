@@ -1,22 +1,22 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.RepoConfig;
 import dev.capstan.agent.git.FetchOutcome;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.git.Revision;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.observe.Tracing;
 import dev.capstan.agent.plan.Plan;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
-import dev.capstan.agent.rollout.WorkSlots;
 import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.repo.RepoTree;
-import dev.capstan.agent.observe.Tracing;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.capstan.agent.work.WorkSlots;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,28 +72,28 @@ public final class Reconciler implements UnitScheduler.Work {
     private final IncidentRecorder incidents;
     private final RemovedUnits removed;
 
-    Reconciler(ResilientFetcher fetcher, ClusterTargets clusters, UnitSync unitSync, DriftReporter drift,
-               ReleaseRecorder releases, StatusBoard status, Clock clock, MeterRegistry metrics,
-               Tracer tracer, AlertTicker alerts, IncidentRecorder incidents, RemovedUnits removed, WorkSlots slots) {
+    Reconciler(SyncServices services, ResilientFetcher fetcher, UnitSync unitSync, DriftReporter drift,
+               AlertTicker alerts, RemovedUnits removed, WorkSlots slots) {
         this.removed = removed;
-        this.tracer = tracer;
+        this.tracer = services.tracer();
         this.alerts = alerts;
-        this.incidents = incidents;
+        this.incidents = services.incidents();
         this.fetcher = fetcher;
-        this.clusters = clusters;
+        this.clusters = services.clusters();
         this.unitSync = unitSync;
         this.drift = drift;
-        this.releases = releases;
+        this.releases = services.releases();
         // Writes the repository's state, where units stand, readiness; forgets removed units' drift.
+        StatusBoard status = services.board();
         this.units = status.unitStates();
         this.repo = status.repoBoard();
         this.driftBoard = status.driftBoard();
         this.role = status.role();
         this.otherShards = status.otherShards();
-        this.clock = clock;
+        this.clock = services.clock();
         this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
                 .description("Duration of a cycle: fetch, plan, and handing the units to their workers")
-                .register(metrics);
+                .register(services.metrics());
         this.scheduler = new UnitScheduler(slots, this, unit -> {
             drift.report(List.of(unit));
             alerts.tick();
@@ -147,12 +147,12 @@ public final class Reconciler implements UnitScheduler.Work {
             // Sharded: this replica works on the units of the shards it holds, and only those.
             Shards shards = role.shards();
             shards.environments(everything.config().environments().stream().collect(Collectors.toMap(
-                    dev.capstan.agent.config.Environment::name, dev.capstan.agent.config.Environment::cluster)));
+                    Environment::name, Environment::cluster)));
             Plan plan = everything.onlyUnits(shards::owns);
             java.util.Set<String> shown = plan.units().stream().map(Unit::id).collect(Collectors.toSet());
             shown.addAll(removed.reconcile(everything, revision.commit(), shards::owns));
             for (Map.Entry<String, String> refused : plan.refusedCharts().entrySet()) {
-                for (dev.capstan.agent.config.Environment env : plan.config().environments()) {
+                for (Environment env : plan.config().environments()) {
                     String id = refused.getKey() + "/" + env.name();
                     if (!shards.owns(id)) {
                         continue;
@@ -237,7 +237,7 @@ public final class Reconciler implements UnitScheduler.Work {
     private Capabilities capabilities(String cluster) {
         try {
             return clusters.of(cluster).capabilities().get();
-        } catch (dev.capstan.agent.config.ConfigException e) {
+        } catch (ConfigException e) {
             return Capabilities.offlineDefault();
         }
     }

@@ -1,18 +1,18 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.RepoConfig;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.Commits;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.StoredManifests;
 import dev.capstan.agent.plan.Plan;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.chart.StoredManifests;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -105,8 +105,7 @@ final class RemovedUnits {
         List<RenderedObject> deployed = manifests.computeIfAbsent(unitId, id -> lastDeployed(history));
         List<ObjectKey> leftovers = new ArrayList<>();
         for (RenderedObject object : deployed) {
-            Optional<GenericKubernetesResource> live = target.live().get(object.key());
-            if (live.isPresent() && target.pruner().mayPrune(live.get(), chart, env)) {
+            if (target.pruner().mayPrune(target.live(), object.key(), chart, env)) {
                 leftovers.add(object.key());
             }
         }
@@ -125,7 +124,7 @@ final class RemovedUnits {
                     + "them by hand or set removedUnits: prune";
         }
         if (leftovers.isEmpty()) {
-            store.save(newest.ended(Release.Status.UNINSTALLED, "unit removed from git at " + shortCommit(commit)
+            store.save(newest.ended(Release.Status.UNINSTALLED, "unit removed from git at " + Commits.shortened(commit)
                     + "; no object left in the cluster", List.of(), clock.instant()));
             releases.refresh(chart, env);
             manifests.remove(unitId);
@@ -147,7 +146,4 @@ final class RemovedUnits {
                 .map(text -> StoredManifests.parse(chosen.chart(), text)).orElse(List.of());
     }
 
-    private static String shortCommit(String commit) {
-        return commit.length() > 12 ? commit.substring(0, 12) : commit;
-    }
 }

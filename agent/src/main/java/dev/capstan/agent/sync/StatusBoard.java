@@ -1,5 +1,6 @@
 package dev.capstan.agent.sync;
 
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.observe.Incident;
 import dev.capstan.agent.release.Release;
@@ -17,6 +18,14 @@ public record StatusBoard(UnitStates unitStates, DriftBoard driftBoard, ReleaseH
     public StatusBoard() {
         this(new UnitStates(), new DriftBoard(), new ReleaseHistories(), new IncidentLog(), new RepoBoard(),
                 new AgentRole(), new OtherShardStates());
+    }
+
+    /**
+     * What every write to a cluster passes: with HA, this replica holds the Lease of the unit's shard and renewed it
+     * in time; without, its one shard is always held.
+     */
+    public WriteFence fence() {
+        return new WriteFence(unit -> role().shards().mayWrite(unit));
     }
 
     /** Units sorted by id. */

@@ -1,5 +1,6 @@
 package dev.capstan.agent.sync;
 
+import dev.capstan.agent.model.Commits;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -55,7 +56,7 @@ sealed interface UnitDecision {
             if (!passed) {
                 String prev = previous.map(UnitOutcome::unit).orElse("the previous environment");
                 return new Wait(new UnitOutcome.Waiting(unit, commit, now, source, "waiting for " + prev
-                        + " to pass commit " + commit.substring(0, Math.min(12, commit.length()))));
+                        + " to pass commit " + Commits.shortened(commit)));
             }
         }
         return new Work();

@@ -1,5 +1,6 @@
 package dev.capstan.agent.sync;
 
+import dev.capstan.agent.model.Messages;
 import dev.capstan.agent.release.Release;
 import java.time.Instant;
 
@@ -27,7 +28,7 @@ public sealed interface UnitOutcome {
     record Failed(String unit, String commit, Instant at, String source, Stage stage, String message)
             implements UnitOutcome {
         public Failed {
-            message = dev.capstan.agent.model.Messages.bounded(message);
+            message = Messages.bounded(message);
         }
     }
 

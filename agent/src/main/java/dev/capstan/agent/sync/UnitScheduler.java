@@ -3,7 +3,7 @@ package dev.capstan.agent.sync;
 import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.plan.Unit;
-import dev.capstan.agent.rollout.WorkSlots;
+import dev.capstan.agent.work.WorkSlots;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;

@@ -1,35 +1,42 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.chart.ChartException;
 import dev.capstan.agent.chart.ChartMetadata;
-import dev.capstan.agent.render.UnitRenderer;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.ClusterEndpoint;
+import dev.capstan.agent.cluster.WriteFence;
+import dev.capstan.agent.config.ConfigException;
+import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.config.IgnoreRule;
+import dev.capstan.agent.drift.DriftFilter;
+import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.git.Revision;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.Commits;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.EngineFailure;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.StoredManifests;
+import dev.capstan.agent.observe.Alerter;
+import dev.capstan.agent.observe.Incident;
+import dev.capstan.agent.observe.Tracing;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.chart.StoredManifests;
+import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.rollout.RolloutRequest;
 import dev.capstan.agent.rollout.RolloutResult;
-import dev.capstan.agent.observe.Alerter;
-import dev.capstan.agent.observe.Incident;
-import dev.capstan.agent.observe.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
-import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.drift.ObjectVerdict;
-import dev.capstan.agent.config.ConfigException;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -55,27 +62,29 @@ final class UnitSync {
     private final Alerter alerter;
     private final IncidentRecorder incidents;
     private final BiConsumer<String, Map<ObjectKey, String>> awaitApplied;
-    private final java.util.function.Supplier<List<dev.capstan.agent.config.IgnoreRule>> ignoreRules;
+    private final java.util.function.Supplier<List<IgnoreRule>> ignoreRules;
 
-    UnitSync(ClusterTargets clusters, UnitRenderer renderer, ReleaseStore store, ReleaseRecorder releases,
-             StatusBoard status, Clock clock, MeterRegistry metrics, Tracer tracer, Alerter alerter,
-             IncidentRecorder incidents, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
-             java.util.function.Supplier<List<dev.capstan.agent.config.IgnoreRule>> ignoreRules) {
+    /**
+     * @param awaitApplied told of what a rollout applied (object → resourceVersion), so drift waits for it
+     * @param ignoreRules  the drift ignore rules of the commit at work
+     */
+    UnitSync(SyncServices services, UnitRenderer renderer, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
+             java.util.function.Supplier<List<IgnoreRule>> ignoreRules) {
         this.awaitApplied = awaitApplied;
         this.ignoreRules = ignoreRules;
-        this.metrics = metrics;
-        this.tracer = tracer;
-        this.alerter = alerter;
-        this.incidents = incidents;
-        this.clusters = clusters;
+        this.metrics = services.metrics();
+        this.tracer = services.tracer();
+        this.alerter = services.alerter();
+        this.incidents = services.incidents();
+        this.clusters = services.clusters();
         this.renderer = renderer;
-        this.store = store;
-        this.releases = releases;
+        this.store = services.store();
+        this.releases = services.releases();
         // Writes where the unit stands and what it should look like; reads how its commit arrived.
-        this.units = status.unitStates();
-        this.drift = status.driftBoard();
-        this.repo = status.repoBoard();
-        this.clock = clock;
+        this.units = services.board().unitStates();
+        this.drift = services.board().driftBoard();
+        this.repo = services.board().repoBoard();
+        this.clock = services.clock();
         this.renderTimer = Timer.builder("capstan_render_seconds").description("Duration of one unit's render")
                 .register(metrics);
     }
@@ -111,7 +120,7 @@ final class UnitSync {
                                         revision.commit(), 0, target.capabilities().get())));
                 metadata = rendered == null ? null : rendered.metadata();
                 desired = rendered == null ? deployedFromSource.get() : rendered.desired();
-            } catch (dev.capstan.agent.chart.EngineFailure e) {
+            } catch (EngineFailure e) {
                 LOG.error("render failed, not by its chart: {}", e.getMessage());
                 return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                         UnitOutcome.Stage.ENGINE, e.getMessage());
@@ -143,15 +152,16 @@ final class UnitSync {
             LOG.error("environment {}: {}", unit.env().name(), e.getMessage());
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                     UnitOutcome.Stage.APPLY, "environment " + unit.env().name() + ": " + e.getMessage());
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            // The cluster did not answer or refused: say which cluster, and why in plain words.
-            String message = clusters.endpoint(unit.env().cluster()).describe(e);
-            LOG.error("unit failed: {}", message);
-            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
-                    UnitOutcome.Stage.APPLY, message);
         } catch (WriteFence.LeaseLost e) {
             throw e; // not the unit's failure: another replica holds it now (UnitScheduler abandons it)
         } catch (RuntimeException e) {
+            if (ClusterEndpoint.isClusterFailure(e)) {
+                // The cluster did not answer or refused: say which cluster, and why in plain words.
+                String message = clusters.endpoint(unit.env().cluster()).describe(e);
+                LOG.error("unit failed: {}", message);
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                        UnitOutcome.Stage.APPLY, message);
+            }
             // Anything unexpected fails this unit only; the next cycle tries again.
             LOG.error("unit failed: {}", e.toString());
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
@@ -248,10 +258,10 @@ final class UnitSync {
                               ClusterTargets.Target target) {
         // Only what differs from the live state is written: an unchanged unit sends no write. A re-sync heals, so
         // it writes nothing where drift is only reported, and leaves alone what drift rules ignore.
-        List<dev.capstan.agent.chart.RenderedObject> changed = unit.env().drift()
-                == dev.capstan.agent.config.Environment.DriftMode.REPORT ? missingOnly(target, desired)
+        List<RenderedObject> changed = unit.env().drift()
+                == Environment.DriftMode.REPORT ? missingOnly(target, desired)
                 : target.drift().changed(desired.objects(), verdict -> !(verdict instanceof ObjectVerdict.Modified m)
-                        || !dev.capstan.agent.drift.DriftFilter.ignoresAll(m, ignoreRules.get(), unit.chart(),
+                        || !DriftFilter.ignoresAll(m, ignoreRules.get(), unit.chart(),
                         unit.env().name()));
         return switch (target.applier().validateAndApply(changed)) {
             case ApplyResult.Applied applied -> {
@@ -267,7 +277,7 @@ final class UnitSync {
     }
 
     /** In a {@code drift: report} environment a re-sync only recreates what is gone. */
-    private static List<dev.capstan.agent.chart.RenderedObject> missingOnly(ClusterTargets.Target target,
+    private static List<RenderedObject> missingOnly(ClusterTargets.Target target,
                                                                             DesiredState desired) {
         return target.drift().changed(desired.objects(), ObjectVerdict.Missing.class::isInstance);
     }
@@ -284,8 +294,8 @@ final class UnitSync {
             arrival.webhook().ifPresent(at -> timeline.add(at, "push webhook received"));
             timeline.add(arrival.fetched(), "commit fetched");
         });
-        timeline.now("rendered " + desired.objects().size() + " objects (digest " + desired.digest()
-                .substring(0, 12) + ")");
+        timeline.now("rendered " + desired.objects().size() + " objects (digest "
+                + Commits.shortened(desired.digest()) + ")");
         return timeline;
     }
 

@@ -2,16 +2,15 @@ package dev.capstan.agent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.drift.FieldChange;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
+import dev.capstan.agent.model.ObjectKey;
 import dev.capstan.agent.rollout.MemoryRecords;
 import dev.capstan.agent.sync.BoardWriter;
 import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.UnitOutcome;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -127,8 +126,8 @@ class ShardViewsTest {
     }
 
     private String version() {
-        Secret secret = records.get(ShardViews.recordName(0)).orElseThrow();
-        return secret.getData().get("view.json.gz");
+        return java.util.Base64.getEncoder().encodeToString(records.get(ShardViews.recordName(0)).orElseThrow()
+                .entry("view.json.gz").orElseThrow());
     }
 
     private static StatusBoard replica(int shard) {

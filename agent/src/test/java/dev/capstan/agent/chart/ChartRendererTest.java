@@ -3,20 +3,25 @@ package dev.capstan.agent.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.capstan.agent.model.Capabilities;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.KubeApiSurface;
+import dev.capstan.agent.model.RenderedObject;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ChartRendererTest {

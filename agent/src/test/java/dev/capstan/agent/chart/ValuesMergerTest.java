@@ -2,6 +2,7 @@ package dev.capstan.agent.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.capstan.agent.model.Yaml;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

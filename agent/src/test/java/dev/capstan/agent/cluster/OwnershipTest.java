@@ -2,8 +2,8 @@ package dev.capstan.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.Map;

@@ -84,7 +84,7 @@ class AgentConfigSchemaTest {
 
     /** YAML as the loader reads it, as a JSON tree for the validator. */
     private static JsonNode tree(String yaml) {
-        return JsonMapper.builder().build().valueToTree(dev.capstan.agent.chart.Yaml.readMap(yaml, "config",
+        return JsonMapper.builder().build().valueToTree(dev.capstan.agent.model.Yaml.readMap(yaml, "config",
                 "agent.yaml"));
     }
 

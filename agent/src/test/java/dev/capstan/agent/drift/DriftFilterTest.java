@@ -2,9 +2,9 @@ package dev.capstan.agent.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.config.IgnoreRule;
 import dev.capstan.agent.config.RepoConfigParser;
+import dev.capstan.agent.model.ObjectKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -2,8 +2,8 @@ package dev.capstan.agent.drift;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

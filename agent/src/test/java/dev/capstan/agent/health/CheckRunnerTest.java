@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.re2j.Pattern;
 import com.sun.net.httpserver.HttpServer;
+import dev.capstan.agent.config.AddressPolicy;
 import dev.capstan.agent.config.Check;
 import java.io.IOException;
 import java.io.OutputStream;

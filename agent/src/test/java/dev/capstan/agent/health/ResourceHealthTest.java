@@ -2,7 +2,7 @@ package dev.capstan.agent.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.model.Yaml;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,11 +2,11 @@ package dev.capstan.agent.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.lint.ChartLinter;
 import dev.capstan.agent.lint.Finding;
+import dev.capstan.agent.model.Capabilities;
 import dev.capstan.agent.render.UnitRenderer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package dev.capstan.agent.lint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.Capabilities;
 import dev.capstan.agent.chart.ChartFiles;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.model.Capabilities;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.repo.DirectoryTree;
 import java.nio.charset.StandardCharsets;

@@ -3,9 +3,9 @@ package dev.capstan.agent.manifests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.capstan.agent.chart.ChartException;
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.RenderedObject;
+import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.RenderedObject;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.capstan.agent.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.ChartException;
 import org.junit.jupiter.api.Test;
 
 class MessagesTest {

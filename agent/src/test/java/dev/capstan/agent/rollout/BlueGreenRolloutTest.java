@@ -2,17 +2,19 @@ package dev.capstan.agent.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.cluster.Hooks;
 import dev.capstan.agent.cluster.StableDeployments;
+import dev.capstan.agent.config.AddressPolicy;
 import dev.capstan.agent.config.Environment;
-import dev.capstan.agent.health.AddressPolicy;
 import dev.capstan.agent.health.CheckRunner;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.Yaml;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.work.WorkSlots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -48,7 +50,7 @@ class BlueGreenRolloutTest {
     };
 
     private final MemoryCluster cluster = new MemoryCluster();
-    private final ReleaseStore store = ReleaseStore.over(new MemoryRecords(), 20, Clock.systemUTC());
+    private final ReleaseStore store = ReleaseStore.remembering(new MemoryRecords(), 20, Clock.systemUTC());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final RolloutController controller = new RolloutController(cluster, new Gate(cluster,
             new CheckRunner(AddressPolicy.allowing(List.of())), metrics, new WorkSlots(1)), store, STABLE,

@@ -1,8 +1,8 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.ObjectKey;
 import dev.capstan.agent.health.Health;
 import dev.capstan.agent.health.LiveHealth;
+import dev.capstan.agent.model.ObjectKey;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

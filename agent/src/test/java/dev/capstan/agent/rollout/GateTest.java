@@ -3,10 +3,11 @@ package dev.capstan.agent.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.health.AddressPolicy;
+import dev.capstan.agent.config.AddressPolicy;
 import dev.capstan.agent.health.CheckRunner;
 import dev.capstan.agent.health.Health;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.work.WorkSlots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

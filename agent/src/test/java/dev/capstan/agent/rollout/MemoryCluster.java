@@ -1,10 +1,12 @@
 package dev.capstan.agent.rollout;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
 import dev.capstan.agent.cluster.ApplyResult;
+import dev.capstan.agent.cluster.UnitWrites;
 import dev.capstan.agent.health.Health;
 import dev.capstan.agent.health.LiveHealth;
+import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -122,7 +124,7 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
             String image = object == null ? "" : imageOf(object);
             boolean underTraffic = live.values().stream().anyMatch(o -> o.key().kind().equals("Service")
                     && !o.key().name().endsWith("-preview") && selector(o.key().name()).containsKey(
-                    Canary.TRACK_LABEL));
+                    Labels.TRACK));
             result.put(key, object == null ? new Health.Progressing("not found")
                     : failUnderTraffic && underTraffic && key.name().endsWith("-green")
                     ? new Health.Degraded("container app CrashLoopBackOff (under traffic)")

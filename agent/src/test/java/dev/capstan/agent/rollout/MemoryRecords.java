@@ -1,18 +1,18 @@
 package dev.capstan.agent.rollout;
 
 import dev.capstan.agent.cluster.RecordStorage;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
+import dev.capstan.agent.cluster.StoredRecord;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Records kept in memory, encoded as the Secret-backed storage encodes them. */
+/** Records kept in memory; each write gives its record a new version, as the API server does. */
 public final class MemoryRecords implements RecordStorage {
-    private final Map<String, Secret> records = new TreeMap<>();
+    private final Map<String, StoredRecord> records = new TreeMap<>();
+    private long versions;
 
     @Override
     public String namespace() {
@@ -29,34 +29,33 @@ public final class MemoryRecords implements RecordStorage {
 
     @Override
     public synchronized void put(String name, Map<String, String> labels, Map<String, byte[]> entries) {
-        SecretBuilder secret = new SecretBuilder().withNewMetadata().withName(name).addToLabels(labels).endMetadata();
-        entries.forEach((key, value) -> secret.addToData(key, Base64.getEncoder().encodeToString(value)));
-        records.put(name, secret.build());
+        records.put(name, new StoredRecord(name, Long.toString(++versions), labels, entries));
     }
 
     @Override
     public synchronized void update(String name, String entry, byte[] value) {
-        Secret secret = records.get(name);
-        if (secret == null) {
+        StoredRecord record = records.get(name);
+        if (record == null) {
             throw new IllegalStateException("no record " + name);
         }
-        records.put(name, new SecretBuilder(secret).addToData(entry, Base64.getEncoder().encodeToString(value))
-                .build());
+        Map<String, byte[]> entries = new HashMap<>(record.entries());
+        entries.put(entry, value);
+        records.put(name, new StoredRecord(name, Long.toString(++versions), record.labels(), entries));
     }
 
     @Override
-    public synchronized List<Secret> list(Map<String, String> labels) {
-        List<Secret> matching = new ArrayList<>();
-        for (Secret secret : records.values()) {
-            if (secret.getMetadata().getLabels().entrySet().containsAll(labels.entrySet())) {
-                matching.add(secret);
+    public synchronized List<StoredRecord> list(Map<String, String> labels) {
+        List<StoredRecord> matching = new ArrayList<>();
+        for (StoredRecord record : records.values()) {
+            if (record.labels().entrySet().containsAll(labels.entrySet())) {
+                matching.add(record);
             }
         }
         return matching;
     }
 
     @Override
-    public synchronized Optional<Secret> get(String name) {
+    public synchronized Optional<StoredRecord> get(String name) {
         return Optional.ofNullable(records.get(name));
     }
 

@@ -2,16 +2,18 @@ package dev.capstan.agent.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.DesiredState;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
+import dev.capstan.agent.cluster.Hooks;
+import dev.capstan.agent.config.AddressPolicy;
 import dev.capstan.agent.config.Environment;
-import dev.capstan.agent.health.AddressPolicy;
 import dev.capstan.agent.health.CheckRunner;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.Yaml;
 import dev.capstan.agent.release.NewRelease;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.work.WorkSlots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
@@ -30,7 +32,7 @@ class RolloutControllerTest {
     private static final Environment ROLLING = environment(Environment.Strategy.ROLLING, List.of(100));
 
     private final MemoryCluster cluster = new MemoryCluster();
-    private final ReleaseStore store = ReleaseStore.over(new MemoryRecords(), 20, Clock.systemUTC());
+    private final ReleaseStore store = ReleaseStore.remembering(new MemoryRecords(), 20, Clock.systemUTC());
 
     /** The hooks the controller ran, by name. */
     private final List<String> hooksRun = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -195,9 +197,9 @@ class RolloutControllerTest {
         cluster.writes.clear();
         RolloutRequest plain = request("2", CANARY, Optional.empty());
         RenderedObject takeover = object("v1", "Secret", "capstan-api-tokens", "stringData: {tokens.yaml: x}");
-        RolloutRequest hooked = new RolloutRequest(plain.desired().withHooks(List.of(new dev.capstan.agent.chart.Hook(
-                takeover, java.util.Set.of(dev.capstan.agent.chart.Hook.Event.PRE_UPGRADE), 0,
-                java.util.Set.of(dev.capstan.agent.chart.Hook.DeletePolicy.BEFORE_HOOK_CREATION)))), plain.draft(),
+        RolloutRequest hooked = new RolloutRequest(plain.desired().withHooks(List.of(new dev.capstan.agent.model.Hook(
+                takeover, java.util.Set.of(dev.capstan.agent.model.Hook.Event.PRE_UPGRADE), 0,
+                java.util.Set.of(dev.capstan.agent.model.Hook.DeletePolicy.BEFORE_HOOK_CREATION)))), plain.draft(),
                 plain.env(), plain.resumed(), plain.observer());
 
         assertThat(controller.roll(hooked)).isInstanceOfSatisfying(RolloutResult.Rejected.class, rejected ->
@@ -215,8 +217,8 @@ class RolloutControllerTest {
         hooksEnd = new Hooks.Outcome.Interrupted();
         RolloutRequest plain = request("2", CANARY, Optional.empty());
         RenderedObject migrate = object("batch/v1", "Job", "migrate", "spec: {template: {spec: {containers: []}}}");
-        RolloutRequest hooked = new RolloutRequest(plain.desired().withHooks(List.of(new dev.capstan.agent.chart.Hook(
-                migrate, java.util.Set.of(dev.capstan.agent.chart.Hook.Event.PRE_UPGRADE), 0, java.util.Set.of()))),
+        RolloutRequest hooked = new RolloutRequest(plain.desired().withHooks(List.of(new dev.capstan.agent.model.Hook(
+                migrate, java.util.Set.of(dev.capstan.agent.model.Hook.Event.PRE_UPGRADE), 0, java.util.Set.of()))),
                 plain.draft(), plain.env(), plain.resumed(), plain.observer());
 
         assertThat(controller.roll(hooked)).isInstanceOf(RolloutResult.Interrupted.class);

@@ -2,11 +2,11 @@ package dev.capstan.agent.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.chart.Yaml;
 import dev.capstan.agent.config.Environment;
-import dev.capstan.agent.chart.StoredManifests;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.StoredManifests;
+import dev.capstan.agent.model.Yaml;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +80,7 @@ class RolloutPlannerTest {
 
     @Test
     void storedManifestsReadBackAsTheObjectsThatWereApplied() {
-        var desired = new dev.capstan.agent.chart.DesiredState("api", "prod", "c1",
+        var desired = new dev.capstan.agent.model.DesiredState("api", "prod", "c1",
                 List.of(CONFIG, deployment("api:1", 2)), "digest");
         List<RenderedObject> parsed = StoredManifests.parse("api", desired.manifest());
         assertThat(parsed).extracting(RenderedObject::key).containsExactly(CONFIG.key(),

@@ -1,4 +1,4 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

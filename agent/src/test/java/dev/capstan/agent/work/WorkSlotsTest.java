@@ -1,4 +1,4 @@
-package dev.capstan.agent.rollout;
+package dev.capstan.agent.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.capstan.agent.observe;
+package dev.capstan.agent.model;
 
 import java.io.FileNotFoundException;
 import java.io.InterruptedIOException;

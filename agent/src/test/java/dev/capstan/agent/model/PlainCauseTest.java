@@ -1,4 +1,4 @@
-package dev.capstan.agent.observe;
+package dev.capstan.agent.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
 /**
  * A render that failed through no fault of its chart: the render process it ran in was killed for another chart's

@@ -1,4 +1,4 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
 import java.util.List;
 import java.util.Map;
@@ -23,14 +23,14 @@ public record Capabilities(String kubeVersion, ApiVersions apiVersions) {
         return Integer.toHexString((kubeVersion + apiVersions.sorted()).hashCode());
     }
 
-    Map<String, Object> asTemplateContext() {
+    public Map<String, Object> asTemplateContext() {
         return Map.of("kubeVersion", kubeVersion, "apiVersions", apiVersions);
     }
 
     /**
      * The API versions a cluster serves, as {@code group/version} and {@code group/version/Kind} strings. Templates
      * call {@code capabilities.apiVersions.has("policy/v1/PodDisruptionBudget")}: the only Java method a template may
-     * call (see {@link SandboxedMethodAccess}).
+     * call (see {@code chart.SandboxedMethodAccess}).
      */
     public record ApiVersions(Set<String> versions) {
         public ApiVersions {

@@ -1,4 +1,4 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
 import java.util.List;
 import java.util.Set;

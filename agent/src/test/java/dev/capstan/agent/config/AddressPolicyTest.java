@@ -1,4 +1,4 @@
-package dev.capstan.agent.health;
+package dev.capstan.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,5 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
-import dev.capstan.agent.model.Labels;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.capstan.agent.rollout;
+package dev.capstan.agent.work;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;

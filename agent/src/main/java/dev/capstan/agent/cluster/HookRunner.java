@@ -1,9 +1,8 @@
-package dev.capstan.agent.rollout;
+package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.Hook;
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.cluster.ApplyResult;
-import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.model.Hook;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.work.WorkSlots;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,4 +1,4 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
 /** Identity of a Kubernetes object: group/kind/namespace/name. Namespace is empty for cluster-scoped objects. */
 public record ObjectKey(String apiVersion, String kind, String namespace, String name) {

@@ -1,4 +1,4 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
 /**
  * A chart that cannot be loaded or rendered. The message always names the chart and, where known, the file and line,
@@ -13,11 +13,11 @@ public class ChartException extends RuntimeException {
     private final String problem;
 
     public ChartException(String chart, String file, int line, String problem) {
-        super(format(chart, file, line, dev.capstan.agent.model.Messages.bounded(problem)));
+        super(format(chart, file, line, Messages.bounded(problem)));
         this.chart = chart;
         this.file = file;
         this.line = line;
-        this.problem = dev.capstan.agent.model.Messages.bounded(problem);
+        this.problem = Messages.bounded(problem);
     }
 
     public String chart() {

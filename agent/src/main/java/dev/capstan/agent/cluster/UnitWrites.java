@@ -1,11 +1,7 @@
-package dev.capstan.agent.rollout;
+package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.cluster.ApplyResult;
-import dev.capstan.agent.cluster.LiveState;
-import dev.capstan.agent.cluster.Pruner;
-import dev.capstan.agent.cluster.ServerSideApplier;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

@@ -1,6 +1,6 @@
-package dev.capstan.agent.rollout;
+package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.Hook;
+import dev.capstan.agent.model.Hook;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -1,12 +1,8 @@
-package dev.capstan.agent.rollout;
+package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.chart.ObjectKey;
-import dev.capstan.agent.chart.RenderedObject;
-import dev.capstan.agent.cluster.ApplyResult;
-import dev.capstan.agent.cluster.LiveState;
-import dev.capstan.agent.cluster.Pruner;
-import dev.capstan.agent.cluster.ServerSideApplier;
 import dev.capstan.agent.model.Labels;
+import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.model.RenderedObject;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
@@ -55,7 +51,7 @@ final class ClusterUnitWrites implements UnitWrites {
         // Remembered before the apply: a canary applied and then lost track of would be an orphan.
         for (RenderedObject object : objects) {
             Map<String, Object> labels = labels(object);
-            if (labels.containsKey(Canary.TRACK_LABEL)) {
+            if (labels.containsKey(Labels.TRACK)) {
                 appliedCanaries.put(object.key(), labels.get(Labels.CHART) + "/" + labels.get(Labels.ENV));
             }
         }
@@ -91,7 +87,7 @@ final class ClusterUnitWrites implements UnitWrites {
             String apiVersion = kind.substring(0, kind.lastIndexOf('/'));
             for (GenericKubernetesResource object : live.managedBy(chart, env, List.of(kind))) {
                 Map<String, String> labels = object.getMetadata().getLabels();
-                if (labels != null && labels.containsKey(Canary.TRACK_LABEL)) {
+                if (labels != null && labels.containsKey(Labels.TRACK)) {
                     canaries.add(new ObjectKey(apiVersion, kind.substring(apiVersion.length() + 1),
                             object.getMetadata().getNamespace(), object.getMetadata().getName()));
                 }

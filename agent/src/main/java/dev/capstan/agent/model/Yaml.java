@@ -1,4 +1,4 @@
-package dev.capstan.agent.chart;
+package dev.capstan.agent.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

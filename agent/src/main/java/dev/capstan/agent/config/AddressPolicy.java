@@ -1,4 +1,4 @@
-package dev.capstan.agent.health;
+package dev.capstan.agent.config;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
