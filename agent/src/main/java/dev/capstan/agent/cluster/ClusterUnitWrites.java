@@ -47,6 +47,11 @@ final class ClusterUnitWrites implements UnitWrites {
     }
 
     @Override
+    public void checkFence() {
+        applier.fence().check();
+    }
+
+    @Override
     public ApplyResult apply(List<RenderedObject> objects) {
         // Remembered before the apply: a canary applied and then lost track of would be an orphan.
         for (RenderedObject object : objects) {

@@ -20,6 +20,13 @@ public interface UnitWrites {
 
     ApplyResult apply(List<RenderedObject> objects);
 
+    /**
+     * Throws {@link WriteFence.LeaseLost} unless this replica may still write for the unit at work: checked as each
+     * step starts, even one with nothing to send, so a replica woken past its Lease goes no step further.
+     */
+    default void checkFence() {
+    }
+
     int delete(List<ObjectKey> keys);
 
     /**

@@ -134,6 +134,7 @@ public final class RolloutController {
                 return hookFailed(release, steps.get(0), failed.signals(), request, lastGood, lastGoodObjects);
             }
             for (Step step : resumeFrom(steps, request.resumed())) {
+                writes.checkFence();
                 if (!step.phase().equals(release.phase())) {
                     // A new record starts at its first step: one write fewer per rollout.
                     release = store.save(release.withPhase(step.phase(), clock.instant()));

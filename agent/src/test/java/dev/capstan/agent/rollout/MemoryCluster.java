@@ -2,6 +2,7 @@ package dev.capstan.agent.rollout;
 
 import dev.capstan.agent.cluster.ApplyResult;
 import dev.capstan.agent.cluster.UnitWrites;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.health.Health;
 import dev.capstan.agent.health.LiveHealth;
 import dev.capstan.agent.model.Labels;
@@ -29,6 +30,18 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
     private String rejectHooks;
     private int transientFailures;
     private boolean failUnderTraffic;
+    /** What every write passes, as the applier's fence: open until {@link #loseLease()}. */
+    private WriteFence fence = WriteFence.open();
+
+    /** From now on this replica has lost its Lease: every write, and every step's fence check, throws. */
+    void loseLease() {
+        fence = new WriteFence(unit -> false);
+    }
+
+    @Override
+    public synchronized void checkFence() {
+        fence.check();
+    }
 
     /** From now on a blue-green copy is Degraded once a Service selects it alone (it breaks under traffic). */
     void failUnderTraffic() {
@@ -76,6 +89,9 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
 
     @Override
     public synchronized ApplyResult apply(List<RenderedObject> objects) {
+        if (!objects.isEmpty()) {
+            fence.check();
+        }
         if (transientFailures > 0 && !objects.isEmpty()) {
             transientFailures--;
             return new ApplyResult.Rejected(objects.get(0).key(), "Internal error occurred: etcd timeout", true);

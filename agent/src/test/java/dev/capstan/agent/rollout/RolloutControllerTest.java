@@ -1,8 +1,10 @@
 package dev.capstan.agent.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.capstan.agent.cluster.Hooks;
+import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.config.AddressPolicy;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.health.CheckRunner;
@@ -18,6 +20,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -225,6 +228,35 @@ class RolloutControllerTest {
         assertThat(hooksRun).containsExactly("migrate");
         assertThat(history()).containsExactly("1 deployed", "2 progressing");
         assertThat(cluster.image("api")).endsWith(":1");
+    }
+
+    @Test
+    void aReplicaWokenPastItsLeaseGoesNoStepFurtherEvenWithNothingToSend() {
+        // bench PausedLeaderSoak: a leader paused past its Lease woke, resumed at a full step with nothing changed and
+        // logged "rollout step full: applying 0 of 3 objects" before the record write stopped it.
+        RolloutController sendingOnlyChanges = controller(objects -> objects.stream()
+                .filter(o -> !o.equals(cluster.live.get(o.key()))).toList());
+        sendingOnlyChanges.roll(request("1", CANARY, Optional.empty()));
+        roll("2", CANARY);
+        Release progressing = store.save(store.history("web", "staging").get(1).withStatus(Release.Status.PROGRESSING,
+                Clock.systemUTC().instant()).withPhase("full", Clock.systemUTC().instant()));
+        List<String> historyBefore = history();
+        List<String> stepsStarted = new ArrayList<>();
+        RolloutRequest resumed = request("2", CANARY, Optional.of(progressing));
+        RolloutRequest watched = new RolloutRequest(resumed.desired(), resumed.draft(), resumed.env(),
+                resumed.resumed(), new RolloutObserver() {
+                    @Override
+                    public void stepStarted(String phase) {
+                        stepsStarted.add(phase);
+                    }
+                });
+        cluster.writes.clear();
+        cluster.loseLease();
+
+        assertThatThrownBy(() -> sendingOnlyChanges.roll(watched)).isInstanceOf(WriteFence.LeaseLost.class);
+        assertThat(stepsStarted).isEmpty();
+        assertThat(cluster.writes).isEmpty();
+        assertThat(history()).isEqualTo(historyBefore);
     }
 
     @Test
