@@ -63,10 +63,10 @@ public final class OwnCluster implements AutoCloseable {
     }
 
     /** Records kept current by a watch; closing stops it. */
-    public record WatchedRecords(Supplier<List<StoredRecord>> current, AutoCloseable watch) implements AutoCloseable {
+    public record WatchedRecords(Supplier<List<StoredRecord>> current, Runnable stop) implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            watch.close();
+        public void close() {
+            stop.run();
         }
     }
 

@@ -35,14 +35,6 @@ public record Release(String chart, String env, int revision, String commit, Str
         origin = origin == null ? Origin.UNKNOWN : origin;
     }
 
-    public Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
-                   Status status, Instant startedAt, Instant updatedAt, String digest, String message,
-                   String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold,
-                   List<Correction> corrections) {
-        this(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt, digest, message,
-                source, phase, failingChecks, rollbackTo, hold, corrections, Origin.UNKNOWN);
-    }
-
     /**
      * Where a revision came from: the commit's author and the first line of its message (empty for records written
      * before they were kept), and who made it: {@link #BY_AGENT}, {@link #BY_AUTOMATIC_ROLLBACK} or
@@ -67,13 +59,6 @@ public record Release(String chart, String env, int revision, String commit, Str
         }
     }
 
-    public Release(String chart, String env, int revision, String commit, String chartVersion, String appVersion,
-                   Status status, Instant startedAt, Instant updatedAt, String digest, String message,
-                   String source, String phase, List<String> failingChecks, int rollbackTo, Hold hold) {
-        this(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt, digest, message,
-                source, phase, failingChecks, rollbackTo, hold, List.of());
-    }
-
     /**
      * Drift Capstan corrected: when, which object, which fields had changed, and who had changed them (the other
      * field manager, as the API server recorded it; empty when unknown, e.g. a deleted object).
@@ -89,8 +74,7 @@ public record Release(String chart, String env, int revision, String commit, Str
         List<Correction> all = new java.util.ArrayList<>(corrections);
         all.add(correction);
         List<Correction> kept = all.subList(Math.max(0, all.size() - MAX_CORRECTIONS), all.size());
-        return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt,
-                digest, message, source, phase, failingChecks, rollbackTo, hold, kept, origin);
+        return toBuilder().corrections(kept).build();
     }
 
     public enum Status {
@@ -122,23 +106,153 @@ public record Release(String chart, String env, int revision, String commit, Str
     }
 
     public Release withStatus(Status newStatus, Instant at) {
-        return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
-                message, source, phase, failingChecks, rollbackTo, hold, corrections, origin);
+        return toBuilder().status(newStatus).updatedAt(at).build();
     }
 
     public Release withPhase(String newPhase, Instant at) {
-        return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
-                message, source, newPhase, failingChecks, rollbackTo, hold, corrections, origin);
+        return toBuilder().phase(newPhase).updatedAt(at).build();
     }
 
     public Release withHold(Hold newHold, Instant at) {
-        return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, at, digest,
-                message, source, phase, failingChecks, rollbackTo, newHold, corrections, origin);
+        return toBuilder().hold(newHold).updatedAt(at).build();
     }
 
     /** Ends a rollout: final status, what it says, the failing checks (empty unless it failed). */
     public Release ended(Status newStatus, String newMessage, List<String> checks, Instant at) {
-        return new Release(chart, env, revision, commit, chartVersion, appVersion, newStatus, startedAt, at, digest,
-                newMessage, source, "", checks, rollbackTo, hold, corrections, origin);
+        return toBuilder().status(newStatus).message(newMessage).phase("").failingChecks(checks).updatedAt(at)
+                .build();
+    }
+
+    /** A release built field by field, by name. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This release as a builder, to change some of its fields. */
+    public Builder toBuilder() {
+        return new Builder().chart(chart).env(env).revision(revision).commit(commit).chartVersion(chartVersion)
+                .appVersion(appVersion).status(status).startedAt(startedAt).updatedAt(updatedAt).digest(digest)
+                .message(message).source(source).phase(phase).failingChecks(failingChecks).rollbackTo(rollbackTo)
+                .hold(hold).corrections(corrections).origin(origin);
+    }
+
+    /** Builds a {@link Release} by naming its fields; what is not named takes the record's defaults. */
+    public static final class Builder {
+        private String chart;
+        private String env;
+        private int revision;
+        private String commit;
+        private String chartVersion;
+        private String appVersion;
+        private Status status;
+        private Instant startedAt;
+        private Instant updatedAt;
+        private String digest;
+        private String message;
+        private String source;
+        private String phase;
+        private List<String> failingChecks;
+        private int rollbackTo;
+        private Hold hold;
+        private List<Correction> corrections;
+        private Origin origin;
+
+        private Builder() {
+        }
+
+        public Builder chart(String value) {
+            chart = value;
+            return this;
+        }
+
+        public Builder env(String value) {
+            env = value;
+            return this;
+        }
+
+        public Builder revision(int value) {
+            revision = value;
+            return this;
+        }
+
+        public Builder commit(String value) {
+            commit = value;
+            return this;
+        }
+
+        public Builder chartVersion(String value) {
+            chartVersion = value;
+            return this;
+        }
+
+        public Builder appVersion(String value) {
+            appVersion = value;
+            return this;
+        }
+
+        public Builder status(Status value) {
+            status = value;
+            return this;
+        }
+
+        public Builder startedAt(Instant value) {
+            startedAt = value;
+            return this;
+        }
+
+        public Builder updatedAt(Instant value) {
+            updatedAt = value;
+            return this;
+        }
+
+        public Builder digest(String value) {
+            digest = value;
+            return this;
+        }
+
+        public Builder message(String value) {
+            message = value;
+            return this;
+        }
+
+        public Builder source(String value) {
+            source = value;
+            return this;
+        }
+
+        public Builder phase(String value) {
+            phase = value;
+            return this;
+        }
+
+        public Builder failingChecks(List<String> value) {
+            failingChecks = value;
+            return this;
+        }
+
+        public Builder rollbackTo(int value) {
+            rollbackTo = value;
+            return this;
+        }
+
+        public Builder hold(Hold value) {
+            hold = value;
+            return this;
+        }
+
+        public Builder corrections(List<Correction> value) {
+            corrections = value;
+            return this;
+        }
+
+        public Builder origin(Origin value) {
+            origin = value;
+            return this;
+        }
+
+        public Release build() {
+            return new Release(chart, env, revision, commit, chartVersion, appVersion, status, startedAt, updatedAt,
+                    digest, message, source, phase, failingChecks, rollbackTo, hold, corrections, origin);
+        }
     }
 }

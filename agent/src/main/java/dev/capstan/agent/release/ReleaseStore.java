@@ -74,9 +74,10 @@ public final class ReleaseStore {
         List<Release> history = history(draft.chart(), draft.env());
         int revision = history.stream().mapToInt(Release::revision).max().orElse(0) + 1;
         var now = clock.instant();
-        Release release = new Release(draft.chart(), draft.env(), revision, draft.commit(), draft.chartVersion(),
-                draft.appVersion(), status, now, now, draft.digest(), draft.message(), draft.source(), phase, List.of(),
-                draft.rollbackTo(), Release.Hold.NONE, List.of(), draft.origin());
+        Release release = Release.builder().chart(draft.chart()).env(draft.env()).revision(revision)
+                .commit(draft.commit()).chartVersion(draft.chartVersion()).appVersion(draft.appVersion())
+                .status(status).startedAt(now).updatedAt(now).digest(draft.digest()).message(draft.message())
+                .source(draft.source()).phase(phase).rollbackTo(draft.rollbackTo()).origin(draft.origin()).build();
         records.create(name(draft.chart(), draft.env(), revision),
                 Map.of(LABEL_CHART, draft.chart(), LABEL_ENV, draft.env()),
                 Map.of(RECORD, StoredRecord.toJson(release), MANIFESTS, Gzip.pack(draft.manifests())));

@@ -31,7 +31,8 @@ class ResumeFromTest {
 
     private static Release progressing(String phase) {
         Instant t = Instant.EPOCH;
-        return new Release("web", "staging", 2, "c2", "1.0.0", "1", Release.Status.PROGRESSING, t, t, "d", "", "s",
-                phase, List.of(), 0, Release.Hold.NONE);
+        return Release.builder().chart("web").env("staging").revision(2).commit("c2").chartVersion("1.0.0")
+                .appVersion("1").status(Release.Status.PROGRESSING).startedAt(t).updatedAt(t).digest("d").source("s")
+                .phase(phase).build();
     }
 }

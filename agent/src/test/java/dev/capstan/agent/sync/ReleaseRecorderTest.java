@@ -11,8 +11,9 @@ class ReleaseRecorderTest {
     private static final Instant T = Instant.parse("2026-11-22T10:00:00Z");
 
     private static Release release(int revision, Release.Status status, int rollbackTo, Release.Hold hold) {
-        return new Release("api", "dev", revision, "c" + revision, "1.0.0", "1.0", status, T, T, "d", "",
-                "src" + revision, "", List.of(), rollbackTo, hold);
+        return Release.builder().chart("api").env("dev").revision(revision).commit("c" + revision)
+                .chartVersion("1.0.0").appVersion("1.0").status(status).startedAt(T).updatedAt(T).digest("d")
+                .source("src" + revision).rollbackTo(rollbackTo).hold(hold).build();
     }
 
     @Test
