@@ -179,7 +179,7 @@ public final class Agent implements AutoCloseable {
             })), () -> LOG.warn("the HTTP API is open (no api.tokensFile): bind it to a trusted network only"));
             if (!config.destinations().restricted()) {
                 LOG.warn("no destinations in the agent config: units may write any namespace but the agent's own "
-                        + "and any cluster-scoped kind (README: Destinations)");
+                        + "and any cluster-scoped kind (docs/security.md: Destinations)");
             }
             List<AutoCloseable> reporters = new java.util.ArrayList<>(List.of(alerter, tracing));
             viewRecords.ifPresent(reporters::add);
