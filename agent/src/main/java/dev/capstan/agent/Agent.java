@@ -25,7 +25,7 @@ import dev.capstan.agent.sync.CommitStatusFeed;
 import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncEngine;
-import dev.capstan.agent.sync.SyncLoop;
+import dev.capstan.agent.sync.CycleTrigger;
 import dev.capstan.agent.sync.UnitActions;
 import dev.capstan.agent.webhook.WebhookProcessor;
 import dev.capstan.agent.webhook.WebhookRoutes;
@@ -58,8 +58,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The long-running agent. A {@link SyncLoop} runs reconcile cycles on one worker thread (JGit and fabric8 block, so
- * they never run on an event loop) on a jittered poll timer and on accepted webhooks; the HTTP server answers from
+ * The long-running agent. A {@link CycleTrigger} runs reconcile cycles on one worker thread (JGit and fabric8 block, so
+ * they never run on an event cycles) on a jittered poll timer and on accepted webhooks; the HTTP server answers from
  * in-memory state.
  */
 public final class Agent implements AutoCloseable {
@@ -80,14 +80,14 @@ public final class Agent implements AutoCloseable {
     private final GitSource source;
     private final StatusBoard board;
     private final HttpServer server;
-    private final SyncLoop loop;
+    private final CycleTrigger cycles;
     private final PrometheusMeterRegistry metrics;
     private final SyncEngine engine;
     private final List<AutoCloseable> reporters;
     private final AtomicBoolean closing;
 
     private Agent(Vertx vertx, WorkerExecutor worker, OwnCluster cluster, GitSource source, StatusBoard board,
-                  HttpServer server, SyncLoop loop, PrometheusMeterRegistry metrics, SyncEngine engine,
+                  HttpServer server, CycleTrigger cycles, PrometheusMeterRegistry metrics, SyncEngine engine,
                   List<AutoCloseable> reporters, AtomicBoolean closing) {
         this.reporters = reporters;
         this.closing = closing;
@@ -98,7 +98,7 @@ public final class Agent implements AutoCloseable {
         this.source = source;
         this.board = board;
         this.server = server;
-        this.loop = loop;
+        this.cycles = cycles;
         this.metrics = metrics;
     }
 
@@ -134,14 +134,14 @@ public final class Agent implements AutoCloseable {
                 new SyncEngine.Observability(metrics, tracing.tracer(), alerter,
                         new IncidentStore(cluster.records(RecordKind.INCIDENTS, fence), INCIDENT_LIMIT)));
         WorkerExecutor worker = vertx.createSharedWorkerExecutor("capstan-reconciler", 1, 30, TimeUnit.MINUTES);
-        SyncLoop loop = new SyncLoop(vertx, worker, engine::reconcile, config.repo().pollInterval());
+        CycleTrigger cycles = new CycleTrigger(vertx, worker, engine::reconcile, config.repo().pollInterval());
         Optional<PushSignal> pushSignal = config.ha().enabled()
                 ? Optional.of(cluster.pushSignal(config.ha(), Clock.systemUTC()))
                 : Optional.empty();
         // A push announced: by a webhook to this replica, or by another replica's stamp (HA).
         Runnable pushed = () -> {
             board.repoBoard().webhookReceived(java.time.Instant.now());
-            loop.trigger();
+            cycles.trigger();
         };
         WebhookRoutes webhooks = new WebhookRoutes(new WebhookProcessor(config.repo().branch(), secrets::secret),
                 () -> {
@@ -164,7 +164,7 @@ public final class Agent implements AutoCloseable {
             HttpServer server = vertx.createHttpServer(serverOptions(config.api()))
                     .connectionHandler(slowClients::connected)
                     .requestHandler(slowClients.guard(HttpApi.router(vertx, board, metrics, webhooks,
-                            engine.actions(), loop::trigger, config.api(), tokens, views)))
+                            engine.actions(), cycles::trigger, config.api(), tokens, views)))
                     .listen(config.http().port(), config.http().host())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.setPeriodic(SECRET_RELOAD_MS, id -> vertx.executeBlocking(() -> {
@@ -190,15 +190,15 @@ public final class Agent implements AutoCloseable {
             });
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
-                reporters.add(0, campaign(config, cluster, board, vertx, loop, engine, closing, store,
+                reporters.add(0, campaign(config, cluster, board, vertx, cycles, engine, closing, store,
                         pushSignal.orElseThrow(), pushed, views.orElseThrow(), onLostLeadership));
             } else {
-                loop.start();
+                cycles.start();
             }
             LOG.info("capstan agent started: branch {}, poll every {}, http port {}, webhooks {}, ha {}",
                     config.repo().branch(), config.repo().pollInterval(), server.actualPort(),
                     config.webhooks().secrets().keySet(), config.ha().enabled() ? config.ha().identity() : "off");
-            return new Agent(vertx, worker, cluster, source, board, server, loop, metrics, engine,
+            return new Agent(vertx, worker, cluster, source, board, server, cycles, metrics, engine,
                     reporters, closing);
         } catch (ExecutionException | TimeoutException | ConfigException e) {
             vertx.close();
@@ -226,7 +226,7 @@ public final class Agent implements AutoCloseable {
      * dead replica's shard is taken over.
      */
     private static AutoCloseable campaign(AgentConfig config, OwnCluster cluster, StatusBoard board, Vertx vertx,
-                                          SyncLoop loop, SyncEngine engine,
+                                          CycleTrigger cycles, SyncEngine engine,
                                           AtomicBoolean closing, ReleaseStore store, PushSignal pushSignal,
                                           Runnable pushed, ShardViews views, Runnable onLostLeadership) {
         String me = config.ha().identity();
@@ -234,8 +234,8 @@ public final class Agent implements AutoCloseable {
         Shards shards = Shards.leased(sharding.count(), sharding.by());
         board.role().shards(shards);
         board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
-        // On Vert.x's worker pool, not the reconciler's one thread: a sharded replica's cycles must not wait for it.
-        OtherReplicas others = new OtherReplicas(views, engine, board, loop, Clock.systemUTC());
+        // On Vert.x's worker pool, not the cycles' one thread: a sharded replica's cycles must not wait for it.
+        OtherReplicas others = new OtherReplicas(views, engine, board, cycles, Clock.systemUTC());
         Runnable refresh = () -> vertx.executeBlocking(() -> {
             others.follow();
             return null;
@@ -253,7 +253,7 @@ public final class Agent implements AutoCloseable {
                         store.invalidate(unit -> shards.shardOfUnit(unit) == mine);
                         shards.took(mine);
                         board.role().leadership(new AgentRole.Leadership(true, me, true, me));
-                        loop.start();
+                        cycles.start();
                     },
                     () -> {
                         shards.lost(mine);
@@ -261,7 +261,7 @@ public final class Agent implements AutoCloseable {
                             // Another replica may hold it now: nothing of this replica may write any more.
                             board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
                             LOG.error("{} lost {}: stopping reconciliation", me, config.ha().leaseOf(mine));
-                            loop.stop(Duration.ofSeconds(5));
+                            cycles.stop(Duration.ofSeconds(5));
                             engine.stop(Duration.ofSeconds(5));
                             onLostLeadership.run();
                         }
@@ -338,13 +338,13 @@ public final class Agent implements AutoCloseable {
 
     /** Asks for a reconcile cycle now (what an accepted webhook does). */
     public void syncNow() {
-        loop.trigger();
+        cycles.trigger();
     }
 
     @Override
     public void close() {
         closing.set(true);
-        loop.stop(Duration.ofSeconds(30));
+        cycles.stop(Duration.ofSeconds(30));
         engine.stop(Duration.ofSeconds(10));
         try {
             worker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

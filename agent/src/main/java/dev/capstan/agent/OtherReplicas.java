@@ -5,7 +5,7 @@ import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncEngine;
-import dev.capstan.agent.sync.SyncLoop;
+import dev.capstan.agent.sync.CycleTrigger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,15 +25,15 @@ final class OtherReplicas {
     private final ShardViews views;
     private final SyncEngine engine;
     private final StatusBoard board;
-    private final SyncLoop loop;
+    private final CycleTrigger cycles;
     private final Clock clock;
     private Instant lastFullRead = Instant.MIN;
 
-    OtherReplicas(ShardViews views, SyncEngine engine, StatusBoard board, SyncLoop loop, Clock clock) {
+    OtherReplicas(ShardViews views, SyncEngine engine, StatusBoard board, CycleTrigger cycles, Clock clock) {
         this.views = views;
         this.engine = engine;
         this.board = board;
-        this.loop = loop;
+        this.cycles = cycles;
         this.clock = clock;
     }
 
@@ -54,7 +54,7 @@ final class OtherReplicas {
             engine.refreshUnits(changed);
         }
         if (!changed.isEmpty() && shards.by() == AgentConfig.ShardKey.CLUSTER && !shards.held().isEmpty()) {
-            loop.trigger();
+            cycles.trigger();
         }
     }
 }

@@ -37,14 +37,14 @@ public final class SyncEngine implements AutoCloseable {
     /** Units at work at once (rendering, applying); units waiting in health gates do not count. */
     static final int UNIT_PARALLELISM = 8;
 
-    private final Reconciler reconciler;
+    private final CommitCycle cycle;
     private final UnitActions actions;
     private final ReleaseRecorder releases;
     private final IncidentRecorder incidents;
     private final StatusBoard board;
     private final ClusterTargets clusters;
     private final UnitRenderer unitRenderer;
-    /** Shared by every cluster's gates and the unit scheduler: how many units work at once, wherever they deploy. */
+    /** Shared by every cluster's gates and the unit workers: how many units work at once, wherever they deploy. */
     private final WorkSlots slots = new WorkSlots(UNIT_PARALLELISM);
 
     /**
@@ -78,14 +78,14 @@ public final class SyncEngine implements AutoCloseable {
         this.unitRenderer = UnitRenderer.forInstall(config.releases().install());
         SyncServices services = new SyncServices(clusters, store, releases, incidents, board, clock, metrics,
                 observability.tracer(), observability.alerter());
-        UnitSync unitSync = new UnitSync(services, unitRenderer, drift::awaitApplied, drift::rules);
-        this.reconciler = new Reconciler(services, fetcher, unitSync, drift,
+        UnitWork unitWork = new UnitWork(services, unitRenderer, drift::awaitApplied, drift::rules);
+        this.cycle = new CommitCycle(services, fetcher, unitWork, drift,
                 new AlertTicker(observability.alerter(), board, clock), new RemovedUnits(clusters, store, releases,
                         board.histories(), board.unitStates(), board.driftBoard(), clock), slots);
-        this.actions = new UnitActions(reconciler, clusters, releases, board, drift, clock);
+        this.actions = new UnitActions(cycle, clusters, releases, board, drift, clock);
         drift.healWith(new DriftHealer(clusters, store, releases::refresh, observability.alerter(), metrics, clock));
         // A hand edit is seen (and healed) within a moment of the informer's event, not at the next poll.
-        clusters.onLiveChange(reconciler::liveChanged);
+        clusters.onLiveChange(cycle::liveChanged);
     }
 
     /** The rollouts to one cluster; records (and the Lease) live in the agent's own cluster only. */
@@ -97,7 +97,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** One cycle: fetch, plan, hand the units to their workers. Blocking; never waits for a rollout. */
     public void reconcile() {
-        reconciler.reconcile();
+        cycle.reconcile();
     }
 
     /** A standby's work: read the release and incident records the leader writes, so reads stay current. */
@@ -130,7 +130,7 @@ public final class SyncEngine implements AutoCloseable {
 
     /** Stops the unit workers, waiting at most {@code timeout} for rollouts under way. */
     public void stop(Duration timeout) {
-        reconciler.stop(timeout);
+        cycle.stop(timeout);
         unitRenderer.close();
     }
 

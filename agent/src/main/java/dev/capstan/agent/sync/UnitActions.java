@@ -28,7 +28,7 @@ public final class UnitActions {
         }
     }
 
-    private final Reconciler reconciler;
+    private final CommitCycle cycle;
     private final ClusterTargets clusters;
     private final ReleaseRecorder releases;
     private final UnitStates units;
@@ -37,9 +37,9 @@ public final class UnitActions {
     private final DriftReporter drift;
     private final Clock clock;
 
-    UnitActions(Reconciler reconciler, ClusterTargets clusters, ReleaseRecorder releases,
+    UnitActions(CommitCycle cycle, ClusterTargets clusters, ReleaseRecorder releases,
                 StatusBoard status, DriftReporter drift, Clock clock) {
-        this.reconciler = reconciler;
+        this.cycle = cycle;
         this.clusters = clusters;
         this.releases = releases;
         // Writes where the unit stands; reads its history and the repository's commit.
@@ -55,7 +55,7 @@ public final class UnitActions {
      * it there until its source changes or it is resumed.
      */
     public Answer rollback(String chart, String env, Optional<Integer> revision, String by) {
-        Optional<Reconciler.PlannedUnit> planned = reconciler.planned(chart, env);
+        Optional<CommitCycle.PlannedUnit> planned = cycle.planned(chart, env);
         if (planned.isEmpty()) {
             return new Answer.Refused(404, "no unit " + chart + "/" + env + " in the tracked commit");
         }
@@ -73,9 +73,9 @@ public final class UnitActions {
         if (target.get().status() == Release.Status.PROGRESSING) {
             return new Answer.Refused(409, "revision " + target.get().revision() + " is still progressing");
         }
-        Reconciler.PlannedUnit unit = planned.get();
+        CommitCycle.PlannedUnit unit = planned.get();
         Release to = target.get();
-        reconciler.scheduler().act(unit.unit().id(), () -> {
+        cycle.workers().act(unit.unit().id(), () -> {
             MDC.put("chart", chart);
             MDC.put("env", env);
             try {
@@ -101,7 +101,7 @@ public final class UnitActions {
 
     /** Lifts a quarantine or pin: the unit is synced to the tracked commit again. */
     public Answer resume(String chart, String env) {
-        Optional<Reconciler.PlannedUnit> planned = reconciler.planned(chart, env);
+        Optional<CommitCycle.PlannedUnit> planned = cycle.planned(chart, env);
         if (planned.isEmpty()) {
             return new Answer.Refused(404, "no unit " + chart + "/" + env + " in the tracked commit");
         }
@@ -109,11 +109,11 @@ public final class UnitActions {
         if (!(units.unit(unitId) instanceof UnitOutcome.Held held)) {
             return new Answer.Refused(409, unitId + " is not quarantined or pinned");
         }
-        reconciler.scheduler().act(unitId, () -> {
+        cycle.workers().act(unitId, () -> {
             releases.lift(chart, env);
             units.forget(unitId);
             LOG.info("{} resumed: {} lifted", unitId, held.hold().label());
-            reconciler.reoffer();
+            cycle.reoffer();
         });
         return new Answer.Accepted(unitId + ": " + held.hold().label() + " lifted; syncing to the tracked commit");
     }

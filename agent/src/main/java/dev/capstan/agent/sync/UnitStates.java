@@ -32,7 +32,7 @@ public final class UnitStates {
         listeners.add(listener);
     }
 
-    /** Where one unit stands, if known (no copy of the whole map: the scheduler asks this per unit). */
+    /** Where one unit stands, if known (no copy of the whole map: the unit workers ask this per unit). */
     public UnitOutcome unit(String unitId) {
         return units.get(unitId);
     }

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonLineEncoderTest {
-    private final Logger logger = new LoggerContext().getLogger("dev.capstan.agent.sync.UnitSync");
+    private final Logger logger = new LoggerContext().getLogger("dev.capstan.agent.sync.UnitWork");
 
     @Test
     void aLineIsOneJsonObjectWithTheUnitFromTheMdc() throws Exception {
@@ -30,7 +30,7 @@ class JsonLineEncoderTest {
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.path("time").asText()).isEqualTo("2026-12-03T12:00:00.123456789Z");
         assertThat(json.path("message").asText()).isEqualTo("render failed: line 3: \"quoted\"\nand a newline");
-        assertThat(json.path("logger_name").asText()).isEqualTo("dev.capstan.agent.sync.UnitSync");
+        assertThat(json.path("logger_name").asText()).isEqualTo("dev.capstan.agent.sync.UnitWork");
         assertThat(json.path("thread_name").asText()).isEqualTo("unit-7");
         assertThat(json.path("level").asText()).isEqualTo("ERROR");
         assertThat(json.path("chart").asText() + " " + json.path("env").asText() + " " + json.path("commit").asText())

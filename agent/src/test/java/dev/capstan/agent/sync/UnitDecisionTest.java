@@ -84,7 +84,7 @@ class UnitDecisionTest {
         var envs = config.environments();
         var units = java.util.List.of(new Unit("api", envs.get(0)), new Unit("web", envs.get(0)),
                 new Unit("api", envs.get(1)), new Unit("api", envs.get(2)), new Unit("web", envs.get(2)));
-        var previous = Reconciler.previousEnvironments(new Plan(config, units));
+        var previous = CommitCycle.previousEnvironments(new Plan(config, units));
         assertThat(previous).hasSize(2);
         assertThat(previous.get("api/staging").id()).isEqualTo("api/dev");
         assertThat(previous.get("api/prod").id()).isEqualTo("api/staging");

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * called (a webhook). Triggers that arrive during a cycle coalesce into one more cycle, which fetches the newest
  * commit: a burst of pushes costs at most two fetches. {@link #trigger} never blocks, so event loops may call it.
  */
-public final class SyncLoop {
+public final class CycleTrigger {
     private final Vertx vertx;
     private final WorkerExecutor worker;
     private final Runnable cycle;
@@ -22,7 +22,7 @@ public final class SyncLoop {
     private volatile boolean started;
     private volatile long timerId = -1;
 
-    public SyncLoop(Vertx vertx, WorkerExecutor worker, Runnable cycle, Duration interval) {
+    public CycleTrigger(Vertx vertx, WorkerExecutor worker, Runnable cycle, Duration interval) {
         this.vertx = vertx;
         this.worker = worker;
         this.cycle = cycle;

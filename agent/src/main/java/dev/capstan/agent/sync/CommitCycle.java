@@ -30,17 +30,17 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One reconcile cycle: fetch the tracked branch, plan its units and hand them to the {@link UnitScheduler}, which
+ * One reconcile cycle: fetch the tracked branch, plan its units and hand them to the {@link UnitWorkers}, which
  * works on each unit on its own (render, roll out) in environment order. A unit whose sources did not change is
  * carried to the new commit without a render; a held unit stays held. The cycle itself never waits for a rollout.
  * Blocking.
  */
-public final class Reconciler implements UnitScheduler.Work {
-    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+public final class CommitCycle implements UnitWorkers.Work {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitCycle.class);
 
     private final ResilientFetcher fetcher;
     private final ClusterTargets clusters;
-    private final UnitSync unitSync;
+    private final UnitWork unitWork;
     private final UnitStates units;
     private final RepoBoard repo;
     private final DriftBoard driftBoard;
@@ -49,7 +49,7 @@ public final class Reconciler implements UnitScheduler.Work {
     private final Timer cycleTimer;
     private final DriftReporter drift;
     private final ReleaseRecorder releases;
-    private final UnitScheduler scheduler;
+    private final UnitWorkers workers;
     private volatile Plan lastPlan;
     private volatile Revision lastRevision;
     private volatile Map<String, String> lastSources = Map.of();
@@ -72,7 +72,7 @@ public final class Reconciler implements UnitScheduler.Work {
     private final IncidentRecorder incidents;
     private final RemovedUnits removed;
 
-    Reconciler(SyncServices services, ResilientFetcher fetcher, UnitSync unitSync, DriftReporter drift,
+    CommitCycle(SyncServices services, ResilientFetcher fetcher, UnitWork unitWork, DriftReporter drift,
                AlertTicker alerts, RemovedUnits removed, WorkSlots slots) {
         this.removed = removed;
         this.tracer = services.tracer();
@@ -80,7 +80,7 @@ public final class Reconciler implements UnitScheduler.Work {
         this.incidents = services.incidents();
         this.fetcher = fetcher;
         this.clusters = services.clusters();
-        this.unitSync = unitSync;
+        this.unitWork = unitWork;
         this.drift = drift;
         this.releases = services.releases();
         // Writes the repository's state, where units stand, readiness; forgets removed units' drift.
@@ -94,7 +94,7 @@ public final class Reconciler implements UnitScheduler.Work {
         this.cycleTimer = Timer.builder("capstan_reconcile_cycle_seconds")
                 .description("Duration of a cycle: fetch, plan, and handing the units to their workers")
                 .register(services.metrics());
-        this.scheduler = new UnitScheduler(slots, this, unit -> {
+        this.workers = new UnitWorkers(slots, this, unit -> {
             drift.report(List.of(unit));
             alerts.tick();
         });
@@ -176,7 +176,7 @@ public final class Reconciler implements UnitScheduler.Work {
             drift.rules(plan.config().ignoreDifferences());
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
-            scheduler.offer(revision, plan.units(), sources);
+            workers.offer(revision, plan.units(), sources);
             if (newCommit) {
                 LOG.info("{} units planned in {} ms", plan.units().size(), (System.nanoTime() - fetched) / 1_000_000);
             }
@@ -229,7 +229,7 @@ public final class Reconciler implements UnitScheduler.Work {
         if (plan == null) {
             return;
         }
-        drift.report(plan.units().stream().filter(u -> !scheduler.busy(u.id())
+        drift.report(plan.units().stream().filter(u -> !workers.busy(u.id())
                 && !(units.unit(u.id()) instanceof UnitOutcome.Progressing)).toList());
     }
 
@@ -268,7 +268,7 @@ public final class Reconciler implements UnitScheduler.Work {
 
     @Override
     public void run(Unit unit, Revision revision, Map<String, String> sources) {
-        units.record(unitSync.sync(unit, revision, sources.getOrDefault(unit.id(), "")));
+        units.record(unitWork.sync(unit, revision, sources.getOrDefault(unit.id(), "")));
     }
 
     @Override
@@ -318,8 +318,8 @@ public final class Reconciler implements UnitScheduler.Work {
     record PlannedUnit(Unit unit, String source) {
     }
 
-    UnitScheduler scheduler() {
-        return scheduler;
+    UnitWorkers workers() {
+        return workers;
     }
 
     /** Offers the latest revision again (after an operator action changed what a unit needs). */
@@ -327,14 +327,14 @@ public final class Reconciler implements UnitScheduler.Work {
         Revision revision = lastRevision;
         Plan plan = lastPlan;
         if (revision != null && plan != null) {
-            scheduler.offer(revision, plan.units(), lastSources);
+            workers.offer(revision, plan.units(), lastSources);
         }
     }
 
     void stop(Duration timeout) {
         nudges.shutdownNow();
         sweeps.shutdownNow();
-        scheduler.stop(timeout);
+        workers.stop(timeout);
     }
 
     /**
@@ -348,7 +348,7 @@ public final class Reconciler implements UnitScheduler.Work {
             try {
                 nudges.schedule(() -> {
                     nudged.remove(unit);
-                    planned(chart, env).map(PlannedUnit::unit).filter(u -> !scheduler.busy(u.id())
+                    planned(chart, env).map(PlannedUnit::unit).filter(u -> !workers.busy(u.id())
                             && !(units.unit(u.id()) instanceof UnitOutcome.Progressing))
                             .ifPresent(u -> drift.report(List.of(u)));
                 }, NUDGE_DELAY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

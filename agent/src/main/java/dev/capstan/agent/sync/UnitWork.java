@@ -45,8 +45,8 @@ import org.slf4j.MDC;
  * One unit's work at one commit: finish what an earlier agent left progressing, render, roll out, and say where the
  * unit stands. A failure of any kind ends as this unit's outcome and never reaches another unit. Blocking.
  */
-final class UnitSync {
-    private static final Logger LOG = LoggerFactory.getLogger(UnitSync.class);
+final class UnitWork {
+    private static final Logger LOG = LoggerFactory.getLogger(UnitWork.class);
 
     private final ClusterTargets clusters;
     private final UnitRenderer renderer;
@@ -68,7 +68,7 @@ final class UnitSync {
      * @param awaitApplied told of what a rollout applied (object → resourceVersion), so drift waits for it
      * @param ignoreRules  the drift ignore rules of the commit at work
      */
-    UnitSync(SyncServices services, UnitRenderer renderer, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
+    UnitWork(SyncServices services, UnitRenderer renderer, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
              java.util.function.Supplier<List<IgnoreRule>> ignoreRules) {
         this.awaitApplied = awaitApplied;
         this.ignoreRules = ignoreRules;
@@ -153,7 +153,7 @@ final class UnitSync {
             return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
                     UnitOutcome.Stage.APPLY, "environment " + unit.env().name() + ": " + e.getMessage());
         } catch (WriteFence.LeaseLost e) {
-            throw e; // not the unit's failure: another replica holds it now (UnitScheduler abandons it)
+            throw e; // not the unit's failure: another replica holds it now (UnitWorkers abandons it)
         } catch (RuntimeException e) {
             if (ClusterEndpoint.isClusterFailure(e)) {
                 // The cluster did not answer or refused: say which cluster, and why in plain words.

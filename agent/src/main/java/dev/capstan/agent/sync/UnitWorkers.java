@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * unit busy with an older commit picks up the newest one when it finishes. Operator actions (rollback, resume) queue
  * per unit and run before its next sync.
  */
-final class UnitScheduler {
-    private static final Logger LOG = LoggerFactory.getLogger(UnitScheduler.class);
+final class UnitWorkers {
+    private static final Logger LOG = LoggerFactory.getLogger(UnitWorkers.class);
 
     /** A unit's work at a revision. */
     interface Work {
@@ -56,7 +56,7 @@ final class UnitScheduler {
     private long offers;
     private boolean stopped;
 
-    UnitScheduler(WorkSlots slots, Work work, Consumer<Unit> afterEach) {
+    UnitWorkers(WorkSlots slots, Work work, Consumer<Unit> afterEach) {
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("capstan-unit-", 0).factory());
         this.slots = slots;
         this.work = work;
