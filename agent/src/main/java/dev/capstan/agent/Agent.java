@@ -4,7 +4,6 @@ import dev.capstan.agent.api.ApiTokens;
 import dev.capstan.agent.api.HttpApi;
 import dev.capstan.agent.api.ShardViews;
 import dev.capstan.agent.api.SlowClients;
-import dev.capstan.agent.cluster.Leadership;
 import dev.capstan.agent.cluster.OwnCluster;
 import dev.capstan.agent.cluster.PushSignal;
 import dev.capstan.agent.cluster.RecordKind;
@@ -20,9 +19,7 @@ import dev.capstan.agent.observe.HeapWatch;
 import dev.capstan.agent.observe.IncidentStore;
 import dev.capstan.agent.observe.Tracing;
 import dev.capstan.agent.release.ReleaseStore;
-import dev.capstan.agent.sync.AgentRole;
 import dev.capstan.agent.sync.CommitStatusFeed;
-import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncEngine;
 import dev.capstan.agent.sync.CycleTrigger;
@@ -68,7 +65,6 @@ public final class Agent implements AutoCloseable {
     private static final long HEAP_CHECK_MS = 60_000;
     private static final int INCIDENT_LIMIT = 100;
     private static final long TOKEN_RELOAD_MS = 2_000;
-    private static final long STANDBY_REFRESH_MS = 3_000;
     /** Slow or stalled HTTP clients: headers within 10 s, the whole request within 30 s, silence at most 30 s. */
     private static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
     private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(30);
@@ -190,8 +186,9 @@ public final class Agent implements AutoCloseable {
             });
             AtomicBoolean closing = new AtomicBoolean();
             if (config.ha().enabled()) {
-                reporters.add(0, campaign(config, cluster, board, vertx, cycles, engine, closing, store,
-                        pushSignal.orElseThrow(), pushed, views.orElseThrow(), onLostLeadership));
+                reporters.add(0, HaCampaign.start(config.ha(), cluster, vertx,
+                        new HaCampaign.Replica(board, engine, cycles, store, views.orElseThrow()),
+                        new HaCampaign.Pushes(pushSignal.orElseThrow(), pushed), closing, onLostLeadership));
             } else {
                 cycles.start();
             }
@@ -216,87 +213,6 @@ public final class Agent implements AutoCloseable {
             cluster.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
-    }
-
-    /**
-     * Campaigns for the Lease of each shard (one shard, one Lease, without sharding): a replica works on the units
-     * of the shards it holds, and follows the others' work from their published views and the records of the units
-     * whose state changed ({@link OtherReplicas}), so its reads stay current. A replica campaigns for its own shard at
-     * once and for the others after two lease durations, so that each replica of a starting set takes its own and a
-     * dead replica's shard is taken over.
-     */
-    private static AutoCloseable campaign(AgentConfig config, OwnCluster cluster, StatusBoard board, Vertx vertx,
-                                          CycleTrigger cycles, SyncEngine engine,
-                                          AtomicBoolean closing, ReleaseStore store, PushSignal pushSignal,
-                                          Runnable pushed, ShardViews views, Runnable onLostLeadership) {
-        String me = config.ha().identity();
-        AgentConfig.Sharding sharding = config.ha().sharding();
-        Shards shards = Shards.leased(sharding.count(), sharding.by());
-        board.role().shards(shards);
-        board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
-        // On Vert.x's worker pool, not the cycles' one thread: a sharded replica's cycles must not wait for it.
-        OtherReplicas others = new OtherReplicas(views, engine, board, cycles, Clock.systemUTC());
-        Runnable refresh = () -> vertx.executeBlocking(() -> {
-            others.follow();
-            return null;
-        }, false);
-        refresh.run();
-        vertx.setPeriodic(STANDBY_REFRESH_MS, id -> refresh.run());
-        List<Leadership> leases = new java.util.ArrayList<>();
-        for (int shard = 0; shard < sharding.count(); shard++) {
-            int mine = shard;
-            Leadership lease = cluster.leadership(config.ha(), config.ha().leaseOf(shard),
-                    () -> {
-                        LOG.info("{} leads (holds {}): reconciling its units", me, config.ha().leaseOf(mine));
-                        // What this replica read of the shard's units may predate the last writes of the replica
-                        // it replaces.
-                        store.invalidate(unit -> shards.shardOfUnit(unit) == mine);
-                        shards.took(mine);
-                        board.role().leadership(new AgentRole.Leadership(true, me, true, me));
-                        cycles.start();
-                    },
-                    () -> {
-                        shards.lost(mine);
-                        if (!closing.get()) {
-                            // Another replica may hold it now: nothing of this replica may write any more.
-                            board.role().leadership(new AgentRole.Leadership(true, me, false, ""));
-                            LOG.error("{} lost {}: stopping reconciliation", me, config.ha().leaseOf(mine));
-                            cycles.stop(Duration.ofSeconds(5));
-                            engine.stop(Duration.ofSeconds(5));
-                            onLostLeadership.run();
-                        }
-                    },
-                    holder -> {
-                        shards.holder(mine, holder);
-                        if (mine == sharding.preferred()) {
-                            board.role().leadership(new AgentRole.Leadership(true, me, !shards.held().isEmpty(),
-                                    holder));
-                        }
-                    });
-            shards.freshness(mine, lease::fresh);
-            leases.add(lease);
-            if (shard == sharding.preferred()) {
-                lease.start();
-            } else {
-                // Twice the lease: replicas starting together (a StatefulSet's) each take their own first.
-                vertx.setTimer(2 * config.ha().leaseDuration().toMillis(), id -> {
-                    if (!closing.get()) {
-                        lease.start();
-                    }
-                });
-            }
-        }
-        AutoCloseable watch = cluster.watchLeases((lease, holder) -> {
-            for (int shard = 0; shard < shards.count(); shard++) {
-                if (config.ha().leaseOf(shard).equals(lease)) {
-                    shards.holder(shard, holder);
-                }
-            }
-        }, pushSignal, pushed);
-        return () -> {
-            leases.forEach(Leadership::close);
-            watch.close();
-        };
     }
 
     /** HTTPS with the configured PEM certificate and key, else plain HTTP. */
