@@ -1,108 +1,52 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.drift.SecretMask;
+import dev.capstan.agent.health.LiveHealth;
 import dev.capstan.agent.model.Capabilities;
 import dev.capstan.agent.work.WorkSlots;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Everything that talks to one cluster, built around its client and informers — the applier, pruner, drift checker,
- * health watch, hook runner and the writes a rollout makes — as Strimzi's resource operator supplier hands out its
- * operators. The other rooms get these services, never the client.
+ * Everything that talks to one cluster — the applier, pruning, drift checks, health, hooks and the writes a rollout
+ * makes — as Strimzi's resource operator supplier hands out its operators, and Flux's resource manager applies,
+ * diffs, prunes and waits. The other rooms get these services, never a client; the loop's tests get them from
+ * memory.
  */
-public final class ClusterConnection implements AutoCloseable {
-    private final String name;
-    private final KubernetesClient client;
-    private final boolean ownsClient;
-    private final LiveState live;
-    private final ServerSideApplier applier;
-    private final Pruner pruner;
-    private final DriftChecker drift;
-    private final WatchedHealth health;
-    private final Supplier<Capabilities> capabilities;
-    private final UnitWrites writes;
-    private final Hooks hooks;
-    private final StableDeployments stableDeployments;
-
+public interface ClusterConnection extends AutoCloseable {
     /** How the services of every cluster are made: the same gate and fence for every writer. */
-    public record Settings(WriteFence fence, String install, WorkSlots slots, Clock clock) {
-    }
-
-    ClusterConnection(String name, KubernetesClient client, boolean ownsClient, LiveState live, WritePolicy policy,
-                      Settings settings) {
-        this.name = name;
-        this.client = client;
-        this.ownsClient = ownsClient;
-        this.live = live;
-        this.applier = new ServerSideApplier(client, live, policy, settings.fence());
-        this.pruner = new Pruner(client, settings.fence(), settings.install());
-        this.drift = new DriftChecker(client, live, new SecretMask(), settings.clock());
-        applier.onApplied(drift::applied);
-        this.health = new WatchedHealth(client, live);
-        this.capabilities = new DiscoveryCache(client, Duration.ofMinutes(1), settings.clock());
-        this.writes = UnitWrites.of(applier, pruner, live);
-        this.hooks = new HookRunner(client, applier, settings.slots());
-        this.stableDeployments = new LiveStableDeployments(client, health);
+    record Settings(WriteFence fence, String install, WorkSlots slots, Clock clock) {
     }
 
     /** The name {@code capstan.yaml} gives the cluster ({@code default}: the agent's own). */
-    public String name() {
-        return name;
-    }
+    String name();
 
     /** Where the cluster's client talks to, for error messages. */
-    public ClusterEndpoint endpoint() {
-        return ClusterEndpoint.of(client);
-    }
+    ClusterEndpoint endpoint();
 
-    public LiveState live() {
-        return live;
-    }
+    /** What the cluster serves, from discovery. */
+    Supplier<Capabilities> capabilities();
 
-    public ServerSideApplier applier() {
-        return applier;
-    }
+    /** Whether what an apply wrote is visible to the cluster's watches yet. */
+    AppliedVersions live();
 
-    public Pruner pruner() {
-        return pruner;
-    }
+    /** Applies outside a rollout (a re-sync, a drift correction), all or nothing, through the write gate. */
+    Applier applier();
 
-    public DriftChecker drift() {
-        return drift;
-    }
+    Pruning pruning();
 
-    public WatchedHealth health() {
-        return health;
-    }
+    DriftChecks drift();
 
-    /** What the cluster serves, from discovery (asked again at most once a minute). */
-    public Supplier<Capabilities> capabilities() {
-        return capabilities;
-    }
+    /** The health of applied objects, as the watches see it (what a rollout's gates read). */
+    LiveHealth health();
 
-    /** Every write a rollout makes, through the applier's gate. */
-    public UnitWrites writes() {
-        return writes;
-    }
+    /** Every write a rollout makes, through the write gate. */
+    UnitWrites writes();
 
-    public Hooks hooks() {
-        return hooks;
-    }
+    Hooks hooks();
 
-    public StableDeployments stableDeployments() {
-        return stableDeployments;
-    }
+    StableDeployments stableDeployments();
 
-    /** Stops the informers, and the client when this connection made it. */
+    /** Stops its watches (and its client, when it made one). */
     @Override
-    public void close() {
-        health.close();
-        live.close();
-        if (ownsClient) {
-            client.close();
-        }
-    }
+    void close();
 }

@@ -1,90 +1,31 @@
 package dev.capstan.agent.cluster;
 
-import dev.capstan.agent.config.AgentConfig;
-import dev.capstan.agent.config.ConfigException;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
  * The clusters environments deploy to, by the name {@code capstan.yaml} gives them ({@code cluster:}):
- * {@value #DEFAULT} is the agent's own (its {@code cluster} config), others come from the agent config's
- * {@code clusters} (a kubeconfig and context each). Each is connected on first use.
+ * {@value #DEFAULT} is the agent's own.
  */
-public final class ClusterConnections implements AutoCloseable {
-    public static final String DEFAULT = "default";
-
-    private final Map<String, AgentConfig.Cluster> configured;
-    private final Map<String, ClusterConnection> connected = new ConcurrentHashMap<>();
-    private final MeterRegistry metrics;
-    private final Function<String, WritePolicy> policies;
-    private final ClusterConnection.Settings settings;
-    private final List<BiConsumer<String, String>> liveListeners = new CopyOnWriteArrayList<>();
+public interface ClusterConnections extends AutoCloseable {
+    String DEFAULT = "default";
 
     /** Connects the clusters with the writers' gate and fence the caller says (the agent's configured clients). */
     @FunctionalInterface
-    public interface Factory {
+    interface Factory {
         ClusterConnections connect(Function<String, WritePolicy> policies, ClusterConnection.Settings settings);
     }
 
-    /**
-     * @param own      the agent's own cluster's client (the caller closes it)
-     * @param policies each cluster's write policy, by name (the agent's own namespace is reserved in its own)
-     */
-    public ClusterConnections(KubernetesClient own, Map<String, AgentConfig.Cluster> configured,
-                              MeterRegistry metrics, Function<String, WritePolicy> policies,
-                              ClusterConnection.Settings settings) {
-        this.configured = Map.copyOf(configured);
-        this.metrics = metrics;
-        this.policies = policies;
-        this.settings = settings;
-        connected.put(DEFAULT, connect(DEFAULT, own, false));
-    }
-
     /** The named cluster; a name the agent config does not know is a configuration error of that environment. */
-    public ClusterConnection of(String name) {
-        ClusterConnection known = connected.get(name);
-        if (known != null) {
-            return known;
-        }
-        AgentConfig.Cluster cluster = configured.get(name);
-        if (cluster == null) {
-            throw new ConfigException("cluster '" + name + "' is not in the agent config's clusters (known: "
-                    + new TreeSet<>(names()) + ")");
-        }
-        return connected.computeIfAbsent(name, n -> connect(n, KubernetesClients.create(cluster,
-                new RequestCounter(metrics, n)), true));
-    }
+    ClusterConnection of(String name);
 
-    public Set<String> names() {
-        Set<String> names = new HashSet<>(configured.keySet());
-        names.add(DEFAULT);
-        return names;
-    }
+    Set<String> names();
 
     /** Told of every change to a unit's live object in any cluster, with the unit's chart and environment. */
-    public synchronized void onLiveChange(BiConsumer<String, String> listener) {
-        liveListeners.add(listener);
-        connected.values().forEach(c -> c.live().onChange(listener));
-    }
+    void onLiveChange(BiConsumer<String, String> listener);
 
-    private ClusterConnection connect(String name, KubernetesClient client, boolean ownsClient) {
-        LiveState live = new LiveState(client, settings.install());
-        liveListeners.forEach(live::onChange);
-        return new ClusterConnection(name, client, ownsClient, live, policies.apply(name), settings);
-    }
-
-    /** Closes the informers of every cluster and the clients of the extra ones (the caller owns its own). */
+    /** Stops every cluster's watches and the clients it made (the caller owns its own). */
     @Override
-    public void close() {
-        connected.values().forEach(ClusterConnection::close);
-    }
+    void close();
 }

@@ -34,7 +34,7 @@ import java.util.Set;
  * a generation, else resourceVersion): a check where neither side changed, or only the live status did, costs no API
  * call. Secret values are masked before anything is compared or shown. Blocking.
  */
-public final class DriftChecker {
+public final class DriftChecker implements DriftChecks {
     /** On an object: drift neither reports nor heals it ({@code ignore}). */
     public static final String IGNORE_ANNOTATION = "capstan.dev/drift";
     private static final int CACHED_VERDICTS = 50_000;

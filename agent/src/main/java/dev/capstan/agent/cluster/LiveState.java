@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * capstan}: memory bounded by what Capstan manages, and no GET per object per cycle. An informer starts the first
  * time a kind is needed and lives as long as the agent.
  */
-public final class LiveState implements LiveLookup, AutoCloseable {
+public final class LiveState implements LiveLookup, AppliedVersions, AutoCloseable {
     /** Written by the Deployment controller, never by Capstan or a person. */
     private static final String CONTROLLER_ANNOTATIONS = "deployment.kubernetes.io/";
     private static final String UNIT_INDEX = "capstan.dev/unit";

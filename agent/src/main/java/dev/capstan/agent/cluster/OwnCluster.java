@@ -40,7 +40,7 @@ public final class OwnCluster implements AutoCloseable {
 
     /** Connects the clusters environments deploy to, this one among them (as {@code default}). */
     public ClusterConnections.Factory clusters(AgentConfig config, MeterRegistry metrics) {
-        return (policies, settings) -> new ClusterConnections(client, config.clusters(), metrics, policies, settings);
+        return (policies, settings) -> new KubernetesClusters(client, config.clusters(), metrics, policies, settings);
     }
 
     /** The stamp that tells the other replicas of a push this one received. */

@@ -32,7 +32,7 @@ import java.util.concurrent.Semaphore;
  * kind install order, the objects of one kind in parallel (at most {@value #PARALLELISM} at once), and waits for
  * applied CustomResourceDefinitions to be Established before their custom resources. Blocking.
  */
-public final class ServerSideApplier {
+public final class ServerSideApplier implements Applier {
     static final int PARALLELISM = 8;
     /** Writes that fail transiently (5xx, 429, no answer) are tried again before they count. */
     private final io.github.resilience4j.retry.Retry retry = Transience.retry("apply");

@@ -1,13 +1,12 @@
 package dev.capstan.agent.sync;
 
+import dev.capstan.agent.cluster.AppliedVersions;
+import dev.capstan.agent.cluster.Applier;
 import dev.capstan.agent.cluster.ClusterConnection;
 import dev.capstan.agent.cluster.ClusterConnections;
 import dev.capstan.agent.cluster.ClusterEndpoint;
-import dev.capstan.agent.cluster.DriftChecker;
-import dev.capstan.agent.cluster.LiveState;
-import dev.capstan.agent.cluster.Pruner;
-import dev.capstan.agent.cluster.ServerSideApplier;
-import dev.capstan.agent.cluster.WatchedHealth;
+import dev.capstan.agent.cluster.DriftChecks;
+import dev.capstan.agent.cluster.Pruning;
 import dev.capstan.agent.model.Capabilities;
 import dev.capstan.agent.rollout.RolloutController;
 import java.util.Map;
@@ -34,24 +33,20 @@ public final class ClusterTargets implements AutoCloseable {
             return cluster.capabilities();
         }
 
-        public ServerSideApplier applier() {
+        public Applier applier() {
             return cluster.applier();
         }
 
-        public LiveState live() {
+        public AppliedVersions live() {
             return cluster.live();
         }
 
-        public DriftChecker drift() {
+        public DriftChecks drift() {
             return cluster.drift();
         }
 
-        public Pruner pruner() {
-            return cluster.pruner();
-        }
-
-        public WatchedHealth health() {
-            return cluster.health();
+        public Pruning pruning() {
+            return cluster.pruning();
         }
     }
 

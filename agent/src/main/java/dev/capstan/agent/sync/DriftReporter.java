@@ -1,7 +1,7 @@
 package dev.capstan.agent.sync;
 
-import dev.capstan.agent.cluster.DriftChecker;
-import dev.capstan.agent.cluster.LiveState;
+import dev.capstan.agent.cluster.AppliedVersions;
+import dev.capstan.agent.cluster.DriftChecks;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.IgnoreRule;
@@ -83,7 +83,7 @@ public final class DriftReporter {
 
     /** Waits (briefly) until the informers see what an apply just wrote. */
     void awaitApplied(String cluster, Map<ObjectKey, String> versions) {
-        LiveState live = clusters.of(cluster).live();
+        AppliedVersions live = clusters.of(cluster).live();
         versions.forEach((key, version) -> {
             if (!live.awaitVersion(key, version, APPLIED_VISIBLE_WITHIN)) {
                 LOG.warn("{} not yet visible at resourceVersion {}", key, version);
@@ -174,7 +174,7 @@ public final class DriftReporter {
     }
 
     private UnitDrift check(Unit unit, String commit, DesiredState state) {
-        DriftChecker checker;
+        DriftChecks checker;
         try {
             checker = clusters.of(unit.env().cluster()).drift();
         } catch (ConfigException e) {

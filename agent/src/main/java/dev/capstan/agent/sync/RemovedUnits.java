@@ -105,7 +105,7 @@ final class RemovedUnits {
         List<RenderedObject> deployed = manifests.computeIfAbsent(unitId, id -> lastDeployed(history));
         List<ObjectKey> leftovers = new ArrayList<>();
         for (RenderedObject object : deployed) {
-            if (target.pruner().mayPrune(target.live(), object.key(), chart, env)) {
+            if (target.pruning().mayPrune(object.key(), chart, env)) {
                 leftovers.add(object.key());
             }
         }
@@ -115,7 +115,7 @@ final class RemovedUnits {
             message = "removed from git; not pruned: the commit has no units at all, which looks like a broken "
                     + "repository rather than an intent to delete everything";
         } else if (prune && !leftovers.isEmpty()) {
-            List<ObjectKey> pruned = target.pruner().pruneRemoved(chart, env, leftovers);
+            List<ObjectKey> pruned = target.pruning().pruneRemoved(chart, env, leftovers);
             LOG.info("unit {} left the repository: pruned {} objects", unitId, pruned.size());
             leftovers.removeAll(pruned);
             message = "removed from git; pruned " + pruned.size() + " objects (removedUnits: prune)";

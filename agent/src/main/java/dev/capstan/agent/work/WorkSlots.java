@@ -43,7 +43,6 @@ public final class WorkSlots {
         }
     }
 
-    /** A wait that gives the caller's slot (if it holds one) to other units meanwhile. */
     /**
      * The agent is stopping: units waiting in a gate or a hook are interrupted now, and a wait begun from now on at
      * once. A wait holds nothing that needs finishing (its record says where the unit is), so a shutdown need not
@@ -58,6 +57,7 @@ public final class WorkSlots {
         T get() throws E;
     }
 
+    /** A wait that gives the caller's slot (if it holds one) to other units meanwhile. */
     public <T, E extends Exception> T waiting(Wait<T, E> wait) throws E {
         waiting.incrementAndGet();
         waiters.add(Thread.currentThread());

@@ -21,10 +21,10 @@ import java.util.Optional;
  * ({@code crashloop} is Degraded, {@code never-ready} Progressing, anything else Healthy), and can be told to
  * reject a dry run or fail writes the way an overloaded API server does.
  */
-final class MemoryCluster implements UnitWrites, LiveHealth {
-    final Map<ObjectKey, RenderedObject> live = new LinkedHashMap<>();
+public final class MemoryCluster implements UnitWrites, LiveHealth {
+    public final Map<ObjectKey, RenderedObject> live = new LinkedHashMap<>();
     /** Every write, in order: "apply api", "delete api-canary", "dry-run cfg"... */
-    final List<String> writes = new ArrayList<>();
+    public final List<String> writes = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
     private String rejectDryRun;
     private String rejectHooks;
@@ -68,7 +68,7 @@ final class MemoryCluster implements UnitWrites, LiveHealth {
         transientFailures = count;
     }
 
-    String image(String name) {
+    public String image(String name) {
         return live.values().stream().filter(o -> o.key().name().equals(name)).findFirst()
                 .map(MemoryCluster::imageOf).orElse("");
     }
