@@ -33,8 +33,8 @@ public final class MemoryCluster implements UnitWrites, LiveHealth {
     /** What every write passes, as the applier's fence: open until {@link #loseLease()}. */
     private WriteFence fence = WriteFence.open();
 
-    /** From now on this replica has lost its Lease: every write, and every step's fence check, throws. */
-    void loseLease() {
+    /** From now on this replica has lost its Lease: every write (dry runs too), and every step's check, throws. */
+    public void loseLease() {
         fence = new WriteFence(unit -> false);
     }
 
@@ -64,7 +64,7 @@ public final class MemoryCluster implements UnitWrites, LiveHealth {
     }
 
     /** The next {@code count} applies fail as a 5xx would, after retries. */
-    void failNextApplies(int count) {
+    public void failNextApplies(int count) {
         transientFailures = count;
     }
 
@@ -75,6 +75,9 @@ public final class MemoryCluster implements UnitWrites, LiveHealth {
 
     @Override
     public synchronized Optional<ApplyResult.Rejected> dryRun(List<RenderedObject> objects) {
+        if (!objects.isEmpty()) {
+            fence.check(); // as the applier's: a dry run is a write to the API server
+        }
         objects.forEach(o -> writes.add("dry-run " + o.key().name()));
         return rejectDryRun == null || objects.isEmpty() ? Optional.empty()
                 : Optional.of(new ApplyResult.Rejected(objects.get(0).key(), rejectDryRun));
@@ -107,6 +110,9 @@ public final class MemoryCluster implements UnitWrites, LiveHealth {
 
     @Override
     public synchronized int delete(List<ObjectKey> keys) {
+        if (!keys.isEmpty()) {
+            fence.check();
+        }
         keys.forEach(key -> {
             writes.add("delete " + key.name());
             live.remove(key);
@@ -123,6 +129,7 @@ public final class MemoryCluster implements UnitWrites, LiveHealth {
     @Override
     public synchronized List<ObjectKey> prune(String chart, String env, Collection<ObjectKey> keep,
                                               Collection<ObjectKey> previous) {
+        fence.check();
         List<ObjectKey> pruned = previous.stream().filter(key -> !keep.contains(key) && live.containsKey(key))
                 .toList();
         pruned.forEach(key -> {
