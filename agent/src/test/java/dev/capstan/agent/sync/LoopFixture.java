@@ -60,6 +60,7 @@ final class LoopFixture implements AutoCloseable {
     final UnitRenderer renderer = UnitRenderer.forInstall("capstan-system");
     final ClusterTargets clusters;
     final ReleaseRecorder releases;
+    final SyncServices services;
     final UnitWork work;
     private final Path repo;
 
@@ -73,8 +74,8 @@ final class LoopFixture implements AutoCloseable {
         releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
         IncidentRecorder recorder = new IncidentRecorder(incidents, store, new ManifestDiff(new SecretMask()),
                 board.incidentLog(), clock);
-        work = new UnitWork(new SyncServices(clusters, store, releases, recorder, board, clock, metrics, tracer,
-                alerter), renderer, (name, versions) -> { }, List::of);
+        services = new SyncServices(clusters, store, releases, recorder, board, clock, metrics, tracer, alerter);
+        work = new UnitWork(services, renderer, (name, versions) -> { }, List::of);
     }
 
     /** A commit of the repository whose Deployment {@code web} runs image tag {@code tag}, 4 replicas. */

@@ -1,0 +1,41 @@
+package dev.capstan.agent.git;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The real git client, for tests that make commits on disk. */
+public final class TestGit {
+    private TestGit() {
+    }
+
+    /** Runs {@code git args} in {@code dir}; what it printed (errors included); fails when git does. */
+    public static String git(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("git " + String.join(" ", args) + ": " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Commits everything in {@code work} and pushes it to {@code origin main}; the new commit's id. */
+    public static String commitAndPush(Path work, String message) {
+        git(work, "add", "-A");
+        git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", message);
+        git(work, "push", "-q", "origin", "main");
+        return git(work, "rev-parse", "HEAD").strip();
+    }
+}
