@@ -100,11 +100,12 @@ public final class RolloutController {
         java.util.Set<ObjectKey> planned = steps.stream().flatMap(s -> s.tracked().stream())
                 .collect(java.util.stream.Collectors.toSet());
         writes.delete(writes.canaries(chart, env).stream().filter(k -> !planned.contains(k)).toList());
-        return roll(request, steps, lastGood, lastGoodObjects);
+        return roll(new RolloutContext(request, steps, lastGood, lastGoodObjects));
     }
 
-    private RolloutResult roll(RolloutRequest request, List<Step> steps, Optional<Release> lastGood,
-                               List<RenderedObject> lastGoodObjects) {
+    private RolloutResult roll(RolloutContext context) {
+        RolloutRequest request = context.request();
+        List<Step> steps = context.steps();
         String chart = request.desired().chart();
         String env = request.desired().env();
         List<RenderedObject> everything = steps.stream().flatMap(s -> s.apply().stream()).distinct().toList();
@@ -125,13 +126,13 @@ public final class RolloutController {
         MDC.put("revision", String.valueOf(release.revision()));
         try {
             Map<ObjectKey, String> versions = Map.of();
-            boolean upgrade = lastGood.isPresent();
+            boolean upgrade = context.lastGood().isPresent();
             Hooks.Outcome preHooks = runHooks(request, upgrade ? Hook.Event.PRE_UPGRADE : Hook.Event.PRE_INSTALL);
             if (preHooks instanceof Hooks.Outcome.Interrupted) {
                 return stoppedInHooks(release);
             }
             if (preHooks instanceof Hooks.Outcome.Failed failed) {
-                return hookFailed(release, steps.get(0), failed.signals(), request, lastGood, lastGoodObjects);
+                return hookFailed(release, steps.get(0), failed.signals(), context);
             }
             for (Step step : resumeFrom(steps, request.resumed())) {
                 writes.checkFence();
@@ -147,7 +148,7 @@ public final class RolloutController {
                 ApplyResult applied = Tracing.span(tracer, "capstan.apply", phase(step),
                         () -> countApplied(writes.apply(toSend)));
                 if (applied instanceof ApplyResult.Rejected r && r.transientFailure()) {
-                    return applyFailed(release, step, r, request, lastGood, lastGoodObjects);
+                    return applyFailed(release, step, r, context);
                 }
                 Release at = release;
                 GateResult result = applied instanceof ApplyResult.Rejected r
@@ -165,8 +166,7 @@ public final class RolloutController {
                     request.observer().gateFailed(step.phase(), failed.signals());
                     Release failing = release;
                     return Tracing.span(tracer, "capstan.rollback", phase(step), () -> rollBack(failing, step,
-                            failed.signals(), request.desired().objects(), lastGood, lastGoodObjects, request.env(),
-                            request.observer()));
+                            failed.signals(), context));
                 }
                 request.observer().gatePassed(step.phase(), result.took());
                 versions = ((ApplyResult.Applied) applied).versions();
@@ -178,12 +178,11 @@ public final class RolloutController {
                 return stoppedInHooks(release);
             }
             if (postHooks instanceof Hooks.Outcome.Failed failed) {
-                return hookFailed(release, steps.get(steps.size() - 1), failed.signals(), request, lastGood,
-                        lastGoodObjects);
+                return hookFailed(release, steps.get(steps.size() - 1), failed.signals(), context);
             }
             writes.delete(writes.canaries(chart, env));
             List<ObjectKey> pruned = writes.prune(chart, env, keys(request.desired().objects()),
-                    keys(lastGoodObjects));
+                    keys(context.lastGoodObjects()));
             if (!pruned.isEmpty()) {
                 LOG.info("pruned {}", pruned);
             }
@@ -203,8 +202,10 @@ public final class RolloutController {
      * {@code Failed} at APPLY with the server's message and the next cycle tries again.
      */
     private RolloutResult applyFailed(Release release, Step step, ApplyResult.Rejected rejected,
-                                      RolloutRequest request, Optional<Release> lastGood,
-                                      List<RenderedObject> lastGoodObjects) {
+                                      RolloutContext context) {
+        RolloutRequest request = context.request();
+        Optional<Release> lastGood = context.lastGood();
+        List<RenderedObject> lastGoodObjects = context.lastGoodObjects();
         String server = rejected.object() + ": " + rejected.message();
         LOG.error("apply failed, the API server did not take it: {}", server);
         leaveTheNewVersion(step, System.nanoTime(), request.env());
@@ -279,12 +280,11 @@ public final class RolloutController {
     }
 
     /** A failed hook fails the revision as a failed health gate of {@code step} would: back to the last good. */
-    private RolloutResult hookFailed(Release release, Step step, List<String> signals, RolloutRequest request,
-                                     Optional<Release> lastGood, List<RenderedObject> lastGoodObjects) {
+    private RolloutResult hookFailed(Release release, Step step, List<String> signals, RolloutContext context) {
         LOG.error("hook failed: {}", signals);
-        request.observer().gateFailed(step.phase(), signals);
+        context.request().observer().gateFailed(step.phase(), signals);
         return Tracing.span(tracer, "capstan.rollback", phase(step), () -> rollBack(release, step, signals,
-                request.desired().objects(), lastGood, lastGoodObjects, request.env(), request.observer()));
+                context));
     }
 
     /**
@@ -324,9 +324,12 @@ public final class RolloutController {
         return finishRollback(rollback, objects, versions(applied), env);
     }
 
-    private RolloutResult rollBack(Release failing, Step step, List<String> signals, List<RenderedObject> desired,
-                                   Optional<Release> lastGood, List<RenderedObject> lastGoodObjects,
-                                   Environment env, RolloutObserver observer) {
+    private RolloutResult rollBack(Release failing, Step step, List<String> signals, RolloutContext context) {
+        List<RenderedObject> desired = context.request().desired().objects();
+        Optional<Release> lastGood = context.lastGood();
+        List<RenderedObject> lastGoodObjects = context.lastGoodObjects();
+        Environment env = context.request().env();
+        RolloutObserver observer = context.request().observer();
         long detected = System.nanoTime();
         leaveTheNewVersion(step, detected, env);
         writes.delete(writes.canaries(failing.chart(), failing.env()));
