@@ -35,6 +35,9 @@ public final class ReleaseStore {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private final boolean remembers;
+    /** Told of a unit's history after each write of this store (the board's copy follows it). */
+    private final List<java.util.function.BiConsumer<String, List<Release>>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** {@link #all()} has read every record: a unit absent from {@code cache} has none, no need to ask. */
     private volatile boolean complete;
 
@@ -91,6 +94,7 @@ public final class ReleaseStore {
                     records.delete(name(draft.chart(), draft.env(), r.revision()));
                     known.remove(r.revision());
                 });
+        changed(draft.chart(), draft.env());
         return release;
     }
 
@@ -115,7 +119,23 @@ public final class ReleaseStore {
         if (known != null) {
             known.put(release.revision(), release);
         }
+        changed(release.chart(), release.env());
         return release;
+    }
+
+    /**
+     * Tells {@code listener} each unit's history (by unit id, oldest first) after every write of this store, so a
+     * copy of it (the status board's) follows the records without being told by hand.
+     */
+    public void onChange(java.util.function.BiConsumer<String, List<Release>> listener) {
+        listeners.add(listener);
+    }
+
+    private void changed(String chart, String env) {
+        if (!listeners.isEmpty()) {
+            List<Release> now = history(chart, env);
+            listeners.forEach(listener -> listener.accept(unit(chart, env), now));
+        }
     }
 
     /** Records a revision in one step (a rollout that ends at once, like a rejected apply). */

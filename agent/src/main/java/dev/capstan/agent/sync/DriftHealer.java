@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,18 +41,15 @@ final class DriftHealer {
 
     private final ClusterTargets clusters;
     private final ReleaseStore store;
-    private final BiConsumer<String, String> refreshReleases;
     private final Alerter alerter;
     private final MeterRegistry metrics;
     private final Clock clock;
     private final HealPolicy policy = new HealPolicy();
     private final Map<String, Integer> healedRevision = new java.util.HashMap<>();
 
-    DriftHealer(ClusterTargets clusters, ReleaseStore store, BiConsumer<String, String> refreshReleases,
-                Alerter alerter, MeterRegistry metrics, Clock clock) {
+    DriftHealer(ClusterTargets clusters, ReleaseStore store, Alerter alerter, MeterRegistry metrics, Clock clock) {
         this.clusters = clusters;
         this.store = store;
-        this.refreshReleases = refreshReleases;
         this.alerter = alerter;
         this.metrics = metrics;
         this.clock = clock;
@@ -134,7 +130,6 @@ final class DriftHealer {
                             : ", changed by " + correction.changedBy());
                 }
                 store.save(recorded);
-                refreshReleases.accept(unit.chart(), unit.env().name());
                 metrics.counter("capstan_drift_corrections_total", "chart", unit.chart(), "env", unit.env().name())
                         .increment(corrections.size());
                 yield new Outcome(corrections, applied.versions(), notes);

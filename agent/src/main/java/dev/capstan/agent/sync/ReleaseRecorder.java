@@ -26,6 +26,8 @@ public final class ReleaseRecorder {
         this.store = store;
         this.histories = histories;
         this.units = units;
+        // Every write of the store reaches the board's copy: no write needs a refresh placed after it.
+        store.onChange(histories::record);
     }
 
     /** Reads every unit's history once (on the first cycle), so the API and the holds survive a restart. */
@@ -114,6 +116,5 @@ public final class ReleaseRecorder {
     void lift(String chart, String env) {
         List<Release> history = store.history(chart, env);
         holdOf(history).ifPresent(held -> store.save(held.withHold(Release.Hold.NONE, held.updatedAt())));
-        refresh(chart, env);
     }
 }

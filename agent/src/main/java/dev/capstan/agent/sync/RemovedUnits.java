@@ -35,7 +35,6 @@ final class RemovedUnits {
 
     private final ClusterTargets clusters;
     private final ReleaseStore store;
-    private final ReleaseRecorder releases;
     private final ReleaseHistories histories;
     private final UnitStates units;
     private final DriftBoard drift;
@@ -43,11 +42,10 @@ final class RemovedUnits {
     /** Leftovers of each removed unit, read from its stored manifests once. */
     private final Map<String, List<RenderedObject>> manifests = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RemovedUnits(ClusterTargets clusters, ReleaseStore store, ReleaseRecorder releases, ReleaseHistories histories,
+    RemovedUnits(ClusterTargets clusters, ReleaseStore store, ReleaseHistories histories,
                  UnitStates units, DriftBoard drift, Clock clock) {
         this.clusters = clusters;
         this.store = store;
-        this.releases = releases;
         this.histories = histories;
         this.units = units;
         this.drift = drift;
@@ -126,7 +124,6 @@ final class RemovedUnits {
         if (leftovers.isEmpty()) {
             store.save(newest.ended(Release.Status.UNINSTALLED, "unit removed from git at " + Commits.shortened(commit)
                     + "; no object left in the cluster", List.of(), clock.instant()));
-            releases.refresh(chart, env);
             manifests.remove(unitId);
             LOG.info("unit {} left the repository and nothing of it is left: uninstalled", unitId);
             return false;

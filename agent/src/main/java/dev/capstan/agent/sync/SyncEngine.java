@@ -80,10 +80,10 @@ public final class SyncEngine implements AutoCloseable {
                 observability.tracer(), observability.alerter());
         UnitWork unitWork = new UnitWork(services, unitRenderer, drift::awaitApplied, drift::rules);
         this.cycle = new CommitCycle(services, fetcher, unitWork, drift,
-                new AlertTicker(observability.alerter(), board, clock), new RemovedUnits(clusters, store, releases,
+                new AlertTicker(observability.alerter(), board, clock), new RemovedUnits(clusters, store,
                         board.histories(), board.unitStates(), board.driftBoard(), clock), slots);
         this.actions = new UnitActions(cycle, clusters, releases, board, drift, clock);
-        drift.healWith(new DriftHealer(clusters, store, releases::refresh, observability.alerter(), metrics, clock));
+        drift.healWith(new DriftHealer(clusters, store, observability.alerter(), metrics, clock));
         // A hand edit is seen (and healed) within a moment of the informer's event, not at the next poll.
         clusters.onLiveChange(cycle::liveChanged);
     }

@@ -82,7 +82,6 @@ public final class UnitActions {
                 LOG.warn("manual rollback to revision {} (commit {})", to.revision(), to.commit());
                 RolloutResult result = clusters.of(unit.unit().env().cluster()).rollouts().rollbackTo(to, by,
                         unit.source(), unit.unit().env());
-                releases.refresh(chart, env);
                 String commit = repo.status().commit().orElse(to.commit());
                 units.record(switch (result) {
                     case RolloutResult.Rejected rejected -> new UnitOutcome.Failed(unit.unit().id(), commit,

@@ -51,7 +51,6 @@ final class UnitWork {
     private final ClusterTargets clusters;
     private final UnitRenderer renderer;
     private final ReleaseStore store;
-    private final ReleaseRecorder releases;
     private final UnitStates units;
     private final DriftBoard drift;
     private final RepoBoard repo;
@@ -79,7 +78,6 @@ final class UnitWork {
         this.clusters = services.clusters();
         this.renderer = renderer;
         this.store = services.store();
-        this.releases = services.releases();
         // Writes where the unit stands and what it should look like; reads how its commit arrived.
         this.units = services.board().unitStates();
         this.drift = services.board().driftBoard();
@@ -144,7 +142,6 @@ final class UnitWork {
                     new Release.Origin(revision.info().author(), revision.info().message(), Release.Origin.BY_AGENT));
             RolloutResult result = target.rollouts().roll(new RolloutRequest(desired, draft, unit.env(), resumed,
                     timeline));
-            releases.refresh(unit.chart(), unit.env().name());
             tell(unit, revision, result, timeline);
             return outcome(unit, revision.commit(), source, result, previous);
         } catch (ConfigException e) {
@@ -200,7 +197,6 @@ final class UnitWork {
         if (newest.rollbackTo() > 0) {
             LOG.warn("finishing rollback revision {} left by an earlier agent", newest.revision());
             target.rollouts().resumeRollback(newest, unit.env());
-            releases.refresh(unit.chart(), unit.env().name());
             return Optional.empty();
         }
         if (newest.source().equals(source)) {

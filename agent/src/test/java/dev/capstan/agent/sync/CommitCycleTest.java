@@ -46,7 +46,7 @@ class CommitCycleTest {
                 temp.resolve("cache"));
         ResilientFetcher fetcher = new ResilientFetcher(source, AgentConfig.Resilience.defaults(), loop.metrics);
         DriftReporter drift = new DriftReporter(loop.clusters, loop.board, loop.clock, loop.metrics, loop.store);
-        RemovedUnits removed = new RemovedUnits(loop.clusters, loop.store, loop.releases, loop.board.histories(),
+        RemovedUnits removed = new RemovedUnits(loop.clusters, loop.store, loop.board.histories(),
                 loop.board.unitStates(), loop.board.driftBoard(), loop.clock);
         cycle = new CommitCycle(loop.services, fetcher, loop.work, drift,
                 new AlertTicker(loop.alerter, loop.board, loop.clock), removed, new WorkSlots(2));

@@ -34,8 +34,7 @@ class DriftHealerTest {
     @BeforeEach
     void wire() {
         loop = new LoopFixture(repo);
-        healer = new DriftHealer(loop.clusters, loop.store, loop.releases::refresh, loop.alerter, loop.metrics,
-                loop.clock);
+        healer = new DriftHealer(loop.clusters, loop.store, loop.alerter, loop.metrics, loop.clock);
     }
 
     @AfterEach

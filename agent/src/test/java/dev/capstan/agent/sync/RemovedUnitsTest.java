@@ -30,11 +30,10 @@ class RemovedUnitsTest {
     @BeforeEach
     void deployWeb() {
         loop = new LoopFixture(repo);
-        removed = new RemovedUnits(loop.clusters, loop.store, loop.releases, loop.board.histories(),
+        removed = new RemovedUnits(loop.clusters, loop.store, loop.board.histories(),
                 loop.board.unitStates(), loop.board.driftBoard(), loop.clock);
         Revision first = loop.commit("c1", "1.0");
         loop.work.sync(loop.unit(), first, "source-1");
-        loop.releases.refresh("web", "staging");
     }
 
     @AfterEach
