@@ -309,9 +309,8 @@ public final class RolloutController {
         writes.delete(writes.canaries(chart, unitEnv));
         Optional<ApplyResult.Rejected> rejected = writes.dryRun(objects);
         String manifests = store.manifests(chart, unitEnv, target.revision()).orElseThrow();
-        NewRelease draft = new NewRelease(chart, unitEnv, target.commit(), target.chartVersion(),
-                target.appVersion(), target.digest(), manifests, holdSource, target.revision(),
-                "manual rollback to revision " + target.revision(), target.origin().by(by));
+        NewRelease draft = NewRelease.reapplying(target, manifests, holdSource,
+                "manual rollback to revision " + target.revision(), by);
         if (rejected.isPresent()) {
             String message = rejected.get().object() + ": " + rejected.get().message();
             return new RolloutResult.Rejected(store.record(draft, Release.Status.FAILED, message), message);
@@ -343,12 +342,10 @@ public final class RolloutController {
         Release good = lastGood.get();
         // The rollback record comes first: an agent killed from here on finds it progressing and finishes it.
         Optional<Release> rollback = step.changesStable()
-                ? Optional.of(store.create(new NewRelease(good.chart(), good.env(), good.commit(),
-                        good.chartVersion(), good.appVersion(), good.digest(),
+                ? Optional.of(store.create(NewRelease.reapplying(good,
                         store.manifests(good.chart(), good.env(), good.revision()).orElseThrow(), good.source(),
-                        good.revision(), "rollback to revision " + good.revision() + " after revision "
-                        + failing.revision() + " failed", good.origin().by(Release.Origin.BY_AUTOMATIC_ROLLBACK)),
-                        Release.Status.PROGRESSING))
+                        "rollback to revision " + good.revision() + " after revision " + failing.revision()
+                        + " failed", Release.Origin.BY_AUTOMATIC_ROLLBACK), Release.Status.PROGRESSING))
                 : Optional.empty();
         Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; " + step.undone(good.revision()),
                 signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
