@@ -169,14 +169,10 @@ public final class SecretRecords implements RecordStorage {
         versions.remove(name);
     }
 
-    /** A record Secret as the other rooms see it: entries decoded, nothing of fabric8. */
+    /** A record Secret as the other rooms see it: nothing of fabric8, nothing decoded until read. */
     public static StoredRecord record(Secret secret) {
-        Map<String, byte[]> entries = new java.util.HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((key, value) -> entries.put(key, Base64.getDecoder().decode(value)));
-        }
         return new StoredRecord(secret.getMetadata().getName(), secret.getMetadata().getResourceVersion(),
-                secret.getMetadata().getLabels(), entries);
+                secret.getMetadata().getLabels(), secret.getData());
     }
 
     private Secret secret(String name, Map<String, String> labels, Map<String, byte[]> entries) {

@@ -3,13 +3,17 @@ package dev.capstan.agent.rollout;
 import dev.capstan.agent.cluster.RecordStorage;
 import dev.capstan.agent.cluster.StoredRecord;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** Records kept in memory; each write gives its record a new version, as the API server does. */
+/**
+ * Records kept in memory, encoded as Secrets encode them; each write gives its record a new version, as the API
+ * server does.
+ */
 public final class MemoryRecords implements RecordStorage {
     private final Map<String, StoredRecord> records = new TreeMap<>();
     private long versions;
@@ -29,7 +33,7 @@ public final class MemoryRecords implements RecordStorage {
 
     @Override
     public synchronized void put(String name, Map<String, String> labels, Map<String, byte[]> entries) {
-        records.put(name, new StoredRecord(name, Long.toString(++versions), labels, entries));
+        records.put(name, StoredRecord.of(name, Long.toString(++versions), labels, entries));
     }
 
     @Override
@@ -38,9 +42,9 @@ public final class MemoryRecords implements RecordStorage {
         if (record == null) {
             throw new IllegalStateException("no record " + name);
         }
-        Map<String, byte[]> entries = new HashMap<>(record.entries());
-        entries.put(entry, value);
-        records.put(name, new StoredRecord(name, Long.toString(++versions), record.labels(), entries));
+        Map<String, String> data = new HashMap<>(record.data());
+        data.put(entry, Base64.getEncoder().encodeToString(value));
+        records.put(name, new StoredRecord(name, Long.toString(++versions), record.labels(), data));
     }
 
     @Override
