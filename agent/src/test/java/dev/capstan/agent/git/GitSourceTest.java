@@ -1,15 +1,15 @@
 package dev.capstan.agent.git;
 
+import static dev.capstan.agent.git.TestGit.git;
+import static dev.capstan.agent.git.TestGit.gitWithInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.capstan.agent.config.AgentConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,46 +157,10 @@ class GitSourceTest {
     }
 
     private void commitAndPush(String message) {
-        git(work, "add", "-A");
-        git(work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", message);
-        git(work, "push", "-q", "origin", "main");
+        TestGit.commitAndPush(work, message);
     }
 
     private String head() {
         return git(work, "rev-parse", "HEAD").strip();
-    }
-
-    /** {@code git args} with {@code input} on its standard input; what it printed. */
-    private static String gitWithInput(Path dir, String input, String... args) {
-        return run(dir, input, args);
-    }
-
-    private static String git(Path dir, String... args) {
-        return run(dir, null, args);
-    }
-
-    /** {@code input}: what to write to its standard input, or null to merge its errors into what it printed. */
-    private static String run(Path dir, String input, String... args) {
-        List<String> command = new ArrayList<>(List.of("git"));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(input == null)
-                    .start();
-            try (var stdin = process.getOutputStream()) {
-                if (input != null) {
-                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(command + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

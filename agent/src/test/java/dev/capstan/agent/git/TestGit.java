@@ -14,13 +14,27 @@ public final class TestGit {
 
     /** Runs {@code git args} in {@code dir}; what it printed (errors included); fails when git does. */
     public static String git(Path dir, String... args) {
+        return gitWithInput(dir, null, args);
+    }
+
+    /**
+     * As {@link #git}, with {@code input} on its standard input; then only its standard output is returned (null:
+     * nothing to write, errors merged into what it printed).
+     */
+    public static String gitWithInput(Path dir, String input, String... args) {
         List<String> command = new ArrayList<>(List.of("git"));
         command.addAll(List.of(args));
         try {
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(input == null)
+                    .start();
+            try (var stdin = process.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (process.waitFor() != 0) {
-                throw new IllegalStateException("git " + String.join(" ", args) + ": " + output);
+                throw new IllegalStateException(command + " failed: " + output);
             }
             return output;
         } catch (IOException e) {
