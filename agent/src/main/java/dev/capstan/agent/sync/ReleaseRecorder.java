@@ -103,15 +103,6 @@ public final class ReleaseRecorder {
         return Optional.empty();
     }
 
-    /** Re-reads one unit's history into the board. */
-    void refresh(String chart, String env) {
-        try {
-            histories.record(chart + "/" + env, store.history(chart, env));
-        } catch (RuntimeException e) {
-            LOG.warn("release history of {}/{} not readable: {}", chart, env, e.getMessage());
-        }
-    }
-
     /** Lifts the unit's hold in the records (resume), so a restart does not bring it back. */
     void lift(String chart, String env) {
         List<Release> history = store.history(chart, env);
