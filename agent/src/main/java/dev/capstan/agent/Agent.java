@@ -1,15 +1,14 @@
 package dev.capstan.agent;
 
+import dev.capstan.agent.api.ApiServer;
 import dev.capstan.agent.api.ApiTokens;
 import dev.capstan.agent.api.HttpApi;
 import dev.capstan.agent.api.ShardViews;
-import dev.capstan.agent.api.SlowClients;
 import dev.capstan.agent.cluster.OwnCluster;
 import dev.capstan.agent.cluster.PushSignal;
 import dev.capstan.agent.cluster.RecordKind;
 import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.config.AgentConfig;
-import dev.capstan.agent.config.ApiConfig;
 import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
@@ -19,10 +18,11 @@ import dev.capstan.agent.observe.HeapWatch;
 import dev.capstan.agent.observe.IncidentStore;
 import dev.capstan.agent.observe.Tracing;
 import dev.capstan.agent.release.ReleaseStore;
+import dev.capstan.agent.sync.AgentRole;
 import dev.capstan.agent.sync.CommitStatusFeed;
+import dev.capstan.agent.sync.CycleTrigger;
 import dev.capstan.agent.sync.StatusBoard;
 import dev.capstan.agent.sync.SyncEngine;
-import dev.capstan.agent.sync.CycleTrigger;
 import dev.capstan.agent.sync.UnitActions;
 import dev.capstan.agent.webhook.WebhookProcessor;
 import dev.capstan.agent.webhook.WebhookRoutes;
@@ -39,8 +39,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
@@ -56,7 +54,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The long-running agent. A {@link CycleTrigger} runs reconcile cycles on one worker thread (JGit and fabric8 block, so
- * they never run on an event cycles) on a jittered poll timer and on accepted webhooks; the HTTP server answers from
+ * they never run on an event loop) on a jittered poll timer and on accepted webhooks; the HTTP server answers from
  * in-memory state.
  */
 public final class Agent implements AutoCloseable {
@@ -65,10 +63,6 @@ public final class Agent implements AutoCloseable {
     private static final long HEAP_CHECK_MS = 60_000;
     private static final int INCIDENT_LIMIT = 100;
     private static final long TOKEN_RELOAD_MS = 2_000;
-    /** Slow or stalled HTTP clients: headers within 10 s, the whole request within 30 s, silence at most 30 s. */
-    private static final Duration HEADER_DEADLINE = Duration.ofSeconds(10);
-    private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(30);
-    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final WorkerExecutor worker;
@@ -120,11 +114,12 @@ public final class Agent implements AutoCloseable {
         Alerter alerter = new Alerter(config.alerts(), metrics, Clock.systemUTC());
         OwnCluster cluster = OwnCluster.connect(config, metrics);
         GitSource source = new GitSource(config.repo(), config.cacheDir());
-        StatusBoard board = new StatusBoard();
+        AgentRole role = new AgentRole();
         // With HA, a write needs the Lease of its unit's shard, renewed in time (without, this agent's one shard).
-        WriteFence fence = board.fence();
+        WriteFence fence = role.fence();
         ReleaseStore store = ReleaseStore.remembering(cluster.records(RecordKind.RELEASES, fence),
                 config.releases().historyLimit(), Clock.systemUTC());
+        StatusBoard board = new StatusBoard(role, store);
         SyncEngine engine = new SyncEngine(new ResilientFetcher(source, config.repo().resilience(), metrics),
                 cluster.clusters(config, metrics), config, store, board, Clock.systemUTC(),
                 new SyncEngine.Observability(metrics, tracing.tracer(), alerter,
@@ -156,13 +151,8 @@ public final class Agent implements AutoCloseable {
                 RecordKind.SHARD_VIEWS, WriteFence.open()), watched.current(), board, config.ha().identity()));
         try {
             tokens.ifPresent(ApiTokens::reload);
-            SlowClients slowClients = new SlowClients(vertx, HEADER_DEADLINE, REQUEST_DEADLINE);
-            HttpServer server = vertx.createHttpServer(serverOptions(config.api()))
-                    .connectionHandler(slowClients::connected)
-                    .requestHandler(slowClients.guard(HttpApi.router(vertx, board, metrics, webhooks,
-                            engine.actions(), cycles::trigger, config.api(), tokens, views)))
-                    .listen(config.http().port(), config.http().host())
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            HttpServer server = ApiServer.listen(vertx, config.http(), config.api(), HttpApi.router(vertx, board,
+                    metrics, webhooks, engine.actions(), cycles::trigger, config.api(), tokens, views));
             vertx.setPeriodic(SECRET_RELOAD_MS, id -> vertx.executeBlocking(() -> {
                 secrets.reload();
                 return null;
@@ -213,16 +203,6 @@ public final class Agent implements AutoCloseable {
             cluster.close();
             throw new IllegalStateException("interrupted while starting", e);
         }
-    }
-
-    /** HTTPS with the configured PEM certificate and key, else plain HTTP. */
-    private static HttpServerOptions serverOptions(ApiConfig api) {
-        // A connection that says nothing for this long is closed (slow clients: see SlowClients).
-        HttpServerOptions options = new HttpServerOptions().setIdleTimeout((int) IDLE_TIMEOUT.toSeconds())
-                .setIdleTimeoutUnit(TimeUnit.SECONDS);
-        api.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
-        return options;
     }
 
     /** JVM memory, GC, threads, classes, CPU and uptime, under Micrometer's standard names. */

@@ -35,9 +35,6 @@ public final class ReleaseStore {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private final boolean remembers;
-    /** Told of a unit's history after each write of this store (the board's copy follows it). */
-    private final List<java.util.function.BiConsumer<String, List<Release>>> listeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
     /** {@link #all()} has read every record: a unit absent from {@code cache} has none, no need to ask. */
     private volatile boolean complete;
 
@@ -94,7 +91,6 @@ public final class ReleaseStore {
                     records.delete(name(draft.chart(), draft.env(), r.revision()));
                     known.remove(r.revision());
                 });
-        changed(draft.chart(), draft.env());
         return release;
     }
 
@@ -119,23 +115,7 @@ public final class ReleaseStore {
         if (known != null) {
             known.put(release.revision(), release);
         }
-        changed(release.chart(), release.env());
         return release;
-    }
-
-    /**
-     * Tells {@code listener} each unit's history (by unit id, oldest first) after every write of this store, so a
-     * copy of it (the status board's) follows the records without being told by hand.
-     */
-    public void onChange(java.util.function.BiConsumer<String, List<Release>> listener) {
-        listeners.add(listener);
-    }
-
-    private void changed(String chart, String env) {
-        if (!listeners.isEmpty()) {
-            List<Release> now = history(chart, env);
-            listeners.forEach(listener -> listener.accept(unit(chart, env), now));
-        }
     }
 
     /** Records a revision in one step (a rollout that ends at once, like a rejected apply). */
@@ -155,12 +135,57 @@ public final class ReleaseStore {
         return List.copyOf(cached(chart, env).values());
     }
 
-    /** One unit's revisions, oldest first, read afresh and not remembered (another replica's unit). */
-    public List<Release> readUnit(String chart, String env) {
-        return List.copyOf(read(chart, env).values());
+    /**
+     * What this store remembers of one unit's revisions (by id), oldest first, reading nothing: the one copy of the
+     * history the status board, the drift report and the operator's actions look at.
+     */
+    public List<Release> remembered(String unitId) {
+        java.util.NavigableMap<Integer, Release> known = cache.get(unitId);
+        return known == null ? List.of() : List.copyOf(known.values());
     }
 
-    /** Every unit's revisions, by unit then revision, read afresh and not remembered (other shards' units). */
+    /** Every unit with a revision this store remembers, by id (sorted), each oldest first; reads nothing. */
+    public Map<String, List<Release>> remembered() {
+        Map<String, List<Release>> all = new java.util.TreeMap<>();
+        cache.forEach((unit, revisions) -> {
+            // A unit only asked about (its history looked up, nothing recorded yet) has no history to show.
+            if (!revisions.isEmpty()) {
+                all.put(unit, List.copyOf(revisions.values()));
+            }
+        });
+        return all;
+    }
+
+    /**
+     * Reads again the records of these units (by id): units another replica writes, whose state it announced as
+     * changed. This replica never writes them, so what it remembers of them is only for reading.
+     */
+    public void reread(java.util.Collection<String> unitIds) {
+        for (String unitId : unitIds) {
+            int slash = unitId.indexOf('/');
+            java.util.NavigableMap<Integer, Release> read = read(unitId.substring(0, slash),
+                    unitId.substring(slash + 1));
+            if (remembers) {
+                cache.put(unitId, read);
+            }
+        }
+    }
+
+    /**
+     * Reads again every record of the units {@code mine} refuses (by id): other shards' units, for reading. What it
+     * remembers of its own units (kept by its own writes) is not touched.
+     */
+    public void rereadOthers(java.util.function.Predicate<String> mine) {
+        Map<String, java.util.NavigableMap<Integer, Release>> others = new java.util.HashMap<>();
+        readAll().stream().filter(r -> !mine.test(r.unit()))
+                .forEach(r -> others.computeIfAbsent(r.unit(), u -> new java.util.concurrent.ConcurrentSkipListMap<>())
+                        .put(r.revision(), r));
+        if (remembers) {
+            cache.putAll(others);
+        }
+    }
+
+    /** Every unit's revisions, by unit then revision, read afresh and not remembered. */
     public List<Release> readAll() {
         return records.list(Map.of()).stream().map(ReleaseStore::release)
                 .sorted(Comparator.comparing(Release::unit).thenComparingInt(Release::revision))

@@ -57,16 +57,15 @@ public final class RolloutController {
      * @param changedOnly of a list of objects, those whose live state differs (see
      *                    {@link DriftChecker#changed}): only they are sent
      */
-    public RolloutController(UnitWrites writes, Gate gate, ReleaseStore store,
-                             StableDeployments stable, Clock clock, MeterRegistry metrics,
-                             Tracer tracer, Hooks hooks, UnaryOperator<List<RenderedObject>> changedOnly) {
+    public RolloutController(RolloutTarget target, Gate gate, ReleaseStore store, Clock clock, MeterRegistry metrics,
+                             Tracer tracer) {
         this.tracer = tracer;
-        this.hooks = hooks;
-        this.changedOnly = changedOnly;
-        this.writes = writes;
+        this.hooks = target.hooks();
+        this.changedOnly = target.changedOnly();
+        this.writes = target.writes();
         this.gate = gate;
         this.store = store;
-        this.stable = stable;
+        this.stable = target.stable();
         this.clock = clock;
         this.metrics = metrics;
         this.rollbackTimer = Timer.builder("capstan_rollback_seconds")

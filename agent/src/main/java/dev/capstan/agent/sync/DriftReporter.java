@@ -41,7 +41,6 @@ public final class DriftReporter {
     private final ClusterTargets clusters;
     private final DriftBoard board;
     private final UnitStates unitStates;
-    private final ReleaseHistories histories;
     private final Clock clock;
     private final Timer timer;
     private final MultiGauge objects;
@@ -58,7 +57,6 @@ public final class DriftReporter {
         // Writes only the drift board; reads where units stand and what they hold.
         this.board = status.driftBoard();
         this.unitStates = status.unitStates();
-        this.histories = status.histories();
         this.clock = clock;
         this.timer = Timer.builder("capstan_drift_seconds").description("Duration of a drift check of every unit")
                 .register(metrics);
@@ -122,7 +120,7 @@ public final class DriftReporter {
 
     /** The objects of the held unit's deployed release (the last good one, or the pinned one). */
     private java.util.Optional<DesiredState> holding(Unit unit) {
-        List<Release> history = histories.of(unit.id());
+        List<Release> history = store.remembered(unit.id());
         java.util.Optional<Release> deployed = history.stream().filter(r -> r.status() == Release.Status.DEPLOYED)
                 .reduce((a, b) -> b);
         if (deployed.isEmpty()) {
@@ -153,7 +151,7 @@ public final class DriftReporter {
                 || unit.env().drift() != Environment.DriftMode.HEAL) {
             return drift;
         }
-        java.util.Optional<Release> deployed = histories.of(unit.id()).stream()
+        java.util.Optional<Release> deployed = store.remembered(unit.id()).stream()
                 .filter(r -> r.status() == Release.Status.DEPLOYED).reduce((a, b) -> b)
                 .filter(r -> r.digest().equals(digest));
         if (deployed.isEmpty()) {

@@ -8,7 +8,6 @@ import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.rollout.RolloutResult;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,10 +83,12 @@ final class IncidentRecorder {
                 : good.isPresent() ? withoutNewRevision(failed.message())
                 : "there was no earlier good release to return to");
         boolean resolved = restored.map(r -> r.status() == Release.Status.DEPLOYED).orElse(good.isPresent());
-        Incident incident = new Incident(unit.replace('/', '-') + "-r" + failed.revision(), unit,
-                resolved ? "resolved" : "open", clock.instant(), unit + ": automatic rollback after a failed health "
-                + "gate", impact, timeline.entries(), result.signals(), failed.commit(), commit, failed.revision(),
-                restored.map(Release::revision).orElse(0), manifestDiff, List.of(), List.of(), List.of());
+        Incident incident = Incident.builder().id(unit.replace('/', '-') + "-r" + failed.revision()).unit(unit)
+                .status(resolved ? "resolved" : "open").openedAt(clock.instant())
+                .summary(unit + ": automatic rollback after a failed health gate").impact(impact)
+                .timeline(timeline.entries()).signals(result.signals())
+                .commit(failed.commit()).commitInfo(commit).failedRevision(failed.revision())
+                .restoredRevision(restored.map(Release::revision).orElse(0)).manifestDiff(manifestDiff).build();
         log.record(incident);
         try {
             incidents.save(incident);

@@ -10,24 +10,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the board's copy of every unit's release history current, and on the first cycle restores from the records
- * what must survive a restart: which units are held (quarantined or pinned) and on which source. A read that fails
- * is logged and retried later; the cluster keeps the truth. Blocking.
+ * Keeps the store's memory of every unit's release history current (other replicas' units too), and on the first
+ * cycle restores from the records what must survive a restart: which units are held (quarantined or pinned) and on
+ * which source. A read that fails is logged and retried later; the cluster keeps the truth. Blocking.
  */
 public final class ReleaseRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseRecorder.class);
 
     private final ReleaseStore store;
-    private final ReleaseHistories histories;
     private final UnitStates units;
     private volatile boolean loaded;
 
-    public ReleaseRecorder(ReleaseStore store, ReleaseHistories histories, UnitStates units) {
+    public ReleaseRecorder(ReleaseStore store, UnitStates units) {
         this.store = store;
-        this.histories = histories;
         this.units = units;
-        // Every write of the store reaches the board's copy: no write needs a refresh placed after it.
-        store.onChange(histories::record);
     }
 
     /** Reads every unit's history once (on the first cycle), so the API and the holds survive a restart. */
@@ -49,36 +45,33 @@ public final class ReleaseRecorder {
     }
 
     /**
-     * The histories of the units of other shards (the unit ids {@code mine} refuses) from the records into the board,
+     * The histories of the units of other shards (the unit ids {@code mine} refuses) into the store's memory,
      * so this replica answers reads for them too; what it remembers of its own units' records is not touched.
      */
     void reloadOthers(java.util.function.Predicate<String> mine) {
         try {
-            store.readAll().stream().filter(r -> !mine.test(r.unit()))
-                    .collect(Collectors.groupingBy(Release::unit)).forEach(histories::record);
+            store.rereadOthers(mine);
         } catch (RuntimeException e) {
             LOG.warn("other shards' release history not readable: {}", e.getMessage());
         }
     }
 
-    /** The histories of these units (other replicas', by id) from their records into the board. */
+    /** The histories of these units (other replicas', by id) read again into the store's memory. */
     void reloadUnits(java.util.Collection<String> unitIds) {
         for (String unit : unitIds) {
-            int slash = unit.indexOf('/');
             try {
-                histories.record(unit, store.readUnit(unit.substring(0, slash), unit.substring(slash + 1)));
+                store.reread(List.of(unit));
             } catch (RuntimeException e) {
                 LOG.warn("release history of {} not readable: {}", unit, e.getMessage());
             }
         }
     }
 
-    /** Every unit's history from the records into the board; empty when the records cannot be read. */
+    /** Every unit's history into the store's memory; empty when the records cannot be read. */
     private Optional<Map<String, List<Release>>> readAll() {
         try {
             Map<String, List<Release>> byUnit = store.all().stream()
                     .collect(Collectors.groupingBy(Release::unit));
-            byUnit.forEach(histories::record);
             return Optional.of(byUnit);
         } catch (RuntimeException e) {
             LOG.warn("release history not readable yet: {}", e.getMessage());

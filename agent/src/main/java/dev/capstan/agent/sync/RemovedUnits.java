@@ -35,18 +35,16 @@ final class RemovedUnits {
 
     private final ClusterTargets clusters;
     private final ReleaseStore store;
-    private final ReleaseHistories histories;
     private final UnitStates units;
     private final DriftBoard drift;
     private final Clock clock;
     /** Leftovers of each removed unit, read from its stored manifests once. */
     private final Map<String, List<RenderedObject>> manifests = new java.util.concurrent.ConcurrentHashMap<>();
 
-    RemovedUnits(ClusterTargets clusters, ReleaseStore store, ReleaseHistories histories,
+    RemovedUnits(ClusterTargets clusters, ReleaseStore store,
                  UnitStates units, DriftBoard drift, Clock clock) {
         this.clusters = clusters;
         this.store = store;
-        this.histories = histories;
         this.units = units;
         this.drift = drift;
         this.clock = clock;
@@ -61,7 +59,7 @@ final class RemovedUnits {
         Set<String> planned = new HashSet<>();
         plan.units().forEach(u -> planned.add(u.id()));
         Set<String> removed = new HashSet<>();
-        for (Map.Entry<String, List<Release>> entry : histories.all().entrySet()) {
+        for (Map.Entry<String, List<Release>> entry : store.remembered().entrySet()) {
             List<Release> history = entry.getValue();
             if (!mine.test(entry.getKey())) {
                 continue;

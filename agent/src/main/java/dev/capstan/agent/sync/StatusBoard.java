@@ -4,28 +4,27 @@ import dev.capstan.agent.cluster.WriteFence;
 import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.observe.Incident;
 import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The agent's current view, for the HTTP API, the alerts and the tests: one read-only face over views that each have
- * one writer ({@link UnitStates}, {@link DriftBoard}, {@link ReleaseHistories}, {@link IncidentLog},
- * {@link RepoBoard}, {@link AgentRole}, {@link OtherShardStates}). Each writer keeps only the views it writes or
- * reads, never the board.
+ * one writer ({@link UnitStates}, {@link DriftBoard}, {@link IncidentLog}, {@link RepoBoard}, {@link AgentRole},
+ * {@link OtherShardStates}), and the release histories the store remembers (the one copy of them). Each writer keeps
+ * only the views it writes or reads, never the board.
  */
-public record StatusBoard(UnitStates unitStates, DriftBoard driftBoard, ReleaseHistories histories,
+public record StatusBoard(UnitStates unitStates, DriftBoard driftBoard, ReleaseStore releaseStore,
                           IncidentLog incidentLog, RepoBoard repoBoard, AgentRole role, OtherShardStates otherShards) {
-    public StatusBoard() {
-        this(new UnitStates(), new DriftBoard(), new ReleaseHistories(), new IncidentLog(), new RepoBoard(),
-                new AgentRole(), new OtherShardStates());
+    /** The board of the replica whose role is {@code role} (its fence guards {@code store}'s writes). */
+    public StatusBoard(AgentRole role, ReleaseStore store) {
+        this(new UnitStates(), new DriftBoard(), store, new IncidentLog(), new RepoBoard(), role,
+                new OtherShardStates());
     }
 
-    /**
-     * What every write to a cluster passes: with HA, this replica holds the Lease of the unit's shard and renewed it
-     * in time; without, its one shard is always held.
-     */
+    /** What every write to a cluster passes (see {@link AgentRole#fence()}). */
     public WriteFence fence() {
-        return new WriteFence(unit -> role().shards().mayWrite(unit));
+        return role.fence();
     }
 
     /** Units sorted by id. */
@@ -42,9 +41,9 @@ public record StatusBoard(UnitStates unitStates, DriftBoard driftBoard, ReleaseH
         return driftBoard.all();
     }
 
-    /** Each unit's release history as last read from the cluster, oldest first; sorted by unit. */
+    /** Each unit's release history as last read or written, oldest first; sorted by unit. */
     public Map<String, List<Release>> releases() {
-        return histories.all();
+        return releaseStore.remembered();
     }
 
     /** Incidents, oldest first. */

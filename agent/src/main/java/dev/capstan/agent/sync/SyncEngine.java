@@ -16,6 +16,7 @@ import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.render.UnitRenderer;
 import dev.capstan.agent.rollout.Gate;
 import dev.capstan.agent.rollout.RolloutController;
+import dev.capstan.agent.rollout.RolloutTarget;
 import dev.capstan.agent.work.WorkSlots;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,7 +70,7 @@ public final class SyncEngine implements AutoCloseable {
         this.clusters = new ClusterTargets(connections, cluster -> rollouts(cluster, store, checks, metrics,
                 observability.tracer(), clock));
         DriftReporter drift = new DriftReporter(clusters, board, clock, metrics, store);
-        ReleaseRecorder releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
+        ReleaseRecorder releases = new ReleaseRecorder(store, board.unitStates());
         IncidentRecorder incidents = new IncidentRecorder(observability.incidents(), store,
                 new ManifestDiff(new SecretMask()), board.incidentLog(), clock);
         this.releases = releases;
@@ -81,7 +82,7 @@ public final class SyncEngine implements AutoCloseable {
         UnitWork unitWork = new UnitWork(services, unitRenderer, drift::awaitApplied, drift::rules);
         this.cycle = new CommitCycle(services, fetcher, unitWork, drift,
                 new AlertTicker(observability.alerter(), board, clock), new RemovedUnits(clusters, store,
-                        board.histories(), board.unitStates(), board.driftBoard(), clock), slots);
+                        board.unitStates(), board.driftBoard(), clock), slots);
         this.actions = new UnitActions(cycle, clusters, releases, board, drift, clock);
         drift.healWith(new DriftHealer(clusters, store, observability.alerter(), metrics, clock));
         // A hand edit is seen (and healed) within a moment of the informer's event, not at the next poll.
@@ -91,8 +92,8 @@ public final class SyncEngine implements AutoCloseable {
     /** The rollouts to one cluster; records (and the Lease) live in the agent's own cluster only. */
     private RolloutController rollouts(ClusterConnection cluster, ReleaseStore store, CheckRunner checks,
                                        MeterRegistry metrics, Tracer tracer, Clock clock) {
-        return new RolloutController(cluster.writes(), new Gate(cluster.health(), checks, metrics, slots), store,
-                cluster.stableDeployments(), clock, metrics, tracer, cluster.hooks(), cluster.drift()::changed);
+        return new RolloutController(RolloutTarget.of(cluster), new Gate(cluster.health(), checks, metrics, slots),
+                store, clock, metrics, tracer);
     }
 
     /** One cycle: fetch, plan, hand the units to their workers. Blocking; never waits for a rollout. */

@@ -1,6 +1,7 @@
 package dev.capstan.agent.sync;
 
 import dev.capstan.agent.release.Release;
+import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.rollout.RolloutResult;
 import java.time.Clock;
 import java.util.Comparator;
@@ -32,7 +33,7 @@ public final class UnitActions {
     private final ClusterTargets clusters;
     private final ReleaseRecorder releases;
     private final UnitStates units;
-    private final ReleaseHistories histories;
+    private final ReleaseStore store;
     private final RepoBoard repo;
     private final DriftReporter drift;
     private final Clock clock;
@@ -44,7 +45,7 @@ public final class UnitActions {
         this.releases = releases;
         // Writes where the unit stands; reads its history and the repository's commit.
         this.units = status.unitStates();
-        this.histories = status.histories();
+        this.store = status.releaseStore();
         this.repo = status.repoBoard();
         this.drift = drift;
         this.clock = clock;
@@ -60,7 +61,7 @@ public final class UnitActions {
             return new Answer.Refused(404, "no unit " + chart + "/" + env + " in the tracked commit");
         }
         // The board's copy, refreshed after every rollout: the check answers at once; the work re-reads the records.
-        List<Release> history = histories.of(chart + "/" + env);
+        List<Release> history = store.remembered(chart + "/" + env);
         Optional<Release> target = revision.isPresent()
                 ? history.stream().filter(r -> r.revision() == revision.get()).findFirst()
                 : previousGood(history);

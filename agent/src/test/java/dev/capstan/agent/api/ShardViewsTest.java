@@ -6,7 +6,9 @@ import dev.capstan.agent.drift.FieldChange;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.model.ObjectKey;
+import dev.capstan.agent.release.ReleaseStore;
 import dev.capstan.agent.rollout.MemoryRecords;
+import dev.capstan.agent.sync.AgentRole;
 import dev.capstan.agent.sync.BoardWriter;
 import dev.capstan.agent.sync.Shards;
 import dev.capstan.agent.sync.StatusBoard;
@@ -131,7 +133,8 @@ class ShardViewsTest {
     }
 
     private static StatusBoard replica(int shard) {
-        StatusBoard board = new StatusBoard();
+        StatusBoard board = new StatusBoard(new AgentRole(),
+                ReleaseStore.remembering(new MemoryRecords(), 10, java.time.Clock.systemUTC()));
         Shards shards = Shards.leased(3);
         shards.took(shard);
         board.role().shards(shards);

@@ -14,13 +14,13 @@ class IncidentMarkdownTest {
 
     @Test
     void theDraftHasTheTimelineTheSignalTheCommitTheDiffAndEmptyReviewSections() {
-        Incident incident = new Incident("api-prod-r2", "api/prod", "resolved", T, "api/prod: automatic rollback",
-                "revision 2 failed its health gate; rolled back", List.of(
-                        new Incident.TimelineEntry(T, "commit fetched"),
-                        new Incident.TimelineEntry(T.plusSeconds(2), "failure detected | gate full")),
-                List.of("Deployment api: CrashLoopBackOff"), "abc123",
-                new CommitInfo("Ada", "ada@example.com", T.minusSeconds(60), "api: new image\n\nbody"), 2, 3,
-                "-image: api:1\n+image: api:2\n", List.of(), List.of(), List.of());
+        Incident incident = Incident.builder().id("api-prod-r2").unit("api/prod").status("resolved").openedAt(T)
+                .summary("api/prod: automatic rollback").impact("revision 2 failed its health gate; rolled back")
+                .timeline(List.of(new Incident.TimelineEntry(T, "commit fetched"),
+                        new Incident.TimelineEntry(T.plusSeconds(2), "failure detected | gate full")))
+                .signals(List.of("Deployment api: CrashLoopBackOff")).commit("abc123")
+                .commitInfo(new CommitInfo("Ada", "ada@example.com", T.minusSeconds(60), "api: new image\n\nbody"))
+                .failedRevision(2).restoredRevision(3).manifestDiff("-image: api:1\n+image: api:2\n").build();
 
         String markdown = IncidentMarkdown.render(incident);
 
@@ -34,11 +34,12 @@ class IncidentMarkdownTest {
     @Test
     void textFromGitIsNeverMarkupHtmlOrALink() {
         String subject = "fix <img src=x onerror=alert(1)> [click](https://evil.example) ``` **bold** `x`";
-        Incident incident = new Incident("a-r2", "api/prod", "open", T, "api/prod: automatic rollback", "impact",
-                List.of(new Incident.TimelineEntry(T, "commit abc authored by Eve: " + subject)),
-                List.of("<script>alert(1)</script>"), "abc123",
-                new CommitInfo("Eve <b>", "eve@example.com", T, subject + "\n\n# heading"), 2, 1, "", List.of(),
-                List.of(), List.of());
+        Incident incident = Incident.builder().id("a-r2").unit("api/prod").status("open").openedAt(T)
+                .summary("api/prod: automatic rollback").impact("impact")
+                .timeline(List.of(new Incident.TimelineEntry(T, "commit abc authored by Eve: " + subject)))
+                .signals(List.of("<script>alert(1)</script>")).commit("abc123")
+                .commitInfo(new CommitInfo("Eve <b>", "eve@example.com", T, subject + "\n\n# heading"))
+                .failedRevision(2).restoredRevision(1).build();
 
         String markdown = IncidentMarkdown.render(incident);
 

@@ -52,11 +52,11 @@ class BlueGreenRolloutTest {
     private final MemoryCluster cluster = new MemoryCluster();
     private final ReleaseStore store = ReleaseStore.remembering(new MemoryRecords(), 20, Clock.systemUTC());
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final RolloutController controller = new RolloutController(cluster, new Gate(cluster,
-            new CheckRunner(AddressPolicy.allowing(List.of())), metrics, new WorkSlots(1)), store, STABLE,
-            Clock.systemUTC(), metrics, OpenTelemetry.noop().getTracer("test"),
-            (hooks, events, timeout) -> new Hooks.Outcome.Passed(),
-            UnaryOperator.identity());
+    private final RolloutTarget target = new RolloutTarget(cluster, STABLE,
+            (hooks, events, timeout) -> new Hooks.Outcome.Passed(), UnaryOperator.identity());
+    private final RolloutController controller = new RolloutController(target, new Gate(cluster,
+            new CheckRunner(AddressPolicy.allowing(List.of())), metrics, new WorkSlots(1)), store,
+            Clock.systemUTC(), metrics, OpenTelemetry.noop().getTracer("test"));
     /** The live Service's selector as each step started. */
     private final Map<String, Map<?, ?>> selectorAtStep = new LinkedHashMap<>();
 

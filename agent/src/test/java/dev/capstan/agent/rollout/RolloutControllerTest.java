@@ -44,13 +44,14 @@ class RolloutControllerTest {
 
     private RolloutController controller(UnaryOperator<List<RenderedObject>> changedOnly) {
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        return new RolloutController(cluster, new Gate(cluster, new CheckRunner(AddressPolicy.allowing(List.of())),
-                metrics, new WorkSlots(1)), store, key -> null, Clock.systemUTC(), metrics,
-                OpenTelemetry.noop().getTracer("test"), (hooks, events, timeout) -> {
-                    hooks.stream().filter(h -> h.events().stream().anyMatch(events::contains))
-                            .forEach(h -> hooksRun.add(h.object().key().name()));
-                    return hooksEnd;
-                }, changedOnly);
+        Hooks hooks = (declared, events, timeout) -> {
+            declared.stream().filter(h -> h.events().stream().anyMatch(events::contains))
+                    .forEach(h -> hooksRun.add(h.object().key().name()));
+            return hooksEnd;
+        };
+        return new RolloutController(new RolloutTarget(cluster, key -> null, hooks, changedOnly),
+                new Gate(cluster, new CheckRunner(AddressPolicy.allowing(List.of())), metrics, new WorkSlots(1)),
+                store, Clock.systemUTC(), metrics, OpenTelemetry.noop().getTracer("test"));
     }
 
     private final RolloutController controller = controller(UnaryOperator.identity());

@@ -46,8 +46,8 @@ class CommitCycleTest {
                 temp.resolve("cache"));
         ResilientFetcher fetcher = new ResilientFetcher(source, AgentConfig.Resilience.defaults(), loop.metrics);
         DriftReporter drift = new DriftReporter(loop.clusters, loop.board, loop.clock, loop.metrics, loop.store);
-        RemovedUnits removed = new RemovedUnits(loop.clusters, loop.store, loop.board.histories(),
-                loop.board.unitStates(), loop.board.driftBoard(), loop.clock);
+        RemovedUnits removed = new RemovedUnits(loop.clusters, loop.store, loop.board.unitStates(),
+                 loop.board.driftBoard(), loop.clock);
         cycle = new CommitCycle(loop.services, fetcher, loop.work, drift,
                 new AlertTicker(loop.alerter, loop.board, loop.clock), removed, new WorkSlots(2));
     }

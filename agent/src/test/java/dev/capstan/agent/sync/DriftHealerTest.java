@@ -72,7 +72,7 @@ class DriftHealerTest {
                 .contains("Deployment shop/web keeps being changed by " + SCALER).contains("healing of it stopped");
         assertThat(replicas()).as("left as the other manager keeps it").isEqualTo(5);
         assertThat(loop.history()).as("corrections are no revisions").containsExactly("1 deployed");
-        assertThat(loop.board.histories().all().get("web/staging")).singleElement()
+        assertThat(loop.board.releases().get("web/staging")).singleElement()
                 .satisfies(r -> assertThat(r.corrections()).hasSize(HealPolicy.FIGHT_LIMIT));
     }
 

@@ -21,6 +21,7 @@ import dev.capstan.agent.rollout.Gate;
 import dev.capstan.agent.rollout.MemoryCluster;
 import dev.capstan.agent.rollout.MemoryRecords;
 import dev.capstan.agent.rollout.RolloutController;
+import dev.capstan.agent.rollout.RolloutTarget;
 import dev.capstan.agent.work.WorkSlots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -55,7 +56,7 @@ final class LoopFixture implements AutoCloseable {
     final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     final ReleaseStore store = ReleaseStore.remembering(new MemoryRecords(), 20, clock);
     final IncidentStore incidents = new IncidentStore(new MemoryRecords(), 10);
-    final StatusBoard board = new StatusBoard();
+    final StatusBoard board = new StatusBoard(new AgentRole(), store);
     final Alerter alerter = new Alerter(AlertConfig.none(), metrics, clock);
     final UnitRenderer renderer = UnitRenderer.forInstall("capstan-system");
     final ClusterTargets clusters;
@@ -68,10 +69,9 @@ final class LoopFixture implements AutoCloseable {
         this.repo = repo;
         Tracer tracer = OpenTelemetry.noop().getTracer("test");
         CheckRunner checks = new CheckRunner(AddressPolicy.allowing(List.of()));
-        clusters = new ClusterTargets(connection.alone(), cluster -> new RolloutController(cluster.writes(),
-                new Gate(cluster.health(), checks, metrics, new WorkSlots(1)), store, cluster.stableDeployments(),
-                clock, metrics, tracer, cluster.hooks(), cluster.drift()::changed));
-        releases = new ReleaseRecorder(store, board.histories(), board.unitStates());
+        clusters = new ClusterTargets(connection.alone(), cluster -> new RolloutController(RolloutTarget.of(cluster),
+                new Gate(cluster.health(), checks, metrics, new WorkSlots(1)), store, clock, metrics, tracer));
+        releases = new ReleaseRecorder(store, board.unitStates());
         IncidentRecorder recorder = new IncidentRecorder(incidents, store, new ManifestDiff(new SecretMask()),
                 board.incidentLog(), clock);
         services = new SyncServices(clusters, store, releases, recorder, board, clock, metrics, tracer, alerter);

@@ -30,8 +30,8 @@ class RemovedUnitsTest {
     @BeforeEach
     void deployWeb() {
         loop = new LoopFixture(repo);
-        removed = new RemovedUnits(loop.clusters, loop.store, loop.board.histories(),
-                loop.board.unitStates(), loop.board.driftBoard(), loop.clock);
+        removed = new RemovedUnits(loop.clusters, loop.store, loop.board.unitStates(),
+                 loop.board.driftBoard(), loop.clock);
         Revision first = loop.commit("c1", "1.0");
         loop.work.sync(loop.unit(), first, "source-1");
     }

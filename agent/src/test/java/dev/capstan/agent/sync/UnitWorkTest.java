@@ -46,7 +46,7 @@ class UnitWorkTest {
         });
         assertThat(loop.cluster.image("web")).endsWith(":1.0");
         assertThat(loop.history()).containsExactly("1 deployed");
-        assertThat(loop.board.histories().all().get("web/staging")).extracting(Release::revision).containsExactly(1);
+        assertThat(loop.board.releases().get("web/staging")).extracting(Release::revision).containsExactly(1);
 
         UnitOutcome next = loop.work.sync(unit, loop.commit("c2", "1.1"), "source-2");
 
