@@ -77,8 +77,8 @@ public final class SyncEngine implements AutoCloseable {
         this.incidents = incidents;
         this.board = board;
         this.unitRenderer = UnitRenderer.forInstall(config.releases().install());
-        SyncServices services = new SyncServices(clusters, store, releases, incidents, board, clock, metrics,
-                observability.tracer(), observability.alerter());
+        SyncServices services = new SyncServices(clusters, store, releases, incidents, board, clock,
+                new SyncServices.Reporting(metrics, observability.tracer(), observability.alerter()));
         UnitWork unitWork = new UnitWork(services, unitRenderer, drift::awaitApplied, drift::rules);
         this.cycle = new CommitCycle(services, fetcher, unitWork, drift,
                 new AlertTicker(observability.alerter(), board, clock), new RemovedUnits(clusters, store,

@@ -11,6 +11,20 @@ import java.time.Clock;
  * clusters, the records, the status board, the clock and where the loop reports to. Built once by {@link SyncEngine}.
  */
 record SyncServices(ClusterTargets clusters, ReleaseStore store, ReleaseRecorder releases,
-                    IncidentRecorder incidents, StatusBoard board, Clock clock, MeterRegistry metrics, Tracer tracer,
-                    Alerter alerter) {
+                    IncidentRecorder incidents, StatusBoard board, Clock clock, Reporting reporting) {
+    /** Where the loop reports to: metrics, traces and alerts. */
+    record Reporting(MeterRegistry metrics, Tracer tracer, Alerter alerter) {
+    }
+
+    MeterRegistry metrics() {
+        return reporting.metrics();
+    }
+
+    Tracer tracer() {
+        return reporting.tracer();
+    }
+
+    Alerter alerter() {
+        return reporting.alerter();
+    }
 }

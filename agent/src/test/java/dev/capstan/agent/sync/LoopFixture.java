@@ -74,7 +74,8 @@ final class LoopFixture implements AutoCloseable {
         releases = new ReleaseRecorder(store, board.unitStates());
         IncidentRecorder recorder = new IncidentRecorder(incidents, store, new ManifestDiff(new SecretMask()),
                 board.incidentLog(), clock);
-        services = new SyncServices(clusters, store, releases, recorder, board, clock, metrics, tracer, alerter);
+        services = new SyncServices(clusters, store, releases, recorder, board, clock,
+                new SyncServices.Reporting(metrics, tracer, alerter));
         work = new UnitWork(services, renderer, (name, versions) -> { }, List::of);
     }
 
