@@ -48,9 +48,10 @@ record RepoSelection(DirectoryTree tree, List<Unit> units) {
                 .map(Unit::chart).distinct().toList();
     }
 
-    /** The selected manifest-directory units. */
+    /** The selected app units: manifest directories and kustomizations. */
     List<Unit> apps() {
-        return units.stream().filter(u -> u.kind() == Unit.Kind.MANIFESTS).toList();
+        return units.stream().filter(u -> u.kind() == Unit.Kind.MANIFESTS || u.kind() == Unit.Kind.KUSTOMIZE)
+                .toList();
     }
 
     List<Environment> environments() {

@@ -53,6 +53,9 @@ public final class GitTree implements RepoTree {
 
     @Override
     public Optional<String> contentId(String path) {
+        if (path.isEmpty()) {
+            return Optional.of(tree.name());
+        }
         int slash = path.lastIndexOf('/');
         String parent = slash < 0 ? "" : path.substring(0, slash);
         String name = path.substring(slash + 1);
@@ -140,6 +143,36 @@ public final class GitTree implements RepoTree {
             throw new UncheckedIOException(e);
         }
         return result;
+    }
+
+    @Override
+    public void writeTo(java.nio.file.Path dir) {
+        try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(tree);
+            walk.setRecursive(true);
+            long total = 0;
+            int count = 0;
+            while (walk.next()) {
+                FileMode mode = walk.getFileMode(0);
+                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+                    continue;
+                }
+                String path = walk.getPathString();
+                ObjectLoader loader = reader.open(walk.getObjectId(0));
+                total += loader.getSize();
+                if (++count > MAX_CHECKOUT_FILES || total > MAX_CHECKOUT_BYTES) {
+                    throw new RepoContentException("the repository holds more than " + MAX_CHECKOUT_FILES
+                            + " files or " + (MAX_CHECKOUT_BYTES >> 20) + " MiB (at " + path + ")");
+                }
+                java.nio.file.Path file = dir.resolve(path);
+                java.nio.file.Files.createDirectories(file.getParent());
+                try (var out = java.nio.file.Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                    loader.copyTo(out);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.capstan.agent.helm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.capstan.agent.work.ResidentMemory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -414,7 +415,7 @@ public final class HelmProcess implements HelmEngine {
         private void watchMemory() {
             Path status = Path.of("/proc", Long.toString(process.pid()), "status");
             while (process.isAlive()) {
-                long rss = residentBytes(status);
+                long rss = ResidentMemory.of(status);
                 if (rss > settings.maxRss()) {
                     LOG.error("Helm render process {} uses {} MiB, more than its limit of {} MiB: killed",
                             process.pid(), rss >> 20, settings.maxRss() >> 20);
@@ -448,19 +449,5 @@ public final class HelmProcess implements HelmEngine {
         long culprit() {
             return culprit;
         }
-    }
-
-    /** VmRSS of a process from /proc, in bytes; 0 where /proc is not available. */
-    static long residentBytes(Path status) {
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 }

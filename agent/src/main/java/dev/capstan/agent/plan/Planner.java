@@ -6,6 +6,7 @@ import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.RepoConfig;
 import dev.capstan.agent.config.RepoConfigParser;
 import dev.capstan.agent.helm.HelmChartRenderer;
+import dev.capstan.agent.kustomize.Kustomizations;
 import dev.capstan.agent.model.ChartException;
 import dev.capstan.agent.repo.RepoTree;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,9 @@ public final class Planner {
         collect(charts, Unit.Kind.CHART, sources, refused);
         collect(apps, Unit.Kind.MANIFESTS, sources, refused);
         sources.replaceAll((name, kind) -> kind == Unit.Kind.CHART && isHelmChart(tree, name) ? Unit.Kind.HELM : kind);
+        List<String> envNames = config.environments().stream().map(Environment::name).toList();
+        sources.replaceAll((name, kind) -> kind == Unit.Kind.MANIFESTS
+                && Kustomizations.isKustomizeApp(tree, APPS_DIR + "/" + name, envNames) ? Unit.Kind.KUSTOMIZE : kind);
         List<Unit> units = new ArrayList<>();
         for (Environment env : config.environments()) {
             sources.forEach((name, kind) -> units.add(new Unit(name, env, kind)));

@@ -21,6 +21,14 @@ public record Unit(String chart, Environment env, Kind kind) {
         return kind.dir() + "/" + chart;
     }
 
+    /**
+     * What decides the unit's render: its directory, or for a Kustomize unit the whole repository ("": a
+     * kustomization may use bases anywhere in it).
+     */
+    public String contentPath() {
+        return kind == Kind.KUSTOMIZE ? "" : sourceDir();
+    }
+
     /** What renders the unit. */
     public enum Kind {
         /** A Capstan chart: {@code charts/<name>/Chart.yaml} ({@code apiVersion: capstan/v1}), Pebble templates. */
@@ -28,7 +36,12 @@ public record Unit(String chart, Environment env, Kind kind) {
         /** A Helm chart: {@code charts/<name>/Chart.yaml} with {@code apiVersion: v1} or {@code v2}, unmodified. */
         HELM(Planner.CHARTS_DIR),
         /** A directory of plain YAML: {@code apps/<name>/*.yaml} for every environment, {@code <env>/} for one. */
-        MANIFESTS(Planner.APPS_DIR);
+        MANIFESTS(Planner.APPS_DIR),
+        /**
+         * A Kustomize app: {@code apps/<name>/} with a kustomization at its root, in {@code overlays/<env>/} or in
+         * {@code <env>/}, built by kustomize itself.
+         */
+        KUSTOMIZE(Planner.APPS_DIR);
 
         private final String dir;
 

@@ -8,6 +8,8 @@ import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.helm.HelmChartRenderer;
 import dev.capstan.agent.helm.HelmEngine;
 import dev.capstan.agent.helm.HelmProcess;
+import dev.capstan.agent.kustomize.KustomizeProcess;
+import dev.capstan.agent.kustomize.KustomizeRenderer;
 import dev.capstan.agent.manifests.ManifestDirectory;
 import dev.capstan.agent.model.Capabilities;
 import dev.capstan.agent.model.DesiredState;
@@ -21,11 +23,12 @@ import java.util.function.Supplier;
 
 /**
  * The one way a unit becomes its desired state, whatever engine its source needs: Capstan's Pebble charts
- * ({@code chart}), Helm charts ({@code helm}, Helm's engine in a child process started on the first Helm render)
- * and plain manifest directories ({@code manifests}). The agent's unit sync and the {@code render}, {@code diff}
+ * ({@code chart}), Helm charts ({@code helm}, Helm's engine in a child process started on the first Helm render),
+ * plain manifest directories ({@code manifests}) and kustomizations ({@code kustomize}: kustomize's engine, a child
+ * process per build). The agent's unit sync and the {@code render}, {@code diff}
  * and {@code lint} commands all render through here and never pick an engine themselves; everything after it
  * (drift, rollout, health, rollback, records) consumes the {@link DesiredState}. Pure and thread-safe, as the
- * engines are. Closing it stops Helm's render process and removes its files.
+ * engines are. Closing it stops Helm's render process and removes its files and kustomize's checkouts.
  */
 public final class UnitRenderer implements AutoCloseable {
     /** A unit's render: its chart's metadata (for the release record) and its objects. */
@@ -38,6 +41,8 @@ public final class UnitRenderer implements AutoCloseable {
     private final String install;
     private HelmEngine helm;
     private HelmChartRenderer helmCharts;
+    private final Supplier<KustomizeProcess> kustomizeEngine;
+    private KustomizeRenderer kustomize;
 
     public UnitRenderer() {
         this(new ChartRenderer());
@@ -52,9 +57,21 @@ public final class UnitRenderer implements AutoCloseable {
     }
 
     private UnitRenderer(ChartRenderer pebble, Supplier<HelmEngine> helmEngine, String install) {
+        this(pebble, helmEngine, () -> new KustomizeProcess(KustomizeProcess.Settings.defaults()), install);
+    }
+
+    private UnitRenderer(ChartRenderer pebble, Supplier<HelmEngine> helmEngine,
+                         Supplier<KustomizeProcess> kustomizeEngine, String install) {
         this.pebble = pebble;
         this.helmEngine = helmEngine;
+        this.kustomizeEngine = kustomizeEngine;
         this.install = install;
+    }
+
+    /** As {@link #forInstall(String)}, with kustomize's engine set as given (its binary, limits, remote bases). */
+    public static UnitRenderer forInstall(String install, KustomizeProcess.Settings kustomize) {
+        return new UnitRenderer(new ChartRenderer(), () -> new HelmProcess(HelmProcess.Settings.defaults()),
+                () -> new KustomizeProcess(kustomize), install);
     }
 
     /** A renderer for the agent of install {@code install} (or a diff against it): its name on every object. */
@@ -70,6 +87,8 @@ public final class UnitRenderer implements AutoCloseable {
             case MANIFESTS -> new Rendered(new ChartMetadata(unit.chart(), "", "", ""), ManifestDirectory.render(
                     unit.chart(), Planner.appFiles(tree, unit.chart()), unit.env().name(), unit.env().namespace(),
                     commit));
+            case KUSTOMIZE -> new Rendered(new ChartMetadata(unit.chart(), "", "", ""), kustomize().render(tree,
+                    unit.chart(), unit.sourceDir(), unit.env().name(), unit.env().namespace(), commit));
         };
         return install.isEmpty() ? rendered : new Rendered(rendered.metadata(), ObjectAssembly.withLabel(
                 rendered.desired(), Labels.INSTALL, install));
@@ -98,6 +117,13 @@ public final class UnitRenderer implements AutoCloseable {
         return files.text("Chart.yaml").map(HelmChartRenderer::isHelmChart).orElse(false);
     }
 
+    private synchronized KustomizeRenderer kustomize() {
+        if (kustomize == null) {
+            kustomize = new KustomizeRenderer(kustomizeEngine.get());
+        }
+        return kustomize;
+    }
+
     private synchronized HelmChartRenderer helm() {
         if (helm == null) {
             helm = helmEngine.get();
@@ -111,6 +137,10 @@ public final class UnitRenderer implements AutoCloseable {
         if (helm != null) {
             helm.close();
             helm = null;
+        }
+        if (kustomize != null) {
+            kustomize.close();
+            kustomize = null;
         }
     }
 }

@@ -45,6 +45,34 @@ public final class DirectoryTree implements RepoTree {
     }
 
     @Override
+    public void writeTo(Path dir) {
+        long[] total = {0};
+        int[] count = {0};
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> {
+                String relative = root.relativize(p).toString().replace('\\', '/');
+                if (relative.equals(".git") || relative.startsWith(".git/")) {
+                    return;
+                }
+                total[0] += size(p);
+                if (++count[0] > MAX_CHECKOUT_FILES || total[0] > MAX_CHECKOUT_BYTES) {
+                    throw new RepoContentException("the repository holds more than " + MAX_CHECKOUT_FILES
+                            + " files or " + (MAX_CHECKOUT_BYTES >> 20) + " MiB (at " + relative + ")");
+                }
+                try {
+                    Path target = dir.resolve(relative);
+                    Files.createDirectories(target.getParent());
+                    Files.copy(p, target, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
     public Map<String, byte[]> files(String dir) {
         Path base = resolve(dir);
         Map<String, byte[]> result = new TreeMap<>();

@@ -40,6 +40,22 @@ public interface RepoTree {
         return List.of();
     }
 
+    /**
+     * What a whole checkout ({@link #writeTo}) may hold: a kustomization may reach any file of the repository, so
+     * the bound is on the repository, not on one directory.
+     */
+    long MAX_CHECKOUT_BYTES = 256L * 1024 * 1024;
+
+    /** At most this many files in a checkout. */
+    int MAX_CHECKOUT_FILES = 100_000;
+
+    /**
+     * Writes every regular file of the tree under {@code dir} (which must be empty), streaming, never a link: the
+     * checkout an engine that reads files itself (kustomize) works in. Refuses a tree over
+     * {@link #MAX_CHECKOUT_BYTES} or {@link #MAX_CHECKOUT_FILES}.
+     */
+    void writeTo(java.nio.file.Path dir);
+
     /** A short description for messages: a commit id or a directory. */
     String describe();
 }

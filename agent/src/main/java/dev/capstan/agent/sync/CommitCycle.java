@@ -359,12 +359,13 @@ public final class CommitCycle implements UnitWorkers.Work {
     }
 
     /**
-     * capstan.yaml's blob id, the chart's tree id and the cluster's capabilities: together they decide what the unit
+     * capstan.yaml's blob id, the chart's tree id (the repository's, for a kustomization) and the cluster's
+     * capabilities: together they decide what the unit
      * renders to.
      */
     static String source(RepoTree tree, Unit unit, Capabilities capabilities) {
         Optional<String> config = tree.contentId(RepoConfig.FILE);
-        Optional<String> chart = tree.contentId(unit.sourceDir());
+        Optional<String> chart = tree.contentId(unit.contentPath());
         return config.isPresent() && chart.isPresent()
                 ? config.get() + ":" + chart.get() + ":" + capabilities.fingerprint() : "";
     }

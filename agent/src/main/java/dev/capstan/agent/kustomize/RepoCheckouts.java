@@ -1,0 +1,138 @@
+package dev.capstan.agent.kustomize;
+
+import dev.capstan.agent.repo.RepoTree;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The repository as files on disk, for the engine that reads them itself: one checkout per commit (every kustomize
+ * unit of a commit shares it), written once, owner-only, in a directory Capstan deletes. Checkouts no unit uses
+ * beyond the newest {@link #KEPT} are deleted. Thread-safe.
+ */
+final class RepoCheckouts implements AutoCloseable {
+    static final int KEPT = 3;
+
+    private final Path root;
+    /** By tree, least recently used first. */
+    private final Map<String, Checkout> checkouts = new LinkedHashMap<>(16, 0.75f, true);
+    private int next;
+
+    RepoCheckouts() {
+        try {
+            root = Files.createTempDirectory("capstan-kustomize-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the kustomize checkouts' directory", e);
+        }
+    }
+
+    /** The checkout of {@code tree}, written on first use; close the lease once the build is done. */
+    Lease lease(RepoTree tree) {
+        Checkout checkout;
+        synchronized (this) {
+            // A commit's tree id names its checkout; a directory on disk (the CLI) is read once per tree object.
+            String id = tree.contentId("").orElse("directory-" + System.identityHashCode(tree));
+            checkout = checkouts.computeIfAbsent(id, key -> new Checkout(root.resolve("c" + next++)));
+            checkout.users++;
+            evict();
+        }
+        try {
+            checkout.writeOnce(tree);
+        } catch (RuntimeException e) {
+            release(checkout);
+            throw e;
+        }
+        return new Lease(this, checkout);
+    }
+
+    private synchronized void release(Checkout checkout) {
+        checkout.users--;
+        evict();
+    }
+
+    /** Deletes the least recently used checkouts nobody uses beyond the newest {@link #KEPT}. */
+    private void evict() {
+        int excess = checkouts.size() - KEPT;
+        for (Iterator<Checkout> it = checkouts.values().iterator(); it.hasNext() && excess > 0; ) {
+            Checkout checkout = it.next();
+            if (checkout.users == 0) {
+                it.remove();
+                delete(checkout.dir);
+                excess--;
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        checkouts.clear();
+        delete(root);
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One commit's files on disk. */
+    private static final class Checkout {
+        private final Path dir;
+        private int users;
+        private boolean written;
+
+        Checkout(Path dir) {
+            this.dir = dir;
+        }
+
+        synchronized void writeOnce(RepoTree tree) {
+            if (written) {
+                return;
+            }
+            try {
+                delete(dir);
+                Files.createDirectories(dir);
+                tree.writeTo(dir);
+                written = true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                delete(dir);
+                throw e;
+            }
+        }
+    }
+
+    /** A checkout in use: its root, until closed. */
+    static final class Lease implements AutoCloseable {
+        private final RepoCheckouts owner;
+        private final Checkout checkout;
+
+        private Lease(RepoCheckouts owner, Checkout checkout) {
+            this.owner = owner;
+            this.checkout = checkout;
+        }
+
+        Path root() {
+            return checkout.dir;
+        }
+
+        @Override
+        public void close() {
+            owner.release(checkout);
+        }
+    }
+}
