@@ -64,7 +64,10 @@ class KustomizeIT {
     void anOverlayPerEnvironmentRollsOutPrunesGeneratedConfigAfterTheGateHealsAndRollsBack(TestNamespace ns,
             LocalCluster cluster, KubernetesClient client) {
         RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns);
-        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]\n", "apps: [shop]\n"));
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]\n",
+                "apps: [shop, evil]\n"));
+        // Another team's app reaching for a base on the internet: it fails alone, the shop deploys.
+        repo.git.write("apps/evil/kustomization.yaml", "resources: [\"https://example.com/base.yaml\"]\n");
         repo.git.write("apps/shop/base/kustomization.yaml", BASE);
         repo.git.write("apps/shop/base/deployment.yaml", DEPLOYMENT);
         repo.git.write("apps/shop/base/service.yaml", SERVICE);
@@ -78,6 +81,10 @@ class KustomizeIT {
         try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
             RolloutAgents.awaitSynced(agent, "shop/staging", first);
             RolloutAgents.awaitSynced(agent, "shop/production", first);
+            await().atMost(WITHIN).untilAsserted(() -> assertThat(agent.status().unit("evil/staging"))
+                    .isInstanceOfSatisfying(UnitOutcome.Failed.class, failed -> assertThat(failed.message())
+                            .startsWith("evil/staging apps/evil/kustomization.yaml: remote resource "
+                                    + "https://example.com/base.yaml refused")));
             assertThat(RolloutAgents.image(client, ns.name(), "shop")).isEqualTo("registry.example.com/shop:2");
             assertThat(RolloutAgents.image(client, repo.production, "shop")).isEqualTo("registry.example.com/shop:1");
             assertThat(client.apps().deployments().inNamespace(repo.production).withName("shop").get().getSpec()
@@ -127,6 +134,39 @@ class KustomizeIT {
                     .containsExactly(secondConfig));
             assertThat(RolloutAgents.history(agent, "shop/staging")).containsSubsequence("2 deployed", "3 failed");
             assertThat(RolloutAgents.image(client, repo.production, "shop")).isEqualTo("registry.example.com/shop:1");
+        }
+    }
+
+    @Test
+    void theFluxLayoutDeploysUnmodifiedFromKustomizationsNamedInCapstanYaml(TestNamespace ns, LocalCluster cluster,
+                                                                          KubernetesClient client) {
+        // apps/base/shop shared, apps/<env>/ a kustomization per environment (as flux2-kustomize-helm-example).
+        RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns);
+        repo.git.write("capstan.yaml", repo.git.read("capstan.yaml").replace("charts: [web]\n",
+                "charts: []\nkustomizations:\n  - {name: apps, path: \"apps/{env}\"}\n"));
+        repo.git.write("apps/base/shop/kustomization.yaml", BASE);
+        repo.git.write("apps/base/shop/deployment.yaml", DEPLOYMENT);
+        repo.git.write("apps/base/shop/service.yaml", SERVICE);
+        repo.git.write("apps/staging/kustomization.yaml", """
+                resources: [../base/shop]
+                patches:
+                  - target: {kind: Deployment, name: shop}
+                    patch: |-
+                      - {op: replace, path: /spec/replicas, value: 1}
+                """);
+        repo.git.write("apps/production/kustomization.yaml", "resources: [../base/shop]\n");
+        String commit = repo.commit("the Flux layout");
+
+        try (Agent agent = RolloutAgents.start(repo.git.url(), temp, cluster, ns)) {
+            RolloutAgents.awaitSynced(agent, "apps/staging", commit);
+            RolloutAgents.awaitSynced(agent, "apps/production", commit);
+            assertThat(agent.status().units()).containsOnlyKeys("apps/staging", "apps/production");
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("shop").get().getSpec()
+                    .getReplicas()).isEqualTo(1);
+            assertThat(client.apps().deployments().inNamespace(repo.production).withName("shop").get().getSpec()
+                    .getReplicas()).isEqualTo(2);
+            assertThat(client.apps().deployments().inNamespace(ns.name()).withName("shop").get().getMetadata()
+                    .getLabels()).containsEntry("capstan.dev/chart", "apps");
         }
     }
 

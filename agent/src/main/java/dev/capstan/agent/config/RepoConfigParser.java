@@ -16,7 +16,8 @@ public final class RepoConfigParser {
 
     public static RepoConfig parse(String text) {
         Fields root = Fields.parse(RepoConfig.FILE, text)
-                .allowOnly(Set.of("environments", "charts", "apps", "removedUnits", "ignoreDifferences"));
+                .allowOnly(Set.of("environments", "charts", "apps", "removedUnits", "ignoreDifferences",
+                        "kustomizations"));
         List<Fields> envFields = root.objectList("environments");
         if (envFields.isEmpty()) {
             throw root.error("environments", "at least one environment is required");
@@ -42,7 +43,31 @@ public final class RepoConfigParser {
         Optional<List<String>> apps = root.optionalStringList("apps");
         apps.ifPresent(list -> list.forEach(app -> root.dnsLabel("apps", app)));
         return new RepoConfig(environments, charts, removedUnits(root).orElse(RepoConfig.RemovedUnits.KEEP), apps,
-                ignoreDifferences(root));
+                ignoreDifferences(root), kustomizations(root));
+    }
+
+    private static final java.util.regex.Pattern KUSTOMIZATION_PATH = java.util.regex.Pattern.compile(
+            "^[A-Za-z0-9._{}-]+(/[A-Za-z0-9._{}-]+)*$");
+
+    private static List<RepoConfig.KustomizationSource> kustomizations(Fields root) {
+        List<RepoConfig.KustomizationSource> sources = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Fields source : root.objectList("kustomizations")) {
+            source.allowOnly(Set.of("name", "path"));
+            String name = source.dnsLabel("name", source.requiredString("name"));
+            if (!names.add(name)) {
+                throw source.error("name", "duplicate kustomization '" + name + "'");
+            }
+            String path = source.requiredString("path");
+            boolean climbs = java.util.Arrays.stream(path.split("/")).anyMatch(p -> p.equals("..") || p.equals("."));
+            if (path.length() > 300 || !KUSTOMIZATION_PATH.matcher(path).matches() || climbs
+                    || path.replace("{env}", "").matches(".*[{}].*")) {
+                throw source.error("path", "'" + path + "' is not a directory of the repository like apps/{env} "
+                        + "(relative, no '..', {env} for the environment's name)");
+            }
+            sources.add(new RepoConfig.KustomizationSource(name, path));
+        }
+        return sources;
     }
 
     private static Environment.DriftMode driftMode(Fields env) {

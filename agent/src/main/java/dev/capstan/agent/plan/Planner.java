@@ -30,7 +30,9 @@ public final class Planner {
         RepoConfig config = RepoConfigParser.parse(new String(raw, StandardCharsets.UTF_8));
         // A chart named in capstan.yaml but missing still becomes a unit: it fails alone, with a clear message.
         List<String> charts = config.charts().orElseGet(() -> tree.directories(CHARTS_DIR));
-        List<String> apps = config.apps().orElseGet(() -> tree.directories(APPS_DIR));
+        // Kustomizations named in capstan.yaml (the Flux layout: apps/base, apps/staging...) replace the scan of apps/.
+        List<String> apps = config.apps().orElseGet(() -> config.kustomizations().isEmpty()
+                ? tree.directories(APPS_DIR) : List.of());
         Map<String, String> refused = new java.util.TreeMap<>();
         Map<String, Unit.Kind> sources = new java.util.TreeMap<>();
         collect(charts, Unit.Kind.CHART, sources, refused);
@@ -39,9 +41,21 @@ public final class Planner {
         List<String> envNames = config.environments().stream().map(Environment::name).toList();
         sources.replaceAll((name, kind) -> kind == Unit.Kind.MANIFESTS
                 && Kustomizations.isKustomizeApp(tree, APPS_DIR + "/" + name, envNames) ? Unit.Kind.KUSTOMIZE : kind);
+        List<RepoConfig.KustomizationSource> named = new ArrayList<>();
+        for (RepoConfig.KustomizationSource source : config.kustomizations()) {
+            if (sources.containsKey(source.name())) {
+                Unit.Kind other = sources.remove(source.name());
+                refused.put(source.name(), "kustomizations: " + source.name() + ": the name is also " + other.dir()
+                        + "/" + source.name() + "; a unit's name is unique: rename one");
+            } else {
+                named.add(source);
+            }
+        }
         List<Unit> units = new ArrayList<>();
         for (Environment env : config.environments()) {
             sources.forEach((name, kind) -> units.add(new Unit(name, env, kind)));
+            named.forEach(source -> units.add(new Unit(source.name(), env, Unit.Kind.KUSTOMIZE,
+                    source.pathFor(env.name()))));
         }
         return new Plan(config, units, refused);
     }

@@ -7,19 +7,20 @@ import dev.capstan.agent.config.Environment;
  * is the source's name (a chart under {@code charts/}, or a manifest directory under {@code apps/}); it names the
  * unit and labels its objects.
  */
-public record Unit(String chart, Environment env, Kind kind) {
+public record Unit(String chart, Environment env, Kind kind, String sourceDir) {
     public Unit(String chart, Environment env) {
         this(chart, env, Kind.CHART);
+    }
+
+    /** A unit in its kind's own directory ({@code charts/<chart>}, {@code apps/<chart>}). */
+    public Unit(String chart, Environment env, Kind kind) {
+        this(chart, env, kind, kind.dir() + "/" + chart);
     }
 
     public String id() {
         return chart + "/" + env.name();
     }
 
-    /** Where the unit's files are in the repository. */
-    public String sourceDir() {
-        return kind.dir() + "/" + chart;
-    }
 
     /**
      * What decides the unit's render: its directory, or for a Kustomize unit the whole repository ("": a

@@ -1,0 +1,83 @@
+package dev.capstan.it.kustomize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.capstan.agent.kustomize.KustomizeProcess;
+import dev.capstan.agent.kustomize.KustomizeRenderer;
+import dev.capstan.agent.model.DesiredState;
+import dev.capstan.agent.model.RenderedObject;
+import dev.capstan.agent.model.Yaml;
+import dev.capstan.agent.repo.DirectoryTree;
+import dev.capstan.testcluster.ClusterBinaries;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Capstan's build of real public kustomizations (podinfo's base + overlays, the Flux example's per-environment
+ * layout) and of one kustomization per feature, against the kustomize CLI's own build of the same directory: the
+ * engine prints the same bytes, and the unit's objects are the CLI's objects (issue 31).
+ */
+class KustomizeCorpusIT {
+    private static final Path CORPUS = ClusterBinaries.repoRoot()
+            .resolve("it-tests/src/test/resources/kustomize-corpus");
+    private static KustomizeBinaries binaries;
+    private static KustomizeRenderer renderer;
+
+    @BeforeAll
+    static void engine() {
+        binaries = KustomizeBinaries.locate();
+        renderer = new KustomizeRenderer(new KustomizeProcess(KustomizeProcess.Settings.defaults()
+                .withBinary(binaries.engine())));
+    }
+
+    @AfterAll
+    static void close() {
+        renderer.close();
+    }
+
+    /** Each kustomization, with a fact of its build that shows the feature was applied. */
+    static Stream<Arguments> corpus() {
+        return Stream.of(
+                Arguments.of("features/base", "name: web-config-"),
+                Arguments.of("features/prefix-images-replicas", "image: mirror.example.com/web:1.27"),
+                Arguments.of("features/with-components", "prometheus.io/scrape: \"true\""),
+                Arguments.of("features/patches", "containerPort: 9090"),
+                Arguments.of("features/generators", "REGION: eu-west-1"),
+                Arguments.of("features/replacements", "service: web"),
+                Arguments.of("podinfo/deploy/overlays/dev", "namespace: dev"),
+                Arguments.of("podinfo/deploy/overlays/staging", "namespace: staging"),
+                Arguments.of("podinfo/deploy/overlays/production", "namespace: production"),
+                Arguments.of("podinfo/kustomize", "kind: HorizontalPodAutoscaler"),
+                Arguments.of("flux2-kustomize-helm-example/apps/staging", "kind: HelmRelease"),
+                Arguments.of("flux2-kustomize-helm-example/apps/production", "kind: HelmRelease"),
+                Arguments.of("flux2-kustomize-helm-example/infrastructure/configs", "kind: ClusterIssuer"),
+                Arguments.of("flux2-kustomize-helm-example/infrastructure/controllers", "kind: OCIRepository"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("corpus")
+    void capstanBuildsWhatTheKustomizeCliBuilds(String dir, String fact) {
+        String expected = binaries.build(CORPUS.resolve(dir));
+        assertThat(expected).as("the CLI's build of " + dir).contains(fact);
+
+        String engine = new KustomizeProcess(KustomizeProcess.Settings.defaults().withBinary(binaries.engine()))
+                .build(CORPUS, dir);
+        assertThat(engine).isEqualTo(expected);
+
+        DesiredState unit = renderer.render(new DirectoryTree(CORPUS), "corpus", dir, "test", "default", "c0ffee");
+        List<String> cliObjects = Yaml.readDocuments(expected, "corpus", dir).stream()
+                .map(document -> (Map<?, ?>) document)
+                .map(object -> object.get("kind") + " " + ((Map<?, ?>) object.get("metadata")).get("name"))
+                .sorted().toList();
+        assertThat(unit.objects()).extracting(RenderedObject::key).extracting(key -> key.kind() + " " + key.name())
+                .containsExactlyInAnyOrderElementsOf(cliObjects).isNotEmpty();
+        assertThat(unit.manifest()).contains(fact);
+    }
+}
