@@ -68,7 +68,7 @@ final class LintCommand implements Callable<Integer> {
         long errors = findings.stream().filter(f -> f.severity() == Finding.Severity.ERROR).count();
         long warnings = findings.size() - errors;
         out.println("lint: " + charts.size() + " chart(s), " + selection.get().apps().stream().map(Unit::chart)
-                .distinct().count() + " manifest dir(s) x " + environments.size() + " environment(s): "
+                .distinct().count() + " app(s) x " + environments.size() + " environment(s): "
                 + errors + " error(s), " + warnings + " warning(s)");
         out.flush();
         return errors == 0 ? CapstanCli.OK : CapstanCli.UNIT_FAILED;

@@ -11,10 +11,29 @@ import java.util.Optional;
 public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
                           Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
                           java.util.Map<String, Cluster> clusters, Checks checks,
-                          Optional<CommitStatusConfig> commitStatus, Destinations destinations) {
+                          Optional<CommitStatusConfig> commitStatus, Destinations destinations,
+                          Kustomize kustomize) {
 
     public AgentConfig {
         clusters = java.util.Map.copyOf(clusters);
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
+                       java.util.Map<String, Cluster> clusters, Checks checks,
+                       Optional<CommitStatusConfig> commitStatus, Destinations destinations) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters, checks,
+                commitStatus, destinations, Kustomize.defaults());
+    }
+
+    /**
+     * How kustomizations are built: {@code allowRemoteBases} lets a kustomization fetch remote bases and URLs (off:
+     * a kustomization that names one fails its unit, as Flux's {@code --no-remote-bases}).
+     */
+    public record Kustomize(boolean allowRemoteBases) {
+        public static Kustomize defaults() {
+            return new Kustomize(false);
+        }
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -28,7 +47,7 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config bounding where units write by {@code destinations}. */
     public AgentConfig withDestinations(Destinations destinations) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, commitStatus, destinations);
+                checks, commitStatus, destinations, kustomize);
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -41,7 +60,7 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config reporting deploy status to {@code commitStatus}. */
     public AgentConfig withCommitStatus(CommitStatusConfig commitStatus) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, Optional.of(commitStatus), destinations);
+                checks, Optional.of(commitStatus), destinations, kustomize);
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -50,10 +69,16 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
         this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters, Checks.none());
     }
 
+    /** This config building kustomizations as {@code kustomize} says. */
+    public AgentConfig withKustomize(Kustomize kustomize) {
+        return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
+                checks, commitStatus, destinations, kustomize);
+    }
+
     /** This config with {@code checks} instead of its own. */
     public AgentConfig withChecks(Checks checks) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, commitStatus, destinations);
+                checks, commitStatus, destinations, kustomize);
     }
 
     /**

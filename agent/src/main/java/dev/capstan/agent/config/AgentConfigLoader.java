@@ -40,7 +40,7 @@ public final class AgentConfigLoader {
     static AgentConfig parse(String text, String source, Path baseDir, java.util.function.UnaryOperator<String> env) {
         Fields root = Fields.parseWithPathOverrides(source, text, env)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
-                        "api", "ha", "clusters", "checks", "commitStatus", "destinations"));
+                        "api", "ha", "clusters", "checks", "commitStatus", "destinations", "kustomize"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -109,8 +109,20 @@ public final class AgentConfigLoader {
                 .map(c -> commitStatus(c, url, baseDir));
         Destinations destinations = root.optionalObject("destinations").map(AgentConfigLoader::destinations)
                 .orElse(Destinations.unrestricted());
+        AgentConfig.Kustomize kustomize = root.optionalObject("kustomize").map(AgentConfigLoader::kustomize)
+                .orElse(AgentConfig.Kustomize.defaults());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
-                http, webhooks, releases, alerts, tracing, api, ha, clusters, checks, commitStatus, destinations);
+                http, webhooks, releases, alerts, tracing, api, ha, clusters, checks, commitStatus, destinations,
+                kustomize);
+    }
+
+    private static AgentConfig.Kustomize kustomize(Fields fields) {
+        fields.allowOnly(Set.of("allowRemoteBases"));
+        Object allow = fields.raw("allowRemoteBases");
+        if (allow != null && !(allow instanceof Boolean)) {
+            throw fields.error("allowRemoteBases", "expected true or false");
+        }
+        return new AgentConfig.Kustomize(Boolean.TRUE.equals(allow));
     }
 
     private static final java.util.regex.Pattern NAMESPACE_PATTERN =

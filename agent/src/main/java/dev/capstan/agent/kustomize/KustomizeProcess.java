@@ -43,6 +43,10 @@ public final class KustomizeProcess {
             return new Settings(Optional.of(path), timeout, maxOutput, maxRss, allowRemote);
         }
 
+        public Settings allowingRemote(boolean allow) {
+            return new Settings(binary, timeout, maxOutput, maxRss, allow);
+        }
+
         public Settings withLimits(Duration deadline, long output, long rss) {
             return new Settings(binary, deadline, output, rss, allowRemote);
         }

@@ -10,6 +10,7 @@ import dev.capstan.agent.drift.ManifestDiff;
 import dev.capstan.agent.drift.SecretMask;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.health.CheckRunner;
+import dev.capstan.agent.kustomize.KustomizeProcess;
 import dev.capstan.agent.observe.Alerter;
 import dev.capstan.agent.observe.IncidentStore;
 import dev.capstan.agent.release.ReleaseStore;
@@ -76,7 +77,8 @@ public final class SyncEngine implements AutoCloseable {
         this.releases = releases;
         this.incidents = incidents;
         this.board = board;
-        this.unitRenderer = UnitRenderer.forInstall(config.releases().install());
+        this.unitRenderer = UnitRenderer.forInstall(config.releases().install(), KustomizeProcess.Settings
+                .defaults().allowingRemote(config.kustomize().allowRemoteBases()));
         SyncServices services = new SyncServices(clusters, store, releases, incidents, board, clock,
                 new SyncServices.Reporting(metrics, observability.tracer(), observability.alerter()));
         UnitWork unitWork = new UnitWork(services, unitRenderer, drift::awaitApplied, drift::rules);

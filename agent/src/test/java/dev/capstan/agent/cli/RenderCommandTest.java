@@ -100,7 +100,7 @@ class RenderCommandTest {
         assertThat(production.out).contains("# Source: plain/deployment.yaml + production/replicas.yaml",
                 "replicas: 3");
         assertThat(lint.out).contains("WARNING plain/staging", "latest", "WARNING plain/production",
-                "1 manifest dir(s) x 2 environment(s)");
+                "1 app(s) x 2 environment(s)");
     }
 
     @Test

@@ -116,11 +116,22 @@ class AgentConfigLoaderTest {
                 + " destinations.clusterResources: 'clusterrolebindings' is not group/Kind",
         "repo: {url: 'file:///r'}\\ndestinations: {namespaces: {}, replaceUnownedCrds: yes please}|a.yaml:"
                 + " destinations.replaceUnownedCrds: expected true or false",
+        "repo: {url: 'file:///r'}\\nkustomize: {allowRemoteBases: sometimes}|a.yaml: kustomize.allowRemoteBases:"
+                + " expected true or false",
+        "repo: {url: 'file:///r'}\\nkustomize: {enableHelm: true}|a.yaml: kustomize",
     })
     void rejectsInvalidConfigNamingTheField(String yaml, String expected) {
         assertThatThrownBy(() -> AgentConfigLoader.parse(yaml.replace("\\n", "\n"), "a.yaml", BASE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(expected);
+    }
+
+    @Test
+    void kustomizationsFetchNothingRemoteUnlessTheAgentConfigAllowsIt() {
+        assertThat(AgentConfigLoader.parse("repo: {url: 'file:///r'}\n", "a.yaml", BASE).kustomize()
+                .allowRemoteBases()).isFalse();
+        assertThat(AgentConfigLoader.parse("repo: {url: 'file:///r'}\nkustomize: {allowRemoteBases: true}\n",
+                "a.yaml", BASE).kustomize().allowRemoteBases()).isTrue();
     }
 
     @Test

@@ -80,4 +80,51 @@ class KustomizeCorpusIT {
                 .containsExactlyInAnyOrderElementsOf(cliObjects).isNotEmpty();
         assertThat(unit.manifest()).contains(fact);
     }
+
+    @org.junit.jupiter.api.Test
+    void capstanRenderAndLintBuildTheFluxExampleAsTheCliDoes(@org.junit.jupiter.api.io.TempDir Path repo)
+            throws java.io.IOException {
+        assertThat(System.getenv("CAPSTAN_KUSTOMIZE_BIN"))
+                .as("bin/test names the engine for the CLI, which runs in this JVM").isNotBlank();
+        copyTree(CORPUS.resolve("flux2-kustomize-helm-example"), repo);
+        java.nio.file.Files.writeString(repo.resolve("capstan.yaml"), """
+                environments: [{name: staging}, {name: production}]
+                kustomizations:
+                  - {name: apps, path: "apps/{env}"}
+                  - {name: infra-configs, path: infrastructure/configs}
+                """);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new dev.capstan.agent.cli.CapstanCli());
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+
+        int exit = cli.execute("render", repo.toString(), "--chart", "apps", "--env", "staging");
+
+        assertThat(exit).as(err.toString()).isZero();
+        List<String> expected = Yaml.readDocuments(binaries.build(repo.resolve("apps/staging")), "cli", "").stream()
+                .map(document -> (String) ((Map<?, ?>) ((Map<?, ?>) document).get("metadata")).get("name"))
+                .sorted().toList();
+        assertThat(Yaml.readDocuments(out.toString(), "render", "").stream().filter(java.util.Objects::nonNull)
+                .map(document -> (String) ((Map<?, ?>) ((Map<?, ?>) document).get("metadata")).get("name"))
+                .sorted().toList()).isEqualTo(expected).contains("podinfo");
+
+        java.io.StringWriter lint = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(lint));
+        assertThat(cli.execute("lint", repo.toString())).as(lint.toString()).isZero();
+        assertThat(lint.toString()).contains("lint: 0 chart(s), 2 app(s) x 2 environment(s)").contains("0 error(s)");
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (Stream<Path> walk = java.nio.file.Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (java.nio.file.Files.isDirectory(source)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(source, target);
+                }
+            }
+        }
+    }
 }
