@@ -23,7 +23,9 @@ import java.util.stream.IntStream;
 
 /**
  * Scripted measurement (run: {@code bin/bench scale [N ...]}, default 1000): N apps of the Flux benchmark's shape (a
- * Deployment scaled to 0, a ServiceAccount, a Service, an Ingress), one Capstan chart each, one commit. The agent
+ * Deployment scaled to 0, a ServiceAccount, a Service, an Ingress), one Capstan chart each, one commit; then the same
+ * N apps as kustomizations (a base and an overlay each, built by kustomize's engine in child processes), whose peak
+ * RSS counts the agent and its kustomize processes together (sampled every 200 ms). The agent
  * runs as its own process with the install's JVM settings under a 768 MiB container-like budget; reported: time from
  * start to all objects applied and to all units Synced, peak and settled RSS, the agent's requests by verb, and an
  * idle minute (CPU, requests). Baseline in the same run on the same control plane: {@code kubectl apply
@@ -52,6 +54,17 @@ public final class ScaleBenchmark {
     private ScaleBenchmark() {
     }
 
+    /** How the apps are written in the repository. */
+    private enum Source {
+        PEBBLE("Capstan charts"), KUSTOMIZE("kustomizations");
+
+        private final String label;
+
+        Source(String label) {
+            this.label = label;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         // Options for exploring (not for the published figures): --jvm=<flag> adds an agent JVM flag,
@@ -77,28 +90,36 @@ public final class ScaleBenchmark {
                 out.printf("N=%d apps (%d objects)%n", n, 4 * n);
                 double kubectl = baseline ? kubectl(cluster, client, work, n) : Double.NaN;
                 out.printf("  kubectl apply --server-side + kubectl wait: %.1f s%n", kubectl);
-                Capstan capstan = capstan(cluster, client, work, n, jvm, environment, options.stream()
-                        .filter(o -> o.startsWith("--jcmd=")).map(o -> o.substring(7)).toList());
-                out.printf("  Capstan: all objects applied %.1f s, all units Synced %.1f s (%.2fx kubectl)%n",
-                        capstan.applied, capstan.synced, capstan.synced / kubectl);
-                out.printf("  Capstan RSS: peak %d MiB, settled %d MiB (JVM %s)%n", capstan.peakRssMib,
-                        capstan.settledRssMib, String.join(" ", jvm));
-                out.printf("  Capstan requests to the API server until Synced: %s%n", capstan.syncRequests);
-                out.printf("  idle %d s (poll every 30 s): CPU %.2f s (%.1f%% of a core), requests %s%n",
-                        IDLE.toSeconds(), capstan.idleCpuSeconds, 100 * capstan.idleCpuSeconds / IDLE.toSeconds(),
-                        capstan.idleRequests);
-                List<Double> sorted = capstan.oneChangedMillis.stream().sorted().toList();
-                out.printf("  one app changed, push + webhook -> its Service changed in the cluster (%d pushes): "
-                        + "p50 %.0f ms, max %.0f ms (%s)%n", sorted.size(), sorted.get(sorted.size() / 2),
-                        sorted.get(sorted.size() - 1), capstan.oneChangedMillis.stream()
-                                .map(v -> String.format("%.0f", v)).collect(Collectors.joining(", ")));
+                for (Source source : Source.values()) {
+                    if (source == Source.KUSTOMIZE && options.contains("--no-kustomize")) {
+                        continue;
+                    }
+                    report(out, source, kubectl, jvm, capstan(cluster, client, work, n, source, jvm, environment,
+                            options.stream().filter(o -> o.startsWith("--jcmd=")).map(o -> o.substring(7)).toList()));
+                }
             }
         }
     }
 
+    private static void report(PrintStream out, Source source, double kubectl, List<String> jvm, Capstan capstan) {
+        out.printf("  Capstan, %s: all objects applied %.1f s, all units Synced %.1f s (%.2fx kubectl)%n",
+                source.label, capstan.applied, capstan.synced, capstan.synced / kubectl);
+        out.printf("    RSS: peak %d MiB, settled %d MiB (JVM %s); with its child processes (kustomize) peak %d MiB%n",
+                capstan.peakRssMib, capstan.settledRssMib, String.join(" ", jvm), capstan.peakWithChildrenMib);
+        out.printf("    requests to the API server until Synced: %s%n", capstan.syncRequests);
+        out.printf("    idle %d s (poll every 30 s): CPU %.2f s (%.1f%% of a core), requests %s%n",
+                IDLE.toSeconds(), capstan.idleCpuSeconds, 100 * capstan.idleCpuSeconds / IDLE.toSeconds(),
+                capstan.idleRequests);
+        List<Double> sorted = capstan.oneChangedMillis.stream().sorted().toList();
+        out.printf("    one app changed, push + webhook -> its Service changed in the cluster (%d pushes): "
+                + "p50 %.0f ms, max %.0f ms (%s)%n", sorted.size(), sorted.get(sorted.size() / 2),
+                sorted.get(sorted.size() - 1), capstan.oneChangedMillis.stream()
+                        .map(v -> String.format("%.0f", v)).collect(Collectors.joining(", ")));
+    }
+
     private record Capstan(double applied, double synced, long peakRssMib, long settledRssMib,
-                           Map<String, Long> syncRequests, double idleCpuSeconds, Map<String, Long> idleRequests,
-                           List<Double> oneChangedMillis) {
+                           long peakWithChildrenMib, Map<String, Long> syncRequests, double idleCpuSeconds,
+                           Map<String, Long> idleRequests, List<Double> oneChangedMillis) {
     }
 
     private static double kubectl(LocalCluster cluster, KubernetesClient client, Path work, int n) throws Exception {
@@ -114,29 +135,36 @@ public final class ScaleBenchmark {
         return seconds(start);
     }
 
-    private static Capstan capstan(LocalCluster cluster, KubernetesClient client, Path work, int n, List<String> jvm,
-                                   List<String> environment, List<String> jcmd) throws Exception {
-        String namespace = "scale-capstan-" + n;
+    private static Capstan capstan(LocalCluster cluster, KubernetesClient client, Path work, int n, Source source,
+                                   List<String> jvm, List<String> environment, List<String> jcmd) throws Exception {
+        String namespace = "scale-" + source.name().toLowerCase(java.util.Locale.ROOT) + "-" + n;
         Namespaces.ensure(client, namespace);
-        Path dir = work.resolve("capstan-" + n);
-        LocalGitRepo repo = LocalGitRepo.fromDirectory(generate(dir.resolve("source"), n, namespace),
-                dir.resolve("git"));
+        Path dir = work.resolve(namespace);
+        LocalGitRepo repo = LocalGitRepo.fromDirectory(source == Source.PEBBLE
+                ? generate(dir.resolve("source"), n, namespace)
+                : generateKustomize(dir.resolve("source"), n, namespace), dir.resolve("git"));
         Path agentDir = Files.createDirectories(dir.resolve("agent"));
         Path webhookSecret = Files.writeString(agentDir.resolve("webhook-secret"), WEBHOOK_SECRET);
         BenchAgent agentConfig = BenchAgent.configure(agentDir, repo.url(), cluster, "30s",
-                "{namespace: scale-records-" + n + "}", "webhooks: {github: {secretFile: \"" + webhookSecret
+                "{namespace: records-" + namespace + "}", "webhooks: {github: {secretFile: \"" + webhookSecret
                         + "\"}}\n");
         List<SharedIndexInformer<?>> watches = List.of(
                 client.apps().deployments().inNamespace(namespace).inform(),
                 client.serviceAccounts().inNamespace(namespace).withLabel("capstan.dev/env").inform(),
                 client.services().inNamespace(namespace).inform(),
                 client.network().v1().ingresses().inNamespace(namespace).inform());
-        try (TetheredProcess agent = agentConfig.start("capstan-" + n, jvm, environment)) {
+        List<String> agentEnvironment = new java.util.ArrayList<>(environment);
+        if (source == Source.KUSTOMIZE) {
+            agentEnvironment.add("CAPSTAN_KUSTOMIZE_BIN=" + System.getenv("CAPSTAN_KUSTOMIZE_BIN"));
+        }
+        try (TetheredProcess agent = agentConfig.start(namespace, jvm, agentEnvironment)) {
             Measure.waitFor(() -> agent.child().isPresent());
             long pid = agent.child().orElseThrow().pid();
             long start = System.nanoTime();
             double applied = -1;
+            long peakWithChildren = 0;
             while (true) {
+                peakWithChildren = Math.max(peakWithChildren, withChildrenKib(pid));
                 if (applied < 0 && watches.stream().mapToInt(w -> w.getStore().list().size()).sum() >= 4 * n) {
                     applied = seconds(start);
                 }
@@ -159,14 +187,15 @@ public final class ScaleBenchmark {
             Map<String, Long> idle = new TreeMap<>();
             idleAfter.forEach((verb, count) -> idle.put(verb, count - idleBefore.getOrDefault(verb, 0L)));
             idle.values().removeIf(v -> v == 0);
-            List<Double> oneChanged = oneAppChanged(repo, agentConfig, watches.get(2), namespace, n);
+            List<Double> oneChanged = oneAppChanged(repo, agentConfig, watches.get(2), namespace, n, source);
             for (String command : jcmd) {
                 Path tool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
                 System.out.println(new String(new ProcessBuilder(List.of(tool.toString(), Long.toString(pid),
                         command)).redirectErrorStream(true).start().getInputStream().readAllBytes()));
             }
-            return new Capstan(applied, synced, procStatus(pid, "VmHWM") / 1024, procStatus(pid, "VmRSS") / 1024,
-                    syncRequests, idleCpu, idle, oneChanged);
+            long peak = procStatus(pid, "VmHWM") / 1024;
+            return new Capstan(applied, synced, peak, procStatus(pid, "VmRSS") / 1024,
+                    Math.max(peak, peakWithChildren / 1024), syncRequests, idleCpu, idle, oneChanged);
         } finally {
             watches.forEach(SharedIndexInformer::close);
         }
@@ -177,13 +206,18 @@ public final class ScaleBenchmark {
      * Service carrying the new port (seen by the benchmark's own watch), {@value #ONE_APP_PUSHES} times.
      */
     private static List<Double> oneAppChanged(LocalGitRepo repo, BenchAgent agent,
-                                              SharedIndexInformer<?> services, String namespace, int n) {
+                                              SharedIndexInformer<?> services, String namespace, int n,
+                                              Source source) {
         WebhookSender github = new WebhookSender(agent.baseUrl(), WEBHOOK_SECRET);
         List<Double> millis = new java.util.ArrayList<>();
         for (int i = 0; i < ONE_APP_PUSHES; i++) {
             String app = "app-" + (i * 7 % n);
             int port = 9000 + i;
-            repo.write("charts/" + app + "/values.yaml", "replicas: 0\nport: " + port + "\n");
+            if (source == Source.PEBBLE) {
+                repo.write("charts/" + app + "/values.yaml", "replicas: 0\nport: " + port + "\n");
+            } else {
+                repo.write("apps/" + app + "/overlays/bench/kustomization.yaml", overlay(port));
+            }
             String commit = repo.commitAndPush("bench: " + app + " on port " + port);
             long sent = System.nanoTime();
             if (github.push("refs/heads/main", commit) / 100 != 2) {
@@ -238,6 +272,20 @@ public final class ScaleBenchmark {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
+    /** VmRSS of {@code pid} and every process under it, in KiB (a child gone while read counts 0). */
+    private static long withChildrenKib(long pid) {
+        long total = 0;
+        for (long one : java.util.stream.Stream.concat(java.util.stream.Stream.of(pid), ProcessHandle.of(pid)
+                .stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid)).toList()) {
+            try {
+                total += procStatus(one, "VmRSS");
+            } catch (IOException e) {
+                // gone between listing and reading
+            }
+        }
+        return total;
+    }
+
     /** A {@code /proc/<pid>/status} value in KiB. */
     private static long procStatus(long pid, String field) throws IOException {
         return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
@@ -266,6 +314,37 @@ public final class ScaleBenchmark {
                     .replace("targetPort: 8080", "targetPort: {{ values.port }}"));
         }
         return root;
+    }
+
+    /** The repo: N apps as a kustomize base (the app) and an overlay for the one environment each. */
+    private static Path generateKustomize(Path root, int n, String namespace) throws IOException {
+        Files.createDirectories(root);
+        Files.writeString(root.resolve("capstan.yaml"), """
+                environments:
+                  - name: bench
+                    namespace: %s
+                    rollout: {strategy: rolling, stepTimeout: 600s}
+                charts: []
+                """.formatted(namespace));
+        for (int i = 0; i < n; i++) {
+            Path app = Files.createDirectories(root.resolve("apps/app-" + i + "/base"));
+            Files.writeString(app.resolve("app.yaml"), app("app-" + i, null));
+            Files.writeString(app.resolve("kustomization.yaml"), "resources: [app.yaml]\n");
+            Path overlay = Files.createDirectories(root.resolve("apps/app-" + i + "/overlays/bench"));
+            Files.writeString(overlay.resolve("kustomization.yaml"), overlay(8080));
+        }
+        return root;
+    }
+
+    /** The overlay: the base, with the Service's target port patched to {@code port}. */
+    private static String overlay(int port) {
+        return """
+                resources: [../../base]
+                patches:
+                  - target: {kind: Service}
+                    patch: |-
+                      - {op: replace, path: /spec/ports/0/targetPort, value: %d}
+                """.formatted(port);
     }
 
     /** One app of the Flux benchmark's shape; {@code namespace} null leaves it to the environment. */
