@@ -10,15 +10,21 @@
 // them (CAPSTAN_KUSTOMIZE_REMOTE=allow); exec and container KRM functions and helmCharts are never run. Files may be
 // loaded from anywhere inside the root (kustomize's LoadRestrictionsNone, as Flux builds), which the confinement
 // makes safe. Errors go to stderr with paths relative to <root>; the exit status is 1.
+//
+// The last line on stderr, after a build that worked or not, is "capstan-touched:" and a JSON list of every path
+// (relative to <root>) the build read, listed or probed: the build depends on nothing else, so Capstan renders the
+// unit again only when one of them changed.
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -53,6 +59,20 @@ func main() {
 		fail(root, err)
 	}
 	os.Stdout.Write(out)
+	reportTouched()
+}
+
+// touched holds every path inside the root the build asked about, relative to it.
+var touched = map[string]bool{}
+
+func reportTouched() {
+	paths := make([]string, 0, len(touched))
+	for path := range touched {
+		paths = append(paths, path)
+	}
+	sort.Strings(paths)
+	list, _ := json.Marshal(paths)
+	fmt.Fprintf(os.Stderr, "capstan-touched:%s\n", list)
 }
 
 func build(root, dir string) ([]byte, error) {
@@ -64,6 +84,7 @@ func build(root, dir string) ([]byte, error) {
 	options.PluginConfig.HelmConfig.Enabled = false
 	target := filepath.Join(root, filepath.FromSlash(dir))
 	fs := confined{root: root, disk: filesys.MakeFsOnDisk()}
+	fs.inside(target)
 	if !fs.inside(target) {
 		return nil, fmt.Errorf("%s is outside the repository", dir)
 	}
@@ -111,6 +132,7 @@ func fail(root string, err error) {
 			"it into the repository): " + message
 	}
 	fmt.Fprintln(os.Stderr, message)
+	reportTouched()
 	os.Exit(1)
 }
 
@@ -127,6 +149,10 @@ func (c confined) inside(path string) bool {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return false
+	}
+	if rel, err := filepath.Rel(c.root, abs); err == nil && rel != ".." &&
+		!strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		touched[filepath.ToSlash(rel)] = true
 	}
 	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
 		abs = resolved
@@ -193,6 +219,7 @@ func (c confined) Exists(path string) bool {
 }
 
 func (c confined) Glob(pattern string) ([]string, error) {
+	c.inside(filepath.Dir(pattern))
 	matches, err := c.disk.Glob(pattern)
 	if err != nil {
 		return nil, err

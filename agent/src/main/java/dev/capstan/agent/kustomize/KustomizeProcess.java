@@ -24,7 +24,11 @@ public final class KustomizeProcess {
     /** The environment variable naming the engine's binary (else {@code capstan-kustomize} on the PATH). */
     public static final String BINARY_VARIABLE = "CAPSTAN_KUSTOMIZE_BIN";
     private static final String BINARY_NAME = "capstan-kustomize";
-    private static final int MAX_ERROR_BYTES = 16 * 1024;
+    /** The engine's errors and the list of what it touched (a path per file a kustomization names). */
+    private static final int MAX_ERROR_BYTES = 1024 * 1024;
+    private static final String TOUCHED = "capstan-touched:";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final long WATCH_MILLIS = 50;
 
     /**
@@ -58,8 +62,20 @@ public final class KustomizeProcess {
         this.settings = settings;
     }
 
+    /**
+     * A build: its YAML, and every path (relative to the checkout) it read, listed or probed — the build depends on
+     * those and nothing else.
+     */
+    public record Build(String yaml, List<String> touched) {
+    }
+
     /** The YAML kustomize builds from {@code dir} (relative to {@code root}, the checkout). */
     public String build(Path root, String dir) {
+        return run(root, dir).yaml();
+    }
+
+    /** The build of {@code dir} (relative to {@code root}, the checkout), with what it touched. */
+    public Build run(Path root, String dir) {
         Path binary = settings.binary().orElseThrow(() -> new KustomizeException("the kustomize engine is not "
                 + "installed: put " + BINARY_NAME + " on the PATH or name it in " + BINARY_VARIABLE
                 + " (docs/kustomize.md says how to build it)"));
@@ -98,10 +114,15 @@ public final class KustomizeProcess {
                 throw new KustomizeException("kustomize printed more than " + (settings.maxOutput() >> 20)
                         + " MiB of YAML: the build was stopped");
             }
+            String stderr = new String(err.get(), StandardCharsets.UTF_8).strip();
+            int marker = stderr.lastIndexOf(TOUCHED);
+            List<String> touched = marker < 0 ? List.of() : touched(stderr.substring(marker + TOUCHED.length()));
+            String message = (marker < 0 ? stderr : stderr.substring(0, marker)).strip();
             if (process.exitValue() != 0) {
-                throw new KustomizeException(new String(err.get(), StandardCharsets.UTF_8).strip());
+                throw new KustomizeException(message.isEmpty() ? "kustomize failed (exit " + process.exitValue()
+                        + ")" : message, touched);
             }
-            return new String(yaml, StandardCharsets.UTF_8);
+            return new Build(new String(yaml, StandardCharsets.UTF_8), touched);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw killed(process, "was interrupted");
@@ -109,6 +130,14 @@ public final class KustomizeProcess {
             throw new UncheckedIOException(new IOException(e.getCause()));
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    private static List<String> touched(String json) {
+        try {
+            return List.of(JSON.readValue(json.strip(), String[].class));
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

@@ -21,6 +21,8 @@ public final class KustomizeRenderer implements AutoCloseable {
 
     private final KustomizeProcess engine;
     private final RepoCheckouts checkouts = new RepoCheckouts();
+    /** By unit: what its last build touched (paths in the repository); see {@link #touched(String)}. */
+    private final java.util.Map<String, List<String>> touched = new java.util.concurrent.ConcurrentHashMap<>();
 
     public KustomizeRenderer(KustomizeProcess engine) {
         this.engine = engine;
@@ -35,8 +37,11 @@ public final class KustomizeRenderer implements AutoCloseable {
         String dir = file.substring(0, file.lastIndexOf('/'));
         String yaml;
         try (RepoCheckouts.Lease checkout = checkouts.lease(tree)) {
-            yaml = engine.build(checkout.root(), dir);
+            KustomizeProcess.Build build = engine.run(checkout.root(), dir);
+            remember(unit, build.touched());
+            yaml = build.yaml();
         } catch (KustomizeException e) {
+            remember(unit, e.touched());
             throw new ChartException(unit, file, 0, e.getMessage());
         }
         // Counted before parsing: 50,000 generated objects must fail the unit, not fill the heap.
@@ -52,6 +57,23 @@ public final class KustomizeRenderer implements AutoCloseable {
             throw new ChartException(unit, file, 0, "the kustomization builds no objects");
         }
         return ObjectAssembly.desiredState(app, env, commit, objects);
+    }
+
+    /**
+     * The paths in the repository the unit's last build read, listed or probed (its kustomizations, bases, patches,
+     * generator files, and the names kustomize looked for): a commit that changes none of them builds the same.
+     * Empty until it was built once (then anything may matter).
+     */
+    public java.util.Optional<List<String>> touched(String unit) {
+        return java.util.Optional.ofNullable(touched.get(unit));
+    }
+
+    private void remember(String unit, List<String> paths) {
+        if (paths.isEmpty()) {
+            touched.remove(unit);
+        } else {
+            touched.put(unit, List.copyOf(paths));
+        }
     }
 
     @Override

@@ -22,14 +22,6 @@ public record Unit(String chart, Environment env, Kind kind, String sourceDir) {
     }
 
 
-    /**
-     * What decides the unit's render: its directory, or for a Kustomize unit the whole repository ("": a
-     * kustomization may use bases anywhere in it).
-     */
-    public String contentPath() {
-        return kind == Kind.KUSTOMIZE ? "" : sourceDir();
-    }
-
     /** What renders the unit. */
     public enum Kind {
         /** A Capstan chart: {@code charts/<name>/Chart.yaml} ({@code apiVersion: capstan/v1}), Pebble templates. */

@@ -94,6 +94,21 @@ public final class UnitRenderer implements AutoCloseable {
                 rendered.desired(), Labels.INSTALL, install));
     }
 
+    /**
+     * The paths in the repository whose content decides the unit's render: its directory; for a kustomization, what
+     * its last build read, listed or probed (the whole repository, "", until it was built once).
+     */
+    public List<String> contentPaths(Unit unit) {
+        if (unit.kind() != Unit.Kind.KUSTOMIZE) {
+            return List.of(unit.sourceDir());
+        }
+        KustomizeRenderer built;
+        synchronized (this) {
+            built = kustomize;
+        }
+        return built == null ? List.of("") : built.touched(unit.id()).orElse(List.of(""));
+    }
+
     /** Renders already-read chart files for {@code env}, with Helm's engine if {@code Chart.yaml} says Helm. */
     public Rendered render(ChartFiles files, Environment env, String commit, int revision,
                            Capabilities capabilities) {

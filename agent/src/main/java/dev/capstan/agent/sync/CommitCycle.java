@@ -168,8 +168,8 @@ public final class CommitCycle implements UnitWorkers.Work {
             units.retainOnly(shown);
             driftBoard.retainOnly(shown);
             Map<String, String> sources = new HashMap<>();
-            plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(), unit,
-                    capabilities(unit.env().cluster()))));
+            plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(),
+                    unitWork.contentPaths(unit), capabilities(unit.env().cluster()))));
             // From the whole commit's plan: by cluster, the previous environment may be another shard's.
             previousOf = previousEnvironments(everything);
             lastPlan = plan;
@@ -359,14 +359,29 @@ public final class CommitCycle implements UnitWorkers.Work {
     }
 
     /**
-     * capstan.yaml's blob id, the chart's tree id (the repository's, for a kustomization) and the cluster's
-     * capabilities: together they decide what the unit
-     * renders to.
+     * capstan.yaml's blob id, the ids of the unit's content (a chart's tree; for a kustomization, of every path its
+     * last build touched) and the cluster's capabilities: together they decide what the unit renders to.
      */
-    static String source(RepoTree tree, Unit unit, Capabilities capabilities) {
+    static String source(RepoTree tree, List<String> contentPaths, Capabilities capabilities) {
         Optional<String> config = tree.contentId(RepoConfig.FILE);
-        Optional<String> chart = tree.contentId(unit.contentPath());
-        return config.isPresent() && chart.isPresent()
-                ? config.get() + ":" + chart.get() + ":" + capabilities.fingerprint() : "";
+        StringBuilder content = new StringBuilder();
+        for (String path : contentPaths) {
+            Optional<String> id = tree.contentId(path);
+            if (id.isEmpty()) {
+                return "";
+            }
+            content.append(contentPaths.size() == 1 ? "" : path + "=").append(id.get()).append('\n');
+        }
+        String ids = contentPaths.size() == 1 ? content.toString().strip() : digest(content.toString());
+        return config.map(c -> c + ":" + ids + ":" + capabilities.fingerprint()).orElse("");
+    }
+
+    private static String digest(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 40);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

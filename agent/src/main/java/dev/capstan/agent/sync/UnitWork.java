@@ -67,6 +67,11 @@ final class UnitWork {
      * @param awaitApplied told of what a rollout applied (object → resourceVersion), so drift waits for it
      * @param ignoreRules  the drift ignore rules of the commit at work
      */
+    /** The paths whose content decides the unit's render (see {@link UnitRenderer#contentPaths}). */
+    List<String> contentPaths(Unit unit) {
+        return renderer.contentPaths(unit);
+    }
+
     UnitWork(SyncServices services, UnitRenderer renderer, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
              java.util.function.Supplier<List<IgnoreRule>> ignoreRules) {
         this.awaitApplied = awaitApplied;

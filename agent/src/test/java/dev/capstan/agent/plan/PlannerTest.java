@@ -61,9 +61,9 @@ class PlannerTest {
         Plan plan = Planner.plan(new DirectoryTree(repo));
 
         assertThat(plan.units()).filteredOn(u -> u.env().name().equals("prod"))
-                .extracting(u -> u.chart() + " " + u.kind() + " " + u.contentPath()).containsExactly(
-                        "layered KUSTOMIZE ", "other MANIFESTS apps/other", "per-env KUSTOMIZE ",
-                        "plain MANIFESTS apps/plain", "single KUSTOMIZE ");
+                .extracting(u -> u.chart() + " " + u.kind() + " " + u.sourceDir()).containsExactly(
+                        "layered KUSTOMIZE apps/layered", "other MANIFESTS apps/other",
+                        "per-env KUSTOMIZE apps/per-env", "plain MANIFESTS apps/plain", "single KUSTOMIZE apps/single");
         DirectoryTree tree = new DirectoryTree(repo);
         assertThat(Kustomizations.forEnvironment(tree, "apps/layered", "prod"))
                 .contains("apps/layered/overlays/prod/kustomization.yaml");

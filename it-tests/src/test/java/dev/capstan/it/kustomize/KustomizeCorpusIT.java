@@ -79,6 +79,10 @@ class KustomizeCorpusIT {
         assertThat(unit.objects()).extracting(RenderedObject::key).extracting(key -> key.kind() + " " + key.name())
                 .containsExactlyInAnyOrderElementsOf(cliObjects).isNotEmpty();
         assertThat(unit.manifest()).contains(fact);
+        // What the build read: Capstan builds the unit again only when one of these changes.
+        assertThat(renderer.touched("corpus/test")).get().asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories
+                .list(String.class)).contains(dir + "/kustomization.yaml")
+                .allSatisfy(path -> assertThat(CORPUS.resolve(path).normalize().startsWith(CORPUS)).as(path).isTrue());
     }
 
     @org.junit.jupiter.api.Test
