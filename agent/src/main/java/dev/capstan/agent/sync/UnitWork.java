@@ -104,18 +104,18 @@ final class UnitWork {
         }
     }
 
-    private UnitOutcome syncTraced(Unit unit, Revision revision, String source) {
+    private UnitOutcome syncTraced(Unit unit, Revision revision, String planned) {
         MDC.put("chart", unit.chart());
         MDC.put("env", unit.env().name());
         MDC.put("commit", revision.shortCommit());
         UnitOutcome previous = units.unit(unit.id());
         try {
             ClusterTargets.Target target = clusters.of(unit.env().cluster());
-            Optional<Release> resumed = finishInterrupted(unit, source, target);
+            Optional<Release> resumed = finishInterrupted(unit, planned, target);
             DesiredState desired;
             ChartMetadata metadata;
             Optional<DesiredState> deployedFromSource = resumed.isPresent() ? Optional.empty()
-                    : deployedFrom(unit, source, revision.commit());
+                    : deployedFrom(unit, planned, revision.commit());
             try {
                 UnitRenderer.Rendered rendered = deployedFromSource.isPresent() ? null
                         : Tracing.span(tracer, "capstan.render", Attributes.empty(),
@@ -125,15 +125,17 @@ final class UnitWork {
                 desired = rendered == null ? deployedFromSource.get() : rendered.desired();
             } catch (EngineFailure e) {
                 LOG.error("render failed, not by its chart: {}", e.getMessage());
-                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), planned,
                         UnitOutcome.Stage.ENGINE, e.getMessage());
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
+                String read = sourceAsRead(unit, revision, planned, target);
                 resumed.ifPresent(r -> store.save(r.ended(Release.Status.FAILED, "render failed: " + e.getMessage(),
                         List.of(), clock.instant())));
-                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), read,
                         UnitOutcome.Stage.RENDER, e.getMessage());
             }
+            String source = deployedFromSource.isPresent() ? planned : sourceAsRead(unit, revision, planned, target);
             drift.desired(unit.id(), desired);
             Optional<Release> current = alreadyDeployed(unit, desired, resumed);
             if (current.isPresent()) {
@@ -152,7 +154,7 @@ final class UnitWork {
         } catch (ConfigException e) {
             // The environment names a cluster the agent does not know.
             LOG.error("environment {}: {}", unit.env().name(), e.getMessage());
-            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), planned,
                     UnitOutcome.Stage.APPLY, "environment " + unit.env().name() + ": " + e.getMessage());
         } catch (WriteFence.LeaseLost e) {
             throw e; // not the unit's failure: another replica holds it now (UnitWorkers abandons it)
@@ -161,17 +163,17 @@ final class UnitWork {
                 // The cluster did not answer or refused: say which cluster, and why in plain words.
                 String message = clusters.endpoint(unit.env().cluster()).describe(e);
                 LOG.error("unit failed: {}", message);
-                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), planned,
                         UnitOutcome.Stage.APPLY, message);
             }
             // Anything unexpected fails this unit only; the next cycle tries again.
             LOG.error("unit failed: {}", e.toString());
-            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), planned,
                     UnitOutcome.Stage.APPLY, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } catch (StackOverflowError | OutOfMemoryError | LinkageError | AssertionError e) {
             // An Error must not leave the unit showing its last good state: it failed, and says so.
             LOG.error("unit failed with {}", e.getClass().getName());
-            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), source,
+            return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), planned,
                     UnitOutcome.Stage.APPLY, "internal error (" + e.getClass().getSimpleName() + ") while working on "
                     + "the unit; the agent keeps running and tries again next cycle");
         } finally {
@@ -179,6 +181,18 @@ final class UnitWork {
             MDC.remove("env");
             MDC.remove("commit");
         }
+    }
+
+    /**
+     * The unit's source as its render read it: for a kustomization built for the first time since the agent started
+     * (planned against the whole repository, not knowing which files it reads), the ids of what the build touched, so
+     * that the next commit, planned the same way, finds the same source when none of those changed.
+     */
+    private String sourceAsRead(Unit unit, Revision revision, String planned, ClusterTargets.Target target) {
+        if (unit.kind() != Unit.Kind.KUSTOMIZE || planned.isEmpty()) {
+            return planned;
+        }
+        return CommitCycle.source(revision.tree(), renderer.contentPaths(unit), target.capabilities().get());
     }
 
     /**
