@@ -146,30 +146,84 @@ public final class GitTree implements RepoTree {
     }
 
     @Override
-    public void writeTo(java.nio.file.Path dir) {
+    public CheckoutSize writeTo(java.nio.file.Path dir) {
         try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
             walk.addTree(tree);
             walk.setRecursive(true);
-            long total = 0;
-            int count = 0;
+            CheckoutSize size = new CheckoutSize(0, 0);
             while (walk.next()) {
-                FileMode mode = walk.getFileMode(0);
-                if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-                    continue;
-                }
-                String path = walk.getPathString();
-                ObjectLoader loader = reader.open(walk.getObjectId(0));
-                total += loader.getSize();
-                if (++count > MAX_CHECKOUT_FILES || total > MAX_CHECKOUT_BYTES) {
-                    throw new RepoContentException("the repository holds more than " + MAX_CHECKOUT_FILES
-                            + " files or " + (MAX_CHECKOUT_BYTES >> 20) + " MiB (at " + path + ")");
-                }
-                java.nio.file.Path file = dir.resolve(path);
-                java.nio.file.Files.createDirectories(file.getParent());
-                try (var out = java.nio.file.Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-                    loader.copyTo(out);
+                if (isFile(walk.getFileMode(0))) {
+                    size = write(reader, walk.getObjectId(0), dir, walk.getPathString(), size);
                 }
             }
+            return size;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public CheckoutSize writeTo(java.nio.file.Path dir, RepoTree earlier, java.nio.file.Path earlierDir,
+                                CheckoutSize earlierSize) {
+        if (!(earlier instanceof GitTree other) || other.repository != repository) {
+            return writeTo(dir);
+        }
+        try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+            linkAll(earlierDir, dir);
+            walk.addTree(other.tree);
+            walk.addTree(tree);
+            walk.setRecursive(true);
+            walk.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+            CheckoutSize size = earlierSize;
+            while (walk.next()) {
+                String path = walk.getPathString();
+                // Never written through: the file is a link to the earlier checkout's.
+                java.nio.file.Files.deleteIfExists(dir.resolve(path));
+                if (isFile(walk.getFileMode(1))) {
+                    size = write(reader, walk.getObjectId(1), dir, path, size);
+                }
+            }
+            return size;
+        } catch (IOException e) {
+            // A path that is a file in one tree and a directory in the other, a link that failed: write it all.
+            deleteTree(dir);
+            return writeTo(dir);
+        }
+    }
+
+    private static boolean isFile(FileMode mode) {
+        return mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE;
+    }
+
+    private static CheckoutSize write(ObjectReader reader, ObjectId blob, java.nio.file.Path dir, String path,
+                                      CheckoutSize before) throws IOException {
+        ObjectLoader loader = reader.open(blob);
+        CheckoutSize size = before.plus(loader.getSize()).checked(path);
+        java.nio.file.Path file = dir.resolve(path);
+        java.nio.file.Files.createDirectories(file.getParent());
+        try (var out = java.nio.file.Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+            loader.copyTo(out);
+        }
+        return size;
+    }
+
+    /** Every file under {@code from} hard-linked at the same path under {@code to}. */
+    private static void linkAll(java.nio.file.Path from, java.nio.file.Path to) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(from)) {
+            for (java.nio.file.Path source : (Iterable<java.nio.file.Path>) walk::iterator) {
+                java.nio.file.Path target = to.resolve(from.relativize(source).toString());
+                if (java.nio.file.Files.isDirectory(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else if (java.nio.file.Files.isRegularFile(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    java.nio.file.Files.createLink(target, source);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -57,6 +57,12 @@ public final class KustomizeProcess {
     }
 
     private final Settings settings;
+    /**
+     * Builds at once: one per core. A build is all CPU, so more at once only adds their memory (the agent runs up to
+     * eight units at once).
+     */
+    private final java.util.concurrent.Semaphore running =
+            new java.util.concurrent.Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()));
 
     public KustomizeProcess(Settings settings) {
         this.settings = settings;
@@ -76,6 +82,20 @@ public final class KustomizeProcess {
 
     /** The build of {@code dir} (relative to {@code root}, the checkout), with what it touched. */
     public Build run(Path root, String dir) {
+        try {
+            running.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KustomizeException("interrupted while waiting to build");
+        }
+        try {
+            return start(root, dir);
+        } finally {
+            running.release();
+        }
+    }
+
+    private Build start(Path root, String dir) {
         Path binary = settings.binary().orElseThrow(() -> new KustomizeException("the kustomize engine is not "
                 + "installed: put " + BINARY_NAME + " on the PATH or name it in " + BINARY_VARIABLE
                 + " (docs/kustomize.md says how to build it)"));

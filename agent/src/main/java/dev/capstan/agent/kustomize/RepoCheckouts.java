@@ -34,23 +34,49 @@ final class RepoCheckouts implements AutoCloseable {
         }
     }
 
-    /** The checkout of {@code tree}, written on first use; close the lease once the build is done. */
+    /**
+     * The checkout of {@code tree}, written on first use (from the newest written checkout: only what changed since
+     * it is written, the rest hard-linked); close the lease once the build is done.
+     */
     Lease lease(RepoTree tree) {
         Checkout checkout;
+        Checkout base;
         synchronized (this) {
             // A commit's tree id names its checkout; a directory on disk (the CLI) is read once per tree object.
             String id = tree.contentId("").orElse("directory-" + System.identityHashCode(tree));
-            checkout = checkouts.computeIfAbsent(id, key -> new Checkout(root.resolve("c" + next++)));
+            checkout = checkouts.get(id);
+            base = checkout != null ? null : newestWritten();
+            if (checkout == null) {
+                checkout = new Checkout(root.resolve("c" + next++));
+                checkouts.put(id, checkout);
+            }
             checkout.users++;
+            if (base != null) {
+                base.users++;
+            }
             evict();
         }
         try {
-            checkout.writeOnce(tree);
+            checkout.writeOnce(tree, base);
         } catch (RuntimeException e) {
             release(checkout);
             throw e;
+        } finally {
+            if (base != null) {
+                release(base);
+            }
         }
         return new Lease(this, checkout);
+    }
+
+    private Checkout newestWritten() {
+        Checkout newest = null;
+        for (Checkout candidate : checkouts.values()) {
+            if (candidate.isWritten()) {
+                newest = candidate;
+            }
+        }
+        return newest;
     }
 
     private synchronized void release(Checkout checkout) {
@@ -92,21 +118,40 @@ final class RepoCheckouts implements AutoCloseable {
     private static final class Checkout {
         private final Path dir;
         private int users;
-        private boolean written;
+        private RepoTree tree;
+        private volatile RepoTree.CheckoutSize size;
 
         Checkout(Path dir) {
             this.dir = dir;
         }
 
-        synchronized void writeOnce(RepoTree tree) {
-            if (written) {
+        boolean isWritten() {
+            return size != null;
+        }
+
+        /** Writes {@code tree} here once, from {@code base}'s checkout when there is one. */
+        void writeOnce(RepoTree written, Checkout base) {
+            RepoTree baseTree = null;
+            RepoTree.CheckoutSize baseSize = null;
+            if (base != null) {
+                synchronized (base) {
+                    baseTree = base.tree;
+                    baseSize = base.size;
+                }
+            }
+            writeOnce(written, baseTree, base == null ? null : base.dir, baseSize);
+        }
+
+        private synchronized void writeOnce(RepoTree written, RepoTree baseTree, Path baseDir,
+                                            RepoTree.CheckoutSize baseSize) {
+            if (size != null) {
                 return;
             }
             try {
                 delete(dir);
                 Files.createDirectories(dir);
-                tree.writeTo(dir);
-                written = true;
+                size = baseTree == null ? written.writeTo(dir) : written.writeTo(dir, baseTree, baseDir, baseSize);
+                tree = written;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {

@@ -45,7 +45,7 @@ public final class DirectoryTree implements RepoTree {
     }
 
     @Override
-    public void writeTo(Path dir) {
+    public CheckoutSize writeTo(Path dir) {
         long[] total = {0};
         int[] count = {0};
         try (Stream<Path> walk = Files.walk(root)) {
@@ -55,10 +55,7 @@ public final class DirectoryTree implements RepoTree {
                     return;
                 }
                 total[0] += size(p);
-                if (++count[0] > MAX_CHECKOUT_FILES || total[0] > MAX_CHECKOUT_BYTES) {
-                    throw new RepoContentException("the repository holds more than " + MAX_CHECKOUT_FILES
-                            + " files or " + (MAX_CHECKOUT_BYTES >> 20) + " MiB (at " + relative + ")");
-                }
+                new CheckoutSize(total[0], ++count[0]).checked(relative);
                 try {
                     Path target = dir.resolve(relative);
                     Files.createDirectories(target.getParent());
@@ -70,6 +67,7 @@ public final class DirectoryTree implements RepoTree {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new CheckoutSize(total[0], count[0]);
     }
 
     @Override

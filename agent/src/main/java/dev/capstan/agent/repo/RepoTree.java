@@ -54,7 +54,34 @@ public interface RepoTree {
      * checkout an engine that reads files itself (kustomize) works in. Refuses a tree over
      * {@link #MAX_CHECKOUT_BYTES} or {@link #MAX_CHECKOUT_FILES}.
      */
-    void writeTo(java.nio.file.Path dir);
+    CheckoutSize writeTo(java.nio.file.Path dir);
+
+    /**
+     * As {@link #writeTo(java.nio.file.Path)}, starting from the checkout of {@code earlier} (a tree of the same
+     * repository) in {@code earlierDir}, of {@code earlierSize}: what the two trees share is hard-linked from it, only
+     * what changed is written. A tree that cannot compare itself with {@code earlier} writes everything.
+     */
+    default CheckoutSize writeTo(java.nio.file.Path dir, RepoTree earlier, java.nio.file.Path earlierDir,
+                                 CheckoutSize earlierSize) {
+        return writeTo(dir);
+    }
+
+    /** What a checkout holds: bytes and files (an upper bound after {@link #writeTo(java.nio.file.Path, RepoTree,
+     * java.nio.file.Path, CheckoutSize)}, which does not subtract what it removed). */
+    record CheckoutSize(long bytes, int files) {
+        /** Throws when this is more than a checkout may hold, naming {@code at}. */
+        public CheckoutSize checked(String at) {
+            if (files > MAX_CHECKOUT_FILES || bytes > MAX_CHECKOUT_BYTES) {
+                throw new RepoContentException("the repository holds more than " + MAX_CHECKOUT_FILES
+                        + " files or " + (MAX_CHECKOUT_BYTES >> 20) + " MiB (at " + at + ")");
+            }
+            return this;
+        }
+
+        public CheckoutSize plus(long moreBytes) {
+            return new CheckoutSize(bytes + moreBytes, files + 1);
+        }
+    }
 
     /** A short description for messages: a commit id or a directory. */
     String describe();
