@@ -272,16 +272,27 @@ public final class ScaleBenchmark {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    /** VmRSS of {@code pid} and every process under it, in KiB (a child gone while read counts 0). */
+    /**
+     * VmRSS of {@code pid} and every program it started, in KiB (a child gone while read counts 0). A child still
+     * named as the agent has not exec'd yet: it shares the agent's memory (posix_spawn), so it is not counted twice.
+     */
     private static long withChildrenKib(long pid) {
         long total = 0;
-        for (long one : java.util.stream.Stream.concat(java.util.stream.Stream.of(pid), ProcessHandle.of(pid)
-                .stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid)).toList()) {
-            try {
-                total += procStatus(one, "VmRSS");
-            } catch (IOException e) {
-                // gone between listing and reading
+        try {
+            total = procStatus(pid, "VmRSS");
+            String agent = Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+            for (long child : ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                    .map(ProcessHandle::pid).toList()) {
+                try {
+                    if (!Files.readString(Path.of("/proc/" + child + "/comm")).strip().equals(agent)) {
+                        total += procStatus(child, "VmRSS");
+                    }
+                } catch (IOException e) {
+                    // gone between listing and reading
+                }
             }
+        } catch (IOException e) {
+            // the agent is gone
         }
         return total;
     }

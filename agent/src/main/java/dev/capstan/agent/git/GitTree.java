@@ -26,6 +26,8 @@ public final class GitTree implements RepoTree {
     private final ObjectId commit;
     private final ObjectId tree;
     private final Map<String, Map<String, String>> listings = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The ids among the listed entries that are trees (directories), not blobs. */
+    private final java.util.Set<String> directories = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     GitTree(Repository repository, ObjectId commit, ObjectId tree) {
         this.repository = repository;
@@ -65,26 +67,47 @@ public final class GitTree implements RepoTree {
         }
         // A cycle asks for every unit's chart directory: list each parent once instead of walking from the root
         // (and through a thousand-entry charts tree) once per unit. The commit never changes, so neither does this.
-        return Optional.of(listings.computeIfAbsent(parent, this::entries).getOrDefault(name, "absent"));
+        return Optional.of(listing(parent).getOrDefault(name, "absent"));
     }
 
-    /** The ids of {@code dir}'s direct entries by name; empty when {@code dir} is not a directory of the tree. */
+    /** {@code dir}'s entries, listed once (not computeIfAbsent: listing a directory lists its parent first). */
+    private Map<String, String> listing(String dir) {
+        Map<String, String> known = listings.get(dir);
+        if (known == null) {
+            known = entries(dir);
+            listings.putIfAbsent(dir, known);
+        }
+        return known;
+    }
+
+    /**
+     * The ids of {@code dir}'s direct entries by name; empty when {@code dir} is not a directory of the tree. A
+     * directory's tree is found in its parent's listing (cached), so listing every directory of a thousand apps reads
+     * each tree object once instead of walking from the root to each.
+     */
     private Map<String, String> entries(String dir) {
-        try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
-            if (dir.isEmpty()) {
-                walk.addTree(tree);
-            } else {
-                try (TreeWalk find = TreeWalk.forPath(reader, dir, tree)) {
-                    if (find == null || find.getFileMode(0) != FileMode.TREE) {
-                        return Map.of();
-                    }
-                    walk.addTree(find.getObjectId(0));
-                }
+        ObjectId id;
+        if (dir.isEmpty()) {
+            id = tree;
+        } else {
+            int slash = dir.lastIndexOf('/');
+            String parent = slash < 0 ? "" : dir.substring(0, slash);
+            String found = listing(parent).get(dir.substring(slash + 1));
+            if (found == null || !directories.contains(found)) {
+                return Map.of();
             }
+            id = ObjectId.fromString(found);
+        }
+        try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(id);
             walk.setRecursive(false);
             Map<String, String> entries = new java.util.HashMap<>();
             while (walk.next()) {
-                entries.put(walk.getNameString(), walk.getObjectId(0).name());
+                String entry = walk.getObjectId(0).name();
+                entries.put(walk.getNameString(), entry);
+                if (walk.getFileMode(0) == FileMode.TREE) {
+                    directories.add(entry);
+                }
             }
             return entries;
         } catch (IOException e) {

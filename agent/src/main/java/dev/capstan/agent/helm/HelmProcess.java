@@ -2,6 +2,7 @@ package dev.capstan.agent.helm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.capstan.agent.work.ResidentMemory;
+import dev.capstan.agent.work.ScratchDirectories;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,13 +63,7 @@ public final class HelmProcess implements HelmEngine {
 
     public HelmProcess(Settings settings) {
         this.settings = settings;
-        removeStaleDirectories();
-        try {
-            this.root = Files.createTempDirectory(DIR_PREFIX);
-            Files.writeString(root.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the Helm engine's working directory", e);
-        }
+        this.root = ScratchDirectories.create(DIR_PREFIX);
         this.workPaths = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(root.toString())
                 + "/jobs/\\d+/");
     }
@@ -246,32 +239,10 @@ public final class HelmProcess implements HelmEngine {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            ScratchDirectories.delete(dir);
+        } catch (UncheckedIOException e) {
             LOG.warn("could not remove {}: {}", dir, e.getMessage());
-        }
-    }
-
-    /** Working directories of agents that died without cleaning up (their pid is gone). */
-    private static void removeStaleDirectories() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (Stream<Path> dirs = Files.list(tmp)) {
-            dirs.filter(d -> d.getFileName().toString().startsWith(DIR_PREFIX)).forEach(dir -> {
-                try {
-                    long pid = Long.parseLong(Files.readString(dir.resolve("owner.pid")).trim());
-                    if (ProcessHandle.of(pid).isEmpty()) {
-                        deleteTree(dir);
-                    }
-                } catch (IOException | NumberFormatException e) {
-                    // Not ours, or still being created: leave it.
-                }
-            });
-        } catch (IOException e) {
-            LOG.debug("cannot list {}: {}", tmp, e.getMessage());
         }
     }
 

@@ -1,21 +1,19 @@
 package dev.capstan.agent.kustomize;
 
 import dev.capstan.agent.repo.RepoTree;
+import dev.capstan.agent.work.ScratchDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The repository as files on disk, for the engine that reads them itself: one checkout per commit (every kustomize
- * unit of a commit shares it), written once, owner-only, in a directory Capstan deletes. Checkouts no unit uses
- * beyond the newest {@link #KEPT} are deleted. Thread-safe.
+ * unit of a commit shares it), written once, owner-only, in a directory Capstan deletes (or the next agent, after a
+ * kill). Checkouts no unit uses beyond the newest {@link #KEPT} are deleted. Thread-safe.
  */
 final class RepoCheckouts implements AutoCloseable {
     static final int KEPT = 3;
@@ -26,12 +24,7 @@ final class RepoCheckouts implements AutoCloseable {
     private int next;
 
     RepoCheckouts() {
-        try {
-            root = Files.createTempDirectory("capstan-kustomize-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the kustomize checkouts' directory", e);
-        }
+        root = ScratchDirectories.create("capstan-kustomize-");
     }
 
     /**
@@ -104,14 +97,7 @@ final class RepoCheckouts implements AutoCloseable {
     }
 
     private static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ScratchDirectories.delete(dir);
     }
 
     /** One commit's files on disk. */
