@@ -2,6 +2,7 @@ package dev.capstan.agent.git;
 
 import dev.capstan.agent.repo.RepoContentException;
 import dev.capstan.agent.repo.RepoTree;
+import dev.capstan.agent.work.ScratchDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -209,7 +210,7 @@ public final class GitTree implements RepoTree {
             return size;
         } catch (IOException e) {
             // A path that is a file in one tree and a directory in the other, a link that failed: write it all.
-            deleteTree(dir);
+            ScratchDirectories.delete(dir);
             return writeTo(dir);
         }
     }
@@ -241,14 +242,6 @@ public final class GitTree implements RepoTree {
                     java.nio.file.Files.createLink(target, source);
                 }
             }
-        }
-    }
-
-    private static void deleteTree(java.nio.file.Path dir) {
-        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

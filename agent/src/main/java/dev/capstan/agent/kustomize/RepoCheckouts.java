@@ -84,7 +84,7 @@ final class RepoCheckouts implements AutoCloseable {
             Checkout checkout = it.next();
             if (checkout.users == 0) {
                 it.remove();
-                delete(checkout.dir);
+                ScratchDirectories.delete(checkout.dir);
                 excess--;
             }
         }
@@ -93,11 +93,7 @@ final class RepoCheckouts implements AutoCloseable {
     @Override
     public synchronized void close() {
         checkouts.clear();
-        delete(root);
-    }
-
-    private static void delete(Path dir) {
-        ScratchDirectories.delete(dir);
+        ScratchDirectories.delete(root);
     }
 
     /** One commit's files on disk. */
@@ -134,14 +130,14 @@ final class RepoCheckouts implements AutoCloseable {
                 return;
             }
             try {
-                delete(dir);
+                ScratchDirectories.delete(dir);
                 Files.createDirectories(dir);
                 size = baseTree == null ? written.writeTo(dir) : written.writeTo(dir, baseTree, baseDir, baseSize);
                 tree = written;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
-                delete(dir);
+                ScratchDirectories.delete(dir);
                 throw e;
             }
         }

@@ -28,13 +28,14 @@ class KustomizeCorpusIT {
     private static final Path CORPUS = ClusterBinaries.repoRoot()
             .resolve("it-tests/src/test/resources/kustomize-corpus");
     private static KustomizeBinaries binaries;
+    private static KustomizeProcess engine;
     private static KustomizeRenderer renderer;
 
     @BeforeAll
     static void engine() {
         binaries = KustomizeBinaries.locate();
-        renderer = new KustomizeRenderer(new KustomizeProcess(KustomizeProcess.Settings.defaults()
-                .withBinary(binaries.engine())));
+        engine = new KustomizeProcess(KustomizeProcess.Settings.defaults().withBinary(binaries.engine()));
+        renderer = new KustomizeRenderer(engine);
     }
 
     @AfterAll
@@ -67,9 +68,7 @@ class KustomizeCorpusIT {
         String expected = binaries.build(CORPUS.resolve(dir));
         assertThat(expected).as("the CLI's build of " + dir).contains(fact);
 
-        String engine = new KustomizeProcess(KustomizeProcess.Settings.defaults().withBinary(binaries.engine()))
-                .build(CORPUS, dir);
-        assertThat(engine).isEqualTo(expected);
+        assertThat(engine.build(CORPUS, dir)).isEqualTo(expected);
 
         DesiredState unit = renderer.render(new DirectoryTree(CORPUS), "corpus", dir, "test", "default", "c0ffee");
         List<String> cliObjects = Yaml.readDocuments(expected, "corpus", dir).stream()
