@@ -46,6 +46,9 @@ final class LintCommand implements Callable<Integer> {
     @Mixin
     private CapabilitiesOptions capabilities = new CapabilitiesOptions();
 
+    @Mixin
+    private ChartSourceOptions chartSources = new ChartSourceOptions();
+
     @Option(names = "--env", paramLabel = "E", description = "Lint only this environment.")
     private String env;
 
@@ -61,7 +64,7 @@ final class LintCommand implements Callable<Integer> {
         List<Environment> environments = selection.get().environments();
         List<String> charts = selection.get().charts();
         List<Finding> findings;
-        try (UnitRenderer renderer = new UnitRenderer()) {
+        try (UnitRenderer renderer = UnitRenderer.local(chartSources.sources())) {
             findings = lintAll(new ChartLinter(renderer), tree, selection.get(), capabilities.capabilities());
         }
         findings.forEach(f -> out.println(f.format()));

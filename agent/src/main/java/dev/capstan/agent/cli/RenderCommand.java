@@ -39,6 +39,9 @@ final class RenderCommand implements Callable<Integer> {
     @Mixin
     private CapabilitiesOptions capabilities = new CapabilitiesOptions();
 
+    @Mixin
+    private ChartSourceOptions chartSources = new ChartSourceOptions();
+
     @Option(names = "--env", paramLabel = "E", description = "Render only this environment.")
     private String env;
 
@@ -60,7 +63,7 @@ final class RenderCommand implements Callable<Integer> {
         DirectoryTree tree = selection.get().tree();
         List<Unit> units = selection.get().units();
         int failures = 0;
-        try (UnitRenderer renderer = new UnitRenderer()) {
+        try (UnitRenderer renderer = UnitRenderer.local(chartSources.sources())) {
             failures = renderAll(renderer, tree, units, out, err);
         } catch (IOException e) {
             err.println("capstan render: cannot write to " + output + ": " + e.getMessage());

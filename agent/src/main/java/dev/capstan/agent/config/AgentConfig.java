@@ -12,10 +12,29 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
                           Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
                           java.util.Map<String, Cluster> clusters, Checks checks,
                           Optional<CommitStatusConfig> commitStatus, Destinations destinations,
-                          Kustomize kustomize) {
+                          Kustomize kustomize, ChartsConfig charts) {
 
     public AgentConfig {
         clusters = java.util.Map.copyOf(clusters);
+    }
+
+    public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
+                       Releases releases, AlertConfig alerts, Tracing tracing, ApiConfig api, Ha ha,
+                       java.util.Map<String, Cluster> clusters, Checks checks,
+                       Optional<CommitStatusConfig> commitStatus, Destinations destinations, Kustomize kustomize) {
+        this(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters, checks,
+                commitStatus, destinations, kustomize, ChartsConfig.defaults());
+    }
+
+    /** This config fetching charts by reference as {@code charts} says. */
+    public AgentConfig withCharts(ChartsConfig charts) {
+        return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
+                checks, commitStatus, destinations, kustomize, charts);
+    }
+
+    /** Where fetched charts are kept: the charts section's {@code cacheDir}, else {@code <cacheDir>/charts}. */
+    public Path chartCacheDir() {
+        return charts.cacheDir().orElse(cacheDir.resolve("charts"));
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -47,7 +66,7 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config bounding where units write by {@code destinations}. */
     public AgentConfig withDestinations(Destinations destinations) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, commitStatus, destinations, kustomize);
+                checks, commitStatus, destinations, kustomize, charts);
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -60,7 +79,7 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config reporting deploy status to {@code commitStatus}. */
     public AgentConfig withCommitStatus(CommitStatusConfig commitStatus) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, Optional.of(commitStatus), destinations, kustomize);
+                checks, Optional.of(commitStatus), destinations, kustomize, charts);
     }
 
     public AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, WebhookConfig webhooks,
@@ -72,13 +91,13 @@ public record AgentConfig(Repo repo, Path cacheDir, Cluster cluster, Http http, 
     /** This config building kustomizations as {@code kustomize} says. */
     public AgentConfig withKustomize(Kustomize kustomize) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, commitStatus, destinations, kustomize);
+                checks, commitStatus, destinations, kustomize, charts);
     }
 
     /** This config with {@code checks} instead of its own. */
     public AgentConfig withChecks(Checks checks) {
         return new AgentConfig(repo, cacheDir, cluster, http, webhooks, releases, alerts, tracing, api, ha, clusters,
-                checks, commitStatus, destinations, kustomize);
+                checks, commitStatus, destinations, kustomize, charts);
     }
 
     /**

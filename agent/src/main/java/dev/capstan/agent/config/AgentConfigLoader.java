@@ -40,7 +40,8 @@ public final class AgentConfigLoader {
     static AgentConfig parse(String text, String source, Path baseDir, java.util.function.UnaryOperator<String> env) {
         Fields root = Fields.parseWithPathOverrides(source, text, env)
                 .allowOnly(Set.of("repo", "cacheDir", "cluster", "http", "webhooks", "releases", "alerts", "tracing",
-                        "api", "ha", "clusters", "checks", "commitStatus", "destinations", "kustomize"));
+                        "api", "ha", "clusters", "checks", "commitStatus", "destinations", "kustomize",
+                        "charts"));
 
         Fields repo = root.optionalObject("repo").orElseThrow(() -> root.error("repo", "required"))
                 .allowOnly(Set.of("url", "branch", "pollInterval", "auth", "resilience"));
@@ -111,9 +112,53 @@ public final class AgentConfigLoader {
                 .orElse(Destinations.unrestricted());
         AgentConfig.Kustomize kustomize = root.optionalObject("kustomize").map(AgentConfigLoader::kustomize)
                 .orElse(AgentConfig.Kustomize.defaults());
+        ChartsConfig charts = root.optionalObject("charts").map(c -> charts(c, baseDir))
+                .orElse(ChartsConfig.defaults());
         return new AgentConfig(new AgentConfig.Repo(url, branch, poll, auth, resilience), cacheDir, clusterConfig,
                 http, webhooks, releases, alerts, tracing, api, ha, clusters, checks, commitStatus, destinations,
-                kustomize);
+                kustomize, charts);
+    }
+
+    private static ChartsConfig charts(Fields fields, Path baseDir) {
+        fields.allowOnly(Set.of("cacheDir", "allowedRepositories", "maxArchiveMiB", "repositories"));
+        java.util.Optional<Path> cacheDir = fields.optionalString("cacheDir")
+                .map(d -> baseDir.resolve(d).normalize());
+        java.util.List<String> allowed = fields.optionalStringList("allowedRepositories")
+                .orElse(ChartsConfig.DEFAULT_ALLOWED);
+        for (String prefix : allowed) {
+            if (!prefix.matches("(https?|oci)://.*")) {
+                throw fields.error("allowedRepositories", "'" + prefix + "': expected a URL prefix starting with "
+                        + "https://, http:// or oci://");
+            }
+        }
+        long maxArchive = fields.integer("maxArchiveMiB", (int) (ChartsConfig.DEFAULT_MAX_ARCHIVE_BYTES >> 20), 1,
+                1024) * 1024L * 1024L;
+        java.util.List<ChartsConfig.Login> logins = new java.util.ArrayList<>();
+        for (Fields login : fields.objectList("repositories")) {
+            login.allowOnly(Set.of("host", "username", "passwordFile", "passwordEnv", "tokenFile", "tokenEnv",
+                    "caFile"));
+            String host = login.requiredString("host");
+            if (!host.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+                throw login.error("host", "expected a host name, optionally with :port (no scheme or path)");
+            }
+            boolean password = login.optionalString("passwordFile").isPresent()
+                    || login.optionalString("passwordEnv").isPresent();
+            boolean token = login.optionalString("tokenFile").isPresent()
+                    || login.optionalString("tokenEnv").isPresent();
+            java.util.Optional<String> username = login.optionalString("username");
+            if (password && token) {
+                throw login.error("tokenFile", "give a password (basic auth) or a token (bearer), not both");
+            }
+            if (password != username.isPresent()) {
+                throw login.error("username", "a username and a password go together");
+            }
+            java.util.Optional<SecretRef> none = java.util.Optional.empty();
+            logins.add(new ChartsConfig.Login(host, username,
+                    password ? java.util.Optional.of(secretRef(login, "password", baseDir)) : none,
+                    token ? java.util.Optional.of(secretRef(login, "token", baseDir)) : none,
+                    login.optionalString("caFile").map(f -> baseDir.resolve(f).normalize())));
+        }
+        return new ChartsConfig(cacheDir, allowed, logins, maxArchive);
     }
 
     private static AgentConfig.Kustomize kustomize(Fields fields) {

@@ -43,6 +43,8 @@ public final class HelmChartRenderer {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern PATH_SEGMENT = Pattern.compile("[^/\\\\\\x00]+");
+    /** Beside the written chart: a chart by reference's release values (not among the chart's own files). */
+    private static final String RELEASE_VALUES = "_release-values";
 
     private final HelmEngine engine;
     private final WrittenCharts writtenCharts;
@@ -73,16 +75,37 @@ public final class HelmChartRenderer {
 
     public DesiredState render(ChartFiles files, String env, String namespace, String commit,
                                Capabilities capabilities) {
+        return render(files, Map.of(), env, namespace, commit, capabilities);
+    }
+
+    /**
+     * Renders {@code files} for {@code env}. {@code releaseValues} (a chart named by reference: the unit's own
+     * {@code values.yaml} and {@code values.<env>.yaml} by name) are given to Helm after the chart's defaults, as
+     * {@code helm template -f values.yaml -f values.<env>.yaml} would; empty: the chart's {@code values.<env>.yaml}.
+     */
+    public DesiredState render(ChartFiles files, Map<String, byte[]> releaseValues, String env, String namespace,
+                               String commit, Capabilities capabilities) {
         String chart = files.chartName();
         ChartMetadata metadata = readMetadata(files);
-        String key = files.digest() + "/" + capabilities.fingerprint();
-        try (WrittenCharts.Written written = writtenCharts.acquire(key, chart, dir -> write(chart, dir,
-                ChartRewrite.rewrite(chart, files.files(), capabilities)))) {
+        String key = files.digest() + "/" + ChartFiles.of(chart, releaseValues).digest() + "/"
+                + capabilities.fingerprint();
+        try (WrittenCharts.Written written = writtenCharts.acquire(key, chart, dir -> {
+            write(chart, dir, ChartRewrite.rewrite(chart, files.files(), capabilities));
+            write(chart, dir.resolveSibling(RELEASE_VALUES), releaseValues);
+        })) {
             Path dir = written.dir();
             List<Path> values = new ArrayList<>();
             String envValues = "values." + env + ".yaml";
-            if (files.bytes(envValues).isPresent()) {
-                values.add(dir.resolve(envValues));
+            if (releaseValues.isEmpty()) {
+                if (files.bytes(envValues).isPresent()) {
+                    values.add(dir.resolve(envValues));
+                }
+            } else {
+                for (String name : List.of("values.yaml", envValues)) {
+                    if (releaseValues.containsKey(name)) {
+                        values.add(dir.resolveSibling(RELEASE_VALUES).resolve(name));
+                    }
+                }
             }
             String rendered;
             try {
@@ -103,17 +126,34 @@ public final class HelmChartRenderer {
      * an environment's values fix is not reported for it. {@code env} empty: the chart's defaults alone.
      */
     public List<String> lint(ChartFiles files, Capabilities capabilities, Optional<String> env) {
+        return lint(files, Map.of(), capabilities, env);
+    }
+
+    /** As above, for a chart by reference: its defaults, then the unit's {@code releaseValues} coalesced. */
+    public List<String> lint(ChartFiles files, Map<String, byte[]> releaseValues, Capabilities capabilities,
+                             Optional<String> env) {
         String chart = files.chartName();
         Path job = engine.newJobDirectory();
         try {
             Map<String, byte[]> rewritten = new java.util.LinkedHashMap<>(ChartRewrite.rewrite(chart, files.files(),
                     capabilities));
-            Optional<String> envValues = env.flatMap(name -> files.text("values." + name + ".yaml"));
-            if (envValues.isPresent()) {
-                String file = "values." + env.get() + ".yaml";
-                Map<String, Object> merged = ValuesMerger.merge(
-                        Yaml.readMap(files.text("values.yaml").orElse(""), chart, "values.yaml"),
-                        Yaml.readMap(envValues.get(), chart, file));
+            List<String> layers = new ArrayList<>();
+            Map<String, byte[]> sources = releaseValues.isEmpty() ? files.files() : releaseValues;
+            if (!releaseValues.isEmpty()) {
+                layers.add("values.yaml");
+            }
+            env.map(name -> "values." + name + ".yaml").ifPresent(layers::add);
+            Map<String, Object> merged = Yaml.readMap(files.text("values.yaml").orElse(""), chart, "values.yaml");
+            boolean changed = false;
+            for (String layer : layers) {
+                byte[] bytes = sources.get(layer);
+                if (bytes != null) {
+                    merged = ValuesMerger.merge(merged, Yaml.readMap(new String(bytes,
+                            java.nio.charset.StandardCharsets.UTF_8), chart, layer));
+                    changed = true;
+                }
+            }
+            if (changed) {
                 rewritten.put("values.yaml", asJson(merged));
             }
             Path dir = job.resolve(chart);

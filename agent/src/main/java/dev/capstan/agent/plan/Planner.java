@@ -6,6 +6,7 @@ import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.RepoConfig;
 import dev.capstan.agent.config.RepoConfigParser;
 import dev.capstan.agent.helm.HelmChartRenderer;
+import dev.capstan.agent.helmrepo.ChartSources;
 import dev.capstan.agent.kustomize.Kustomizations;
 import dev.capstan.agent.model.ChartException;
 import dev.capstan.agent.repo.RepoTree;
@@ -80,10 +81,11 @@ public final class Planner {
         }
     }
 
+    /** {@code Chart.yaml} says Helm, or the directory names a Helm chart by reference and has no Chart.yaml. */
     private static boolean isHelmChart(RepoTree tree, String chart) {
         return tree.read(CHARTS_DIR + "/" + chart + "/Chart.yaml")
                 .map(bytes -> HelmChartRenderer.isHelmChart(new String(bytes, StandardCharsets.UTF_8)))
-                .orElse(false);
+                .orElseGet(() -> tree.read(CHARTS_DIR + "/" + chart + "/" + ChartSources.REFERENCE_FILE).isPresent());
     }
 
     /** A name from git as it can be shown: anything outside printable ASCII as a \\uXXXX escape. */

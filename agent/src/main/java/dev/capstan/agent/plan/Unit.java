@@ -26,7 +26,10 @@ public record Unit(String chart, Environment env, Kind kind, String sourceDir) {
     public enum Kind {
         /** A Capstan chart: {@code charts/<name>/Chart.yaml} ({@code apiVersion: capstan/v1}), Pebble templates. */
         CHART(Planner.CHARTS_DIR),
-        /** A Helm chart: {@code charts/<name>/Chart.yaml} with {@code apiVersion: v1} or {@code v2}, unmodified. */
+        /**
+         * A Helm chart: {@code charts/<name>/Chart.yaml} with {@code apiVersion: v1} or {@code v2}, unmodified; or
+         * {@code charts/<name>/chart-source.yaml} naming one in a Helm repository or OCI registry.
+         */
         HELM(Planner.CHARTS_DIR),
         /** A directory of plain YAML: {@code apps/<name>/*.yaml} for every environment, {@code <env>/} for one. */
         MANIFESTS(Planner.APPS_DIR),

@@ -8,6 +8,7 @@ import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.helm.HelmChartRenderer;
 import dev.capstan.agent.helm.HelmEngine;
 import dev.capstan.agent.helm.HelmProcess;
+import dev.capstan.agent.helmrepo.ChartSources;
 import dev.capstan.agent.kustomize.KustomizeProcess;
 import dev.capstan.agent.kustomize.KustomizeRenderer;
 import dev.capstan.agent.manifests.ManifestDirectory;
@@ -43,6 +44,8 @@ public final class UnitRenderer implements AutoCloseable {
     private HelmChartRenderer helmCharts;
     private final Supplier<KustomizeProcess> kustomizeEngine;
     private KustomizeRenderer kustomize;
+    private final Supplier<ChartSources> chartSources;
+    private ChartSources charts;
 
     public UnitRenderer() {
         this(new ChartRenderer());
@@ -57,21 +60,34 @@ public final class UnitRenderer implements AutoCloseable {
     }
 
     private UnitRenderer(ChartRenderer pebble, Supplier<HelmEngine> helmEngine, String install) {
-        this(pebble, helmEngine, () -> new KustomizeProcess(KustomizeProcess.Settings.defaults()), install);
+        this(pebble, helmEngine, () -> new KustomizeProcess(KustomizeProcess.Settings.defaults()),
+                ChartSources::local, install);
     }
 
     private UnitRenderer(ChartRenderer pebble, Supplier<HelmEngine> helmEngine,
-                         Supplier<KustomizeProcess> kustomizeEngine, String install) {
+                         Supplier<KustomizeProcess> kustomizeEngine, Supplier<ChartSources> chartSources,
+                         String install) {
         this.pebble = pebble;
         this.helmEngine = helmEngine;
         this.kustomizeEngine = kustomizeEngine;
+        this.chartSources = chartSources;
         this.install = install;
     }
 
-    /** As {@link #forInstall(String)}, with kustomize's engine set as given (its binary, limits, remote bases). */
-    public static UnitRenderer forInstall(String install, KustomizeProcess.Settings kustomize) {
+    /**
+     * As {@link #forInstall(String)}, with kustomize's engine set as given (its binary, limits, remote bases) and
+     * charts by reference fetched from {@code charts}.
+     */
+    public static UnitRenderer forInstall(String install, KustomizeProcess.Settings kustomize,
+                                          Supplier<ChartSources> charts) {
         return new UnitRenderer(new ChartRenderer(), () -> new HelmProcess(HelmProcess.Settings.defaults()),
-                () -> new KustomizeProcess(kustomize), install);
+                () -> new KustomizeProcess(kustomize), charts, install);
+    }
+
+    /** A renderer for the command line, fetching charts named by repository from {@code charts}. */
+    public static UnitRenderer local(Supplier<ChartSources> charts) {
+        return new UnitRenderer(new ChartRenderer(), () -> new HelmProcess(HelmProcess.Settings.defaults()),
+                () -> new KustomizeProcess(KustomizeProcess.Settings.defaults()), charts, "");
     }
 
     /** A renderer for the agent of install {@code install} (or a diff against it): its name on every object. */
@@ -113,8 +129,9 @@ public final class UnitRenderer implements AutoCloseable {
     public Rendered render(ChartFiles files, Environment env, String commit, int revision,
                            Capabilities capabilities) {
         if (isHelm(files)) {
-            return new Rendered(HelmChartRenderer.readMetadata(files), helm().render(files, env.name(),
-                    env.namespace(), commit, capabilities));
+            ChartSources.HelmSource source = charts().resolve(files, files.chartName() + "/" + env.name());
+            return new Rendered(HelmChartRenderer.readMetadata(source.chart()), helm().render(source.chart(),
+                    source.releaseValues(), env.name(), env.namespace(), commit, capabilities));
         }
         ChartMetadata metadata = ChartRenderer.readMetadata(files);
         DesiredState desired = pebble.render(new RenderRequest(files, env.name(), env.namespace(), commit, revision,
@@ -122,14 +139,27 @@ public final class UnitRenderer implements AutoCloseable {
         return new Rendered(metadata, desired);
     }
 
-    /** Helm's own lint findings for a Helm chart ({@code [ERROR] ...} lines); none for other charts. */
     /** Helm's own lint of a Helm chart with one environment's values (none: the defaults); empty for others. */
     public List<String> helmLint(ChartFiles files, Capabilities capabilities, java.util.Optional<String> env) {
-        return isHelm(files) ? helm().lint(files, capabilities, env) : List.of();
+        if (!isHelm(files)) {
+            return List.of();
+        }
+        ChartSources.HelmSource source = charts().resolve(files, files.chartName() + env.map(e -> "/" + e)
+                .orElse(""));
+        return helm().lint(source.chart(), source.releaseValues(), capabilities, env);
     }
 
+    /** A Helm chart: {@code Chart.yaml} says Helm, or {@value ChartSources#REFERENCE_FILE} names one by reference. */
     public static boolean isHelm(ChartFiles files) {
-        return files.text("Chart.yaml").map(HelmChartRenderer::isHelmChart).orElse(false);
+        return ChartSources.isReference(files)
+                || files.text("Chart.yaml").map(HelmChartRenderer::isHelmChart).orElse(false);
+    }
+
+    private synchronized ChartSources charts() {
+        if (charts == null) {
+            charts = chartSources.get();
+        }
+        return charts;
     }
 
     private synchronized KustomizeRenderer kustomize() {

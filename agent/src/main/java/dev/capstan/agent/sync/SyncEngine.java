@@ -1,5 +1,6 @@
 package dev.capstan.agent.sync;
 
+import dev.capstan.agent.helmrepo.ChartSources;
 import dev.capstan.agent.cluster.ClusterConnection;
 import dev.capstan.agent.cluster.ClusterConnections;
 import dev.capstan.agent.cluster.ReservedObjects;
@@ -78,7 +79,8 @@ public final class SyncEngine implements AutoCloseable {
         this.incidents = incidents;
         this.board = board;
         this.unitRenderer = UnitRenderer.forInstall(config.releases().install(), KustomizeProcess.Settings
-                .defaults().allowingRemote(config.kustomize().allowRemoteBases()));
+                .defaults().allowingRemote(config.kustomize().allowRemoteBases()),
+                () -> ChartSources.of(config.charts(), config.chartCacheDir()));
         SyncServices services = new SyncServices(clusters, store, releases, incidents, board, clock,
                 new SyncServices.Reporting(metrics, observability.tracer(), observability.alerter()));
         UnitWork unitWork = new UnitWork(services, unitRenderer, drift::awaitApplied, drift::rules);

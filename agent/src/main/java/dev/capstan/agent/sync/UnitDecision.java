@@ -32,7 +32,7 @@ sealed interface UnitDecision {
         boolean sameSource = last != null && !source.isEmpty() && source.equals(last.source());
         if (last != null && last.commit().equals(commit) && (last instanceof UnitOutcome.Synced
                 || last instanceof UnitOutcome.Held
-                || last instanceof UnitOutcome.Failed f && f.stage() == UnitOutcome.Stage.RENDER)) {
+                || last instanceof UnitOutcome.Failed f && !f.triedAgain())) {
             return new Skip();
         }
         if (sameSource) {
@@ -42,7 +42,7 @@ sealed interface UnitDecision {
                         s.objects(), s.digest(), s.revision()));
                 case UnitOutcome.Held h -> Optional.of(new UnitOutcome.Held(unit, commit, now, source, h.hold(),
                         h.revision(), h.message()));
-                case UnitOutcome.Failed f when f.stage() == UnitOutcome.Stage.RENDER -> Optional.of(
+                case UnitOutcome.Failed f when !f.triedAgain() -> Optional.of(
                         new UnitOutcome.Failed(unit, commit, now, source, f.stage(), f.message()));
                 default -> Optional.empty();
             };

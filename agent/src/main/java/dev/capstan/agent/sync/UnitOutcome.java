@@ -24,11 +24,19 @@ public sealed interface UnitOutcome {
             implements UnitOutcome {
     }
 
-    /** Failed at {@code stage}; the message names the file/line or object and never holds a secret. */
-    record Failed(String unit, String commit, Instant at, String source, Stage stage, String message)
-            implements UnitOutcome {
+    /**
+     * Failed at {@code stage}; the message names the file/line or object and never holds a secret. {@code triedAgain}:
+     * the next cycle tries the unit again though its source did not change (every stage but {@code RENDER}, and a
+     * render whose chart could not be fetched from its repository).
+     */
+    record Failed(String unit, String commit, Instant at, String source, Stage stage, String message,
+                  boolean triedAgain) implements UnitOutcome {
         public Failed {
             message = Messages.bounded(message);
+        }
+
+        public Failed(String unit, String commit, Instant at, String source, Stage stage, String message) {
+            this(unit, commit, at, source, stage, message, stage != Stage.RENDER);
         }
     }
 
@@ -62,7 +70,8 @@ public sealed interface UnitOutcome {
     }
 
     /**
-     * Where a unit failed: {@code RENDER} (its chart: tried again when its source changes), {@code ENGINE} (the
+     * Where a unit failed: {@code RENDER} (its chart: tried again when its source changes, or next cycle when its chart
+     * could not be fetched), {@code ENGINE} (the
      * render process, killed for another chart's runaway render: tried again next cycle), {@code APPLY}.
      */
     enum Stage { RENDER, ENGINE, APPLY }

@@ -11,6 +11,7 @@ import dev.capstan.agent.drift.DriftFilter;
 import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.model.ChartException;
+import dev.capstan.agent.model.ChartFetchFailure;
 import dev.capstan.agent.model.Commits;
 import dev.capstan.agent.model.DesiredState;
 import dev.capstan.agent.model.EngineFailure;
@@ -127,6 +128,10 @@ final class UnitWork {
                 LOG.error("render failed, not by its chart: {}", e.getMessage());
                 return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), planned,
                         UnitOutcome.Stage.ENGINE, e.getMessage());
+            } catch (ChartFetchFailure e) {
+                LOG.error("render failed, its chart not fetched: {}", e.getMessage());
+                return new UnitOutcome.Failed(unit.id(), revision.commit(), clock.instant(), planned,
+                        UnitOutcome.Stage.RENDER, e.getMessage(), true);
             } catch (ChartException | RepoContentException e) {
                 LOG.error("render failed: {}", e.getMessage());
                 String read = sourceAsRead(unit, revision, planned, target);

@@ -119,6 +119,16 @@ class AgentConfigLoaderTest {
         "repo: {url: 'file:///r'}\\nkustomize: {allowRemoteBases: sometimes}|a.yaml: kustomize.allowRemoteBases:"
                 + " expected true or false",
         "repo: {url: 'file:///r'}\\nkustomize: {enableHelm: true}|a.yaml: kustomize",
+        "repo: {url: 'file:///r'}\\ncharts: {allowedRepositories: ['file:///charts']}|a.yaml:"
+                + " charts.allowedRepositories: 'file:///charts': expected a URL prefix",
+        "repo: {url: 'file:///r'}\\ncharts: {repositories: [{host: 'https://r.example.com'}]}|a.yaml:"
+                + " charts.repositories[0].host: expected a host name",
+        "repo: {url: 'file:///r'}\\ncharts: {repositories: [{host: r.example.com, username: u, passwordFile: p,"
+                + " tokenEnv: T}]}|a.yaml: charts.repositories[0].tokenFile: give a password (basic auth) or a token",
+        "repo: {url: 'file:///r'}\\ncharts: {repositories: [{host: r.example.com, passwordFile: p}]}|a.yaml:"
+                + " charts.repositories[0].username: a username and a password go together",
+        "repo: {url: 'file:///r'}\\ncharts: {repositories: [{host: r.example.com, password: hunter2}]}|a.yaml:"
+                + " charts.repositories[0]",
     })
     void rejectsInvalidConfigNamingTheField(String yaml, String expected) {
         assertThatThrownBy(() -> AgentConfigLoader.parse(yaml.replace("\\n", "\n"), "a.yaml", BASE))
@@ -132,6 +142,35 @@ class AgentConfigLoaderTest {
                 .allowRemoteBases()).isFalse();
         assertThat(AgentConfigLoader.parse("repo: {url: 'file:///r'}\nkustomize: {allowRemoteBases: true}\n",
                 "a.yaml", BASE).kustomize().allowRemoteBases()).isTrue();
+    }
+
+    @Test
+    void chartsAreFetchedFromHttpsAndOciWithLoginsReadFromFilesOrTheEnvironment() {
+        AgentConfig defaults = AgentConfigLoader.parse("repo: {url: 'file:///r'}\ncacheDir: /var/cache/capstan\n",
+                "a.yaml", BASE);
+        assertThat(defaults.charts().allowedRepositories()).containsExactly("https://", "oci://");
+        assertThat(defaults.chartCacheDir()).isEqualTo(Path.of("/var/cache/capstan/charts"));
+        assertThat(defaults.charts().maxArchiveBytes()).isEqualTo(16L * 1024 * 1024);
+
+        AgentConfig config = AgentConfigLoader.parse("""
+                repo: {url: 'file:///r'}
+                charts:
+                  cacheDir: charts-cache
+                  allowedRepositories: ["oci://registry.example.com/", "https://charts.example.com/"]
+                  maxArchiveMiB: 4
+                  repositories:
+                    - {host: registry.example.com, username: deploy, passwordFile: secrets/registry}
+                    - {host: "charts.example.com:8443", tokenEnv: CHARTS_TOKEN, caFile: ca.pem}
+                """, "a.yaml", BASE);
+        assertThat(config.chartCacheDir()).isEqualTo(BASE.resolve("charts-cache"));
+        assertThat(config.charts().maxArchiveBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(config.charts().logins()).containsExactly(
+                new ChartsConfig.Login("registry.example.com", java.util.Optional.of("deploy"),
+                        java.util.Optional.of(new SecretRef.FromFile(BASE.resolve("secrets/registry"))),
+                        java.util.Optional.empty(), java.util.Optional.empty()),
+                new ChartsConfig.Login("charts.example.com:8443", java.util.Optional.empty(),
+                        java.util.Optional.empty(), java.util.Optional.of(new SecretRef.FromEnv("CHARTS_TOKEN")),
+                        java.util.Optional.of(BASE.resolve("ca.pem"))));
     }
 
     @Test
