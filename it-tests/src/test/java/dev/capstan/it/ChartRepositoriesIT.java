@@ -216,6 +216,9 @@ class ChartRepositoriesIT {
                     + "dependencies:\n  - {name: backend, version: \"~1.0.0\", repository: \""
                     + servers.classicRepository() + "\"}\n");
             servers.lock(platform);
+            // Helm's own render of the umbrella, from the charts/ its dependency update downloaded; then committed
+            // (here: left) without them, as Capstan's users do.
+            String helmPlatform = servers.helm("template", "platform", platform.toString(), "--namespace", "shop");
             ChartServers.deleteTree(platform.resolve("charts"));
             Path agentConfig = temp.resolve("agent.yaml");
             ChartServers.write(agentConfig, """
@@ -236,12 +239,15 @@ class ChartRepositoriesIT {
                     repo.resolve("charts/shop/values.staging.yaml").toString(), "--ca-file", servers.caFile.toString());
             assertThat(containerOf(render.out(), "shop-shop")).isEqualTo(containerOf(helm, "shop-shop"))
                     .contains("from-git");
-            assertThat(render.out()).contains("name: platform-backend", "replicas: 3");
+            assertThat(containerOf(render.out(), "platform-backend")).isEqualTo(containerOf(helmPlatform,
+                    "platform-backend")).contains("registry.example.com/backend:1");
+            assertThat(render.out()).contains("replicas: 3");
             assertThat(temp.resolve("cli-cache/archives")).isNotEmptyDirectory();
 
             Cli lint = Cli.run("lint", repo.toString(), "--agent-config", agentConfig.toString());
             assertThat(lint.exit()).as(lint.out() + lint.err()).isZero();
-            assertThat(lint.out()).contains("2 chart(s)");
+            // Both were rendered and checked: the object rules speak of each one's Deployment.
+            assertThat(lint.out()).contains("2 chart(s)", "shop/staging", "platform/staging");
 
             // Without the agent config: the default policy (https and oci only, no login, public CAs).
             Cli refused = Cli.run("render", repo.toString(), "--chart", "platform");
