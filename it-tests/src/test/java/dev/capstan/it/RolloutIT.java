@@ -128,6 +128,41 @@ class RolloutIT {
     }
 
     @Test
+    void aFixPushedWhileTheCanaryWaitsForItsGateEndsTheWaitAndRollsOutAtOnce(KubernetesClient client,
+                                                                           TestNamespace ns, LocalCluster cluster) {
+        // A step timeout of ten minutes: only the newer commit can end the canary's wait within the test.
+        RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns,
+                "    rollout: {strategy: canary, steps: [50, 100], stepTimeout: 600s}");
+        try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns)) {
+            String stuck = repo.image("never-ready", "web 2: its canary never becomes ready");
+            await().atMost(ROLLOUT).untilAsserted(() -> assertThat(agent.status().units().get("web/staging"))
+                    .isInstanceOfSatisfying(UnitOutcome.Progressing.class, p -> {
+                        assertThat(p.commit()).isEqualTo(stuck);
+                        assertThat(p.phase()).contains("canary 50%");
+                    }));
+            await().atMost(ROLLOUT).until(() -> client.apps().deployments().inNamespace(repo.staging)
+                    .withName("web-canary").get() != null);
+
+            long pushed = System.nanoTime();
+            String fix = repo.image("3", "web 3: the fix");
+            await().atMost(ROLLOUT).until(() -> agent.status().releases().get("web/staging").size() == 3);
+            long started = System.nanoTime();
+            RolloutAgents.awaitSynced(agent, "web/staging", fix);
+            System.out.printf("fix pushed while the canary waited: its rollout started %d ms after the push%n",
+                    (started - pushed) / 1_000_000);
+
+            List<Release> history = agent.status().releases().get("web/staging");
+            assertThat(RolloutAgents.history(agent, "web/staging"))
+                    .containsExactly("1 superseded", "2 failed", "3 deployed");
+            assertThat(history.get(1).message()).isEqualTo("superseded by commit " + fix.substring(0, 12)
+                    + " while step canary 50% waited for its gate; canary removed");
+            assertThat(history.get(1).hold()).isEqualTo(Release.Hold.NONE);
+            assertThat(agent.status().incidents()).isEmpty();
+            assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":3");
+        }
+    }
+
+    @Test
     void anObjectTheServerRejectsMeansNothingIsApplied(KubernetesClient client, TestNamespace ns,
                                                        LocalCluster cluster) {
         RolloutRepo repo = RolloutRepo.stagingOnly(temp.resolve("git"), ns, null);
@@ -242,7 +277,7 @@ class RolloutIT {
                         List.of(checks.target()))) {
             String query = "max(shop_http_errors_ratio{service=\"web\"})";
             RolloutRepo repo = RolloutRepo.create(temp.resolve("git"), ns).stagingOnly().rollout("staging", """
-                        rollout: {strategy: rolling, stepTimeout: 5s}
+                        rollout: {strategy: rolling, stepTimeout: 600s}
                         smoke: [{name: home, url: "%s/healthz", expectStatus: 200, successes: 2, interval: 100ms}]
                         prometheus: [{name: errors, url: "%s", query: 'max(shop_http_errors_ratio{service="web"})',
                                       max: 0.05}]
@@ -254,8 +289,10 @@ class RolloutIT {
                 checks.healthStatus(500);
                 String second = repo.image("2", "web 2 while the smoke check fails");
                 RolloutAgents.awaitHeld(agent, "web/staging", second);
+                // Decided by the smoke check's failureThreshold (3 by default), not by the 600 s step timeout.
                 assertThat(agent.status().releases().get("web/staging").get(1).failingChecks())
-                        .anySatisfy(s -> assertThat(s).contains("check home").contains("answered 500"));
+                        .anySatisfy(s -> assertThat(s).contains("check home").contains("answered 500")
+                                .endsWith("(3 answers in a row)"));
                 assertThat(RolloutAgents.image(client, repo.staging, "web")).endsWith(":1");
 
                 checks.healthStatus(200);

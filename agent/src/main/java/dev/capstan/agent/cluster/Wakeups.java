@@ -56,7 +56,8 @@ final class Wakeups {
             this.topics = topics;
         }
 
-        private void wake() {
+        @Override
+        public void wake() {
             // At most one permit: many events while the gate looked are one reason to look again.
             if (news.availablePermits() == 0) {
                 news.release();

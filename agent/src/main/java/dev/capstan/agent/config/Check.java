@@ -10,10 +10,20 @@ public sealed interface Check {
 
     /**
      * HTTP smoke check: GET {@code url} until {@code successes} consecutive answers have {@code expectStatus} (and a
-     * body matching {@code bodyMatches}, when given). The pattern is RE2 (linear time): it comes from git.
+     * body matching {@code bodyMatches}, when given); {@code failureThreshold} consecutive answers that do not fail
+     * the gate at once (no answer at all is not counted: the step's timeout decides). The pattern is RE2 (linear
+     * time): it comes from git.
      */
     record Http(String name, String url, int expectStatus, Optional<Pattern> bodyMatches, int successes,
-                Duration interval, Duration requestTimeout) implements Check {
+                Duration interval, Duration requestTimeout, int failureThreshold) implements Check {
+        /** As a Kubernetes probe's: three wrong answers in a row fail. */
+        public static final int DEFAULT_FAILURE_THRESHOLD = 3;
+
+        public Http(String name, String url, int expectStatus, Optional<Pattern> bodyMatches, int successes,
+                    Duration interval, Duration requestTimeout) {
+            this(name, url, expectStatus, bodyMatches, successes, interval, requestTimeout,
+                    DEFAULT_FAILURE_THRESHOLD);
+        }
     }
 
     /**

@@ -37,7 +37,8 @@ final class ChecksParser {
     }
 
     private static Check.Http http(Fields smoke) {
-        smoke.allowOnly(Set.of("name", "url", "expectStatus", "bodyMatches", "successes", "interval", "timeout"));
+        smoke.allowOnly(Set.of("name", "url", "expectStatus", "bodyMatches", "successes", "interval", "timeout",
+                "failureThreshold"));
         String name = smoke.requiredString("name");
         String url = httpUrl(smoke, "url");
         int status = smoke.integer("expectStatus", 200, 100, 599);
@@ -56,7 +57,8 @@ final class ChecksParser {
         int successes = smoke.integer("successes", 1, 1, 100);
         Duration interval = smoke.duration("interval", Duration.ofMillis(500));
         Duration timeout = smoke.duration("timeout", Duration.ofSeconds(5));
-        return new Check.Http(name, url, status, body, successes, interval, timeout);
+        int failureThreshold = smoke.integer("failureThreshold", Check.Http.DEFAULT_FAILURE_THRESHOLD, 1, 1000);
+        return new Check.Http(name, url, status, body, successes, interval, timeout, failureThreshold);
     }
 
     private static Check.Prometheus prometheus(Fields query) {

@@ -13,6 +13,13 @@ public sealed interface CheckResult {
     record NotYet(String check, String detail) implements CheckResult {
     }
 
+    /**
+     * The service answered, but not as the check expects (another status, a body that does not match): not passing
+     * yet, and a failure once it is the answer {@code failureThreshold} times in a row.
+     */
+    record WrongAnswer(String check, String detail) implements CheckResult {
+    }
+
     /** A clear failure (a Prometheus sample out of range): fail the gate now. */
     record Failed(String check, String detail) implements CheckResult {
     }

@@ -90,13 +90,13 @@ public final class CheckRunner {
             return new CheckResult.NotYet(check.name(), shown + ": " + transport(e));
         }
         if (answer.status() != check.expectStatus()) {
-            return new CheckResult.NotYet(check.name(), shown + " answered " + answer.status() + ", expected "
+            return new CheckResult.WrongAnswer(check.name(), shown + " answered " + answer.status() + ", expected "
                     + check.expectStatus());
         }
         if (check.bodyMatches().isPresent()) {
             String body = new String(answer.body(), StandardCharsets.UTF_8);
             if (!check.bodyMatches().get().matcher(body).find()) {
-                return new CheckResult.NotYet(check.name(), shown + ": body does not match /"
+                return new CheckResult.WrongAnswer(check.name(), shown + ": body does not match /"
                         + check.bodyMatches().get().pattern() + "/");
             }
         }

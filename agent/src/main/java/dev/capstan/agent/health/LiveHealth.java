@@ -28,6 +28,9 @@ public interface LiveHealth {
          */
         void await(Duration atMost) throws InterruptedException;
 
+        /** Ends the current (or next) {@link #await} now, as news would: the waiter has something else to look at. */
+        void wake();
+
         @Override
         void close();
     }

@@ -56,15 +56,26 @@ public final class Gate {
      */
     public GateResult await(List<ObjectKey> objects, Map<ObjectKey, String> applied, List<Check> declared,
                             Duration timeout) {
+        return await(objects, applied, declared, timeout, Supersession.never());
+    }
+
+    /** As above; ends at once, {@link GateResult.Superseded}, when {@code supersession} is set meanwhile. */
+    public GateResult await(List<ObjectKey> objects, Map<ObjectKey, String> applied, List<Check> declared,
+                            Duration timeout, Supersession supersession) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         Map<String, Integer> streaks = new HashMap<>();
+        Map<String, Integer> wrongInARow = new HashMap<>();
         Map<String, Long> nextRun = new HashMap<>();
         // What each check said last: a gate that times out between two runs still names why.
         Map<String, String> lastSaid = new HashMap<>();
         List<String> waitingFor;
-        try (LiveHealth.Changes changes = health.changes(objects)) {
+        try (LiveHealth.Changes changes = health.changes(objects);
+                Supersession.Registration woken = supersession.onSupersede(changes::wake)) {
             while (true) {
+                if (supersession.newerCommit().isPresent()) {
+                    return new GateResult.Superseded(since(start), supersession.newerCommit().get());
+                }
                 long wakeAt = System.nanoTime() + recheck.toNanos();
                 Map<ObjectKey, Health> now = health.assess(objects, applied);
                 List<String> degraded = new ArrayList<>();
@@ -103,6 +114,16 @@ public final class Gate {
                                 return new GateResult.Failed(since(start), List.of("check " + check.name() + ": "
                                         + failed.detail()));
                             }
+                            case CheckResult.WrongAnswer wrong -> {
+                                streaks.put(check.name(), 0);
+                                int wrongs = wrongInARow.merge(check.name(), 1, Integer::sum);
+                                if (wrongs >= failureThreshold(check)) {
+                                    return new GateResult.Failed(since(start), List.of("check " + check.name() + ": "
+                                            + wrong.detail() + " (" + wrongs + " answers in a row)"));
+                                }
+                                lastSaid.put(check.name(), wrong.detail());
+                                pending.add("check " + check.name() + ": " + wrong.detail());
+                            }
                             case CheckResult.NotYet notYet -> {
                                 streaks.put(check.name(), 0);
                                 // A run cut short by the gate's own deadline says nothing new: keep what it said.
@@ -112,6 +133,7 @@ public final class Gate {
                                 pending.add("check " + check.name() + ": " + lastSaid.get(check.name()));
                             }
                             case CheckResult.Passed passed -> {
+                                wrongInARow.remove(check.name());
                                 int streak = streaks.merge(check.name(), 1, Integer::sum);
                                 if (streak < successesNeeded(check)) {
                                     pending.add("check " + check.name() + ": " + streak + " of "
@@ -156,12 +178,19 @@ public final class Gate {
      * version is scaled down.
      */
     public GateResult hold(List<ObjectKey> objects, List<Check> declared, Duration timeout, Duration holdFor) {
+        return hold(objects, declared, timeout, holdFor, Supersession.never());
+    }
+
+    /** As above; ends at once, {@link GateResult.Superseded}, when {@code supersession} is set meanwhile. */
+    public GateResult hold(List<ObjectKey> objects, List<Check> declared, Duration timeout, Duration holdFor,
+                           Supersession supersession) {
         long start = System.nanoTime();
         long until = start + Math.max(0, holdFor.toNanos());
         Duration look = declared.stream().map(Gate::interval).min(Duration::compareTo).orElse(recheck);
-        try (LiveHealth.Changes changes = health.changes(objects)) {
+        try (LiveHealth.Changes changes = health.changes(objects);
+                Supersession.Registration woken = supersession.onSupersede(changes::wake)) {
             while (true) {
-                GateResult now = await(objects, Map.of(), declared, timeout);
+                GateResult now = await(objects, Map.of(), declared, timeout, supersession);
                 if (!(now instanceof GateResult.Passed)) {
                     return now;
                 }
@@ -188,8 +217,13 @@ public final class Gate {
                 "result", switch (outcome) {
                     case CheckResult.Passed p -> "passed";
                     case CheckResult.NotYet n -> "not_yet";
+                    case CheckResult.WrongAnswer w -> "not_yet";
                     case CheckResult.Failed f -> "failed";
                 }).increment();
+    }
+
+    private static int failureThreshold(Check check) {
+        return check instanceof Check.Http http ? http.failureThreshold() : 1;
     }
 
     private static int successesNeeded(Check check) {

@@ -17,6 +17,10 @@ public sealed interface GateResult {
     record Interrupted(Duration took) implements GateResult {
     }
 
+    /** A newer commit changed the unit's source while the gate waited: nothing was decided about this revision. */
+    record Superseded(Duration took, String commit) implements GateResult {
+    }
+
     /** {@code signals}: each failing object or check with its reason, the root-cause signal of an incident. */
     record Failed(Duration took, List<String> signals) implements GateResult {
         public Failed {

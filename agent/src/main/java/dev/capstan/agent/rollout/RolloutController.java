@@ -7,6 +7,7 @@ import dev.capstan.agent.cluster.StableDeployments;
 import dev.capstan.agent.cluster.UnitWrites;
 import dev.capstan.agent.config.Check;
 import dev.capstan.agent.config.Environment;
+import dev.capstan.agent.model.Commits;
 import dev.capstan.agent.model.Hook;
 import dev.capstan.agent.model.ObjectKey;
 import dev.capstan.agent.model.RenderedObject;
@@ -153,19 +154,27 @@ public final class RolloutController {
                 GateResult result = applied instanceof ApplyResult.Rejected r
                         ? new GateResult.Failed(Duration.ZERO, List.of(r.object() + ": " + r.message()))
                         : Tracing.span(tracer, "capstan.gate", phase(step), () -> gateOf(step, at,
-                                versions(applied), request.env()));
+                                versions(applied), request));
                 gateMetric(result);
                 if (result instanceof GateResult.Interrupted) {
                     LOG.warn("the agent is stopping during the gate of step {}: revision {} stays progressing there",
                             step.phase(), release.revision());
                     return new RolloutResult.Interrupted(release);
                 }
+                if (result instanceof GateResult.Superseded superseded) {
+                    LOG.warn("commit {} changes the unit while step {} waits for its gate: revision {} ends here",
+                            superseded.commit(), step.phase(), release.revision());
+                    Release waiting = release;
+                    return Tracing.span(tracer, "capstan.rollback", phase(step), () -> rollBack(waiting, step,
+                            List.of("superseded by commit " + Commits.shortened(superseded.commit())), context,
+                            Optional.of(superseded.commit())));
+                }
                 if (result instanceof GateResult.Failed failed) {
                     LOG.error("health gate of step {} failed: {}", step.phase(), failed.signals());
                     request.observer().gateFailed(step.phase(), failed.signals());
                     Release failing = release;
                     return Tracing.span(tracer, "capstan.rollback", phase(step), () -> rollBack(failing, step,
-                            failed.signals(), context));
+                            failed.signals(), context, Optional.empty()));
                 }
                 request.observer().gatePassed(step.phase(), result.took());
                 versions = ((ApplyResult.Applied) applied).versions();
@@ -283,7 +292,7 @@ public final class RolloutController {
         LOG.error("hook failed: {}", signals);
         context.request().observer().gateFailed(step.phase(), signals);
         return Tracing.span(tracer, "capstan.rollback", phase(step), () -> rollBack(release, step, signals,
-                context));
+                context, Optional.empty()));
     }
 
     /**
@@ -322,7 +331,12 @@ public final class RolloutController {
         return finishRollback(rollback, objects, versions(applied), env);
     }
 
-    private RolloutResult rollBack(Release failing, Step step, List<String> signals, RolloutContext context) {
+    /**
+     * Undoes what {@code step} switched and goes back to the last good release: after a failed gate (the revision is
+     * failed and quarantined), or when {@code supersededBy} a newer commit (failed, not quarantined, no incident).
+     */
+    private RolloutResult rollBack(Release failing, Step step, List<String> signals, RolloutContext context,
+                                   Optional<String> supersededBy) {
         List<RenderedObject> desired = context.request().desired().objects();
         Optional<Release> lastGood = context.lastGood();
         List<RenderedObject> lastGoodObjects = context.lastGoodObjects();
@@ -331,12 +345,15 @@ public final class RolloutController {
         long detected = System.nanoTime();
         leaveTheNewVersion(step, detected, env);
         writes.delete(writes.canaries(failing.chart(), failing.env()));
-        String what = "health gate of step " + step.phase() + " failed";
+        String what = supersededBy.map(commit -> "superseded by commit " + Commits.shortened(commit) + " while step "
+                + step.phase() + " waited for its gate").orElse("health gate of step " + step.phase() + " failed");
+        Release.Hold hold = supersededBy.isPresent() ? Release.Hold.NONE : Release.Hold.QUARANTINED;
         if (lastGood.isEmpty()) {
-            count("failed");
-            Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; no earlier good release to "
-                    + "return to", signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
-            return new RolloutResult.RolledBack(failed, Optional.empty(), signals, false);
+            count(supersededBy.isPresent() ? "superseded" : "failed");
+            Release failed = store.save(held(failing.ended(Release.Status.FAILED, what + "; no earlier good release "
+                    + "to return to", signals, clock.instant()), hold));
+            return supersededBy.<RolloutResult>map(commit -> new RolloutResult.Superseded(failed, Optional.empty(),
+                    commit)).orElseGet(() -> new RolloutResult.RolledBack(failed, Optional.empty(), signals, false));
         }
         Release good = lastGood.get();
         // The rollback record comes first: an agent killed from here on finds it progressing and finishes it.
@@ -344,38 +361,52 @@ public final class RolloutController {
                 ? Optional.of(store.create(NewRelease.reapplying(good,
                         store.manifests(good.chart(), good.env(), good.revision()).orElseThrow(), good.source(),
                         "rollback to revision " + good.revision() + " after revision " + failing.revision()
-                        + " failed", Release.Origin.BY_AUTOMATIC_ROLLBACK), Release.Status.PROGRESSING))
+                        + (supersededBy.isPresent() ? " was superseded" : " failed"),
+                        Release.Origin.BY_AUTOMATIC_ROLLBACK), Release.Status.PROGRESSING))
                 : Optional.empty();
-        Release failed = store.save(failing.ended(Release.Status.FAILED, what + "; " + step.undone(good.revision()),
-                signals, clock.instant()).withHold(Release.Hold.QUARANTINED, clock.instant()));
+        Release failed = store.save(held(failing.ended(Release.Status.FAILED, what + "; "
+                + step.undone(good.revision()), signals, clock.instant()), hold));
         ApplyResult reapplied = writes.apply(lastGoodObjects);
         writes.prune(failing.chart(), failing.env(), keys(lastGoodObjects), keys(desired));
         long nanos = System.nanoTime() - detected;
         rollbackTimer.record(Duration.ofNanos(nanos));
-        metrics.counter("capstan_rollbacks_total", "kind", "automatic").increment();
-        count("rolled_back");
+        metrics.counter("capstan_rollbacks_total", "kind", supersededBy.isPresent() ? "superseded" : "automatic")
+                .increment();
+        count(supersededBy.isPresent() ? "superseded" : "rolled_back");
         LOG.warn("rolled back to revision {} in {} ms ({})", good.revision(), nanos / 1_000_000,
                 reapplied instanceof ApplyResult.Rejected r ? "re-apply rejected: " + r.message() : "re-applied");
-        observer.rolledBack(good.revision());
-        if (rollback.isEmpty()) {
-            return new RolloutResult.RolledBack(failed, Optional.empty(), signals, true);
+        if (supersededBy.isEmpty()) {
+            observer.rolledBack(good.revision());
         }
-        RolloutResult restored = finishRollback(rollback.get(), lastGoodObjects, versions(reapplied), env);
-        observer.recovery(restored.release().revision(), restored instanceof RolloutResult.Deployed);
-        return new RolloutResult.RolledBack(failed, Optional.of(restored.release()), signals, true);
+        Optional<Release> restored = Optional.empty();
+        if (rollback.isPresent()) {
+            RolloutResult finished = finishRollback(rollback.get(), lastGoodObjects, versions(reapplied), env);
+            if (supersededBy.isEmpty()) {
+                observer.recovery(finished.release().revision(), finished instanceof RolloutResult.Deployed);
+            }
+            restored = Optional.of(finished.release());
+        }
+        Optional<Release> back = restored;
+        return supersededBy.<RolloutResult>map(commit -> new RolloutResult.Superseded(failed, back, commit))
+                .orElseGet(() -> new RolloutResult.RolledBack(failed, back, signals, true));
+    }
+
+    private Release held(Release ended, Release.Hold hold) {
+        return hold == Release.Hold.NONE ? ended : ended.withHold(hold, clock.instant());
     }
 
     /**
      * The gate of {@code step}: a hold watches the new version until its delay, counted from when the record entered
      * the step, has passed; the others wait until what they applied is healthy and the checks pass.
      */
-    private GateResult gateOf(Step step, Release at, Map<ObjectKey, String> applied, Environment env) {
+    private GateResult gateOf(Step step, Release at, Map<ObjectKey, String> applied, RolloutRequest request) {
+        Environment env = request.env();
         if (step instanceof Step.Hold hold) {
             Duration left = Duration.between(clock.instant(), at.updatedAt().plus(hold.delay()));
             LOG.info("holding the old version for {} s more, gating the new one", Math.max(0, left.toSeconds()));
-            return gate.hold(step.gated(), env.checks(), env.rollout().stepTimeout(), left);
+            return gate.hold(step.gated(), env.checks(), env.rollout().stepTimeout(), left, request.supersession());
         }
-        return gate.await(step.gated(), applied, env.checks(), env.rollout().stepTimeout());
+        return gate.await(step.gated(), applied, env.checks(), env.rollout().stepTimeout(), request.supersession());
     }
 
     /**
@@ -474,7 +505,11 @@ public final class RolloutController {
             return;
         }
         Timer.builder("capstan_health_gate_seconds").description("Health gates by result: how long each waited")
-                .tag("result", result instanceof GateResult.Passed ? "passed" : "failed")
+                .tag("result", switch (result) {
+                    case GateResult.Passed p -> "passed";
+                    case GateResult.Superseded s -> "superseded";
+                    default -> "failed";
+                })
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(30))
                 .register(metrics).record(result.took());
     }

@@ -40,6 +40,15 @@ public sealed interface RolloutResult {
     record Interrupted(Release release) implements RolloutResult {
     }
 
+    /**
+     * A newer commit ({@code commit}) changed the unit's source while {@code release} waited in a gate: what its step
+     * had switched is undone as after a failed gate ({@code restored}: the revision re-applied, if the step had
+     * changed the stable version), but {@code release} is neither quarantined nor an incident: the newer commit
+     * replaces it.
+     */
+    record Superseded(Release release, Optional<Release> restored, String commit) implements RolloutResult {
+    }
+
     /** The API server rejected the change set in the dry run: nothing was applied. */
     record Rejected(Release release, String message) implements RolloutResult {
     }

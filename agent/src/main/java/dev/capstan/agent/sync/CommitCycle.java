@@ -176,6 +176,7 @@ public final class CommitCycle implements UnitWorkers.Work {
             drift.rules(plan.config().ignoreDifferences());
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
+            unitWork.planned(revision.commit(), sources);
             workers.offer(revision, plan.units(), sources);
             if (newCommit) {
                 LOG.info("{} units planned in {} ms", plan.units().size(), (System.nanoTime() - fetched) / 1_000_000);

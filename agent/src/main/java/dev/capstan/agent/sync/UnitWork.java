@@ -63,16 +63,22 @@ final class UnitWork {
     private final IncidentRecorder incidents;
     private final BiConsumer<String, Map<ObjectKey, String>> awaitApplied;
     private final java.util.function.Supplier<List<IgnoreRule>> ignoreRules;
+    private final UnitSupersessions supersessions = new UnitSupersessions();
 
-    /**
-     * @param awaitApplied told of what a rollout applied (object → resourceVersion), so drift waits for it
-     * @param ignoreRules  the drift ignore rules of the commit at work
-     */
     /** The paths whose content decides the unit's render (see {@link UnitRenderer#contentPaths}). */
     List<String> contentPaths(Unit unit) {
         return renderer.contentPaths(unit);
     }
 
+    /** A commit was planned: each rollout whose unit it gives another source ends its waiting gate. */
+    void planned(String commit, Map<String, String> sources) {
+        supersessions.planned(commit, sources);
+    }
+
+    /**
+     * @param awaitApplied told of what a rollout applied (object → resourceVersion), so drift waits for it
+     * @param ignoreRules  the drift ignore rules of the commit at work
+     */
     UnitWork(SyncServices services, UnitRenderer renderer, BiConsumer<String, Map<ObjectKey, String>> awaitApplied,
              java.util.function.Supplier<List<IgnoreRule>> ignoreRules) {
         this.awaitApplied = awaitApplied;
@@ -152,8 +158,11 @@ final class UnitWork {
             NewRelease draft = new NewRelease(unit.chart(), unit.env().name(), revision.commit(), metadata.version(),
                     metadata.appVersion(), desired.digest(), desired.manifest(), source, 0, "",
                     new Release.Origin(revision.info().author(), revision.info().message(), Release.Origin.BY_AGENT));
-            RolloutResult result = target.rollouts().roll(new RolloutRequest(desired, draft, unit.env(), resumed,
-                    timeline));
+            RolloutResult result;
+            try (UnitSupersessions.Watch watch = supersessions.watch(unit.id(), planned)) {
+                result = target.rollouts().roll(new RolloutRequest(desired, draft, unit.env(), resumed, timeline,
+                        watch.supersession()));
+            }
             tell(unit, revision, result, timeline);
             return outcome(unit, revision.commit(), source, result, previous);
         } catch (ConfigException e) {
@@ -339,6 +348,7 @@ final class UnitWork {
             }
             case RolloutResult.Rejected rejected -> { }
             case RolloutResult.Interrupted interrupted -> { }
+            case RolloutResult.Superseded superseded -> { }
         }
     }
 
@@ -353,6 +363,9 @@ final class UnitWork {
             case RolloutResult.RolledBack rolledBack -> new UnitOutcome.Held(unit.id(), commit, clock.instant(),
                     source, Release.Hold.QUARANTINED, rolledBack.release().revision(), rolledBack.release().message()
                     + ": " + String.join("; ", rolledBack.signals()));
+            case RolloutResult.Superseded superseded -> new UnitOutcome.Progressing(unit.id(), commit,
+                    clock.instant(), source, "revision " + superseded.release().revision() + " superseded by commit "
+                    + Commits.shortened(superseded.commit()) + ", which starts now");
             case RolloutResult.Interrupted interrupted -> new UnitOutcome.Progressing(unit.id(), commit,
                     clock.instant(), source, interrupted.release().phase() + " (the agent is stopping; resumed at "
                     + "this step by the next one)");

@@ -86,6 +86,19 @@ class RepoConfigParserTest {
     }
 
     @Test
+    void aSmokeChecksFailureThresholdIsOneOrMore() {
+        String yaml = """
+                environments:
+                  - name: staging
+                    smoke: [{name: home, url: "http://api.staging.svc/healthz", failureThreshold: %s}]
+                """;
+        assertThat(((Check.Http) RepoConfigParser.parse(yaml.formatted("1")).environments().get(0).checks().get(0))
+                .failureThreshold()).isEqualTo(1);
+        assertThatThrownBy(() -> RepoConfigParser.parse(yaml.formatted("0")))
+                .hasMessageContaining("failureThreshold");
+    }
+
+    @Test
     void parsesSmokeAndPrometheusChecksWithDefaults() {
         RepoConfig config = RepoConfigParser.parse("""
                 environments:
@@ -100,6 +113,7 @@ class RepoConfigParserTest {
         assertThat(checks.get(0)).isInstanceOfSatisfying(Check.Http.class, http -> {
             assertThat(http.expectStatus()).isEqualTo(200);
             assertThat(http.successes()).isEqualTo(3);
+            assertThat(http.failureThreshold()).isEqualTo(Check.Http.DEFAULT_FAILURE_THRESHOLD).isEqualTo(3);
             assertThat(http.bodyMatches()).hasValueSatisfying(p -> assertThat(p.pattern()).isEqualTo("ok"));
         });
         assertThat(checks.get(1)).isInstanceOfSatisfying(Check.Prometheus.class, q -> {

@@ -93,10 +93,10 @@ class CheckRunnerTest {
         CheckResult alternation = runner.run(smoke(url("/aaaa"), "(a|a)+$"), in(Duration.ofSeconds(30)));
         CheckResult nestedStar = runner.run(smoke(url("/aaaa"), "(a+)+b"), in(Duration.ofSeconds(30)));
 
-        assertThat(nested).isInstanceOf(CheckResult.NotYet.class);
+        assertThat(nested).isInstanceOf(CheckResult.WrongAnswer.class);
         assertThat(nested.detail()).contains("body does not match");
         assertThat(alternation).isInstanceOf(CheckResult.Passed.class);
-        assertThat(nestedStar).isInstanceOf(CheckResult.NotYet.class);
+        assertThat(nestedStar).isInstanceOf(CheckResult.WrongAnswer.class);
     }
 
     @Test
@@ -119,7 +119,7 @@ class CheckRunnerTest {
         CheckResult end = runner.run(smoke(url("/huge"), "END"), in(Duration.ofSeconds(30)));
 
         assertThat(prefix).as("the first 64 KiB").isInstanceOf(CheckResult.Passed.class);
-        assertThat(end).as("what comes after 10 MiB is never read").isInstanceOf(CheckResult.NotYet.class);
+        assertThat(end).as("what comes after 10 MiB is never read").isInstanceOf(CheckResult.WrongAnswer.class);
     }
 
     @Test

@@ -62,6 +62,11 @@ final class FakeLiveHealth implements LiveHealth {
             }
 
             @Override
+            public void wake() {
+                news.release();
+            }
+
+            @Override
             public void close() {
                 listeners.remove(news);
             }

@@ -63,6 +63,35 @@ class GateTest {
     }
 
     @Test
+    void aSmokeCheckThatKeepsAnsweringWrongFailsTheGateAtItsFailureThresholdNotAtTheTimeout() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        server.createContext("/healthz", exchange -> {
+            answers.incrementAndGet();
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            WorkSlots slots = new WorkSlots(1);
+            cluster.show(Map.of(API, Health.healthy()));
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/healthz";
+            dev.capstan.agent.config.Check check = new dev.capstan.agent.config.Check.Http("home", url, 200,
+                    java.util.Optional.empty(), 1, Duration.ofMillis(20), Duration.ofSeconds(5), 4);
+            AtomicReference<GateResult> outcome = new AtomicReference<>();
+            slots.run(() -> outcome.set(gate(slots).await(List.of(API), Map.of(), List.of(check), LONG)));
+
+            assertThat(outcome.get()).isInstanceOfSatisfying(GateResult.Failed.class, failed -> assertThat(
+                    failed.signals()).containsExactly("check home: GET " + url + " answered 500, expected 200 (4 "
+                    + "answers in a row)"));
+            assertThat(answers.get()).isEqualTo(4);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void failsAtOnceOnADegradedObjectNamingIt() {
         WorkSlots slots = new WorkSlots(1);
         cluster.show(Map.of(API, new Health.Progressing("0 of 1 replicas available")));

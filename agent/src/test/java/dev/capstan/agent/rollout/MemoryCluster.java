@@ -165,17 +165,22 @@ public final class MemoryCluster implements UnitWrites, LiveHealth {
 
     @Override
     public Changes changes(List<ObjectKey> keys) {
+        java.util.concurrent.Semaphore woken = new java.util.concurrent.Semaphore(0);
         return new Changes() {
             @Override
             public void await(Duration atMost) throws InterruptedException {
-                // Nothing changes here by itself: a waiting gate waits out its time, or its interruption.
+                // Nothing changes here by itself: a waiting gate waits out its time, its interruption or a wake.
                 waiting.incrementAndGet();
                 try {
-                    new java.util.concurrent.Semaphore(0).tryAcquire(atMost.toNanos(),
-                            java.util.concurrent.TimeUnit.NANOSECONDS);
+                    woken.tryAcquire(atMost.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
                 } finally {
                     waiting.decrementAndGet();
                 }
+            }
+
+            @Override
+            public void wake() {
+                woken.release();
             }
 
             @Override

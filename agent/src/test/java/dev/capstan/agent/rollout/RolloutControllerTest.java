@@ -167,6 +167,31 @@ class RolloutControllerTest {
     }
 
     @Test
+    void aNewerCommitEndsAWaitingCanaryGateAtOnceRemovingTheCanaryWithoutQuarantine() {
+        roll("1", CANARY);
+        Supersession supersession = new Supersession();
+        RolloutRequest plain = request("never-ready", CANARY, Optional.empty());
+        RolloutRequest request = new RolloutRequest(plain.desired(), plain.draft(), plain.env(), plain.resumed(),
+                plain.observer(), supersession);
+        java.util.concurrent.CompletableFuture<RolloutResult> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> result.complete(controller.roll(request)));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> cluster.waiting() == 1);
+
+        supersession.supersede("0123456789abcdef0123");
+        // The step timeout is minutes away: only the supersession can end the gate within the wait.
+        assertThat(result).succeedsWithin(Duration.ofSeconds(10)).isInstanceOfSatisfying(
+                RolloutResult.Superseded.class, superseded -> {
+                    assertThat(superseded.commit()).isEqualTo("0123456789abcdef0123");
+                    assertThat(superseded.restored()).isEmpty();
+                    assertThat(superseded.release().message()).isEqualTo("superseded by commit 0123456789ab while step "
+                            + "canary 50% waited for its gate; canary removed");
+                });
+        assertThat(history()).containsExactly("1 deployed", "2 failed");
+        assertThat(cluster.writes).contains("delete api-canary");
+        assertThat(cluster.image("api")).endsWith(":1");
+    }
+
+    @Test
     void anApplyTheServerFailsIsNoQuarantineAndIsTriedAgainUnderTheSameRevision() {
         roll("1", ROLLING);
         cluster.failNextApplies(1);

@@ -1,0 +1,36 @@
+package dev.capstan.agent.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UnitSupersessionsTest {
+    private final UnitSupersessions supersessions = new UnitSupersessions();
+
+    @Test
+    void onlyACommitThatChangesTheUnitsSourceSupersedesItsRollout() {
+        try (UnitSupersessions.Watch web = supersessions.watch("web/staging", "tree-a");
+                UnitSupersessions.Watch api = supersessions.watch("api/staging", "tree-b")) {
+            supersessions.planned("c2", Map.of("web/staging", "tree-a", "api/staging", "tree-b"));
+            assertThat(web.supersession().newerCommit()).isEmpty();
+
+            supersessions.planned("c3", Map.of("web/staging", "tree-a2", "api/staging", "tree-b"));
+            assertThat(web.supersession().newerCommit()).contains("c3");
+            assertThat(api.supersession().newerCommit()).isEmpty();
+
+            // The first newer commit is the one named; an unknown source (empty) supersedes nothing.
+            supersessions.planned("c4", Map.of("web/staging", "tree-a3", "api/staging", ""));
+            assertThat(web.supersession().newerCommit()).contains("c3");
+            assertThat(api.supersession().newerCommit()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRolloutThatEndedIsNotSuperseded() {
+        UnitSupersessions.Watch web = supersessions.watch("web/staging", "tree-a");
+        web.close();
+        supersessions.planned("c2", Map.of("web/staging", "tree-b"));
+        assertThat(web.supersession().newerCommit()).isEmpty();
+    }
+}
