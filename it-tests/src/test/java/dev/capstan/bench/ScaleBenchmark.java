@@ -174,6 +174,9 @@ public final class ScaleBenchmark {
                 if (System.nanoTime() - start > LIMIT.toNanos()) {
                     throw new IllegalStateException("not all " + n + " units Synced within " + LIMIT);
                 }
+                if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw new IllegalStateException("the agent exited (its JVM flags: " + jvm + ")");
+                }
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
             double synced = seconds(start);

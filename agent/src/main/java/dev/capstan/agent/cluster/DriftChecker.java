@@ -47,6 +47,7 @@ public final class DriftChecker implements DriftChecks {
     private final SecretMask mask;
     private final Clock clock;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final Map<String, UnitDigests> unitDigests = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Compared> cache = new LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -85,7 +86,9 @@ public final class DriftChecker implements DriftChecks {
     public List<RenderedObject> changed(List<RenderedObject> objects,
                                         java.util.function.Predicate<ObjectVerdict> matters) {
         try {
-            List<Compared> compared = compareAll(objects);
+            Map<RenderedObject, String> digests = new java.util.IdentityHashMap<>();
+            objects.forEach(o -> digests.put(o, contentDigest(o)));
+            List<Compared> compared = compareAll(objects, digests);
             List<RenderedObject> changed = new ArrayList<>();
             for (int i = 0; i < objects.size(); i++) {
                 ObjectVerdict verdict = compared.get(i).verdict();
@@ -106,7 +109,8 @@ public final class DriftChecker implements DriftChecks {
      */
     public void applied(RenderedObject object, GenericKubernetesResource applied) {
         synchronized (cache) {
-            cache.put(cacheKey(object, applied), new Compared(new ObjectVerdict.InSync(object.key()), ""));
+            cache.put(cacheKey(contentDigest(object), applied), new Compared(new ObjectVerdict.InSync(object.key()),
+                    ""));
         }
     }
 
@@ -124,7 +128,11 @@ public final class DriftChecker implements DriftChecks {
                     compared.add(object);
                 }
             }
-            for (Compared result : compareAll(compared)) {
+            Map<RenderedObject, String> known = digestsOf(unit, desired);
+            Map<RenderedObject, String> contentDigests = new java.util.IdentityHashMap<>();
+            // Every compared object is one of the desired state's; any other is hashed now.
+            compared.forEach(o -> contentDigests.put(o, known.containsKey(o) ? known.get(o) : contentDigest(o)));
+            for (Compared result : compareAll(compared, contentDigests)) {
                 verdicts.add(result.verdict());
                 diff.append(result.diff());
             }
@@ -151,13 +159,13 @@ public final class DriftChecker implements DriftChecks {
      * Every object compared, in order. Cached verdicts cost nothing; the dry runs a cold check needs go out
      * {@value #PARALLELISM} at a time, so a cold check of a large unit is not one round trip after another.
      */
-    private List<Compared> compareAll(List<RenderedObject> objects) {
-        List<Optional<Compared>> known = objects.stream().map(this::withoutServer).toList();
+    private List<Compared> compareAll(List<RenderedObject> objects, Map<RenderedObject, String> digests) {
+        List<Optional<Compared>> known = objects.stream().map(o -> withoutServer(o, digests.get(o))).toList();
         if (known.stream().filter(Optional::isEmpty).count() <= 1) {
             List<Compared> compared = new ArrayList<>(objects.size());
             for (int i = 0; i < objects.size(); i++) {
                 RenderedObject object = objects.get(i);
-                compared.add(known.get(i).orElseGet(() -> compareWithDryRun(object)));
+                compared.add(known.get(i).orElseGet(() -> compareWithDryRun(object, digests.get(object))));
             }
             return compared;
         }
@@ -171,7 +179,7 @@ public final class DriftChecker implements DriftChecks {
                         : threads.submit(() -> {
                             slots.acquire();
                             try {
-                                return compareWithDryRun(object);
+                                return compareWithDryRun(object, digests.get(object));
                             } finally {
                                 slots.release();
                             }
@@ -196,7 +204,7 @@ public final class DriftChecker implements DriftChecks {
     }
 
     /** The comparison when no API call is needed: the object is missing, or neither side changed since last time. */
-    private Optional<Compared> withoutServer(RenderedObject object) {
+    private Optional<Compared> withoutServer(RenderedObject object, String digest) {
         ObjectKey key = object.key();
         Optional<GenericKubernetesResource> current = live.get(key);
         if (current.isEmpty()) {
@@ -204,26 +212,47 @@ public final class DriftChecker implements DriftChecks {
             return Optional.of(new Compared(new ObjectVerdict.Missing(key), unified(key, "", desiredYaml)));
         }
         synchronized (cache) {
-            return Optional.ofNullable(cache.get(cacheKey(object, current.get())));
+            return Optional.ofNullable(cache.get(cacheKey(digest, current.get())));
         }
     }
 
     /** A dry run against the live object, remembered by (desired content, live version). */
-    private Compared compareWithDryRun(RenderedObject object) {
+    private Compared compareWithDryRun(RenderedObject object, String digest) {
         GenericKubernetesResource current = live.get(object.key()).orElse(null);
         if (current == null) {
-            return withoutServer(object).orElseThrow();
+            return withoutServer(object, digest).orElseThrow();
         }
         Compared compared = compareWithDryRun(object, current);
         synchronized (cache) {
-            cache.put(cacheKey(object, current), compared);
+            cache.put(cacheKey(digest, current), compared);
         }
         return compared;
     }
 
     /** Neither side changed: the same desired content, and no live change but status (see LiveState#versionOf). */
-    private String cacheKey(RenderedObject object, GenericKubernetesResource current) {
-        return contentDigest(object) + "@" + LiveState.versionOf(current);
+    private static String cacheKey(String contentDigest, GenericKubernetesResource current) {
+        return contentDigest + "@" + LiveState.versionOf(current);
+    }
+
+    /**
+     * The content digest of each object of the unit's desired state, worked out once per desired state (kept by
+     * identity until the unit is rendered anew): a sweep of units that did not change serializes and hashes nothing,
+     * where it used to hash every object of every unit at every cycle.
+     */
+    private Map<RenderedObject, String> digestsOf(String unit, DesiredState desired) {
+        UnitDigests known = unitDigests.get(unit);
+        if (known != null && known.desired() == desired) {
+            return known.byObject();
+        }
+        Map<RenderedObject, String> byObject = new java.util.IdentityHashMap<>();
+        for (RenderedObject object : desired.objects()) {
+            byObject.put(object, contentDigest(object));
+        }
+        unitDigests.put(unit, new UnitDigests(desired, java.util.Collections.unmodifiableMap(byObject)));
+        return byObject;
+    }
+
+    private record UnitDigests(DesiredState desired, Map<RenderedObject, String> byObject) {
     }
 
     @SuppressWarnings("unchecked")

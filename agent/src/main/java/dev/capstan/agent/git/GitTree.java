@@ -29,6 +29,8 @@ public final class GitTree implements RepoTree {
     private final Map<String, Map<String, String>> listings = new java.util.concurrent.ConcurrentHashMap<>();
     /** The ids among the listed entries that are trees (directories), not blobs. */
     private final java.util.Set<String> directories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Paths of the regular (and executable) files of the directories listed so far: what {@link #read} reads. */
+    private final java.util.Set<String> files = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     GitTree(Repository repository, ObjectId commit, ObjectId tree) {
         this.repository = repository;
@@ -40,15 +42,25 @@ public final class GitTree implements RepoTree {
         return commit;
     }
 
+    /**
+     * Found through the parent directory's listing (cached for the commit), not by walking from the root: a plan reads
+     * every unit's {@code Chart.yaml}, and a walk through a 5,000-entry {@code charts} tree per read made planning
+     * 5,000 apps take 3.8 s.
+     */
     @Override
     public Optional<byte[]> read(String path) {
-        try (ObjectReader reader = repository.newObjectReader();
-                TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
-            if (walk == null || walk.getFileMode(0) != FileMode.REGULAR_FILE
-                    && walk.getFileMode(0) != FileMode.EXECUTABLE_FILE) {
-                return Optional.empty();
-            }
-            return Optional.of(readBlob(reader, walk.getObjectId(0), path));
+        int slash = path.lastIndexOf('/');
+        String parent = slash < 0 ? "" : path.substring(0, slash);
+        String name = path.substring(slash + 1);
+        if (name.isEmpty() || parent.startsWith("/") || parent.endsWith("/") || parent.contains("//")) {
+            return Optional.empty();
+        }
+        String id = listing(parent).get(name);
+        if (id == null || !files.contains(parent.isEmpty() ? name : parent + "/" + name)) {
+            return Optional.empty();
+        }
+        try (ObjectReader reader = repository.newObjectReader()) {
+            return Optional.of(readBlob(reader, ObjectId.fromString(id), path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -108,6 +120,9 @@ public final class GitTree implements RepoTree {
                 entries.put(walk.getNameString(), entry);
                 if (walk.getFileMode(0) == FileMode.TREE) {
                     directories.add(entry);
+                } else if (walk.getFileMode(0) == FileMode.REGULAR_FILE
+                        || walk.getFileMode(0) == FileMode.EXECUTABLE_FILE) {
+                    files.add(dir.isEmpty() ? walk.getNameString() : dir + "/" + walk.getNameString());
                 }
             }
             return entries;

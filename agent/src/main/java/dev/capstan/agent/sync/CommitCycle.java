@@ -65,6 +65,7 @@ public final class CommitCycle implements UnitWorkers.Work {
             .AtomicBoolean();
     private volatile boolean swept;
     private volatile Map<String, Unit> previousOf = Map.of();
+    private volatile Map<String, List<String>> nextOf = Map.of();
     private final OtherShardStates otherShards;
 
     private final Tracer tracer;
@@ -172,6 +173,7 @@ public final class CommitCycle implements UnitWorkers.Work {
                     unitWork.contentPaths(unit), capabilities(unit.env().cluster()))));
             // From the whole commit's plan: by cluster, the previous environment may be another shard's.
             previousOf = previousEnvironments(everything);
+            nextOf = nextEnvironments(previousOf);
             lastPlan = plan;
             drift.rules(plan.config().ignoreDifferences());
             lastRevision = revision;
@@ -280,6 +282,11 @@ public final class CommitCycle implements UnitWorkers.Work {
                 + error.getClass().getSimpleName() + "); the agent keeps running and tries again next cycle"));
     }
 
+    @Override
+    public List<String> dependents(String unitId) {
+        return nextOf.getOrDefault(unitId, List.of());
+    }
+
     /** Where a unit stands: this replica's own, or as another shard's holder published it. */
     private Optional<UnitOutcome> outcomeOf(String unitId) {
         return role.shards().owns(unitId) ? Optional.ofNullable(units.unit(unitId)) : otherShards.unit(unitId);
@@ -288,6 +295,14 @@ public final class CommitCycle implements UnitWorkers.Work {
     /** The same chart in the environment before this one, in capstan.yaml's order. */
     private Optional<Unit> previousEnvironment(Unit unit) {
         return Optional.ofNullable(previousOf.get(unit.id()));
+    }
+
+    /** For each unit, the units whose previous environment it is. */
+    static Map<String, List<String>> nextEnvironments(Map<String, Unit> previous) {
+        Map<String, List<String>> next = new HashMap<>();
+        previous.forEach((unit, before) -> next.computeIfAbsent(before.id(), id -> new java.util.ArrayList<>())
+                .add(unit));
+        return next;
     }
 
     /** For each unit, the same chart's unit in the previous environment; worked out once per plan. */

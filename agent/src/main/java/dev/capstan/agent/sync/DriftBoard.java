@@ -25,6 +25,21 @@ public final class DriftBoard {
         return new TreeMap<>(desired);
     }
 
+    /** One unit's last rendered state, if any (no copy of the board). */
+    DesiredState desiredOf(String unit) {
+        return desired.get(unit);
+    }
+
+    /** One unit's last drift check, if any (no copy of the board). */
+    UnitDrift driftOf(String unit) {
+        return drift.get(unit);
+    }
+
+    /** The units with a drift check. */
+    Set<String> checked() {
+        return Set.copyOf(drift.keySet());
+    }
+
     /** The last drift check of each unit, sorted by unit id. */
     public Map<String, UnitDrift> all() {
         return new TreeMap<>(drift);

@@ -6,7 +6,6 @@ import dev.capstan.agent.config.ConfigException;
 import dev.capstan.agent.config.Environment;
 import dev.capstan.agent.config.IgnoreRule;
 import dev.capstan.agent.drift.DriftFilter;
-import dev.capstan.agent.drift.ObjectVerdict;
 import dev.capstan.agent.drift.UnitDrift;
 import dev.capstan.agent.model.Commits;
 import dev.capstan.agent.model.DesiredState;
@@ -17,12 +16,9 @@ import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.release.Release;
 import dev.capstan.agent.release.ReleaseStore;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -43,7 +39,7 @@ public final class DriftReporter {
     private final UnitStates unitStates;
     private final Clock clock;
     private final Timer timer;
-    private final MultiGauge objects;
+    private final DriftGauges objects;
     private final ReleaseStore store;
     /** What a held unit holds: the objects of its deployed release, by unit and revision (read once). */
     private final Map<String, DesiredState> held = new java.util.concurrent.ConcurrentHashMap<>();
@@ -60,9 +56,7 @@ public final class DriftReporter {
         this.clock = clock;
         this.timer = Timer.builder("capstan_drift_seconds").description("Duration of a drift check of every unit")
                 .register(metrics);
-        this.objects = MultiGauge.builder("capstan_drift_objects")
-                .description("Objects per unit by drift verdict (InSync, Modified, Missing, Extra)")
-                .register(metrics);
+        this.objects = new DriftGauges(metrics);
     }
 
     /** The current capstan.yaml's {@code ignoreDifferences}. */
@@ -92,10 +86,9 @@ public final class DriftReporter {
     /** Synchronized: the cycle and the unit workers report at the same time; the checker's caches are shared. */
     synchronized void report(List<Unit> units) {
         timer.record(() -> {
-            Map<String, DesiredState> desired = board.desired();
             for (Unit unit : units) {
                 UnitOutcome outcome = unitStates.unit(unit.id());
-                DesiredState state = desired.get(unit.id());
+                DesiredState state = board.desiredOf(unit.id());
                 if (outcome instanceof UnitOutcome.Failed failed && failed.stage() != UnitOutcome.Stage.APPLY) {
                     board.record(UnitDrift.unknown(unit.id(), failed.commit(), clock.instant(),
                             "render failed: " + failed.message()));
@@ -115,7 +108,7 @@ public final class DriftReporter {
                 }
             }
         });
-        publish();
+        publish(units);
     }
 
     /** The objects of the held unit's deployed release (the last good one, or the pinned one). */
@@ -183,19 +176,16 @@ public final class DriftReporter {
                 parts[1]);
     }
 
-    private void publish() {
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        for (UnitDrift drift : board.all().values()) {
-            String[] parts = drift.unit().split("/", 2);
-            for (String verdict : List.of("InSync", "Modified", "Missing", "Extra")) {
-                long count = drift.objects().stream().map(ObjectVerdict::name).filter(verdict::equals).count();
-                // A unit in sync is one series, not four: at a thousand units, 3,000 zeros fewer to hold and scrape.
-                if (count > 0 || verdict.equals("InSync")) {
-                    rows.add(MultiGauge.Row.of(Tags.of("chart", parts[0], "env", parts[1], "verdict", verdict),
-                            count));
-                }
+    /** The reported units' series; after a sweep of many, the series of units gone from the board are dropped. */
+    private void publish(List<Unit> units) {
+        for (Unit unit : units) {
+            UnitDrift drift = board.driftOf(unit.id());
+            if (drift != null) {
+                objects.set(drift);
             }
         }
-        objects.register(rows, true);
+        if (units.size() > 1) {
+            objects.retainOnly(board.checked());
+        }
     }
 }

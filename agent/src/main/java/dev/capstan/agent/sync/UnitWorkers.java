@@ -39,6 +39,11 @@ final class UnitWorkers {
 
         /** {@code run} threw: the unit is recorded as failed. */
         void failed(Unit unit, Throwable error);
+
+        /** The units whose need for work may change when {@code unitId}'s work ends (the next environment's). */
+        default List<String> dependents(String unitId) {
+            return List.of();
+        }
     }
 
     private record Offer(long sequence, Revision revision, List<Unit> units, Map<String, String> sources) {
@@ -52,6 +57,12 @@ final class UnitWorkers {
     private final Consumer<Unit> afterEach;
     /** The offer each unit last started work in: a unit works at most once per offer (a failed apply waits). */
     private final Map<String, Long> workedInOffer = new HashMap<>();
+    /**
+     * The offer each unit was last asked about (needing no work then): it is asked again in a newer offer, or when
+     * its own work or its previous environment's ends. Not asking every unit again whenever any unit finishes keeps
+     * a commit of N units at O(N) questions, not O(N²).
+     */
+    private final Map<String, Long> askedInOffer = new HashMap<>();
     private Offer latest;
     private long offers;
     private boolean stopped;
@@ -93,10 +104,16 @@ final class UnitWorkers {
         }
         Offer offer = latest;
         for (Unit unit : offer.units()) {
-            if (!running.contains(unit.id()) && workedInOffer.getOrDefault(unit.id(), 0L) != offer.sequence()
-                    && work.wanted(unit, offer.revision(), offer.sources())) {
-                workedInOffer.put(unit.id(), offer.sequence());
-                start(unit.id(), unit, () -> work.run(unit, offer.revision(), offer.sources()));
+            String id = unit.id();
+            if (running.contains(id) || workedInOffer.getOrDefault(id, 0L) == offer.sequence()
+                    || askedInOffer.getOrDefault(id, 0L) == offer.sequence()) {
+                continue;
+            }
+            if (work.wanted(unit, offer.revision(), offer.sources())) {
+                workedInOffer.put(id, offer.sequence());
+                start(id, unit, () -> work.run(unit, offer.revision(), offer.sources()));
+            } else {
+                askedInOffer.put(id, offer.sequence());
             }
         }
     }
@@ -133,6 +150,8 @@ final class UnitWorkers {
 
     private synchronized void finished(String unitId) {
         running.remove(unitId);
+        askedInOffer.remove(unitId);
+        work.dependents(unitId).forEach(askedInOffer::remove);
         notifyAll();
         dispatch();
     }
