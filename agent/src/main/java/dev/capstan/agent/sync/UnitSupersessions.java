@@ -10,14 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * A commit that leaves the unit's source alone changes nothing.
  */
 final class UnitSupersessions {
-    private record Running(String source, Supersession supersession) {
+    private record Running(String commit, String source, Supersession supersession) {
     }
 
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
-    /** A rollout of {@code unit} at {@code source} starts; closing the watch says it ended. */
-    Watch watch(String unit, String source) {
-        Running entry = new Running(source, new Supersession());
+    /**
+     * A rollout of {@code unit} at {@code commit} starts, from {@code source} as its render read it (a kustomization's
+     * first build reads what it touched, not the whole repository); closing the watch says it ended.
+     */
+    Watch watch(String unit, String commit, String source) {
+        Running entry = new Running(commit, source, new Supersession());
         running.put(unit, entry);
         return new Watch(unit, entry);
     }
@@ -25,7 +28,9 @@ final class UnitSupersessions {
     void planned(String commit, Map<String, String> sources) {
         running.forEach((unit, entry) -> {
             String next = sources.get(unit);
-            if (next != null && !next.isEmpty() && !entry.source().isEmpty() && !next.equals(entry.source())) {
+            // The same commit planned again (the next poll) never supersedes, whatever its source reads like.
+            if (!commit.equals(entry.commit()) && next != null && !next.isEmpty() && !entry.source().isEmpty()
+                    && !next.equals(entry.source())) {
                 entry.supersession().supersede(commit);
             }
         });

@@ -159,7 +159,7 @@ final class UnitWork {
                     metadata.appVersion(), desired.digest(), desired.manifest(), source, 0, "",
                     new Release.Origin(revision.info().author(), revision.info().message(), Release.Origin.BY_AGENT));
             RolloutResult result;
-            try (UnitSupersessions.Watch watch = supersessions.watch(unit.id(), planned)) {
+            try (UnitSupersessions.Watch watch = supersessions.watch(unit.id(), revision.commit(), source)) {
                 result = target.rollouts().roll(new RolloutRequest(desired, draft, unit.env(), resumed, timeline,
                         watch.supersession()));
             }

@@ -10,8 +10,8 @@ class UnitSupersessionsTest {
 
     @Test
     void onlyACommitThatChangesTheUnitsSourceSupersedesItsRollout() {
-        try (UnitSupersessions.Watch web = supersessions.watch("web/staging", "tree-a");
-                UnitSupersessions.Watch api = supersessions.watch("api/staging", "tree-b")) {
+        try (UnitSupersessions.Watch web = supersessions.watch("web/staging", "c1", "tree-a");
+                UnitSupersessions.Watch api = supersessions.watch("api/staging", "c1", "tree-b")) {
             supersessions.planned("c2", Map.of("web/staging", "tree-a", "api/staging", "tree-b"));
             assertThat(web.supersession().newerCommit()).isEmpty();
 
@@ -27,8 +27,17 @@ class UnitSupersessionsTest {
     }
 
     @Test
+    void theSameCommitPlannedAgainNeverSupersedesWhateverItsSourceReadsLike() {
+        // A kustomization's first build is planned against the whole repository and read as what it touched.
+        try (UnitSupersessions.Watch shop = supersessions.watch("shop/staging", "c1", "touched-ids")) {
+            supersessions.planned("c1", Map.of("shop/staging", "whole-repository-id"));
+            assertThat(shop.supersession().newerCommit()).isEmpty();
+        }
+    }
+
+    @Test
     void aRolloutThatEndedIsNotSuperseded() {
-        UnitSupersessions.Watch web = supersessions.watch("web/staging", "tree-a");
+        UnitSupersessions.Watch web = supersessions.watch("web/staging", "c1", "tree-a");
         web.close();
         supersessions.planned("c2", Map.of("web/staging", "tree-b"));
         assertThat(web.supersession().newerCommit()).isEmpty();
