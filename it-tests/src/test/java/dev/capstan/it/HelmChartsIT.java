@@ -326,7 +326,9 @@ class HelmChartsIT {
 
             agent.destroy();
 
-            assertThat(agent.onExit().get(10, TimeUnit.SECONDS).isAlive()).as("stopped within 10 s").isFalse();
+            // Well within the 30 s Kubernetes gives a pod between SIGTERM and SIGKILL (a 10 s bound was once
+            // exceeded on a loaded CI machine).
+            assertThat(agent.onExit().get(20, TimeUnit.SECONDS).isAlive()).as("stopped within 20 s").isFalse();
             assertThat(records.history("waits", "staging")).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo(dev.capstan.agent.release.Release.Status.PROGRESSING);
                 assertThat(r.hold()).isEqualTo(dev.capstan.agent.release.Release.Hold.NONE);
