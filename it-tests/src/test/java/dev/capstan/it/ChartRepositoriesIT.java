@@ -3,9 +3,6 @@ package dev.capstan.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.ChartsConfig;
@@ -20,11 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Charts from a real OCI registry and a real classic Helm repository (issue 32): an umbrella chart whose Chart.lock
@@ -40,18 +35,8 @@ class ChartRepositoriesIT {
     @TempDir
     Path temp;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    }
-
-    @AfterEach
-    void releaseLogs() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @Test
     void anUmbrellaWithLockedDependenciesAndAChartByReferenceDeployLikeVendoredCharts(TestNamespace ns,
@@ -324,9 +309,10 @@ class ChartRepositoriesIT {
     }
 
     private void assertSecretNowhere(String secret) {
-        assertThat(logs.list).isNotEmpty();
-        assertThat(logs.list).noneSatisfy(event -> assertThat(event.getFormattedMessage()).contains(secret));
-        assertThat(logs.list).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("fetched chart"));
+        assertThat(logs.events()).isNotEmpty();
+        assertThat(logs.events()).noneSatisfy(event -> assertThat(event.getFormattedMessage()).contains(secret));
+        assertThat(logs.events()).anySatisfy(event -> assertThat(event.getFormattedMessage())
+                .contains("fetched chart"));
     }
 
     private static Deployment deployment(KubernetesClient client, TestNamespace ns, String name) {

@@ -3,9 +3,6 @@ package dev.capstan.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.capstan.agent.Agent;
 import dev.capstan.agent.config.AgentConfig;
 import dev.capstan.agent.config.AlertConfig;
@@ -32,11 +29,9 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Metrics, alerts, incidents and traces after real rollouts and rollbacks: alerts reach the sinks of their severity
@@ -53,18 +48,8 @@ class ObservabilityIT {
     @TempDir
     Path temp;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-
-    @BeforeEach
-    void captureLogs() {
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-    }
-
-    @AfterEach
-    void stopCapturing() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-    }
+    @RegisterExtension
+    final CapturedLogs logs = new CapturedLogs();
 
     @Test
     void aRollbackAlertsOnceOpensAnIncidentAndResolvesOnRecovery(TestNamespace ns, LocalCluster cluster)
@@ -305,7 +290,7 @@ class ObservabilityIT {
     }
 
     private void assertNoSecretLogged() {
-        List<String> lines = logs.list.stream().map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap()
+        List<String> lines = logs.events().stream().map(e -> e.getFormattedMessage() + " " + e.getMDCPropertyMap()
                 + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).toList();
         assertThat(lines).isNotEmpty();
         String encoded = java.util.Base64.getEncoder().encodeToString((CHART_SECRET + "-1").getBytes(

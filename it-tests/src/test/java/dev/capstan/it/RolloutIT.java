@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rollouts end to end on the real control plane, with the pod simulator as kubelet: canary then full, health gates
@@ -148,8 +149,8 @@ class RolloutIT {
             await().atMost(ROLLOUT).until(() -> agent.status().releases().get("web/staging").size() == 3);
             long started = System.nanoTime();
             RolloutAgents.awaitSynced(agent, "web/staging", fix);
-            System.out.printf("fix pushed while the canary waited: its rollout started %d ms after the push%n",
-                    (started - pushed) / 1_000_000);
+            LoggerFactory.getLogger(RolloutIT.class).info("fix pushed while the canary waited: its rollout started "
+                    + "{} ms after the push", (started - pushed) / 1_000_000);
 
             List<Release> history = agent.status().releases().get("web/staging");
             assertThat(RolloutAgents.history(agent, "web/staging"))
