@@ -35,6 +35,14 @@ class BlueGreenIT {
         return repo;
     }
 
+    /**
+     * Both pods of a version behind the Service: the Deployment can be available before the EndpointSlice controller
+     * has published its second pod, and a test that remembered one pod would then see two.
+     */
+    private static boolean servesBothReplicasOf(TrafficLog traffic, String version) {
+        return traffic.now().size() == 2 && traffic.versionsNow().equals(Set.of(version));
+    }
+
     @Test
     void aGoodCommitIsTriedBesideTheOldThenSwitchedAndTheOldScaledDownAfterTheDelay(KubernetesClient client,
                                                                                       TestNamespace ns,
@@ -46,7 +54,7 @@ class BlueGreenIT {
                 TrafficLog preview = TrafficLog.of(client, repo.staging, "web-preview")) {
             // A PodDisruptionBudget on the app's labels: it counts both versions' pods while both run.
             client.policy().v1().podDisruptionBudget().inNamespace(repo.staging).resource(budget()).create();
-            await().atMost(RolloutIT.ROLLOUT).until(() -> traffic.versionsNow().equals(Set.of("1")));
+            await().atMost(RolloutIT.ROLLOUT).until(() -> servesBothReplicasOf(traffic, "1"));
             Set<String> bluePods = traffic.now();
 
             String second = repo.image("2", "web 2");
@@ -88,7 +96,7 @@ class BlueGreenIT {
                 "    rollout: {strategy: blueGreen, scaleDownDelay: 30s, stepTimeout: 30s}");
         try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns);
                 TrafficLog traffic = TrafficLog.of(client, repo.staging, "web")) {
-            await().atMost(RolloutIT.ROLLOUT).until(() -> traffic.versionsNow().equals(Set.of("1")));
+            await().atMost(RolloutIT.ROLLOUT).until(() -> servesBothReplicasOf(traffic, "1"));
             Set<String> bluePods = traffic.now();
 
             String bad = repo.image("crashloop", "web: crash-looping image");
@@ -122,7 +130,7 @@ class BlueGreenIT {
                     """.formatted(checks.url()));
             try (Agent agent = RolloutAgents.startSynced(repo, temp, cluster, ns);
                     TrafficLog traffic = TrafficLog.of(client, repo.staging, "web")) {
-                await().atMost(RolloutIT.ROLLOUT).until(() -> traffic.versionsNow().equals(Set.of("1")));
+                await().atMost(RolloutIT.ROLLOUT).until(() -> servesBothReplicasOf(traffic, "1"));
                 Set<String> bluePods = traffic.now();
                 long generation = client.apps().deployments().inNamespace(repo.staging).withName("web").get()
                         .getMetadata().getGeneration();
