@@ -26,6 +26,15 @@ public final class Planner {
     }
 
     public static Plan plan(RepoTree tree) {
+        return plan(tree, PlanMemo.none());
+    }
+
+    /** As {@link #plan(RepoTree)}, skipping what {@code memo} knows has not changed since the last plan. */
+    public static Plan plan(RepoTree tree, PlanMemo memo) {
+        return memo.plan(tree, () -> planAll(tree, memo));
+    }
+
+    private static Plan planAll(RepoTree tree, PlanMemo memo) {
         byte[] raw = tree.read(RepoConfig.FILE).orElseThrow(() ->
                 new ConfigException(RepoConfig.FILE + ": not found at " + tree.describe()));
         RepoConfig config = RepoConfigParser.parse(new String(raw, StandardCharsets.UTF_8));
@@ -38,10 +47,13 @@ public final class Planner {
         Map<String, Unit.Kind> sources = new java.util.TreeMap<>();
         collect(charts, Unit.Kind.CHART, sources, refused);
         collect(apps, Unit.Kind.MANIFESTS, sources, refused);
-        sources.replaceAll((name, kind) -> kind == Unit.Kind.CHART && isHelmChart(tree, name) ? Unit.Kind.HELM : kind);
+        sources.replaceAll((name, kind) -> kind == Unit.Kind.CHART && memo.kindOf(tree, CHARTS_DIR + "/" + name, "helm",
+                () -> isHelmChart(tree, name)) ? Unit.Kind.HELM : kind);
         List<String> envNames = config.environments().stream().map(Environment::name).toList();
-        sources.replaceAll((name, kind) -> kind == Unit.Kind.MANIFESTS
-                && Kustomizations.isKustomizeApp(tree, APPS_DIR + "/" + name, envNames) ? Unit.Kind.KUSTOMIZE : kind);
+        String envs = String.join(",", envNames);
+        sources.replaceAll((name, kind) -> kind == Unit.Kind.MANIFESTS && memo.kindOf(tree, APPS_DIR + "/" + name,
+                "kustomize:" + envs, () -> Kustomizations.isKustomizeApp(tree, APPS_DIR + "/" + name, envNames))
+                ? Unit.Kind.KUSTOMIZE : kind);
         List<RepoConfig.KustomizationSource> named = new ArrayList<>();
         for (RepoConfig.KustomizationSource source : config.kustomizations()) {
             if (sources.containsKey(source.name())) {
