@@ -9,6 +9,7 @@ import dev.capstan.agent.git.Revision;
 import dev.capstan.agent.model.Capabilities;
 import dev.capstan.agent.observe.Tracing;
 import dev.capstan.agent.plan.Plan;
+import dev.capstan.agent.plan.PlanMemo;
 import dev.capstan.agent.plan.Planner;
 import dev.capstan.agent.plan.Unit;
 import dev.capstan.agent.repo.RepoContentException;
@@ -53,6 +54,8 @@ public final class CommitCycle implements UnitWorkers.Work {
     private volatile Plan lastPlan;
     private volatile Revision lastRevision;
     private volatile Map<String, String> lastSources = Map.of();
+    /** The sources of the previous offer: what the next one compares with to put changed units first. */
+    private Map<String, String> lastOffered = Map.of();
     /** How long informer events of one unit are gathered before its drift is checked. */
     private static final Duration NUDGE_DELAY = Duration.ofMillis(100);
     private final java.util.concurrent.ScheduledExecutorService nudges =
@@ -67,6 +70,7 @@ public final class CommitCycle implements UnitWorkers.Work {
     private volatile Map<String, Unit> previousOf = Map.of();
     private volatile Map<String, List<String>> nextOf = Map.of();
     private final OtherShardStates otherShards;
+    private final PlanMemo planMemo = PlanMemo.remembering();
 
     private final Tracer tracer;
     private final AlertTicker alerts;
@@ -136,7 +140,7 @@ public final class CommitCycle implements UnitWorkers.Work {
             }
             Plan everything;
             try {
-                everything = Planner.plan(revision.tree());
+                everything = Planner.plan(revision.tree(), planMemo);
             } catch (ConfigException | RepoContentException e) {
                 repo.record(repo.status().notDeployable("commit " + revision.shortCommit() + " is not deployable: "
                         + e.getMessage()));
@@ -169,21 +173,31 @@ public final class CommitCycle implements UnitWorkers.Work {
             units.retainOnly(shown);
             driftBoard.retainOnly(shown);
             Map<String, String> sources = new HashMap<>();
+            Map<String, String> capabilitiesOf = new HashMap<>();
+            Map<String, String> environmentIds = new HashMap<>();
             plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(),
-                    unitWork.contentPaths(unit), capabilities(unit.env().cluster()))));
+                    environmentIds.computeIfAbsent(unit.env().name(), name -> environmentId(unit.env())),
+                    unitWork.contentPaths(unit), capabilitiesOf.computeIfAbsent(unit.env().cluster(),
+                            c -> capabilities(c).fingerprint()))));
             // From the whole commit's plan: by cluster, the previous environment may be another shard's.
             previousOf = previousEnvironments(everything);
             nextOf = nextEnvironments(previousOf);
             lastPlan = plan;
+            boolean rulesChanged = !drift.rules().equals(plan.config().ignoreDifferences());
             drift.rules(plan.config().ignoreDifferences());
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
             unitWork.planned(revision.commit(), sources);
-            workers.offer(revision, plan.units(), sources);
+            workers.offer(revision, changedFirst(plan.units(), sources, lastOffered), sources);
+            lastOffered = lastSources;
             if (newCommit) {
                 LOG.info("{} units planned in {} ms", plan.units().size(), (System.nanoTime() - fetched) / 1_000_000);
             }
-            sweepDrift();
+            // A new commit's changed units report their own drift once worked, and live changes are watched; every
+            // unit is checked again at the next poll without a new commit, or now if what drift ignores changed.
+            if (!newCommit || rulesChanged || !swept) {
+                sweepDrift();
+            }
         } finally {
             MDC.clear();
             role.nowReady();
@@ -256,6 +270,10 @@ public final class CommitCycle implements UnitWorkers.Work {
             case UnitDecision.Skip skip -> false;
             case UnitDecision.Carry carry -> {
                 units.record(carry.outcome());
+                if (!(carry.outcome() instanceof UnitOutcome.Held)) {
+                    // A held unit's drift is of what it holds, not of the commit: it keeps its own.
+                    driftBoard.carried(unit.id(), revision.commit());
+                }
                 yield false;
             }
             case UnitDecision.Wait wait -> {
@@ -375,11 +393,21 @@ public final class CommitCycle implements UnitWorkers.Work {
     }
 
     /**
-     * capstan.yaml's blob id, the ids of the unit's content (a chart's tree; for a kustomization, of every path its
-     * last build touched) and the cluster's capabilities: together they decide what the unit renders to.
+     * What decides what the unit renders to and how it is rolled out: its environment's section of capstan.yaml (not
+     * the whole file: adding a chart to {@code charts:} or changing production's rollout leaves staging's units
+     * alone), the ids of the unit's content (a chart's tree; for a kustomization, of every path its last build
+     * touched) and the cluster's capabilities. Empty when the commit has no capstan.yaml or the content is missing.
      */
-    static String source(RepoTree tree, List<String> contentPaths, Capabilities capabilities) {
-        Optional<String> config = tree.contentId(RepoConfig.FILE);
+    static String source(RepoTree tree, Environment env, List<String> contentPaths, String capabilities) {
+        return source(tree, environmentId(env), contentPaths, capabilities);
+    }
+
+    /** As above, with the environment's id worked out once per cycle. */
+    private static String source(RepoTree tree, String environmentId, List<String> contentPaths,
+                                 String capabilities) {
+        if (tree.contentId(RepoConfig.FILE).filter(id -> !id.equals("absent")).isEmpty()) {
+            return "";
+        }
         StringBuilder content = new StringBuilder();
         for (String path : contentPaths) {
             Optional<String> id = tree.contentId(path);
@@ -389,7 +417,27 @@ public final class CommitCycle implements UnitWorkers.Work {
             content.append(contentPaths.size() == 1 ? "" : path + "=").append(id.get()).append('\n');
         }
         String ids = contentPaths.size() == 1 ? content.toString().strip() : digest(content.toString());
-        return config.map(c -> c + ":" + ids + ":" + capabilities.fingerprint()).orElse("");
+        return environmentId + ":" + ids + ":" + capabilities;
+    }
+
+    /**
+     * The units whose source changed since the last offer first (in plan order, so environments keep theirs), then
+     * the rest: the workers look at units in this order, and a changed unit of 5,000 should not wait for 4,999
+     * decisions that carry the others to the new commit.
+     */
+    static List<Unit> changedFirst(List<Unit> units, Map<String, String> sources, Map<String, String> before) {
+        List<Unit> changed = new java.util.ArrayList<>();
+        List<Unit> rest = new java.util.ArrayList<>();
+        for (Unit unit : units) {
+            (java.util.Objects.equals(sources.get(unit.id()), before.get(unit.id())) ? rest : changed).add(unit);
+        }
+        changed.addAll(rest);
+        return changed;
+    }
+
+    /** An id of everything capstan.yaml says of one environment (its records print every field). */
+    static String environmentId(Environment env) {
+        return digest(env.toString()).substring(0, 12);
     }
 
     private static String digest(String text) {

@@ -206,7 +206,8 @@ final class UnitWork {
         if (unit.kind() != Unit.Kind.KUSTOMIZE || planned.isEmpty()) {
             return planned;
         }
-        return CommitCycle.source(revision.tree(), renderer.contentPaths(unit), target.capabilities().get());
+        return CommitCycle.source(revision.tree(), unit.env(), renderer.contentPaths(unit),
+                target.capabilities().get().fingerprint());
     }
 
     /**
