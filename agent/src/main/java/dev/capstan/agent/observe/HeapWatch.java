@@ -42,8 +42,9 @@ public final class HeapWatch {
             return Optional.empty();
         }
         return Optional.of("the heap is nearly full after collections (" + afterCollection.getUsed() / MIB + " of "
-                + max / MIB + " MiB of long-lived data): syncs slow down from here; raise -Xmx by about 24 MiB per "
-                + "1,000 apps beyond 1,000 (docs/installing.md)");
+                + max / MIB + " MiB of long-lived data): syncs slow down from here; raise the container's memory "
+                + "limit (the install's heap is 40 % of it) by about 60 MiB, or -Xmx by 24 MiB, per 1,000 apps "
+                + "(docs/installing.md)");
     }
 
     /** The pool of long-lived objects: the one heap pool that has a maximum and is collected by full GCs. */

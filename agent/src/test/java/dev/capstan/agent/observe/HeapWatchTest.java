@@ -11,7 +11,8 @@ class HeapWatchTest {
     @Test
     void longLivedDataAboveEightyFivePercentOfTheOldGenerationIsNearlyFull() {
         assertThat(HeapWatch.warning(new MemoryUsage(0, 50 * MIB, 56 * MIB, 56 * MIB))).hasValueSatisfying(
-                message -> assertThat(message).contains("50 of 56 MiB").contains("raise -Xmx by about 24 MiB"));
+                message -> assertThat(message).contains("50 of 56 MiB")
+                        .contains("raise the container's memory limit", "by about 60 MiB"));
     }
 
     @Test
