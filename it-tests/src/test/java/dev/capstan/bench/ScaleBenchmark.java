@@ -36,7 +36,7 @@ import java.util.stream.IntStream;
 public final class ScaleBenchmark {
     static final String CONTROLLER_QPS = "500";
     private static final Duration IDLE = Duration.ofSeconds(60);
-    private static final int ONE_APP_PUSHES = 5;
+    private static final int ONE_APP_PUSHES = 10;
     private static final String WEBHOOK_SECRET = "scale-bench-webhook-secret";
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration LIMIT = Duration.ofMinutes(20);
@@ -45,9 +45,10 @@ public final class ScaleBenchmark {
      * (the image's), so an older JDK runs without them.
      */
     private static final List<String> JVM = Runtime.version().feature() >= 25
-            ? List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx64m", "-Xmn8m", "-XX:+UseCompactObjectHeaders",
-                    "-XX:TieredStopAtLevel=1")
-            : List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-Xmx96m", "-Xmn8m", "-XX:TieredStopAtLevel=1");
+            ? List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=40", "-XX:MinHeapFreeRatio=10",
+                    "-XX:MaxHeapFreeRatio=30", "-Xmn8m", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1")
+            : List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=40", "-XX:MinHeapFreeRatio=10",
+                    "-XX:MaxHeapFreeRatio=30", "-Xmn8m", "-XX:TieredStopAtLevel=1");
     /** The install's environment for the JVM (manifests/deployment.yaml). */
     private static final List<String> ENVIRONMENT = List.of("MALLOC_ARENA_MAX=2");
 
@@ -95,17 +96,29 @@ public final class ScaleBenchmark {
                         continue;
                     }
                     report(out, source, kubectl, jvm, capstan(cluster, client, work, n, source, jvm, environment,
-                            options.stream().filter(o -> o.startsWith("--jcmd=")).map(o -> o.substring(7)).toList()));
+                            options.stream().filter(o -> o.startsWith("--jcmd=")).map(o -> o.substring(7)).toList(),
+                            replicas(n, options)));
                 }
             }
         }
     }
 
+    /**
+     * How many replicas share N apps: two shards from 10,000 apps (the issue's sharded point), or {@code --shards=K}
+     * for every N.
+     */
+    private static int replicas(int n, List<String> options) {
+        return options.stream().filter(o -> o.startsWith("--shards=")).map(o -> Integer.parseInt(o.substring(9)))
+                .findFirst().orElse(n >= 10_000 ? 2 : 1);
+    }
+
     private static void report(PrintStream out, Source source, double kubectl, List<String> jvm, Capstan capstan) {
-        out.printf("  Capstan, %s: all objects applied %.1f s, all units Synced %.1f s (%.2fx kubectl)%n",
-                source.label, capstan.applied, capstan.synced, capstan.synced / kubectl);
-        out.printf("    RSS: peak %d MiB, settled %d MiB (JVM %s); with its child processes (kustomize) peak %d MiB%n",
-                capstan.peakRssMib, capstan.settledRssMib, String.join(" ", jvm), capstan.peakWithChildrenMib);
+        out.printf("  Capstan, %s%s: all objects applied %.1f s, all units Synced %.1f s (%.2fx kubectl)%n",
+                source.label, capstan.replicas == 1 ? "" : ", " + capstan.replicas + " replicas (one shard each)",
+                capstan.applied, capstan.synced, capstan.synced / kubectl);
+        out.printf("    RSS%s: peak %d MiB, settled %d MiB (JVM %s); with child processes (kustomize) peak %d MiB%n",
+                capstan.replicas == 1 ? "" : " of the larger replica", capstan.peakRssMib, capstan.settledRssMib,
+                String.join(" ", jvm), capstan.peakWithChildrenMib);
         out.printf("    requests to the API server until Synced: %s%n", capstan.syncRequests);
         out.printf("    idle %d s (poll every 30 s): CPU %.2f s (%.1f%% of a core), requests %s%n",
                 IDLE.toSeconds(), capstan.idleCpuSeconds, 100 * capstan.idleCpuSeconds / IDLE.toSeconds(),
@@ -115,11 +128,15 @@ public final class ScaleBenchmark {
                 + "p50 %.0f ms, max %.0f ms (%s)%n", sorted.size(), sorted.get(sorted.size() / 2),
                 sorted.get(sorted.size() - 1), capstan.oneChangedMillis.stream()
                         .map(v -> String.format("%.0f", v)).collect(Collectors.joining(", ")));
+        out.printf("    requests to the API server for those %d pushes: %s%n", sorted.size(),
+                capstan.oneChangedRequests);
     }
 
-    private record Capstan(double applied, double synced, long peakRssMib, long settledRssMib,
+    /** Peak and settled RSS are the larger replica's; the requests and CPU are all replicas' together. */
+    private record Capstan(int replicas, double applied, double synced, long peakRssMib, long settledRssMib,
                            long peakWithChildrenMib, Map<String, Long> syncRequests, double idleCpuSeconds,
-                           Map<String, Long> idleRequests, List<Double> oneChangedMillis) {
+                           Map<String, Long> idleRequests, List<Double> oneChangedMillis,
+                           Map<String, Long> oneChangedRequests) {
     }
 
     private static double kubectl(LocalCluster cluster, KubernetesClient client, Path work, int n) throws Exception {
@@ -136,18 +153,24 @@ public final class ScaleBenchmark {
     }
 
     private static Capstan capstan(LocalCluster cluster, KubernetesClient client, Path work, int n, Source source,
-                                   List<String> jvm, List<String> environment, List<String> jcmd) throws Exception {
+                                   List<String> jvm, List<String> environment, List<String> jcmd, int replicas)
+            throws Exception {
         String namespace = "scale-" + source.name().toLowerCase(java.util.Locale.ROOT) + "-" + n;
         Namespaces.ensure(client, namespace);
         Path dir = work.resolve(namespace);
         LocalGitRepo repo = LocalGitRepo.fromDirectory(source == Source.PEBBLE
                 ? generate(dir.resolve("source"), n, namespace)
                 : generateKustomize(dir.resolve("source"), n, namespace), dir.resolve("git"));
-        Path agentDir = Files.createDirectories(dir.resolve("agent"));
-        Path webhookSecret = Files.writeString(agentDir.resolve("webhook-secret"), WEBHOOK_SECRET);
-        BenchAgent agentConfig = BenchAgent.configure(agentDir, repo.url(), cluster, "30s",
-                "{namespace: records-" + namespace + "}", "webhooks: {github: {secretFile: \"" + webhookSecret
-                        + "\"}}\n");
+        List<BenchAgent> configs = new java.util.ArrayList<>();
+        for (int shard = 0; shard < replicas; shard++) {
+            Path agentDir = Files.createDirectories(dir.resolve(replicas == 1 ? "agent" : "agent-" + shard));
+            Path webhookSecret = Files.writeString(agentDir.resolve("webhook-secret"), WEBHOOK_SECRET);
+            // Sharded: each replica campaigns for its own shard's Lease at once (docs/high-availability.md).
+            String ha = replicas == 1 ? "" : "ha: {enabled: true, identity: bench-%d, shards: %d, shard: %d}\n"
+                    .formatted(shard, replicas, shard);
+            configs.add(BenchAgent.configure(agentDir, repo.url(), cluster, "30s", "{namespace: records-" + namespace
+                    + "}", "webhooks: {github: {secretFile: \"" + webhookSecret + "\"}}\n" + ha));
+        }
         List<SharedIndexInformer<?>> watches = List.of(
                 client.apps().deployments().inNamespace(namespace).inform(),
                 client.serviceAccounts().inNamespace(namespace).withLabel("capstan.dev/env").inform(),
@@ -157,61 +180,88 @@ public final class ScaleBenchmark {
         if (source == Source.KUSTOMIZE) {
             agentEnvironment.add("CAPSTAN_KUSTOMIZE_BIN=" + System.getenv("CAPSTAN_KUSTOMIZE_BIN"));
         }
-        try (TetheredProcess agent = agentConfig.start(namespace, jvm, agentEnvironment)) {
-            Measure.waitFor(() -> agent.child().isPresent());
-            long pid = agent.child().orElseThrow().pid();
+        List<TetheredProcess> agents = new java.util.ArrayList<>();
+        try {
+            for (int shard = 0; shard < replicas; shard++) {
+                agents.add(configs.get(shard).start(replicas == 1 ? namespace : namespace + "-" + shard, jvm,
+                        agentEnvironment));
+            }
+            Measure.waitFor(() -> agents.stream().allMatch(a -> a.child().isPresent()));
+            List<Long> pids = agents.stream().map(a -> a.child().orElseThrow().pid()).toList();
             long start = System.nanoTime();
             double applied = -1;
             long peakWithChildren = 0;
             while (true) {
-                peakWithChildren = Math.max(peakWithChildren, withChildrenKib(pid));
+                peakWithChildren = Math.max(peakWithChildren, pids.stream()
+                        .mapToLong(ScaleBenchmark::withChildrenKib).sum());
                 if (applied < 0 && watches.stream().mapToInt(w -> w.getStore().list().size()).sum() >= 4 * n) {
                     applied = seconds(start);
                 }
-                if (applied >= 0 && synced(agentConfig) >= n) {
+                if (applied >= 0 && configs.stream().mapToInt(ScaleBenchmark::synced).sum() >= n) {
                     break;
                 }
                 if (System.nanoTime() - start > LIMIT.toNanos()) {
                     throw new IllegalStateException("not all " + n + " units Synced within " + LIMIT);
                 }
-                if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    throw new IllegalStateException("the agent exited (its JVM flags: " + jvm + ")");
+                if (!pids.stream().allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+                    throw new IllegalStateException("an agent exited (its JVM flags: " + jvm + ")");
                 }
                 LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
             }
             double synced = seconds(start);
-            Map<String, Long> syncRequests = requests(agentConfig);
+            Map<String, Long> syncRequests = requests(configs);
             LockSupport.parkNanos(SETTLE.toNanos());
-            long cpuBefore = cpuTicks(pid);
-            Map<String, Long> idleBefore = requests(agentConfig);
+            long cpuBefore = 0;
+            for (long pid : pids) {
+                cpuBefore += cpuTicks(pid);
+            }
+            Map<String, Long> idleBefore = requests(configs);
             LockSupport.parkNanos(IDLE.toNanos());
-            double idleCpu = (cpuTicks(pid) - cpuBefore) / 100.0;
-            Map<String, Long> idleAfter = requests(agentConfig);
-            Map<String, Long> idle = new TreeMap<>();
-            idleAfter.forEach((verb, count) -> idle.put(verb, count - idleBefore.getOrDefault(verb, 0L)));
-            idle.values().removeIf(v -> v == 0);
-            List<Double> oneChanged = oneAppChanged(repo, agentConfig, watches.get(2), namespace, n, source);
+            long cpuAfter = 0;
+            for (long pid : pids) {
+                cpuAfter += cpuTicks(pid);
+            }
+            double idleCpu = (cpuAfter - cpuBefore) / 100.0;
+            Map<String, Long> idle = difference(requests(configs), idleBefore);
+            Map<String, Long> changeBefore = requests(configs);
+            List<Double> oneChanged = oneAppChanged(repo, configs, watches.get(2), namespace, n, source);
+            Map<String, Long> changeRequests = difference(requests(configs), changeBefore);
             for (String command : jcmd) {
                 Path tool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd");
-                System.out.println(new String(new ProcessBuilder(List.of(tool.toString(), Long.toString(pid),
+                System.out.println(new String(new ProcessBuilder(List.of(tool.toString(), Long.toString(pids.get(0)),
                         command)).redirectErrorStream(true).start().getInputStream().readAllBytes()));
             }
-            long peak = procStatus(pid, "VmHWM") / 1024;
-            return new Capstan(applied, synced, peak, procStatus(pid, "VmRSS") / 1024,
-                    Math.max(peak, peakWithChildren / 1024), syncRequests, idleCpu, idle, oneChanged);
+            long peak = 0;
+            long settled = 0;
+            for (long pid : pids) {
+                peak = Math.max(peak, procStatus(pid, "VmHWM") / 1024);
+                settled = Math.max(settled, procStatus(pid, "VmRSS") / 1024);
+            }
+            return new Capstan(replicas, applied, synced, peak, settled, Math.max(peak, peakWithChildren / 1024),
+                    syncRequests, idleCpu, idle, oneChanged, changeRequests);
         } finally {
+            agents.forEach(TetheredProcess::close);
             watches.forEach(SharedIndexInformer::close);
         }
+    }
+
+    /** What each verb counted between two readings; verbs that did not move are left out. */
+    private static Map<String, Long> difference(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> moved = new TreeMap<>();
+        after.forEach((verb, count) -> moved.put(verb, count - before.getOrDefault(verb, 0L)));
+        moved.values().removeIf(v -> v == 0);
+        return moved;
     }
 
     /**
      * Changes one app's port, pushes and sends GitHub's push webhook; the time from the webhook sent to the app's
      * Service carrying the new port (seen by the benchmark's own watch), {@value #ONE_APP_PUSHES} times.
      */
-    private static List<Double> oneAppChanged(LocalGitRepo repo, BenchAgent agent,
+    private static List<Double> oneAppChanged(LocalGitRepo repo, List<BenchAgent> agents,
                                               SharedIndexInformer<?> services, String namespace, int n,
                                               Source source) {
-        WebhookSender github = new WebhookSender(agent.baseUrl(), WEBHOOK_SECRET);
+        List<WebhookSender> github = agents.stream().map(a -> new WebhookSender(a.baseUrl(), WEBHOOK_SECRET))
+                .toList();
         List<Double> millis = new java.util.ArrayList<>();
         for (int i = 0; i < ONE_APP_PUSHES; i++) {
             String app = "app-" + (i * 7 % n);
@@ -223,8 +273,10 @@ public final class ScaleBenchmark {
             }
             String commit = repo.commitAndPush("bench: " + app + " on port " + port);
             long sent = System.nanoTime();
-            if (github.push("refs/heads/main", commit) / 100 != 2) {
-                throw new IllegalStateException("the agent refused the webhook");
+            for (WebhookSender sender : github) {
+                if (sender.push("refs/heads/main", commit) / 100 != 2) {
+                    throw new IllegalStateException("the agent refused the webhook");
+                }
             }
             long deadline = sent + Duration.ofMinutes(2).toNanos();
             while (!(services.getStore().getByKey(namespace + "/" + app)
@@ -241,16 +293,23 @@ public final class ScaleBenchmark {
         return millis;
     }
 
-    /** Units the agent reports Synced; 0 while it does not answer yet. */
+    /** Units the agent reports Synced, its own only (not another shard's); 0 while it does not answer yet. */
     private static int synced(BenchAgent agent) {
         JsonNode status = agent.json("/api/status");
         int count = 0;
         for (JsonNode unit : status == null ? List.<JsonNode>of() : status.path("units")) {
-            if ("Synced".equals(unit.path("state").asText())) {
+            if ("Synced".equals(unit.path("state").asText()) && !unit.has("holder")) {
                 count++;
             }
         }
         return count;
+    }
+
+    /** The replicas' requests to the API server, by verb, summed. */
+    private static Map<String, Long> requests(List<BenchAgent> agents) {
+        Map<String, Long> byVerb = new TreeMap<>();
+        agents.forEach(agent -> requests(agent).forEach((verb, count) -> byVerb.merge(verb, count, Long::sum)));
+        return byVerb;
     }
 
     /** The agent's own count of its requests to the API server, by verb ({@code capstan_kube_requests_total}). */
