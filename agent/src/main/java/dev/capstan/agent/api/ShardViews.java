@@ -44,6 +44,9 @@ public final class ShardViews {
     private final StatusBoard board;
     private final String identity;
     private final Map<Integer, String> published = new HashMap<>();
+    /** The board's {@link StatusBoard#changes()} and the shards held when every view was last published. */
+    private long publishedAt = -1;
+    private Set<Integer> publishedFor = Set.of();
     private volatile Map<String, OtherUnit> others = Map.of();
     /** Each view record as last parsed, by name, with the resource version it was parsed at. */
     private Map<String, ParsedView> parsed = Map.of();
@@ -70,7 +73,14 @@ public final class ShardViews {
     /** Writes the view of each shard this replica holds whose units changed since it last wrote it. */
     public synchronized void publish() {
         Shards shards = board.role().shards();
-        for (int shard : shards.held()) {
+        long changes = board.changes();
+        Set<Integer> held = Set.copyOf(shards.held());
+        // Building a view of 5,000 units every few seconds cost an idle replica a core for seconds a minute.
+        if (changes == publishedAt && held.equals(publishedFor)) {
+            return;
+        }
+        boolean all = true;
+        for (int shard : held) {
             JsonObject view = view(shards, shard, true);
             String content = withoutCheckTimes(view);
             if (content.equals(published.get(shard))) {
@@ -84,9 +94,14 @@ public final class ShardViews {
                 records.put(recordName(shard), Map.of(), Map.of(ENTRY, packed));
                 published.put(shard, content);
             } catch (RuntimeException e) {
+                all = false;
                 LOG.warn("shard {}'s view not published (other replicas serve the last one): {}", shard,
                         e.getMessage());
             }
+        }
+        if (all) {
+            publishedAt = changes;
+            publishedFor = held;
         }
     }
 

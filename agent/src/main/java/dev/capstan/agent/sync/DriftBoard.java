@@ -11,13 +11,28 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class DriftBoard {
     private final Map<String, DesiredState> desired = new ConcurrentHashMap<>();
     private final Map<String, UnitDrift> drift = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     void desired(String unit, DesiredState state) {
         desired.put(unit, state);
     }
 
     void record(UnitDrift unitDrift) {
-        drift.put(unitDrift.unit(), unitDrift);
+        UnitDrift before = drift.put(unitDrift.unit(), unitDrift);
+        if (before == null || !sameButTime(before, unitDrift)) {
+            changes.incrementAndGet();
+        }
+    }
+
+    /** The same result of a check, only checked at another time. */
+    private static boolean sameButTime(UnitDrift a, UnitDrift b) {
+        return a.commit().equals(b.commit()) && a.state() == b.state() && a.reason().equals(b.reason())
+                && a.objects().equals(b.objects()) && a.diff().equals(b.diff());
+    }
+
+    /** Grows whenever a unit's drift changes (not when it is merely checked again with the same result) or goes. */
+    long changes() {
+        return changes.get();
     }
 
     /** The last rendered state of each unit (what drift compares against). */
@@ -41,8 +56,10 @@ public final class DriftBoard {
      * quarter of a second at each push).
      */
     void carried(String unit, String commit) {
-        drift.computeIfPresent(unit, (id, last) -> new UnitDrift(last.unit(), commit, last.checkedAt(), last.state(),
-                last.reason(), last.objects(), last.diff()));
+        if (drift.computeIfPresent(unit, (id, last) -> new UnitDrift(last.unit(), commit, last.checkedAt(),
+                last.state(), last.reason(), last.objects(), last.diff())) != null) {
+            changes.incrementAndGet();
+        }
     }
 
     /** The units with a drift check. */
@@ -57,6 +74,8 @@ public final class DriftBoard {
 
     void retainOnly(Set<String> unitIds) {
         desired.keySet().retainAll(unitIds);
-        drift.keySet().retainAll(unitIds);
+        if (drift.keySet().retainAll(unitIds)) {
+            changes.incrementAndGet();
+        }
     }
 }

@@ -36,6 +36,14 @@ public record StatusBoard(UnitStates unitStates, DriftBoard driftBoard, ReleaseS
         return unitStates.unit(unitId);
     }
 
+    /**
+     * Grows whenever a unit's outcome is recorded or its drift changes: what was built from the board (a shard's
+     * view) needs no rebuild while it stays the same.
+     */
+    public long changes() {
+        return unitStates.changes() + driftBoard.changes();
+    }
+
     /** The last drift check of each unit, sorted by unit id. */
     public Map<String, UnitDrift> drift() {
         return driftBoard.all();

@@ -13,9 +13,11 @@ import org.slf4j.LoggerFactory;
 public final class UnitStates {
     private final Map<String, UnitOutcome> units = new ConcurrentHashMap<>();
     private final List<Consumer<UnitOutcome>> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     void record(UnitOutcome outcome) {
         units.put(outcome.unit(), outcome);
+        changes.incrementAndGet();
         for (Consumer<UnitOutcome> listener : listeners) {
             try {
                 listener.accept(outcome);
@@ -54,6 +56,13 @@ public final class UnitStates {
 
     /** Forgets units that are no longer in the repository. */
     void retainOnly(Set<String> unitIds) {
-        units.keySet().retainAll(unitIds);
+        if (units.keySet().retainAll(unitIds)) {
+            changes.incrementAndGet();
+        }
+    }
+
+    /** Grows whenever a unit's outcome is recorded or a unit goes: a view of the board needs no rebuild without. */
+    long changes() {
+        return changes.get();
     }
 }

@@ -68,6 +68,30 @@ class ShardViewsTest {
     }
 
     @Test
+    void theBoardSaysWhenAViewNeedsBuildingAgainAndAShardTakenWithoutAChangeIsStillPublished() {
+        String mine = chartOn(0);
+        String taken = chartOn(1);
+        StatusBoard board = replica(0);
+        BoardWriter.unit(board, synced(mine + "/staging", T0));
+        BoardWriter.unit(board, synced(taken + "/staging", T0));
+        BoardWriter.drift(board, modified(mine + "/staging", T0));
+        long changes = board.changes();
+
+        BoardWriter.drift(board, modified(mine + "/staging", T0.plusSeconds(30)));
+        assertThat(board.changes()).as("checked again, same verdict: nothing to build").isEqualTo(changes);
+        BoardWriter.drift(board, UnitDrift.unknown(mine + "/staging", "c0ffee1", T0.plusSeconds(60), "gone"));
+        assertThat(board.changes()).as("a new verdict").isGreaterThan(changes);
+
+        ShardViews views = views(board, "capstan-0");
+        views.publish();
+        assertThat(records.get(ShardViews.recordName(1))).isEmpty();
+        board.role().shards().took(1);
+        views.publish();
+        assertThat(records.get(ShardViews.recordName(1))).as("the shard just taken, the board unchanged")
+                .isPresent();
+    }
+
+    @Test
     void readingSaysWhichUnitsChangedSoOnlyTheirRecordsAreReadAgain() {
         String chart = chartOn(0);
         StatusBoard first = replica(0);
