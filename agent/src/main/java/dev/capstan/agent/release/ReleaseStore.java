@@ -144,6 +144,17 @@ public final class ReleaseStore {
         return known == null ? List.of() : List.copyOf(known.values());
     }
 
+    /** The ids of the units with a revision this store remembers, unsorted, without copying any history. */
+    public java.util.Set<String> unitsRemembered() {
+        java.util.Set<String> units = new java.util.HashSet<>();
+        cache.forEach((unit, revisions) -> {
+            if (!revisions.isEmpty()) {
+                units.add(unit);
+            }
+        });
+        return units;
+    }
+
     /** Every unit with a revision this store remembers, by id (sorted), each oldest first; reads nothing. */
     public Map<String, List<Release>> remembered() {
         Map<String, List<Release>> all = new java.util.TreeMap<>();

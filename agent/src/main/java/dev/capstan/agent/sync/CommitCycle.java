@@ -101,7 +101,7 @@ public final class CommitCycle implements UnitWorkers.Work {
                 .register(services.metrics());
         this.workers = new UnitWorkers(slots, this, unit -> {
             drift.report(List.of(unit));
-            alerts.tick();
+            alerts.tick(unit.id());
         });
     }
 

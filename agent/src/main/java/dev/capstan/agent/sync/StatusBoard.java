@@ -44,6 +44,11 @@ public record StatusBoard(UnitStates unitStates, DriftBoard driftBoard, ReleaseS
         return unitStates.changes() + driftBoard.changes();
     }
 
+    /** One unit's last drift check, or null (no copy of the board). */
+    public UnitDrift driftOf(String unitId) {
+        return driftBoard.driftOf(unitId);
+    }
+
     /** The last drift check of each unit, sorted by unit id. */
     public Map<String, UnitDrift> drift() {
         return driftBoard.all();
