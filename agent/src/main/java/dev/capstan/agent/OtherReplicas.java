@@ -51,7 +51,8 @@ final class OtherReplicas {
                 engine.refreshOthers(shards::owns);
             }
         } else {
-            engine.refreshUnits(changed);
+            engine.refreshUnits(views.recordsChanged().stream().filter(unit -> !shards.owns(unit))
+                    .collect(Collectors.toSet()));
         }
         if (!changed.isEmpty() && shards.by() == AgentConfig.ShardKey.CLUSTER && !shards.held().isEmpty()) {
             cycles.trigger();

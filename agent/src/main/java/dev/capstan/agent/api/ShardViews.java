@@ -48,6 +48,7 @@ public final class ShardViews {
     private long publishedAt = -1;
     private Set<Integer> publishedFor = Set.of();
     private volatile Map<String, OtherUnit> others = Map.of();
+    private Set<String> recordsChanged = Set.of();
     /** Each view record as last parsed, by name, with the resource version it was parsed at. */
     private Map<String, ParsedView> parsed = Map.of();
 
@@ -142,6 +143,10 @@ public final class ShardViews {
         changed.removeIf(unit -> others.containsKey(unit) && read.containsKey(unit)
                 && (others.get(unit) == read.get(unit)
                 || fingerprint(others.get(unit)).equals(fingerprint(read.get(unit)))));
+        Set<String> records = new HashSet<>(changed);
+        records.removeIf(unit -> others.containsKey(unit) && read.containsKey(unit)
+                && recordFingerprint(others.get(unit)).equals(recordFingerprint(read.get(unit))));
+        recordsChanged = Set.copyOf(records);
         others = Map.copyOf(read);
         if (!changed.isEmpty()) {
             Map<String, UnitOutcome> states = new HashMap<>();
@@ -182,6 +187,22 @@ public final class ShardViews {
     }
 
     /** A unit's state as published, without when it was last looked at. */
+    /**
+     * Of the units the last {@link #refresh} found changed, those whose release records may have changed too: not the
+     * ones merely carried to a newer commit (every unit of the shard, at each commit), whose records are as they were.
+     */
+    public synchronized Set<String> recordsChanged() {
+        return recordsChanged;
+    }
+
+    /** A published status without what a carry to a newer commit changes. */
+    private static String recordFingerprint(OtherUnit unit) {
+        JsonObject status = unit.status().copy();
+        status.remove("at");
+        status.remove("commit");
+        return status.encode() + unit.holder();
+    }
+
     private static String fingerprint(OtherUnit unit) {
         JsonObject status = unit.status().copy();
         status.remove("at");

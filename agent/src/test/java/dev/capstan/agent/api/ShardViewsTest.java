@@ -108,6 +108,17 @@ class ShardViewsTest {
                 "src", "canary 10%"));
         publisher.publish();
         assertThat(reader.refresh()).containsExactly(chart + "/production");
+        assertThat(reader.recordsChanged()).containsExactly(chart + "/production");
+        // Carried to a newer commit: news for promotion, but its records are as they were.
+        BoardWriter.unit(first, new UnitOutcome.Synced(chart + "/staging", "c0ffee3", T0.plusSeconds(9), "src", 4,
+                "digest", 3));
+        publisher.publish();
+        assertThat(reader.refresh()).containsExactly(chart + "/staging");
+        assertThat(reader.recordsChanged()).isEmpty();
+        BoardWriter.unit(first, new UnitOutcome.Synced(chart + "/staging", "c0ffee1", T0.plusSeconds(10), "src",
+                4, "digest", 3));
+        publisher.publish();
+        reader.refresh();
         // What promotion reads of the other shard's units.
         assertThat(second.otherShards().unit(chart + "/staging")).hasValueSatisfying(u ->
                 assertThat(u).isInstanceOf(UnitOutcome.Synced.class).extracting(UnitOutcome::commit)
