@@ -197,15 +197,19 @@ public final class ShardViews {
 
     /** A published status without what a carry to a newer commit changes. */
     private static String recordFingerprint(OtherUnit unit) {
-        JsonObject status = unit.status().copy();
-        status.remove("at");
-        status.remove("commit");
-        return status.encode() + unit.holder();
+        return fingerprint(unit, "at", "commit");
     }
 
     private static String fingerprint(OtherUnit unit) {
+        return fingerprint(unit, "at");
+    }
+
+    /** The status as compared between reads, without {@code leftOut} (what changes without news). */
+    private static String fingerprint(OtherUnit unit, String... leftOut) {
         JsonObject status = unit.status().copy();
-        status.remove("at");
+        for (String field : leftOut) {
+            status.remove(field);
+        }
         return status.encode() + unit.holder();
     }
 

@@ -98,17 +98,9 @@ public final class GitTree implements RepoTree {
      * each tree object once instead of walking from the root to each.
      */
     private Map<String, String> entries(String dir) {
-        ObjectId id;
-        if (dir.isEmpty()) {
-            id = tree;
-        } else {
-            int slash = dir.lastIndexOf('/');
-            String parent = slash < 0 ? "" : dir.substring(0, slash);
-            String found = listing(parent).get(dir.substring(slash + 1));
-            if (found == null || !directories.contains(found)) {
-                return Map.of();
-            }
-            id = ObjectId.fromString(found);
+        ObjectId id = dir.isEmpty() ? tree : directoryId(dir);
+        if (id == null) {
+            return Map.of();
         }
         try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
             walk.addTree(id);
@@ -128,6 +120,13 @@ public final class GitTree implements RepoTree {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The tree of directory {@code dir} (not the root), found in its parent's cached listing; null if none. */
+    private ObjectId directoryId(String dir) {
+        int slash = dir.lastIndexOf('/');
+        String found = listing(slash < 0 ? "" : dir.substring(0, slash)).get(dir.substring(slash + 1));
+        return found == null || !directories.contains(found) ? null : ObjectId.fromString(found);
     }
 
     /** From the cached listing of {@code dir}: no walk from the root through a thousand-entry {@code charts}. */
@@ -150,14 +149,12 @@ public final class GitTree implements RepoTree {
     @Override
     public Map<String, byte[]> files(String dir) {
         Map<String, byte[]> result = new TreeMap<>();
-        int slash = dir.lastIndexOf('/');
-        String found = dir.isEmpty() ? null : listing(slash < 0 ? "" : dir.substring(0, slash))
-                .get(dir.substring(slash + 1));
-        if (found == null || !directories.contains(found)) {
+        ObjectId id = dir.isEmpty() ? null : directoryId(dir);
+        if (id == null) {
             return result;
         }
         try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
-            walk.addTree(ObjectId.fromString(found));
+            walk.addTree(id);
             walk.setRecursive(true);
             long total = 0;
             while (walk.next()) {
