@@ -47,12 +47,12 @@ public final class Planner {
         Map<String, Unit.Kind> sources = new java.util.TreeMap<>();
         collect(charts, Unit.Kind.CHART, sources, refused);
         collect(apps, Unit.Kind.MANIFESTS, sources, refused);
-        sources.replaceAll((name, kind) -> kind == Unit.Kind.CHART && memo.kindOf(tree, CHARTS_DIR + "/" + name, "helm",
-                () -> isHelmChart(tree, name)) ? Unit.Kind.HELM : kind);
         List<String> envNames = config.environments().stream().map(Environment::name).toList();
         String envs = String.join(",", envNames);
+        sources.replaceAll((name, kind) -> kind == Unit.Kind.CHART && memo.kindOf(tree, CHARTS_DIR + "/" + name, "helm",
+                () -> kindOf(tree, kind, name, envNames) == Unit.Kind.HELM) ? Unit.Kind.HELM : kind);
         sources.replaceAll((name, kind) -> kind == Unit.Kind.MANIFESTS && memo.kindOf(tree, APPS_DIR + "/" + name,
-                "kustomize:" + envs, () -> Kustomizations.isKustomizeApp(tree, APPS_DIR + "/" + name, envNames))
+                "kustomize:" + envs, () -> kindOf(tree, kind, name, envNames) == Unit.Kind.KUSTOMIZE)
                 ? Unit.Kind.KUSTOMIZE : kind);
         List<RepoConfig.KustomizationSource> named = new ArrayList<>();
         for (RepoConfig.KustomizationSource source : config.kustomizations()) {
@@ -91,6 +91,18 @@ public final class Planner {
                 sources.put(name, kind);
             }
         }
+    }
+
+    /**
+     * What the directory {@code name} of {@code found}'s directory ({@code charts/} or {@code apps/}) holds: a Capstan
+     * or a Helm chart, plain manifests or a kustomization.
+     */
+    static Unit.Kind kindOf(RepoTree tree, Unit.Kind found, String name, List<String> envNames) {
+        return switch (found) {
+            case CHART, HELM -> isHelmChart(tree, name) ? Unit.Kind.HELM : Unit.Kind.CHART;
+            case MANIFESTS, KUSTOMIZE -> Kustomizations.isKustomizeApp(tree, APPS_DIR + "/" + name, envNames)
+                    ? Unit.Kind.KUSTOMIZE : Unit.Kind.MANIFESTS;
+        };
     }
 
     /** {@code Chart.yaml} says Helm, or the directory names a Helm chart by reference and has no Chart.yaml. */

@@ -35,6 +35,15 @@ public interface RepoTree {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The paths of the files that differ between {@code earlier} and this tree (added, removed or changed), or empty
+     * when this tree cannot compare itself with {@code earlier} cheaply or too much changed: then assume everything
+     * did. Lets a cycle touch only what a commit changed.
+     */
+    default Optional<java.util.Set<String>> changedSince(RepoTree earlier) {
+        return Optional.empty();
+    }
+
     /** Symbolic links under {@code dir} (relative to it): never followed, never read, but worth a lint warning. */
     default List<String> links(String dir) {
         return List.of();

@@ -90,6 +90,44 @@ class IncrementalPlanTest {
     }
 
     @Test
+    void aCommitThatChangesFilesInsideUnitsOfTheSameKindGetsThePreviousPlanReadingOnlyThoseUnits() throws IOException {
+        PlanMemo memo = PlanMemo.remembering();
+        try (Repository repository = open()) {
+            Plan first = Planner.plan(tree(repository, commit("first")), memo);
+            write("charts/pebble/values.yaml", "replicas: 2\n");
+            write("apps/kust/overlays/prod/kustomization.yaml", "resources: [cm.yaml]\n");
+            CountingTree second = new CountingTree(tree(repository, commit("two units changed")));
+
+            assertThat(Planner.plan(second, memo)).isSameAs(first);
+            assertThat(second.reads.keySet()).as("no listing of charts/ or apps/, nothing of the units left alone")
+                    .isNotEmpty().allMatch(path -> path.startsWith("charts/pebble") || path.startsWith("apps/kust"));
+            assertThat(second.looked.keySet()).noneMatch(path -> path.startsWith("charts/helmed")
+                    || path.startsWith("apps/plain"));
+        }
+    }
+
+    @Test
+    void aUnitWhoseKindChangesOrADirectoryAddedOrRemovedIsPlannedAgain() throws IOException {
+        PlanMemo memo = PlanMemo.remembering();
+        try (Repository repository = open()) {
+            Planner.plan(tree(repository, commit("first")), memo);
+            write("charts/pebble/Chart.yaml", "apiVersion: v2\nname: pebble\nversion: 1.0.0\n");
+            Plan helm = Planner.plan(tree(repository, commit("pebble becomes a Helm chart")), memo);
+            assertThat(kinds(helm)).containsEntry("pebble", Unit.Kind.HELM);
+
+            TestGit.git(work, "rm", "-r", "-q", "apps/plain");
+            Plan removed = Planner.plan(tree(repository, commit("plain removed")), memo);
+            assertThat(kinds(removed)).doesNotContainKey("plain").containsKey("kust");
+
+            write("charts/NOTES.txt", "a file right in charts/\n");
+            write("charts/pebble/values.yaml", "replicas: 3\n");
+            String last = commit("a file in charts/");
+            Plan withFile = Planner.plan(tree(repository, last), memo);
+            assertThat(withFile).isNotSameAs(removed).isEqualTo(Planner.plan(tree(repository, last)));
+        }
+    }
+
+    @Test
     void aChangedCapstanYamlIsPlannedAgain() throws IOException {
         PlanMemo memo = PlanMemo.remembering();
         try (Repository repository = open()) {
@@ -156,6 +194,11 @@ class IncrementalPlanTest {
         public Optional<String> contentId(String path) {
             looked.merge(path, 1, Integer::sum);
             return tree.contentId(path);
+        }
+
+        @Override
+        public Optional<java.util.Set<String>> changedSince(RepoTree earlier) {
+            return tree.changedSince(earlier instanceof CountingTree counting ? counting.tree : earlier);
         }
 
         @Override
