@@ -54,6 +54,12 @@ public final class CommitCycle implements UnitWorkers.Work {
     private volatile Plan lastPlan;
     private volatile Revision lastRevision;
     private volatile Map<String, String> lastSources = Map.of();
+    /** What the last cycle worked out from its plan, reused while commits plan to the same plan. */
+    private Plan lastEverything;
+    private java.util.SortedSet<Integer> lastHeld = new java.util.TreeSet<>();
+    private java.util.Set<String> lastShownBesidesPlan = java.util.Set.of();
+    private Map<String, String> lastCapabilities = Map.of();
+    private Map<String, List<String>> lastContentPaths = Map.of();
     /** The sources of the previous offer: what the next one compares with to put changed units first. */
     private Map<String, String> lastOffered = Map.of();
     /** How long informer events of one unit are gathered before its drift is checked. */
@@ -149,13 +155,22 @@ public final class CommitCycle implements UnitWorkers.Work {
                 }
                 return;
             }
-            // Sharded: this replica works on the units of the shards it holds, and only those.
+            long plannedAt = System.nanoTime();
+            // Sharded: this replica works on the units of the shards it holds, and only those. A commit planned to
+            // the same plan (it changed files inside units only) reuses what was worked out from the plan.
             Shards shards = role.shards();
-            shards.environments(everything.config().environments().stream().collect(Collectors.toMap(
-                    Environment::name, Environment::cluster)));
-            Plan plan = everything.onlyUnits(shards::owns);
-            java.util.Set<String> shown = plan.units().stream().map(Unit::id).collect(Collectors.toSet());
-            shown.addAll(removed.reconcile(everything, revision.commit(), shards::owns));
+            java.util.SortedSet<Integer> held = shards.held();
+            boolean samePlan = everything == lastEverything && held.equals(lastHeld) && lastPlan != null;
+            Plan plan;
+            if (samePlan) {
+                plan = lastPlan;
+            } else {
+                shards.environments(everything.config().environments().stream().collect(Collectors.toMap(
+                        Environment::name, Environment::cluster)));
+                plan = everything.onlyUnits(shards::owns);
+            }
+            java.util.Set<String> removedNow = removed.reconcile(everything, revision.commit(), shards::owns);
+            java.util.Set<String> shown = new java.util.HashSet<>(removedNow);
             for (Map.Entry<String, String> refused : plan.refusedCharts().entrySet()) {
                 for (Environment env : plan.config().environments()) {
                     String id = refused.getKey() + "/" + env.name();
@@ -170,28 +185,56 @@ public final class CommitCycle implements UnitWorkers.Work {
                     LOG.error("{}", refused.getValue());
                 }
             }
-            units.retainOnly(shown);
-            driftBoard.retainOnly(shown);
-            Map<String, String> sources = new HashMap<>();
+            if (!samePlan || !shown.equals(lastShownBesidesPlan)) {
+                lastShownBesidesPlan = java.util.Set.copyOf(shown);
+                plan.units().forEach(unit -> shown.add(unit.id()));
+                units.retainOnly(shown);
+                driftBoard.retainOnly(shown);
+            }
             Map<String, String> capabilitiesOf = new HashMap<>();
+            plan.config().environments().forEach(env -> capabilitiesOf.computeIfAbsent(env.cluster(),
+                    c -> capabilities(c).fingerprint()));
+            Revision before = lastRevision;
+            Optional<java.util.Set<String>> changedPaths = samePlan && capabilitiesOf.equals(lastCapabilities)
+                    && before != null ? revision.tree().changedSince(before.tree()) : Optional.empty();
             Map<String, String> environmentIds = new HashMap<>();
-            plan.units().forEach(unit -> sources.put(unit.id(), source(revision.tree(),
-                    environmentIds.computeIfAbsent(unit.env().name(), name -> environmentId(unit.env())),
-                    unitWork.contentPaths(unit), capabilitiesOf.computeIfAbsent(unit.env().cluster(),
-                            c -> capabilities(c).fingerprint()))));
-            // From the whole commit's plan: by cluster, the previous environment may be another shard's.
-            previousOf = previousEnvironments(everything);
-            nextOf = nextEnvironments(previousOf);
+            Map<String, String> sources = new HashMap<>(changedPaths.isPresent() ? lastSources : Map.of());
+            Map<String, List<String>> pathsOf = new HashMap<>();
+            for (Unit unit : plan.units()) {
+                List<String> contentPaths = unitWork.contentPaths(unit);
+                pathsOf.put(unit.id(), contentPaths);
+                // A kustomization's paths are what its last build read: a source worked out from others is redone.
+                if (changedPaths.isEmpty() || !contentPaths.equals(lastContentPaths.get(unit.id()))
+                        || touches(contentPaths, changedPaths.get())) {
+                    sources.put(unit.id(), source(revision.tree(), environmentIds.computeIfAbsent(
+                            unit.env().name(), name -> environmentId(unit.env())), contentPaths,
+                            capabilitiesOf.get(unit.env().cluster())));
+                }
+            }
+            long sourcedAt = System.nanoTime();
+            lastEverything = everything;
+            lastContentPaths = pathsOf;
+            lastHeld = held;
+            lastCapabilities = Map.copyOf(capabilitiesOf);
+            if (!samePlan) {
+                // From the whole commit's plan: by cluster, the previous environment may be another shard's.
+                previousOf = previousEnvironments(everything);
+                nextOf = nextEnvironments(previousOf);
+            }
             lastPlan = plan;
             boolean rulesChanged = !drift.rules().equals(plan.config().ignoreDifferences());
             drift.rules(plan.config().ignoreDifferences());
             lastRevision = revision;
             lastSources = Map.copyOf(sources);
-            unitWork.planned(revision.commit(), sources);
-            workers.offer(revision, changedFirst(plan.units(), sources, lastOffered), sources);
+            long offeredAt = System.nanoTime();
+            unitWork.planned(revision.commit(), lastSources);
+            workers.offer(revision, changedFirst(plan.units(), lastSources, lastOffered), lastSources);
             lastOffered = lastSources;
             if (newCommit) {
-                LOG.info("{} units planned in {} ms", plan.units().size(), (System.nanoTime() - fetched) / 1_000_000);
+                LOG.info("{} units planned in {} ms (plan {} ms, units {} ms, bookkeeping {} ms, offer {} ms)",
+                        plan.units().size(), millisSince(fetched), (plannedAt - fetched) / 1_000_000,
+                        (sourcedAt - plannedAt) / 1_000_000, (offeredAt - sourcedAt) / 1_000_000,
+                        millisSince(offeredAt));
             }
             // A new commit's changed units report their own drift once worked, and live changes are watched; every
             // unit is checked again at the next poll without a new commit, or now if what drift ignores changed.
@@ -421,6 +464,25 @@ public final class CommitCycle implements UnitWorkers.Work {
     }
 
     /**
+     * Whether a commit that changed {@code changed} (file paths) changes the content ids of {@code contentPaths}: a
+     * path's id changes exactly when a file at or under it does ("" is the whole repository).
+     */
+    static boolean touches(List<String> contentPaths, java.util.Set<String> changed) {
+        for (String path : contentPaths) {
+            if (path.isEmpty() && !changed.isEmpty()) {
+                return true;
+            }
+            for (String file : changed) {
+                if (file.equals(path) || file.length() > path.length() && file.charAt(path.length()) == '/'
+                        && file.startsWith(path)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * The units whose source changed since the last offer first (in plan order, so environments keep theirs), then
      * the rest: the workers look at units in this order, and a changed unit of 5,000 should not wait for 4,999
      * decisions that carry the others to the new commit.
@@ -433,6 +495,10 @@ public final class CommitCycle implements UnitWorkers.Work {
         }
         changed.addAll(rest);
         return changed;
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     /** An id of everything capstan.yaml says of one environment (its records print every field). */

@@ -62,6 +62,20 @@ class UnitSourceTest {
     }
 
     @Test
+    void aCommitChangesAUnitsSourceExactlyWhenAFileAtOrUnderOneOfItsPathsChanged() {
+        java.util.Set<String> changed = java.util.Set.of("charts/web/values.yaml", "apps/base/kustomization.yaml");
+
+        assertThat(CommitCycle.touches(List.of("charts/web"), changed)).isTrue();
+        assertThat(CommitCycle.touches(List.of("charts/we"), changed)).as("a name's prefix is another name").isFalse();
+        assertThat(CommitCycle.touches(List.of("charts/web-api"), changed)).isFalse();
+        assertThat(CommitCycle.touches(List.of("apps/shop/overlays/prod", "apps/base/kustomization.yaml"), changed))
+                .as("a file a kustomization read").isTrue();
+        assertThat(CommitCycle.touches(List.of(""), changed)).as("the whole repository").isTrue();
+        assertThat(CommitCycle.touches(List.of(""), java.util.Set.of())).as("a commit that changed nothing")
+                .isFalse();
+    }
+
+    @Test
     void changedUnitsAreOfferedFirstInPlanOrder() {
         List<dev.capstan.agent.plan.Unit> units = java.util.stream.Stream.of("web/staging", "api/staging",
                 "web/prod", "api/prod").map(id -> new dev.capstan.agent.plan.Unit(id.split("/")[0],
