@@ -23,8 +23,15 @@ public final class CommitStatusFeed {
     private final OtherShardStates others;
     private final Consumer<CommitStatus> reporter;
     private final String pageUrl;
+    /** Where it runs the environments' judgements: never on the thread that recorded the outcome. */
+    private final java.util.concurrent.Executor judge;
+    /** The (environment, commit) pairs to judge: a commit that carries 5,000 units to it judges each pair once. */
+    private final Set<List<String>> due = new LinkedHashSet<>();
+    private boolean judging;
 
-    CommitStatusFeed(UnitStates units, OtherShardStates others, Consumer<CommitStatus> reporter, String pageUrl) {
+    CommitStatusFeed(UnitStates units, OtherShardStates others, Consumer<CommitStatus> reporter, String pageUrl,
+                     java.util.concurrent.Executor judge) {
+        this.judge = judge;
         this.units = units;
         this.others = others;
         this.reporter = reporter;
@@ -34,7 +41,9 @@ public final class CommitStatusFeed {
     /** Starts reporting the units of {@code board} to {@code reporter}. */
     public static void start(StatusBoard board, CommitStatusReporter reporter, CommitStatusConfig config) {
         CommitStatusFeed feed = new CommitStatusFeed(board.unitStates(), board.otherShards(), reporter::report,
-                config.pageUrl().map(u -> u.toString().replaceAll("/+$", "") + "/").orElse(""));
+                config.pageUrl().map(u -> u.toString().replaceAll("/+$", "") + "/").orElse(""),
+                java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofVirtual()
+                        .name("capstan-commit-status").factory()));
         feed.listen();
     }
 
@@ -47,14 +56,56 @@ public final class CommitStatusFeed {
         if (outcome instanceof UnitOutcome.Removed || outcome.commit().isEmpty()) {
             return;
         }
-        report(envOf(outcome.unit()), outcome.commit());
+        judge(List.of(envOf(outcome.unit()), outcome.commit()));
     }
 
     private void othersMoved(Map<String, UnitOutcome> now) {
         Set<List<String>> environments = new LinkedHashSet<>();
         now.values().stream().filter(u -> !(u instanceof UnitOutcome.Removed) && !u.commit().isEmpty())
                 .forEach(u -> environments.add(List.of(envOf(u.unit()), u.commit())));
-        environments.forEach(envAndCommit -> report(envAndCommit.get(0), envAndCommit.get(1)));
+        environments.forEach(this::judge);
+    }
+
+    /**
+     * Judges the environment at the commit soon, once however many of its units move meanwhile: judging reads every
+     * unit of the environment, so judging it at each unit's move cost 25 million reads for a commit of 5,000 units.
+     */
+    private void judge(List<String> envAndCommit) {
+        synchronized (due) {
+            if (!due.add(envAndCommit) || judging) {
+                return;
+            }
+            judging = true;
+        }
+        try {
+            judge.execute(this::judgeDue);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (due) {
+                judging = false;
+            }
+        }
+    }
+
+    private void judgeDue() {
+        while (true) {
+            List<List<String>> now;
+            synchronized (due) {
+                if (due.isEmpty()) {
+                    judging = false;
+                    return;
+                }
+                now = List.copyOf(due);
+                due.clear();
+            }
+            for (List<String> pair : now) {
+                try {
+                    report(pair.get(0), pair.get(1));
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(CommitStatusFeed.class).warn(
+                            "commit status of {} at {} not judged: {}", pair.get(0), pair.get(1), e.toString());
+                }
+            }
+        }
     }
 
     private void report(String env, String commit) {

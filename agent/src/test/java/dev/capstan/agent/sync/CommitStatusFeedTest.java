@@ -23,7 +23,7 @@ class CommitStatusFeedTest {
 
     @Test
     void noReplicaReportsSuccessWhileAnotherShardsChartStillRollsOut() {
-        new CommitStatusFeed(mine, others, posted::add, "").listen();
+        new CommitStatusFeed(mine, others, posted::add, "", Runnable::run).listen();
         others.replace(Map.of("api/staging", new UnitOutcome.Progressing("api/staging", "c1", NOW, "src",
                 "canary 50%")));
         posted.clear();
@@ -44,7 +44,7 @@ class CommitStatusFeedTest {
 
     @Test
     void withoutShardsAnEnvironmentIsItsOwnUnits() {
-        new CommitStatusFeed(mine, others, posted::add, "").listen();
+        new CommitStatusFeed(mine, others, posted::add, "", Runnable::run).listen();
         mine.record(synced("web/staging"));
 
         assertThat(posted).singleElement().satisfies(status -> assertThat(status.state())
