@@ -14,6 +14,7 @@ import dev.capstan.agent.git.GitSource;
 import dev.capstan.agent.git.ResilientFetcher;
 import dev.capstan.agent.observe.Alerter;
 import dev.capstan.agent.observe.CommitStatusReporter;
+import dev.capstan.agent.observe.HeapReturn;
 import dev.capstan.agent.observe.HeapWatch;
 import dev.capstan.agent.observe.IncidentStore;
 import dev.capstan.agent.observe.Tracing;
@@ -158,7 +159,11 @@ public final class Agent implements AutoCloseable {
                 return null;
             }).onFailure(e -> LOG.warn("webhook secrets not reloaded, keeping the last ones: {}", e.getMessage())));
             HeapWatch heap = new HeapWatch();
-            vertx.setPeriodic(HEAP_CHECK_MS, id -> heap.check(java.time.Instant.now()));
+            HeapReturn heapReturn = new HeapReturn();
+            vertx.setPeriodic(HEAP_CHECK_MS, id -> {
+                heap.check(java.time.Instant.now());
+                vertx.executeBlocking(() -> heapReturn.check(java.time.Instant.now()), false);
+            });
             tokens.ifPresentOrElse(t -> vertx.setPeriodic(TOKEN_RELOAD_MS, id -> vertx.executeBlocking(() -> {
                 t.reload();
                 return null;

@@ -48,7 +48,7 @@ public final class HeapWatch {
     }
 
     /** The pool of long-lived objects: the one heap pool that has a maximum and is collected by full GCs. */
-    private static Optional<MemoryPoolMXBean> oldGeneration() {
+    static Optional<MemoryPoolMXBean> oldGeneration() {
         return ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported())
                 .filter(pool -> {
