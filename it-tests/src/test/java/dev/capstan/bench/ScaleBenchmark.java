@@ -36,7 +36,8 @@ import java.util.stream.IntStream;
 public final class ScaleBenchmark {
     static final String CONTROLLER_QPS = "500";
     private static final Duration IDLE = Duration.ofSeconds(60);
-    private static final int ONE_APP_PUSHES = 10;
+    /** Pushes of one changed app; {@code --pushes=N} for profiling (the published figures use 10). */
+    private static int onePushes = 10;
     private static final String WEBHOOK_SECRET = "scale-bench-webhook-secret";
     private static final Duration SETTLE = Duration.ofSeconds(20);
     private static final Duration LIMIT = Duration.ofMinutes(20);
@@ -74,6 +75,8 @@ public final class ScaleBenchmark {
         List<String> jvm = new java.util.ArrayList<>(JVM);
         options.stream().filter(o -> o.startsWith("--jvm=")).map(o -> o.substring(6)).forEach(jvm::add);
         boolean baseline = !options.contains("--no-baseline");
+        options.stream().filter(o -> o.startsWith("--pushes=")).map(o -> Integer.parseInt(o.substring(9)))
+                .findFirst().ifPresent(pushes -> onePushes = pushes);
         // --baseline-max=N: kubectl only up to N apps (it took 1,118 s for 5,000 on an earlier control plane).
         int baselineMax = options.stream().filter(o -> o.startsWith("--baseline-max="))
                 .map(o -> Integer.parseInt(o.substring(15))).findFirst().orElse(Integer.MAX_VALUE);
@@ -258,7 +261,7 @@ public final class ScaleBenchmark {
 
     /**
      * Changes one app's port, pushes and sends GitHub's push webhook; the time from the webhook sent to the app's
-     * Service carrying the new port (seen by the benchmark's own watch), {@value #ONE_APP_PUSHES} times.
+     * Service carrying the new port (seen by the benchmark's own watch), 10 times (or {@code --pushes=N}).
      */
     private static List<Double> oneAppChanged(LocalGitRepo repo, List<BenchAgent> agents,
                                               SharedIndexInformer<?> services, String namespace, int n,
@@ -266,7 +269,7 @@ public final class ScaleBenchmark {
         List<WebhookSender> github = agents.stream().map(a -> new WebhookSender(a.baseUrl(), WEBHOOK_SECRET))
                 .toList();
         List<Double> millis = new java.util.ArrayList<>();
-        for (int i = 0; i < ONE_APP_PUSHES; i++) {
+        for (int i = 0; i < onePushes; i++) {
             String app = "app-" + (i * 7 % n);
             int port = 9000 + i;
             if (source == Source.PEBBLE) {
