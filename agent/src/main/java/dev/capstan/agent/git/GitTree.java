@@ -189,6 +189,23 @@ public final class GitTree implements RepoTree {
         if (!(earlier instanceof GitTree other) || other.repository != repository) {
             return Optional.empty();
         }
+        // A cycle asks twice about the same two commits (to plan, then for the units' sources): walk once.
+        Changed known = lastChanged;
+        if (known != null && known.earlier() == other) {
+            return known.paths();
+        }
+        Optional<java.util.Set<String>> paths = walkChanges(other);
+        lastChanged = new Changed(other, paths);
+        return paths;
+    }
+
+    /** The last {@link #changedSince} answer, for the tree it compared with. */
+    private record Changed(GitTree earlier, Optional<java.util.Set<String>> paths) {
+    }
+
+    private volatile Changed lastChanged;
+
+    private Optional<java.util.Set<String>> walkChanges(GitTree other) {
         try (ObjectReader reader = repository.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
             walk.addTree(other.tree);
             walk.addTree(tree);

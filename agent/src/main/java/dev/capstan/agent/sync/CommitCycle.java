@@ -211,7 +211,6 @@ public final class CommitCycle implements UnitWorkers.Work {
                             capabilitiesOf.get(unit.env().cluster())));
                 }
             }
-            long sourcedAt = System.nanoTime();
             lastEverything = everything;
             lastContentPaths = pathsOf;
             lastHeld = held;
@@ -231,9 +230,8 @@ public final class CommitCycle implements UnitWorkers.Work {
             workers.offer(revision, changedFirst(plan.units(), lastSources, lastOffered), lastSources);
             lastOffered = lastSources;
             if (newCommit) {
-                LOG.info("{} units planned in {} ms (plan {} ms, units {} ms, bookkeeping {} ms, offer {} ms)",
-                        plan.units().size(), millisSince(fetched), (plannedAt - fetched) / 1_000_000,
-                        (sourcedAt - plannedAt) / 1_000_000, (offeredAt - sourcedAt) / 1_000_000,
+                LOG.info("{} units planned in {} ms (plan {} ms, units {} ms, offer {} ms)", plan.units().size(),
+                        millisSince(fetched), (plannedAt - fetched) / 1_000_000, (offeredAt - plannedAt) / 1_000_000,
                         millisSince(offeredAt));
             }
             // A new commit's changed units report their own drift once worked, and live changes are watched; every
