@@ -30,6 +30,20 @@ public final class GitTree implements RepoTree {
     private final java.util.Set<String> directories = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Paths of the regular (and executable) files of the directories listed so far: what {@link #read} reads. */
     private final java.util.Set<String> files = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Entries found by a scan of their unlisted directory, by path. */
+    private final Map<String, Entry> scanned = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How many entries were scanned for in each unlisted directory. */
+    private final Map<String, Integer> scans = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Past this many entries asked of one directory, it is listed: a plan asks about all 5,000 of {@code charts/}
+     * (one listing), a commit that changed one chart about one (a scan that builds no map of 5,000 names).
+     */
+    static final int SCANS_BEFORE_LISTING = 8;
+
+    /** One entry of a directory: its object id, and whether it is a directory or a regular file. */
+    private record Entry(String id, boolean directory, boolean file) {
+        static final Entry ABSENT = new Entry("absent", false, false);
+    }
 
     GitTree(Repository repository, ObjectId commit, ObjectId tree) {
         this.repository = repository;
@@ -54,12 +68,12 @@ public final class GitTree implements RepoTree {
         if (name.isEmpty() || parent.startsWith("/") || parent.endsWith("/") || parent.contains("//")) {
             return Optional.empty();
         }
-        String id = listing(parent).get(name);
-        if (id == null || !files.contains(parent.isEmpty() ? name : parent + "/" + name)) {
+        Entry entry = entry(parent, name);
+        if (!entry.file()) {
             return Optional.empty();
         }
         try (ObjectReader reader = repository.newObjectReader()) {
-            return Optional.of(readBlob(reader, ObjectId.fromString(id), path));
+            return Optional.of(readBlob(reader, ObjectId.fromString(entry.id()), path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -79,7 +93,59 @@ public final class GitTree implements RepoTree {
         }
         // A cycle asks for every unit's chart directory: list each parent once instead of walking from the root
         // (and through a thousand-entry charts tree) once per unit. The commit never changes, so neither does this.
-        return Optional.of(listing(parent).getOrDefault(name, "absent"));
+        return Optional.of(entry(parent, name).id());
+    }
+
+    /** {@code name} in directory {@code dir}: from its listing if it has one, else a scan of its tree (remembered). */
+    private Entry entry(String dir, String name) {
+        Map<String, String> listed = listings.get(dir);
+        if (listed == null && scans.merge(dir, 1, Integer::sum) > SCANS_BEFORE_LISTING) {
+            listed = listing(dir);
+        }
+        String path = dir.isEmpty() ? name : dir + "/" + name;
+        if (listed != null) {
+            String id = listed.get(name);
+            return id == null ? Entry.ABSENT : new Entry(id, directories.contains(id), files.contains(path));
+        }
+        Entry known = scanned.get(path);
+        if (known == null) {
+            known = scan(dir, name);
+            scanned.put(path, known);
+        }
+        return known;
+    }
+
+    /** Whether {@code dir} was listed in full (for tests: one changed chart of thousands must not list them all). */
+    boolean listed(String dir) {
+        return listings.containsKey(dir);
+    }
+
+    /** Reads {@code dir}'s tree up to {@code name}, comparing names as bytes: nothing kept of the other entries. */
+    private Entry scan(String dir, String name) {
+        ObjectId id = dir.isEmpty() ? tree : directoryId(dir);
+        if (id == null) {
+            return Entry.ABSENT;
+        }
+        byte[] wanted = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] candidate = new byte[wanted.length];
+        try (ObjectReader reader = repository.newObjectReader()) {
+            org.eclipse.jgit.treewalk.CanonicalTreeParser entries = new org.eclipse.jgit.treewalk
+                    .CanonicalTreeParser(null, reader, id);
+            for (; !entries.eof(); entries.next(1)) {
+                if (entries.getNameLength() != wanted.length) {
+                    continue;
+                }
+                entries.getName(candidate, 0);
+                if (java.util.Arrays.equals(candidate, wanted)) {
+                    FileMode mode = entries.getEntryFileMode();
+                    return new Entry(entries.getEntryObjectId().name(), mode == FileMode.TREE,
+                            mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE);
+                }
+            }
+            return Entry.ABSENT;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code dir}'s entries, listed once (not computeIfAbsent: listing a directory lists its parent first). */
@@ -122,11 +188,11 @@ public final class GitTree implements RepoTree {
         }
     }
 
-    /** The tree of directory {@code dir} (not the root), found in its parent's cached listing; null if none. */
+    /** The tree of directory {@code dir} (not the root), found in its parent (listed or scanned); null if none. */
     private ObjectId directoryId(String dir) {
         int slash = dir.lastIndexOf('/');
-        String found = listing(slash < 0 ? "" : dir.substring(0, slash)).get(dir.substring(slash + 1));
-        return found == null || !directories.contains(found) ? null : ObjectId.fromString(found);
+        Entry found = entry(slash < 0 ? "" : dir.substring(0, slash), dir.substring(slash + 1));
+        return found.directory() ? ObjectId.fromString(found.id()) : null;
     }
 
     /** From the cached listing of {@code dir}: no walk from the root through a thousand-entry {@code charts}. */

@@ -15,11 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,10 +47,10 @@ class IncrementalPlanTest {
     @Test
     void aCommitOutsideThePlansInputsGetsThePreviousPlanWithoutReadingAnything() throws IOException {
         PlanMemo memo = PlanMemo.remembering();
-        try (Repository repository = open()) {
-            Plan first = Planner.plan(tree(repository, commit("first")), memo);
+        try (Repository repository = TestGit.open(work)) {
+            Plan first = Planner.plan(TestGit.tree(repository, commit("first")), memo);
             write("README.md", "second\n");
-            CountingTree second = new CountingTree(tree(repository, commit("docs only")));
+            CountingTree second = new CountingTree(TestGit.tree(repository, commit("docs only")));
 
             assertThat(Planner.plan(second, memo)).isSameAs(first);
             assertThat(second.reads).isEmpty();
@@ -67,17 +63,17 @@ class IncrementalPlanTest {
     @Test
     void onlyTheChangedDirectoriesAreReadAndTheirNewKindIsSeen() throws IOException {
         PlanMemo memo = PlanMemo.remembering();
-        try (Repository repository = open()) {
-            Planner.plan(tree(repository, commit("first")), memo);
+        try (Repository repository = TestGit.open(work)) {
+            Planner.plan(TestGit.tree(repository, commit("first")), memo);
             // pebble becomes a Helm chart; apps/plain gains a kustomization; helmed and kust change nothing.
             write("charts/pebble/Chart.yaml", "apiVersion: v2\nname: pebble\nversion: 1.0.0\n");
             write("apps/plain/kustomization.yaml", "resources: [cm.yaml]\n");
             write("charts/added/values.yaml", "replicas: 1\n");
-            CountingTree second = new CountingTree(tree(repository, commit("two changed, one added")));
+            CountingTree second = new CountingTree(TestGit.tree(repository, commit("two changed, one added")));
 
             Plan planned = Planner.plan(second, memo);
 
-            assertThat(planned).isEqualTo(Planner.plan(tree(repository, commit("unchanged"))));
+            assertThat(planned).isEqualTo(Planner.plan(TestGit.tree(repository, commit("unchanged"))));
             assertThat(kinds(planned)).containsExactlyInAnyOrderEntriesOf(Map.of("pebble", Unit.Kind.HELM,
                     "helmed", Unit.Kind.HELM, "kust", Unit.Kind.KUSTOMIZE, "plain", Unit.Kind.KUSTOMIZE,
                     "added", Unit.Kind.CHART));
@@ -92,11 +88,11 @@ class IncrementalPlanTest {
     @Test
     void aCommitThatChangesFilesInsideUnitsOfTheSameKindGetsThePreviousPlanReadingOnlyThoseUnits() throws IOException {
         PlanMemo memo = PlanMemo.remembering();
-        try (Repository repository = open()) {
-            Plan first = Planner.plan(tree(repository, commit("first")), memo);
+        try (Repository repository = TestGit.open(work)) {
+            Plan first = Planner.plan(TestGit.tree(repository, commit("first")), memo);
             write("charts/pebble/values.yaml", "replicas: 2\n");
             write("apps/kust/overlays/prod/kustomization.yaml", "resources: [cm.yaml]\n");
-            CountingTree second = new CountingTree(tree(repository, commit("two units changed")));
+            CountingTree second = new CountingTree(TestGit.tree(repository, commit("two units changed")));
 
             assertThat(Planner.plan(second, memo)).isSameAs(first);
             assertThat(second.reads.keySet()).as("no listing of charts/ or apps/, nothing of the units left alone")
@@ -109,31 +105,31 @@ class IncrementalPlanTest {
     @Test
     void aUnitWhoseKindChangesOrADirectoryAddedOrRemovedIsPlannedAgain() throws IOException {
         PlanMemo memo = PlanMemo.remembering();
-        try (Repository repository = open()) {
-            Planner.plan(tree(repository, commit("first")), memo);
+        try (Repository repository = TestGit.open(work)) {
+            Planner.plan(TestGit.tree(repository, commit("first")), memo);
             write("charts/pebble/Chart.yaml", "apiVersion: v2\nname: pebble\nversion: 1.0.0\n");
-            Plan helm = Planner.plan(tree(repository, commit("pebble becomes a Helm chart")), memo);
+            Plan helm = Planner.plan(TestGit.tree(repository, commit("pebble becomes a Helm chart")), memo);
             assertThat(kinds(helm)).containsEntry("pebble", Unit.Kind.HELM);
 
             TestGit.git(work, "rm", "-r", "-q", "apps/plain");
-            Plan removed = Planner.plan(tree(repository, commit("plain removed")), memo);
+            Plan removed = Planner.plan(TestGit.tree(repository, commit("plain removed")), memo);
             assertThat(kinds(removed)).doesNotContainKey("plain").containsKey("kust");
 
             write("charts/NOTES.txt", "a file right in charts/\n");
             write("charts/pebble/values.yaml", "replicas: 3\n");
             String last = commit("a file in charts/");
-            Plan withFile = Planner.plan(tree(repository, last), memo);
-            assertThat(withFile).isNotSameAs(removed).isEqualTo(Planner.plan(tree(repository, last)));
+            Plan withFile = Planner.plan(TestGit.tree(repository, last), memo);
+            assertThat(withFile).isNotSameAs(removed).isEqualTo(Planner.plan(TestGit.tree(repository, last)));
         }
     }
 
     @Test
     void aChangedCapstanYamlIsPlannedAgain() throws IOException {
         PlanMemo memo = PlanMemo.remembering();
-        try (Repository repository = open()) {
-            Plan first = Planner.plan(tree(repository, commit("first")), memo);
+        try (Repository repository = TestGit.open(work)) {
+            Plan first = Planner.plan(TestGit.tree(repository, commit("first")), memo);
             write("capstan.yaml", "environments: [{name: staging}]\n");
-            Plan second = Planner.plan(tree(repository, commit("prod removed")), memo);
+            Plan second = Planner.plan(TestGit.tree(repository, commit("prod removed")), memo);
 
             assertThat(first.units()).hasSize(8);
             assertThat(second.units()).hasSize(4).allSatisfy(unit -> assertThat(unit.env().name())
@@ -143,8 +139,8 @@ class IncrementalPlanTest {
 
     @Test
     void directoriesAndFilesAreReadFromTheDirectorysOwnTree() throws IOException {
-        try (Repository repository = open()) {
-            GitTree tree = tree(repository, commit("first"));
+        try (Repository repository = TestGit.open(work)) {
+            GitTree tree = TestGit.tree(repository, commit("first"));
 
             assertThat(tree.directories("charts")).containsExactly("helmed", "pebble");
             assertThat(tree.directories("charts/pebble")).containsExactly("templates");
@@ -209,17 +205,6 @@ class IncrementalPlanTest {
         @Override
         public String describe() {
             return tree.describe();
-        }
-    }
-
-    private Repository open() throws IOException {
-        return new FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile()).build();
-    }
-
-    private static GitTree tree(Repository repository, String commit) throws IOException {
-        try (RevWalk walk = new RevWalk(repository)) {
-            RevCommit parsed = walk.parseCommit(ObjectId.fromString(commit));
-            return new GitTree(repository, parsed.copy(), parsed.getTree().copy());
         }
     }
 

@@ -52,4 +52,19 @@ public final class TestGit {
         git(work, "push", "-q", "origin", "main");
         return git(work, "rev-parse", "HEAD").strip();
     }
+
+    /** The repository of the working copy {@code work} (its {@code .git}), opened with JGit. */
+    static org.eclipse.jgit.lib.Repository open(Path work) throws IOException {
+        return new org.eclipse.jgit.storage.file.FileRepositoryBuilder().setGitDir(work.resolve(".git").toFile())
+                .build();
+    }
+
+    /** {@code commit}'s tree, as the agent reads it. */
+    static GitTree tree(org.eclipse.jgit.lib.Repository repository, String commit) throws IOException {
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repository)) {
+            org.eclipse.jgit.revwalk.RevCommit parsed = walk.parseCommit(org.eclipse.jgit.lib.ObjectId
+                    .fromString(commit));
+            return new GitTree(repository, parsed.copy(), parsed.getTree().copy());
+        }
+    }
 }
