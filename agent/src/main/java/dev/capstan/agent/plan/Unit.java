@@ -7,7 +7,23 @@ import dev.capstan.agent.config.Environment;
  * is the source's name (a chart under {@code charts/}, or a manifest directory under {@code apps/}); it names the
  * unit and labels its objects.
  */
-public record Unit(String chart, Environment env, Kind kind, String sourceDir) {
+public record Unit(String chart, Environment env, Kind kind, String sourceDir, String id) {
+    /**
+     * {@code id} is {@code chart/env}, worked out once: every cycle looks up thousands of units by it (it was a
+     * concatenation per call, a sixth of a 5,000-unit cycle's time after a one-app commit).
+     */
+    public Unit {
+        String expected = chart + "/" + env.name();
+        if (id != null && !id.equals(expected)) {
+            throw new IllegalArgumentException("unit id " + id + " is not " + expected);
+        }
+        id = expected;
+    }
+
+    public Unit(String chart, Environment env, Kind kind, String sourceDir) {
+        this(chart, env, kind, sourceDir, null);
+    }
+
     public Unit(String chart, Environment env) {
         this(chart, env, Kind.CHART);
     }
@@ -15,10 +31,6 @@ public record Unit(String chart, Environment env, Kind kind, String sourceDir) {
     /** A unit in its kind's own directory ({@code charts/<chart>}, {@code apps/<chart>}). */
     public Unit(String chart, Environment env, Kind kind) {
         this(chart, env, kind, kind.dir() + "/" + chart);
-    }
-
-    public String id() {
-        return chart + "/" + env.name();
     }
 
 

@@ -144,11 +144,14 @@ public final class ReleaseStore {
         return known == null ? List.of() : List.copyOf(known.values());
     }
 
-    /** The ids of the units with a revision this store remembers, unsorted, without copying any history. */
-    public java.util.Set<String> unitsRemembered() {
-        java.util.Set<String> units = new java.util.HashSet<>();
+    /**
+     * The ids of the units with a revision this store remembers that {@code known} does not hold, unsorted, without
+     * copying any history or the other ids.
+     */
+    public List<String> unitsRememberedOutside(java.util.Set<String> known) {
+        List<String> units = new java.util.ArrayList<>();
         cache.forEach((unit, revisions) -> {
-            if (!revisions.isEmpty()) {
+            if (!revisions.isEmpty() && !known.contains(unit)) {
                 units.add(unit);
             }
         });

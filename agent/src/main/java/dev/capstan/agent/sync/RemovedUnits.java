@@ -56,15 +56,15 @@ final class RemovedUnits {
      * returns their ids.
      */
     Set<String> reconcile(Plan plan, String commit, java.util.function.Predicate<String> mine) {
-        Set<String> planned = new HashSet<>();
-        plan.units().forEach(u -> planned.add(u.id()));
+        Set<String> planned = plannedIds(plan);
         Set<String> removed = new HashSet<>();
         // Only units no longer planned are looked at closely: each cycle of 5,000 units copied every history.
         List<String> gone = new ArrayList<>();
-        for (String unit : store.unitsRemembered()) {
-            if (planned.contains(unit)) {
-                manifests.remove(unit);
-            } else if (mine.test(unit)) {
+        if (!manifests.isEmpty()) {
+            manifests.keySet().removeIf(planned::contains);
+        }
+        for (String unit : store.unitsRememberedOutside(planned)) {
+            if (mine.test(unit)) {
                 gone.add(unit);
             }
         }
@@ -84,6 +84,23 @@ final class RemovedUnits {
             }
         }
         return removed;
+    }
+
+    /** The ids of the last plan asked about: commits that change files inside units plan to the same instance. */
+    private Planned lastPlanned = new Planned(null, Set.of());
+
+    private record Planned(Plan plan, Set<String> ids) {
+    }
+
+    private Set<String> plannedIds(Plan plan) {
+        Planned known = lastPlanned;
+        if (known.plan() != plan) {
+            Set<String> ids = new HashSet<>();
+            plan.units().forEach(u -> ids.add(u.id()));
+            known = new Planned(plan, ids);
+            lastPlanned = known;
+        }
+        return known.ids();
     }
 
     /** True while the unit is still reported (objects left). */
