@@ -1,6 +1,5 @@
 package dev.capstan.agent.observe;
 
-import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,45 +8,80 @@ import java.util.Optional;
 /**
  * Gives the heap a burst of work grew (the first sync of thousands of units) back to the system. The install's
  * serial collector keeps the old generation as large as it ever grew until a full collection, which an agent that
- * then only watches may not need for hours: 5,000 apps settled at the heap's cap rather than at their live data. When
- * the old generation holds much more than the live data its last full collection found, one full collection (at most
- * every ten minutes) lets it shrink to that data and its headroom ({@code -XX:MaxHeapFreeRatio}).
+ * then only watches may not need for hours: 5,000 apps settled with the heap committed at its cap (299 MiB) over
+ * ~100 MiB of live data. Once the burst is over (the old generation stopped growing), when the old generation is
+ * committed well past what its live data and headroom need ({@code -XX:MaxHeapFreeRatio}), or holds much more than
+ * that live data, one full collection (at most every {@link #PERIOD}) lets it shrink; the install's
+ * {@code -XX:-ShrinkHeapInSteps} makes that one collection enough (by default the collector shrinks in steps over
+ * four of them).
  */
 public final class HeapReturn {
     private static final long MIB = 1024 * 1024;
-    /** Less growth than this is not worth a full collection. */
+    /** Less than this to gain is not worth a full collection; growing more than this between checks is busy. */
     static final long MIN_GROWTH = 32 * MIB;
     static final Duration PERIOD = Duration.ofMinutes(10);
 
     private final Runnable collect;
+    private final int maxHeapFreeRatio;
+    private final java.util.function.Supplier<Optional<Reading>> oldGeneration;
     private Instant lastCollected = Instant.MIN;
+    private long lastUsed = -1;
 
     public HeapReturn() {
-        this(System::gc);
+        this(System::gc, HeapReturn.flag("MaxHeapFreeRatio", 70), () -> HeapWatch.oldGeneration()
+                .map(pool -> new Reading(pool.getUsage(), pool.getCollectionUsage())));
     }
 
-    HeapReturn(Runnable collect) {
+    HeapReturn(Runnable collect, int maxHeapFreeRatio, java.util.function.Supplier<Optional<Reading>> oldGeneration) {
         this.collect = collect;
+        this.maxHeapFreeRatio = maxHeapFreeRatio;
+        this.oldGeneration = oldGeneration;
+    }
+
+    /** The old generation now, and after its last full collection (null if none yet). */
+    record Reading(MemoryUsage now, MemoryUsage afterLastCollection) {
     }
 
     /** Collects when worth it (blocking, a full collection: never on an event loop); whether it did. */
     public boolean check(Instant now) {
-        Optional<MemoryPoolMXBean> old = HeapWatch.oldGeneration();
-        if (old.isEmpty() || !worthCollecting(old.get().getUsage(), old.get().getCollectionUsage())
+        Optional<Reading> old = oldGeneration.get();
+        if (old.isEmpty()) {
+            return false;
+        }
+        long used = old.get().now().getUsed();
+        boolean quiet = lastUsed >= 0 && used - lastUsed < MIN_GROWTH;
+        lastUsed = used;
+        if (!quiet || !worthCollecting(old.get().now(), old.get().afterLastCollection(), maxHeapFreeRatio)
                 || Duration.between(lastCollected, now).compareTo(PERIOD) < 0) {
             return false;
         }
         lastCollected = now;
         collect.run();
+        lastUsed = oldGeneration.get().map(r -> r.now().getUsed()).orElse(-1L);
         return true;
     }
 
     /**
-     * Whether the old generation grew past the live data of its last full collection by more than half of it (and
-     * {@link #MIN_GROWTH}): mostly garbage promoted by a burst of work. Pure.
+     * Whether a full collection would hand memory back: the old generation is committed past what the live data of
+     * its last full collection needs with {@code maxHeapFreeRatio}% free, or has grown past that live data by more
+     * than half of it (mostly garbage promoted by a burst of work), by more than {@link #MIN_GROWTH} either way. Pure.
      */
-    static boolean worthCollecting(MemoryUsage now, MemoryUsage afterLastCollection) {
+    static boolean worthCollecting(MemoryUsage now, MemoryUsage afterLastCollection, int maxHeapFreeRatio) {
+        // Never collected in full: how much is live is not known, what grew is taken as garbage.
         long live = afterLastCollection == null ? 0 : afterLastCollection.getUsed();
-        return now.getUsed() - live > Math.max(MIN_GROWTH, live / 2);
+        long needed = maxHeapFreeRatio >= 100 ? Long.MAX_VALUE : live * 100 / (100 - maxHeapFreeRatio);
+        boolean oversized = now.getCommitted() - needed > MIN_GROWTH;
+        boolean garbage = now.getUsed() - live > Math.max(MIN_GROWTH, live / 2);
+        return oversized || garbage;
+    }
+
+    /** A numeric JVM flag of this VM, or {@code otherwise} where the VM does not say. */
+    static int flag(String name, int otherwise) {
+        try {
+            return Integer.parseInt(java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue());
+        } catch (RuntimeException e) {
+            return otherwise;
+        }
     }
 }
