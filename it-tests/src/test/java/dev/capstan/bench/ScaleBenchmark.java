@@ -3,6 +3,7 @@ package dev.capstan.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.capstan.agent.cluster.Namespaces;
 import dev.capstan.testcluster.ClusterBinaries;
+import dev.capstan.testcluster.GitHttpServer;
 import dev.capstan.testcluster.LocalCluster;
 import dev.capstan.testcluster.LocalGitRepo;
 import dev.capstan.testcluster.TetheredProcess;
@@ -25,7 +26,8 @@ import java.util.stream.IntStream;
  * Scripted measurement (run: {@code bin/bench scale [N ...]}, default 1000): N apps of the Flux benchmark's shape (a
  * Deployment scaled to 0, a ServiceAccount, a Service, an Ingress), one Capstan chart each, one commit; then the same
  * N apps as kustomizations (a base and an overlay each, built by kustomize's engine in child processes), whose peak
- * RSS counts the agent and its kustomize processes together (sampled every 200 ms). The agent
+ * RSS counts the agent and its kustomize processes together (sampled every 200 ms). The agent fetches from Git's own
+ * smart-HTTP server on loopback ({@link GitHttpServer}), as from a hosting service. The agent
  * runs as its own process with the install's JVM settings under a 768 MiB container-like budget; reported: time from
  * start to all objects applied and to all units Synced, peak and settled RSS, the agent's requests by verb, and an
  * idle minute (CPU, requests). Baseline in the same run on the same control plane: {@code kubectl apply
@@ -47,9 +49,10 @@ public final class ScaleBenchmark {
      */
     private static final List<String> JVM = Runtime.version().feature() >= 25
             ? List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=40", "-XX:MinHeapFreeRatio=10",
-                    "-XX:MaxHeapFreeRatio=30", "-Xmn8m", "-XX:+UseCompactObjectHeaders", "-XX:TieredStopAtLevel=1")
+                    "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", "-Xmn8m", "-XX:+UseCompactObjectHeaders",
+                    "-XX:TieredStopAtLevel=1")
             : List.of("-XX:MaxRAM=768m", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=40", "-XX:MinHeapFreeRatio=10",
-                    "-XX:MaxHeapFreeRatio=30", "-Xmn8m", "-XX:TieredStopAtLevel=1");
+                    "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps", "-Xmn8m", "-XX:TieredStopAtLevel=1");
     /** The install's environment for the JVM (manifests/deployment.yaml). */
     private static final List<String> ENVIRONMENT = List.of("MALLOC_ARENA_MAX=2");
 
@@ -167,6 +170,9 @@ public final class ScaleBenchmark {
         LocalGitRepo repo = LocalGitRepo.fromDirectory(source == Source.PEBBLE
                 ? generate(dir.resolve("source"), n, namespace)
                 : generateKustomize(dir.resolve("source"), n, namespace), dir.resolve("git"));
+        // The agents fetch from a real git server, as from a hosting service: Git's own smart HTTP in its own
+        // processes (a file:// URL would run JGit's server inside the agent's JVM and bill the agent for it).
+        GitHttpServer gitServer = GitHttpServer.start(dir.resolve("git"));
         List<BenchAgent> configs = new java.util.ArrayList<>();
         for (int shard = 0; shard < replicas; shard++) {
             Path agentDir = Files.createDirectories(dir.resolve(replicas == 1 ? "agent" : "agent-" + shard));
@@ -174,7 +180,8 @@ public final class ScaleBenchmark {
             // Sharded: each replica campaigns for its own shard's Lease at once (docs/high-availability.md).
             String ha = replicas == 1 ? "" : "ha: {enabled: true, identity: bench-%d, shards: %d, shard: %d}\n"
                     .formatted(shard, replicas, shard);
-            configs.add(BenchAgent.configure(agentDir, repo.url(), cluster, "30s", "{namespace: records-" + namespace
+            configs.add(BenchAgent.configure(agentDir, gitServer.url("remote.git"), cluster,
+                    "30s", "{namespace: records-" + namespace
                     + "}", "webhooks: {github: {secretFile: \"" + webhookSecret + "\"}}\n" + ha));
         }
         List<SharedIndexInformer<?>> watches = List.of(
@@ -248,6 +255,7 @@ public final class ScaleBenchmark {
         } finally {
             agents.forEach(TetheredProcess::close);
             watches.forEach(SharedIndexInformer::close);
+            gitServer.close();
         }
     }
 
