@@ -32,7 +32,7 @@ public final class GitTree implements RepoTree {
     private final java.util.Set<String> files = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Entries found by a scan of their unlisted directory, by path. */
     private final Map<String, Entry> scanned = new java.util.concurrent.ConcurrentHashMap<>();
-    /** How many entries were scanned for in each unlisted directory. */
+    /** How many distinct entries were scanned for in each unlisted directory. */
     private final Map<String, Integer> scans = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * Past this many entries asked of one directory, it is listed: a plan asks about all 5,000 of {@code charts/}
@@ -98,21 +98,23 @@ public final class GitTree implements RepoTree {
 
     /** {@code name} in directory {@code dir}: from its listing if it has one, else a scan of its tree (remembered). */
     private Entry entry(String dir, String name) {
+        String path = dir.isEmpty() ? name : dir + "/" + name;
         Map<String, String> listed = listings.get(dir);
-        if (listed == null && scans.merge(dir, 1, Integer::sum) > SCANS_BEFORE_LISTING) {
+        if (listed == null) {
+            Entry known = scanned.get(path);
+            if (known != null) {
+                return known;
+            }
+            // Counted per entry asked, not per question: a cycle asks about its changed chart several times.
+            if (scans.merge(dir, 1, Integer::sum) <= SCANS_BEFORE_LISTING) {
+                known = scan(dir, name);
+                scanned.put(path, known);
+                return known;
+            }
             listed = listing(dir);
         }
-        String path = dir.isEmpty() ? name : dir + "/" + name;
-        if (listed != null) {
-            String id = listed.get(name);
-            return id == null ? Entry.ABSENT : new Entry(id, directories.contains(id), files.contains(path));
-        }
-        Entry known = scanned.get(path);
-        if (known == null) {
-            known = scan(dir, name);
-            scanned.put(path, known);
-        }
-        return known;
+        String id = listed.get(name);
+        return id == null ? Entry.ABSENT : new Entry(id, directories.contains(id), files.contains(path));
     }
 
     /** Whether {@code dir} was listed in full (for tests: one changed chart of thousands must not list them all). */

@@ -54,7 +54,11 @@ class GitTreeLookupTest {
             assertThat(new String(tree.read("charts/app-10/values.yaml").orElseThrow())).isEqualTo("name: app-10\n");
             assertThat(tree.files("charts/app-10")).containsOnlyKeys("values.yaml", "templates/svc.yaml");
 
-            assertThat(tree.listed("charts")).as("charts/ scanned, not listed").isFalse();
+            for (int again = 0; again < 2 * GitTree.SCANS_BEFORE_LISTING; again++) {
+                assertThat(tree.contentId("charts/app-10")).isEqualTo(tree.contentId("charts/app-10"));
+            }
+            assertThat(tree.listed("charts")).as("charts/ scanned, not listed, however often one entry is asked")
+                    .isFalse();
         }
     }
 
