@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final long SECRET_RELOAD_MS = 10_000;
-    private static final long HEAP_CHECK_MS = 60_000;
+    /** How often the heap is looked at: its warning is hourly at most, its return waits for a quiet check. */
+    private static final long HEAP_CHECK_MS = 20_000;
     private static final int INCIDENT_LIMIT = 100;
     private static final long TOKEN_RELOAD_MS = 2_000;
 

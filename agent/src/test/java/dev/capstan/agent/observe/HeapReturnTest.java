@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HeapReturnTest {
@@ -37,22 +39,30 @@ class HeapReturnTest {
     }
 
     @Test
-    void afterABurstTheAgentCollectsOnceWhenTheOldGenerationStoppedGrowingAndAtMostOnceInTenMinutes() {
+    void afterABurstTheAgentCollectsOnceTheOldGenerationIsQuietAndAtMostOnceInTwoMinutes() {
         AtomicInteger collections = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong(120 * MIB);
+        AtomicLong used = new AtomicLong(120 * MIB);
+        AtomicLong full = new AtomicLong(3);
         MemoryUsage live = new MemoryUsage(0, 100 * MIB, 290 * MIB, 300 * MIB);
-        HeapReturn heap = new HeapReturn(collections::incrementAndGet, 30, () -> java.util.Optional.of(
-                new HeapReturn.Reading(new MemoryUsage(0, used.get(), 290 * MIB, 300 * MIB), live)));
+        HeapReturn heap = new HeapReturn(() -> {
+            collections.incrementAndGet();
+            full.incrementAndGet();
+        }, 30, () -> Optional.of(new HeapReturn.Reading(new MemoryUsage(0, used.get(), 290 * MIB, 300 * MIB), live,
+                full.get())));
         Instant start = Instant.parse("2026-12-07T10:00:00Z");
 
         assertThat(heap.check(start)).as("no earlier reading: maybe mid-burst").isFalse();
         used.set(200 * MIB);
-        assertThat(heap.check(start.plusSeconds(60))).as("grew 80 MiB in a minute: still busy").isFalse();
-        used.set(210 * MIB);
-        assertThat(heap.check(start.plusSeconds(120))).as("quiet, committed past its headroom").isTrue();
-        used.set(215 * MIB);
-        assertThat(heap.check(start.plusSeconds(180))).isFalse();
-        assertThat(heap.check(start.plusSeconds(120).plus(HeapReturn.PERIOD))).as("ten minutes later").isTrue();
+        assertThat(heap.check(start.plusSeconds(20))).as("grew 80 MiB: still busy").isFalse();
+        used.set(110 * MIB);
+        full.incrementAndGet();
+        assertThat(heap.check(start.plusSeconds(40))).as("shrank by a full collection of its own: still busy")
+                .isFalse();
+        used.set(115 * MIB);
+        assertThat(heap.check(start.plusSeconds(60))).as("quiet, committed past its headroom").isTrue();
+        used.set(118 * MIB);
+        assertThat(heap.check(start.plusSeconds(80))).as("within two minutes of the last").isFalse();
+        assertThat(heap.check(start.plusSeconds(60).plus(HeapReturn.PERIOD))).as("two minutes later").isTrue();
         assertThat(collections.get()).isEqualTo(2);
     }
 
@@ -60,8 +70,8 @@ class HeapReturnTest {
     void aHeapWithinItsHeadroomIsLeftAlone() {
         AtomicInteger collections = new AtomicInteger();
         MemoryUsage live = new MemoryUsage(0, 100 * MIB, 150 * MIB, 300 * MIB);
-        HeapReturn heap = new HeapReturn(collections::incrementAndGet, 30, () -> java.util.Optional.of(
-                new HeapReturn.Reading(new MemoryUsage(0, 110 * MIB, 150 * MIB, 300 * MIB), live)));
+        HeapReturn heap = new HeapReturn(collections::incrementAndGet, 30, () -> Optional.of(
+                new HeapReturn.Reading(new MemoryUsage(0, 110 * MIB, 150 * MIB, 300 * MIB), live, 5)));
         for (int minute = 0; minute < 30; minute++) {
             heap.check(Instant.parse("2026-12-07T10:00:00Z").plusSeconds(60L * minute));
         }
