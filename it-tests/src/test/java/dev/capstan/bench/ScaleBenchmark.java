@@ -180,9 +180,9 @@ public final class ScaleBenchmark {
             // Sharded: each replica campaigns for its own shard's Lease at once (docs/high-availability.md).
             String ha = replicas == 1 ? "" : "ha: {enabled: true, identity: bench-%d, shards: %d, shard: %d}\n"
                     .formatted(shard, replicas, shard);
-            configs.add(BenchAgent.configure(agentDir, gitServer.url("remote.git"), cluster,
-                    "30s", "{namespace: records-" + namespace
-                    + "}", "webhooks: {github: {secretFile: \"" + webhookSecret + "\"}}\n" + ha));
+            configs.add(BenchAgent.configure(agentDir, gitServer.url("remote.git"), cluster, "30s",
+                    "{namespace: records-" + namespace + "}",
+                    "webhooks: {github: {secretFile: \"" + webhookSecret + "\"}}\n" + ha));
         }
         List<SharedIndexInformer<?>> watches = List.of(
                 client.apps().deployments().inNamespace(namespace).inform(),
