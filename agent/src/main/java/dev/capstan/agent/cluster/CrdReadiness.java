@@ -53,7 +53,9 @@ final class CrdReadiness {
     Optional<ApplyResult.Rejected> awaitEstablished(List<RenderedObject> crds) {
         long deadline = System.nanoTime() + ESTABLISHED_WITHIN.toNanos();
         for (RenderedObject crd : crds) {
-            while (!established(crd.key())) {
+            // Established comes before the API server's discovery serves the kind: a custom resource applied in
+            // between fails with "could not find the metadata" (seen on 1.35). Wait for both.
+            while (!established(crd.key()) || !served(crd)) {
                 if (System.nanoTime() > deadline) {
                     return Optional.of(new ApplyResult.Rejected(crd.key(), "not Established within "
                             + ESTABLISHED_WITHIN.toSeconds() + "s"));
@@ -62,6 +64,41 @@ final class CrdReadiness {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether discovery lists the CRD's kind in every version it serves. */
+    private boolean served(RenderedObject crd) {
+        Optional<String> kind = definedKind(crd);
+        if (kind.isEmpty()) {
+            return true;
+        }
+        for (String apiVersion : servedApiVersions(crd)) {
+            try {
+                var resources = client.getApiResources(apiVersion);
+                if (resources == null || resources.getResources().stream()
+                        .noneMatch(r -> kind.get().equals(r.getKind()))) {
+                    return false;
+                }
+            } catch (KubernetesClientException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The kind a CRD defines, from {@code spec.names.kind}. Pure. */
+    static Optional<String> definedKind(RenderedObject crd) {
+        return crd.content().get("spec") instanceof Map<?, ?> spec && spec.get("names") instanceof Map<?, ?> names
+                && names.get("kind") instanceof String kind ? Optional.of(kind) : Optional.empty();
+    }
+
+    /** {@code group/version} of each version the CRD serves. Pure. */
+    static List<String> servedApiVersions(RenderedObject crd) {
+        if (!(crd.content().get("spec") instanceof Map<?, ?> spec) || !(spec.get("versions") instanceof List<?> all)) {
+            return List.of();
+        }
+        return all.stream().filter(v -> v instanceof Map<?, ?> m && !Boolean.FALSE.equals(m.get("served"))
+                && m.get("name") != null).map(v -> spec.get("group") + "/" + ((Map<?, ?>) v).get("name")).toList();
     }
 
     private boolean established(ObjectKey key) {
